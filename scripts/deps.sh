@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that the build, the tests, the benchmarks and `make run` need.
+# Idempotent: packages already present are skipped, and apt is not called at all when none is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build ccache pkg-config make
+  libboost1.81-dev libboost-json1.81-dev
+  libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
+  libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl
+  prometheus nginx-light wrk
+  # servers for production mode and its tests
+  postgresql redis-server sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2; exit 1
+  fi
+else
+  SUDO=
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || echo "deps: apt-get update failed; trying the cached package lists" >&2
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The Debian packages start their services on install; the project starts its own instances.
+for svc in nginx redis-server postgresql prometheus; do
+  $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done
