@@ -1,0 +1,308 @@
+#include "app/config.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cache/redis_client.hpp"
+#include "store/database.hpp"
+
+extern char** environ;
+
+namespace estimate::app {
+namespace {
+
+std::string Trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+bool ParseUint(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// "900", "900s", "15m", "12h", "7d" → seconds.
+bool ParseDuration(const std::string& s, std::chrono::seconds& out) {
+  if (s.empty()) return false;
+  std::uint64_t mult = 1;
+  std::string digits = s;
+  switch (s.back()) {
+    case 's': mult = 1; digits.pop_back(); break;
+    case 'm': mult = 60; digits.pop_back(); break;
+    case 'h': mult = 3600; digits.pop_back(); break;
+    case 'd': mult = 86400; digits.pop_back(); break;
+    default: break;
+  }
+  std::uint64_t n = 0;
+  if (!ParseUint(digits, n) || n == 0 || n > 10ull * 365 * 86400 / mult) return false;
+  out = std::chrono::seconds(n * mult);
+  return true;
+}
+
+// "10485760", "512kb", "10mb", "1gb" (case-insensitive, binary multiples) → bytes.
+bool ParseSize(std::string s, std::uint64_t& out) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::uint64_t mult = 1;
+  auto strip = [&](const char* suffix, std::uint64_t m) {
+    std::string_view sv(suffix);
+    if (s.size() > sv.size() && s.compare(s.size() - sv.size(), sv.size(), sv) == 0) {
+      s.resize(s.size() - sv.size());
+      mult = m;
+      return true;
+    }
+    return false;
+  };
+  strip("kb", 1024) || strip("mb", 1024 * 1024) || strip("gb", 1024ull * 1024 * 1024) ||
+      strip("b", 1);
+  std::uint64_t n = 0;
+  if (!ParseUint(Trim(s), n) || n == 0 || n > (1ull << 40) / mult) return false;
+  out = n * mult;
+  return true;
+}
+
+bool ParseBool(std::string s, bool& out) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (s == "true" || s == "1" || s == "yes" || s == "on") return out = true, true;
+  if (s == "false" || s == "0" || s == "no" || s == "off") return out = false, true;
+  return false;
+}
+
+bool IsHttpUrl(const std::string& s) {
+  return (s.rfind("http://", 0) == 0 && s.size() > 7) || (s.rfind("https://", 0) == 0 && s.size() > 8);
+}
+
+// Five cron fields of digits, '*', ',', '-', '/'.
+bool IsCron(const std::string& s) {
+  int fields = 0;
+  bool in_field = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      in_field = false;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != ',' && c != '-' &&
+        c != '/') {
+      return false;
+    }
+    if (!in_field) ++fields;
+    in_field = true;
+  }
+  return fields == 5;
+}
+
+std::string Quote(const std::string& v) { return "\"" + v + "\""; }
+
+}  // namespace
+
+const std::vector<ConfigVariable>& ConfigVariables() {
+  static const std::vector<ConfigVariable> kVariables = {
+      {"PORT", "3000", "TCP port of the HTTP server", false},
+      {"NODE_ENV", "development", "development | production | test (APP_ENV is a synonym)", false},
+      {"DATABASE_URL", "sqlite://data/estimate.db", "sqlite://PATH or postgresql://USER:PASSWORD@HOST:PORT/DB", false},
+      {"REDIS_URL", "", "redis://[:PASSWORD@]HOST:PORT[/DB]; empty: in-process cache and counters", false},
+      {"JWT_SECRET", "", "secret of access tokens; production: at least 32 bytes", true},
+      {"JWT_REFRESH_SECRET", "", "secret of refresh tokens; production: at least 32 bytes, not JWT_SECRET", true},
+      {"JWT_EXPIRES_IN", "15m", "lifetime of an access token (900, 900s, 15m, 12h, 7d)", false},
+      {"JWT_REFRESH_EXPIRES_IN", "7d", "lifetime of a refresh token", false},
+      {"OPENAI_API_KEY", "", "key of an OpenAI-compatible model API; empty: no model, retrieval answers", true},
+      {"OPENAI_MODEL", "gpt-4o-mini", "model name for the AI assistant", false},
+      {"OPENAI_BASE_URL", "https://api.openai.com/v1", "base URL of the OpenAI-compatible API", false},
+      {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
+      {"STORAGE_TYPE", "local", "local (files under STORAGE_PATH) | s3", false},
+      {"STORAGE_PATH", "data/files", "folder of uploads and exports when STORAGE_TYPE=local", false},
+      {"UPLOAD_MAX_SIZE", "10mb", "largest request body accepted (bytes, or with kb/mb/gb)", false},
+      {"AWS_ACCESS_KEY_ID", "", "S3 access key (STORAGE_TYPE=s3)", true},
+      {"AWS_SECRET_ACCESS_KEY", "", "S3 secret key (STORAGE_TYPE=s3)", true},
+      {"AWS_REGION", "", "S3 region (STORAGE_TYPE=s3)", false},
+      {"AWS_S3_BUCKET", "", "S3 bucket (STORAGE_TYPE=s3)", false},
+      {"AWS_ENDPOINT", "", "S3-compatible endpoint URL, e.g. MinIO; empty: AWS", false},
+      {"PROMETHEUS_ENABLED", "true", "serve GET /metrics", false},
+      {"LOG_LEVEL", "info", "trace | debug | info | warn | error | critical | off", false},
+      {"LOG_FORMAT", "text", "text | json (one JSON object per line)", false},
+      {"CORS_ORIGIN", "", "allowed browser origins, comma-separated, or *; empty: none", false},
+      {"RATE_LIMIT_TTL", "60", "rate-limit window in seconds", false},
+      {"RATE_LIMIT_LIMIT", "100", "requests per window per user and per IP", false},
+      {"FSBTS_UPDATE_SCHEDULE", "0 3 * * 1", "cron schedule of the ФГИС ЦС collector (5 fields)", false},
+      {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector", true},
+  };
+  return kVariables;
+}
+
+std::map<std::string, std::string> ReadEnvFile(const std::string& path,
+                                               std::vector<std::string>& problems) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(path);
+  if (!in) return values;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = Trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      problems.push_back(path + ":" + std::to_string(line_no) + ": not a KEY=VALUE line");
+      continue;
+    }
+    std::string key = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (auto hash = value.find(" #"); hash != std::string::npos) {
+      value = Trim(value.substr(0, hash));
+    }
+    values[key] = value;
+  }
+  return values;
+}
+
+std::map<std::string, std::string> CollectEnvironment(const std::string& env_file,
+                                                      std::vector<std::string>& problems) {
+  auto values = ReadEnvFile(env_file, problems);
+  std::set<std::string> known;
+  for (const auto& v : ConfigVariables()) known.insert(v.name);
+  known.insert("APP_ENV");
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = kv.substr(0, eq);
+    if (known.count(key)) values[key] = kv.substr(eq + 1);
+  }
+  return values;
+}
+
+Config ParseConfig(const std::map<std::string, std::string>& values,
+                   std::vector<std::string>& problems) {
+  Config c;
+  auto get = [&](const char* name, std::string& out) {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.empty()) return false;
+    out = it->second;
+    return true;
+  };
+  auto bad = [&](const char* name, const std::string& value, const std::string& why) {
+    problems.push_back(std::string(name) + ": " + Quote(value) + " " + why);
+  };
+  std::string v;
+
+  if (get("PORT", v)) {
+    std::uint64_t p = 0;
+    if (!ParseUint(v, p) || p == 0 || p > 65535) bad("PORT", v, "is not a port number (1–65535)");
+    else c.port = static_cast<int>(p);
+  }
+  if (get("APP_ENV", v)) c.env = v;
+  if (get("NODE_ENV", v)) c.env = v;
+  if (c.env != "development" && c.env != "production" && c.env != "test") {
+    bad(values.count("NODE_ENV") ? "NODE_ENV" : "APP_ENV", c.env,
+        "is not one of development, production, test");
+  }
+  if (get("DATABASE_URL", v)) c.database_url = v;
+  if (auto d = store::DialectOfUrl(c.database_url); !d.ok()) problems.push_back(d.status().message());
+  if (get("REDIS_URL", v)) {
+    c.redis_url = v;
+    if (auto r = cache::ParseRedisUrl(v); !r.ok()) problems.push_back(r.status().message());
+  }
+  get("JWT_SECRET", c.jwt_secret);
+  get("JWT_REFRESH_SECRET", c.jwt_refresh_secret);
+  if (get("JWT_EXPIRES_IN", v) && !ParseDuration(v, c.jwt_expires_in)) {
+    bad("JWT_EXPIRES_IN", v, "is not a duration (e.g. 900, 15m, 12h, 7d)");
+  }
+  if (get("JWT_REFRESH_EXPIRES_IN", v) && !ParseDuration(v, c.jwt_refresh_expires_in)) {
+    bad("JWT_REFRESH_EXPIRES_IN", v, "is not a duration (e.g. 7d)");
+  }
+  if (c.production()) {
+    // Secrets are never echoed, not even in this message.
+    if (c.jwt_secret.size() < 32) {
+      problems.push_back("JWT_SECRET: is " + std::string(c.jwt_secret.empty() ? "missing" : "shorter than 32 bytes") +
+                         "; production requires a random secret of at least 32 bytes");
+    }
+    if (c.jwt_refresh_secret.size() < 32) {
+      problems.push_back("JWT_REFRESH_SECRET: is " +
+                         std::string(c.jwt_refresh_secret.empty() ? "missing" : "shorter than 32 bytes") +
+                         "; production requires a random secret of at least 32 bytes");
+    } else if (c.jwt_refresh_secret == c.jwt_secret) {
+      problems.push_back("JWT_REFRESH_SECRET: must differ from JWT_SECRET");
+    }
+  }
+  get("OPENAI_API_KEY", c.openai_api_key);
+  get("OPENAI_MODEL", c.openai_model);
+  if (get("OPENAI_BASE_URL", v)) {
+    if (!IsHttpUrl(v)) bad("OPENAI_BASE_URL", v, "is not an http(s) URL");
+    else c.openai_base_url = v;
+  }
+  if (get("CHROMA_URL", v)) {
+    if (!IsHttpUrl(v)) bad("CHROMA_URL", v, "is not an http(s) URL");
+    else c.chroma_url = v;
+  }
+  if (get("STORAGE_TYPE", v)) {
+    if (v != "local" && v != "s3") bad("STORAGE_TYPE", v, "is not one of local, s3");
+    else c.storage_type = v;
+  }
+  get("STORAGE_PATH", c.storage_path);
+  get("AWS_ACCESS_KEY_ID", c.aws_access_key_id);
+  get("AWS_SECRET_ACCESS_KEY", c.aws_secret_access_key);
+  get("AWS_REGION", c.aws_region);
+  get("AWS_S3_BUCKET", c.aws_s3_bucket);
+  if (get("AWS_ENDPOINT", v)) {
+    if (!IsHttpUrl(v)) bad("AWS_ENDPOINT", v, "is not an http(s) URL");
+    else c.aws_endpoint = v;
+  }
+  if (c.storage_type == "s3") {
+    for (auto [name, value] : {std::pair{"AWS_S3_BUCKET", &c.aws_s3_bucket},
+                               std::pair{"AWS_REGION", &c.aws_region},
+                               std::pair{"AWS_ACCESS_KEY_ID", &c.aws_access_key_id},
+                               std::pair{"AWS_SECRET_ACCESS_KEY", &c.aws_secret_access_key}}) {
+      if (value->empty()) problems.push_back(std::string(name) + ": is required when STORAGE_TYPE=s3");
+    }
+  }
+  if (get("UPLOAD_MAX_SIZE", v) && !ParseSize(v, c.upload_max_size)) {
+    bad("UPLOAD_MAX_SIZE", v, "is not a size (bytes, or e.g. 512kb, 10mb, 1gb)");
+  }
+  if (get("PROMETHEUS_ENABLED", v) && !ParseBool(v, c.prometheus_enabled)) {
+    bad("PROMETHEUS_ENABLED", v, "is not true or false");
+  }
+  if (get("LOG_LEVEL", v)) {
+    static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",
+                                                  "error", "critical", "off"};
+    if (!kLevels.count(v)) bad("LOG_LEVEL", v, "is not one of trace, debug, info, warn, error, critical, off");
+    else c.log_level = v;
+  }
+  if (get("LOG_FORMAT", v)) {
+    if (v != "text" && v != "json") bad("LOG_FORMAT", v, "is not one of text, json");
+    else c.log_format = v;
+  }
+  if (get("CORS_ORIGIN", v)) {
+    std::string item;
+    std::istringstream list(v);
+    while (std::getline(list, item, ',')) {
+      item = Trim(item);
+      if (item.empty()) continue;
+      if (item != "*" && !IsHttpUrl(item)) bad("CORS_ORIGIN", item, "is not * or an http(s) origin");
+      else c.cors_origins.push_back(item);
+    }
+  }
+  if (get("RATE_LIMIT_TTL", v) && !ParseDuration(v, c.rate_limit_ttl)) {
+    bad("RATE_LIMIT_TTL", v, "is not a positive number of seconds");
+  }
+  if (get("RATE_LIMIT_LIMIT", v)) {
+    std::uint64_t n = 0;
+    if (!ParseUint(v, n) || n == 0 || n > 1000000000) bad("RATE_LIMIT_LIMIT", v, "is not a positive whole number");
+    else c.rate_limit_limit = static_cast<int>(n);
+  }
+  if (get("FSBTS_UPDATE_SCHEDULE", v)) {
+    if (!IsCron(v)) bad("FSBTS_UPDATE_SCHEDULE", v, "is not a 5-field cron expression (e.g. \"0 3 * * 1\")");
+    else c.fsbts_update_schedule = v;
+  }
+  get("MINSTROYRF_API_KEY", c.minstroyrf_api_key);
+  return c;
+}
+
+}  // namespace estimate::app

@@ -1,0 +1,63 @@
+#pragma once
+// The service's configuration: the seed's environment variables, read from the environment and
+// from a `.env` file (the environment wins), validated as a whole. Every bad value is reported,
+// each on its own line naming the variable, before anything starts.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace estimate::app {
+
+struct Config {
+  int port = 3000;
+  std::string env = "development";  // NODE_ENV / APP_ENV: development | production | test
+  std::string database_url = "sqlite://data/estimate.db";
+  std::string redis_url;  // empty: in-process cache and counters
+  std::string jwt_secret, jwt_refresh_secret;
+  std::chrono::seconds jwt_expires_in{15 * 60};
+  std::chrono::seconds jwt_refresh_expires_in{7 * 24 * 3600};
+  std::string openai_api_key, openai_model = "gpt-4o-mini", openai_base_url = "https://api.openai.com/v1";
+  std::string chroma_url;
+  std::string storage_type = "local";  // local | s3
+  std::string storage_path = "data/files";
+  std::uint64_t upload_max_size = 10 * 1024 * 1024;
+  std::string aws_access_key_id, aws_secret_access_key, aws_region, aws_s3_bucket, aws_endpoint;
+  bool prometheus_enabled = true;
+  std::string log_level = "info";
+  std::string log_format = "text";  // text | json
+  std::vector<std::string> cors_origins;  // empty: no cross-origin access; "*": any
+  std::chrono::seconds rate_limit_ttl{60};
+  int rate_limit_limit = 100;
+  std::string fsbts_update_schedule = "0 3 * * 1";  // cron: Mondays 03:00
+  std::string minstroyrf_api_key;
+
+  bool production() const { return env == "production"; }
+};
+
+struct ConfigVariable {
+  const char* name;
+  const char* default_value;  // as written in .env.example; "" for none
+  const char* meaning;
+  bool secret;
+};
+
+// Every variable the service reads, in the order of the README and .env.example.
+const std::vector<ConfigVariable>& ConfigVariables();
+
+// Reads KEY=VALUE lines ('#' comments, optional quotes, `export ` prefix). Returns the problems
+// with file:line for lines that are not assignments.
+std::map<std::string, std::string> ReadEnvFile(const std::string& path,
+                                               std::vector<std::string>& problems);
+
+// Builds the configuration from `values` (variable → value). `problems` gets one line per bad
+// value, e.g. "PORT: \"abc\" is not a port number (1–65535)".
+Config ParseConfig(const std::map<std::string, std::string>& values,
+                   std::vector<std::string>& problems);
+
+// The environment merged over the `.env` file at `env_file` (if it exists).
+std::map<std::string, std::string> CollectEnvironment(const std::string& env_file,
+                                                      std::vector<std::string>& problems);
+
+}  // namespace estimate::app

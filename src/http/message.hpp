@@ -1,0 +1,47 @@
+#pragma once
+// The HTTP request and response as the rest of the program sees them: plain values, no Beast.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace estimate::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;  // names in lower case
+
+struct Request {
+  std::string method;  // upper case, as sent
+  std::string target;  // path and query, as sent
+  std::string path;    // percent-decoded path without the query
+  std::string query;   // raw query string without '?'
+  Headers headers;
+  std::string body;
+  std::string request_id;
+  std::string remote_address;
+  std::string route;  // the matched route pattern, e.g. /api/v1/norms/{family}/{code}
+  std::unordered_map<std::string, std::string> path_params;
+
+  // The first header of that name (lower case), or nullptr.
+  const std::string* Header(std::string_view lower_name) const;
+  // A query parameter, percent-decoded; empty if absent.
+  std::string QueryParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain");
+  // RFC 9457 problem details: {"type","title","status","detail","instance","request_id"}.
+  static Response Problem(int status, std::string_view title, std::string_view detail,
+                          std::string_view instance = {}, std::string_view request_id = {});
+};
+
+// Decodes %XX escapes (and '+' as space when `plus_as_space`). Invalid escapes are kept as is.
+std::string PercentDecode(std::string_view s, bool plus_as_space);
+
+}  // namespace estimate::http

@@ -1,0 +1,41 @@
+#pragma once
+// What happens to every request between the socket and the handler, independent of Beast:
+// request id, routing (404/405), the handler with exceptions turned into 500 problems, the
+// metrics http_requests_total / http_request_duration_seconds and the access log line.
+#include <chrono>
+#include <memory>
+
+#include "http/router.hpp"
+#include "telemetry/metrics.hpp"
+
+namespace estimate::http {
+
+class Pipeline {
+ public:
+  Pipeline(const Router& router, telemetry::Registry& registry);
+
+  struct Prepared {
+    const Route* route = nullptr;  // null: answer with `status` (404 or 405)
+    int status = 200;
+    std::string allow;
+    Execution execution = Execution::kInline;
+  };
+  // Assigns the request id and resolves the route; tells the server where to run Execute.
+  Prepared Prepare(Request& request);
+  // Runs the handler (or the 404/405 answer) and records metrics and the access log.
+  Response Execute(Request& request, const Prepared& prepared,
+                   std::chrono::steady_clock::time_point started);
+  // For requests that never reach a handler (malformed, too large, timed out).
+  void Record(const Request& request, const Response& response,
+              std::chrono::steady_clock::time_point started);
+
+ private:
+  const Router& router_;
+  telemetry::CounterFamily& requests_;
+  telemetry::HistogramFamily& duration_;
+};
+
+// A new random request id (32 hex digits).
+std::string NewRequestId();
+
+}  // namespace estimate::http
