@@ -55,7 +55,7 @@ struct Server::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server), read_timer_(stream_.get_executor()) {}
 
   void Start() { Read(); }
 
@@ -72,7 +72,17 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    stream_.expires_after(server_.options.read_timeout);
+    // A timer of our own rather than the stream's expiry, which would close the socket before a
+    // 408 could be sent.
+    stream_.expires_never();
+    timed_out_ = false;
+    read_timer_.expires_after(server_.options.read_timeout);
+    read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->OnRead(ec);
@@ -81,6 +91,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec) {
     const auto started = Clock::now();
+    read_timer_.cancel();
+    if (timed_out_ && ec) ec = beast::error::timeout;
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
       return Close();
@@ -203,6 +215,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  net::steady_timer read_timer_;
+  bool timed_out_ = false;
   bool busy_ = false;  // a request is being handled or answered; touched on the strand only
 };
 

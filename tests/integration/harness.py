@@ -1,0 +1,204 @@
+"""Starts the real estimate-service binary and talks HTTP to it (Python standard library only).
+
+Environment:
+  ESTIMATE_BINARY             the program under test (CMake passes it)
+  ESTIMATE_TEST_DATABASE_URL  postgresql://… to run against PostgreSQL; default: a fresh SQLite file
+  ESTIMATE_TEST_REDIS_URL     redis://… to include Redis in readiness
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("ESTIMATE_BINARY", os.path.join(ROOT, "build", "estimate-service"))
+SERVICES = os.path.join(ROOT, "scripts", "test-services.sh")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(tmp, extra=None, database_url=None):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "info",
+        "NODE_ENV": "test",
+        "DATABASE_URL": database_url
+        or os.environ.get("ESTIMATE_TEST_DATABASE_URL")
+        or "sqlite://" + os.path.join(tmp, "estimate.db"),
+    }
+    if os.environ.get("ESTIMATE_TEST_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["ESTIMATE_TEST_REDIS_URL"]
+    env.update(extra or {})
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run_cli(args, env, cwd, timeout=60):
+    return subprocess.run([BINARY] + args, env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class Service:
+    """One running `estimate-service serve` on a free port, with its stderr log collected."""
+
+    def __init__(self, env=None, args=None, migrate=True, database_url=None):
+        self.tmp = tempfile.mkdtemp(prefix="estimate-it-")
+        self.env = base_env(self.tmp, env, database_url)
+        if migrate:
+            r = run_cli(["migrate"], self.env, self.tmp)
+            if r.returncode != 0:
+                raise RuntimeError("migrate failed: " + r.stderr)
+        self.log_lines = []
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [BINARY, "serve", "--host", "127.0.0.1", "--port", str(self.port)] + (args or []),
+            env=self.env, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True)
+        threading.Thread(target=self._pump, daemon=True).start()
+        up = False
+        deadline = time.time() + 30
+        while time.time() < deadline and self.proc.poll() is None and not up:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                up = True
+            except OSError:
+                time.sleep(0.05)
+        if not up:
+            self.stop()
+            raise RuntimeError("service did not start:\n" + "\n".join(self.log_lines))
+
+    def _pump(self):
+        with self.proc.stderr:
+            for line in self.proc.stderr:
+                self.log_lines.append(line.rstrip("\n"))
+
+    def connection(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        conn = self.connection(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+        finally:
+            conn.close()
+
+    def get_json(self, path):
+        status, headers, data = self.request("GET", path)
+        return status, headers, json.loads(data) if data else None
+
+    def raw(self, payload, read_timeout=5):
+        """Sends raw bytes and returns everything the server sends until it closes."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout) as s:
+            s.sendall(payload)
+            chunks = []
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            except socket.timeout:
+                pass
+            return b"".join(chunks)
+
+    def metrics(self):
+        status, _, data = self.request("GET", "/metrics")
+        assert status == 200
+        return data.decode()
+
+    def signal(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout=30):
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def metric_value(text, name, labels):
+    """The value of one sample, e.g. metric_value(t, 'http_requests_total', {'route': '/health'})."""
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$', line)
+        if not m or m.group(1) != name:
+            continue
+        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        if all(got.get(k) == v for k, v in labels.items()):
+            return float(m.group(4))
+    return 0.0
+
+
+class SilentListener:
+    """A TCP server that accepts connections and never answers: a dependency that hangs."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stopped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stopped:
+            try:
+                c, _ = self.sock.accept()
+                self.conns.append(c)
+            except OSError:
+                return
+
+    def close(self):
+        self.stopped = True
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of its own, which a test may stop and start."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="estimate-pg-")
+        self.port = free_port()
+        self.url = self._services("pg-start", str(self.port)).strip().splitlines()[-1]
+
+    def _services(self, cmd, *args):
+        return subprocess.run([SERVICES, cmd, self.dir] + list(args), check=True,
+                              capture_output=True, text=True, timeout=120).stdout
+
+    def stop(self):
+        self._services("pg-stop")
+
+    def start(self):
+        self._services("pg-start", str(self.port))
+
+    def destroy(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
