@@ -5,8 +5,10 @@
 // тысячах рублей").
 //
 // Rounding (checked on the ГОССТРОЙСМЕТА sample ОСР 01-02 «Рекультивация»): every figure of a ЛСР
-// row is converted on its own, round2(roubles / 1000); the row's «всего» is the sum of its four
-// converted columns, and the object's totals are sums of the converted rows. The reference
+// row is converted on its own, round2(roubles / 1000), and the object's totals are sums of the
+// converted rows. The row's «всего» is the sum of its four converted columns so that the row adds
+// up (our choice: the sample's rows have one non-zero column and cannot tell it from
+// round2(total / 1000)). The reference
 // breakdown (ОТ, ЭМ, …) is converted figure by figure too, so it need not add up to the columns
 // (the sample prints Direct + НР + СП = 16 893.24 against a total of 16 893.25).
 //

@@ -15,7 +15,9 @@
 //     columns, landing in the same columns or in «прочие» (PercentLine).
 // Contingency (421/пр п.179) is a % of chapters 1–12, column by column. VAT is charged on
 // (chapters 1–12 + contingency) less VAT-exempt lines (ст.149 НК) at the rate in force on the
-// estimate's date: 22 % from 2026-01-01 (425-ФЗ), 20 % before.
+// estimate's date: 22 % from 2026-01-01 (425-ФЗ), 20 % before. Only the exempt amounts themselves
+// leave the VAT base; the contingency reserve computed on them stays in it (our reading; the sample
+// gives one exempt sum, 461 722.14, and no breakdown).
 //
 // Rounding of a percentage line (inferred, see summary_estimate.cpp): each column is
 // round2(base column × % / 100); the line's total is round2(base total × % / 100), and a kopeck

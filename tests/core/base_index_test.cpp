@@ -5,6 +5,7 @@
 // names the Item (by Cost/Num or resource Code) and the elements they come from.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -201,6 +202,69 @@ TEST(BaseIndexFixture, TheFixtureIsTheOneTheseFiguresComeFrom) {
         "<Current>8281039.06</Current>", "<CoefValue>2.8375</CoefValue>",
         "<PriceTotalBase>342.06</PriceTotalBase>"}) {
     EXPECT_NE(xml.find(figure), std::string::npos) << figure;
+  }
+}
+
+// The fixture's text, or empty when it is missing.
+std::string FixtureXml() {
+  std::ifstream in(std::string(ESTIMATE_SHARED_DIR) + "/lsr_fixtures/gge_bim_3.01_example1.xml");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every Item's own <Totals><Base>N</Base> (Cost/Totals/Base holds elements, not a number), in
+// document order: a hand-written extraction, enough for this one well-formed file.
+std::vector<std::string> ItemBaseTotals(const std::string& xml) {
+  std::vector<std::string> totals;
+  for (size_t at = xml.find("<Totals>"); at != std::string::npos;
+       at = xml.find("<Totals>", at + 1)) {
+    size_t p = xml.find_first_not_of(" \t\r\n", at + 8);
+    if (xml.compare(p, 6, "<Base>") != 0) continue;
+    p += 6;
+    if (p >= xml.size() || !(std::isdigit(static_cast<unsigned char>(xml[p])) || xml[p] == '-')) {
+      continue;
+    }
+    totals.push_back(xml.substr(p, xml.find('<', p) - p));
+  }
+  return totals;
+}
+
+// Each Item's Overheads/PriceCur or Profits/PriceCur, empty where absent (in document order).
+std::vector<std::string> RateCurrents(const std::string& xml, const std::string& element) {
+  std::vector<std::string> values;
+  const std::string open = "<" + element + ">";
+  const std::string close = "</" + element + ">";
+  for (size_t at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+    const std::string block = xml.substr(at, xml.find(close, at) - at);
+    if (block.find("<Target>") == std::string::npos) continue;  // the order in Legal, not a rate
+    const size_t p = block.find("<PriceCur>");
+    values.push_back(p == std::string::npos
+                         ? std::string()
+                         : block.substr(p + 10, block.find('<', p + 10) - p - 10));
+  }
+  return values;
+}
+
+TEST_F(BaseIndexExample, EveryItemOfTheFixtureToTheKopeck) {
+  const std::string xml = FixtureXml();
+  ASSERT_FALSE(xml.empty()) << "shared fixture missing";
+  const std::vector<std::string> totals = ItemBaseTotals(xml);
+  ASSERT_EQ(totals.size(), result_.positions.size());
+  for (size_t i = 0; i < totals.size(); ++i) {
+    EXPECT_DEC(result_.positions[i].base.total, totals[i].c_str()) << "item " << i;
+  }
+  const std::vector<std::string> overheads = RateCurrents(xml, "Overheads");
+  const std::vector<std::string> profits = RateCurrents(xml, "Profits");
+  ASSERT_EQ(overheads.size(), result_.positions.size());
+  ASSERT_EQ(profits.size(), result_.positions.size());
+  for (size_t i = 0; i < overheads.size(); ++i) {
+    if (!overheads[i].empty()) {
+      EXPECT_DEC(result_.positions[i].current.overhead, overheads[i].c_str()) << "item " << i;
+    }
+    if (!profits[i].empty()) {
+      EXPECT_DEC(result_.positions[i].current.profit, profits[i].c_str()) << "item " << i;
+    }
   }
 }
 
