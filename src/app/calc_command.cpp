@@ -1,17 +1,83 @@
 #include "app/calc_command.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <ostream>
+#include <sstream>
+#include <string>
+
+#include "core/resource_index_calculator.hpp"
+#include "formats/estimate_document.hpp"
 
 namespace estimate::app {
+namespace {
 
-// Placeholder until the calculation engine lands (issue 3); owned by the engine's author.
+constexpr int kExitOk = 0;
+constexpr int kExitIoError = 1;
+constexpr int kExitBadInput = 2;
+
+bool ReadAll(const std::string& path, std::string* text, std::string* error) {
+  if (path == "-") {
+    std::ostringstream buffer;
+    buffer << std::cin.rdbuf();
+    if (std::cin.bad()) {
+      *error = "cannot read standard input";
+      return false;
+    }
+    *text = buffer.str();
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 int RunCalc(const std::string& path, const std::string& format, std::ostream& out,
             std::ostream& err) {
-  (void)path;
-  (void)format;
-  (void)out;
-  err << "calc: not available in this build\n";
-  return 1;
+  if (format != "json" && format != "text") {
+    err << "calc: unknown --format \"" << format << "\" (expected json or text)\n";
+    return kExitBadInput;
+  }
+  std::string text;
+  std::string error;
+  if (!ReadAll(path, &text, &error)) {
+    err << "calc: " << error << "\n";
+    return kExitIoError;
+  }
+  Result<core::Estimate> estimate = formats::ParseEstimateDocument(text);
+  if (!estimate.ok()) {
+    err << estimate.status().message() << "\n";
+    return kExitBadInput;
+  }
+  Result<core::EstimateResult> result = core::CalculateResourceIndex(*estimate);
+  if (!result.ok()) {
+    err << result.status().message() << "\n";
+    return kExitBadInput;
+  }
+  // Built whole before writing, so that a failure never leaves half a document on stdout.
+  const std::string rendered = format == "json"
+                                   ? formats::WriteEstimateResult(*estimate, *result)
+                                   : formats::WriteEstimateText(*estimate, *result);
+  out << rendered;
+  out.flush();
+  if (!out) {
+    err << "calc: cannot write the result\n";
+    return kExitIoError;
+  }
+  return kExitOk;
 }
 
 }  // namespace estimate::app
