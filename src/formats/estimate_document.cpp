@@ -98,8 +98,7 @@ class Reader {
   std::optional<Decimal> Number(const json::value& v, const std::string& path) {
     if (!v.is_string()) {
       if (v.is_number()) {
-        Problem(path, json::serialize(v) + " is a JSON number; write decimals as strings (\"" +
-                          json::serialize(v) + "\")");
+        Problem(path, "is a JSON number; write every number as a decimal string (\"1.5\")");
       } else {
         Problem(path, "expected a decimal number in a string");
       }
