@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <utility>
 
 namespace estimate::core {
 namespace {
@@ -36,25 +37,41 @@ bool ScaleUp(Int128 v, int n, Int128* out) {
     return true;
   }
   if (n > kMaxDigits) return v == 0 ? (*out = 0, true) : false;
+  if (FitsInt64(v) && n <= 18) {
+    // |v| < 2^63 and 10^18 < 2^60: the product fits 128 bits; only the range needs checking.
+    const Int128 r = v * kPow10[n];
+    if (!InRange(r)) return false;
+    *out = r;
+    return true;
+  }
   Int128 r;
   if (__builtin_mul_overflow(v, kPow10[n], &r) || !InRange(r)) return false;
   *out = r;
   return true;
 }
 
+// x / 10^N rounded half away from zero; N a constant so that the division becomes a multiply.
+template <int N>
+std::int64_t DivPow10HalfUp64(std::int64_t x) {
+  constexpr std::int64_t d = static_cast<std::int64_t>(kPow10[N]);
+  std::int64_t q = x / d;
+  const std::int64_t r = x % d;
+  const std::int64_t ar = r < 0 ? -r : r;
+  if (ar >= d - ar) q += (x < 0) ? -1 : 1;
+  return q;
+}
+
+template <int... N>
+constexpr auto MakeDivTable(std::integer_sequence<int, N...>) {
+  return std::array<std::int64_t (*)(std::int64_t), sizeof...(N)>{&DivPow10HalfUp64<N>...};
+}
+constexpr auto kDiv64 = MakeDivTable(std::make_integer_sequence<int, 19>());
+
 // v / 10^n rounded half away from zero.
 Int128 DivPow10HalfUp(Int128 v, int n) {
   if (n == 0) return v;
   if (n > kMaxDigits) return 0;  // |v| < 10^38 so |v| / 10^39 < 0.01: rounds to zero.
-  if (FitsInt64(v) && n <= 18) {
-    const std::int64_t d = static_cast<std::int64_t>(kPow10[n]);
-    const std::int64_t x = static_cast<std::int64_t>(v);
-    std::int64_t q = x / d;
-    const std::int64_t r = x % d;
-    const std::int64_t ar = r < 0 ? -r : r;
-    if (ar >= d - ar) q += (x < 0) ? -1 : 1;
-    return q;
-  }
+  if (FitsInt64(v) && n <= 18) return kDiv64[n](static_cast<std::int64_t>(v));
   const Int128 d = kPow10[n];
   Int128 q = v / d;
   const Int128 ar = Abs(v % d);
@@ -213,7 +230,7 @@ Decimal Decimal::Normalized() const {
   return Decimal(m, s);
 }
 
-Decimal operator+(Decimal a, Decimal b) {
+Decimal Decimal::AddSlow(Decimal a, Decimal b) {
   if (!a.ok() || !b.ok()) return Decimal::Invalid();
   Int128 x = a.mantissa_;
   Int128 y = b.mantissa_;
@@ -225,7 +242,7 @@ Decimal operator+(Decimal a, Decimal b) {
       Decimal na = a.Normalized();
       Decimal nb = b.Normalized();
       if (na.scale_ == a.scale_ && nb.scale_ == b.scale_) return Decimal::Invalid();
-      return na + nb;
+      return AddSlow(na, nb);
     }
   }
   Int128 r;

@@ -77,7 +77,15 @@ class Decimal {
   // does not fit.
   static Decimal Divide(Decimal a, Decimal b, int places);
 
-  friend Decimal operator+(Decimal a, Decimal b);
+  friend Decimal operator+(Decimal a, Decimal b) {
+    // Fast path, inline: the sums of the calculators add values of one scale that fit 64 bits,
+    // whose sum cannot leave the range.
+    if (a.scale_ == b.scale_ && a.scale_ != kInvalidScale && a.mantissa_ <= kInt64Max &&
+        a.mantissa_ >= -kInt64Max && b.mantissa_ <= kInt64Max && b.mantissa_ >= -kInt64Max) {
+      return Decimal(a.mantissa_ + b.mantissa_, a.scale_);
+    }
+    return AddSlow(a, b);
+  }
   friend Decimal operator-(Decimal a, Decimal b);
   friend Decimal operator*(Decimal a, Decimal b);
   Decimal operator-() const;
@@ -96,6 +104,8 @@ class Decimal {
 
  private:
   static constexpr int kInvalidScale = -1;
+  static constexpr Int128 kInt64Max = 0x7fffffffffffffffLL;
+  static Decimal AddSlow(Decimal a, Decimal b);
   constexpr Decimal(Int128 mantissa, int scale) : mantissa_(mantissa), scale_(scale) {}
 
   Int128 mantissa_ = 0;

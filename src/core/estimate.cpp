@@ -33,10 +33,10 @@ void Figures::Subtract(const Figures& o) {
 }
 
 bool Figures::ok() const {
-  bool all = true;
-  Figures copy = *this;
-  ForEachField(copy, *this, [&all](Decimal& x, const Decimal&) { all = all && x.ok(); });
-  return all;
+  return ot.ok() && em.ok() && otm.ok() && m.ok() && equipment.ok() && direct.ok() &&
+         extra.ok() && fot.ok() && overhead.ok() && profit.ok() && total.ok() &&
+         labor_hours.ok() && machinist_hours.ok() && market_materials.ok() &&
+         market_equipment.ok();
 }
 
 }  // namespace estimate::core
