@@ -9,9 +9,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  libxml2-dev libzip-dev libstemmer-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
-  prometheus nginx-light wrk
+  prometheus nginx-light wrk hyperfine
   # servers for production mode and its tests
   postgresql redis-server sqlite3
 )
