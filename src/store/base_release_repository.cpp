@@ -1,0 +1,1311 @@
+#include "store/base_release_repository.hpp"
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace estimate::store {
+namespace {
+
+using core::Decimal;
+using normbase::BaseRelease;
+
+// The adapter's own exception: thrown by the native SQLite/libpq code below, caught at the edge
+// of each public function and turned into a Status.
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(StatusCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  StatusCode code() const { return code_; }
+
+ private:
+  StatusCode code_;
+};
+
+std::string UtcNow() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) %
+                  1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms.count()));
+  return out;
+}
+
+std::string_view KindName(core::ResourceKind kind) {
+  switch (kind) {
+    case core::ResourceKind::kLabor: return "labor";
+    case core::ResourceKind::kMachine: return "machine";
+    case core::ResourceKind::kMaterial: return "material";
+    case core::ResourceKind::kEquipment: return "equipment";
+  }
+  return "material";
+}
+
+core::ResourceKind ParseKind(std::string_view text) {
+  if (text == "machine") return core::ResourceKind::kMachine;
+  if (text == "equipment") return core::ResourceKind::kEquipment;
+  if (text == "labor") return core::ResourceKind::kLabor;
+  if (text == "material") return core::ResourceKind::kMaterial;
+  throw StoreError(StatusCode::kInternal, "price_book.kind: unknown kind \"" +
+                                              std::string(text) + "\"");
+}
+
+// Lists of texts (a norm's content, an abstract resource's technology groups) are stored as a
+// JSON array of strings, readable in SQL and castable to jsonb in PostgreSQL.
+std::string JsonArray(const std::vector<std::string_view>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c));
+            out += esc;
+          } else {
+            out += c;
+          }
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Reads what JsonArray writes (and any JSON array of strings, should someone edit a row by hand).
+std::vector<std::string_view> ParseJsonArray(std::string_view json, normbase::TextPool& pool,
+                                             const char* what) {
+  auto bad = [&] {
+    return StoreError(StatusCode::kInternal,
+                      std::string(what) + ": not a JSON array of strings: " + std::string(json));
+  };
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' ||
+                               json[i] == '\r')) {
+      ++i;
+    }
+  };
+  auto hex4 = [&](std::size_t at) {
+    if (at + 4 > json.size()) throw bad();
+    std::uint32_t v = 0;
+    auto [p, ec] = std::from_chars(json.data() + at, json.data() + at + 4, v, 16);
+    if (ec != std::errc() || p != json.data() + at + 4) throw bad();
+    return v;
+  };
+  skip_space();
+  if (i >= json.size() || json[i] != '[') throw bad();
+  ++i;
+  skip_space();
+  if (i < json.size() && json[i] == ']') return out;
+  std::string item;
+  while (true) {
+    skip_space();
+    if (i >= json.size() || json[i] != '"') throw bad();
+    ++i;
+    item.clear();
+    while (true) {
+      if (i >= json.size()) throw bad();
+      char c = json[i++];
+      if (c == '"') break;
+      if (c != '\\') {
+        item += c;
+        continue;
+      }
+      if (i >= json.size()) throw bad();
+      char e = json[i++];
+      switch (e) {
+        case '"': item += '"'; break;
+        case '\\': item += '\\'; break;
+        case '/': item += '/'; break;
+        case 'b': item += '\b'; break;
+        case 'f': item += '\f'; break;
+        case 'n': item += '\n'; break;
+        case 'r': item += '\r'; break;
+        case 't': item += '\t'; break;
+        case 'u': {
+          std::uint32_t cp = hex4(i);
+          i += 4;
+          if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= json.size() && json[i] == '\\' &&
+              json[i + 1] == 'u') {
+            std::uint32_t low = hex4(i + 2);
+            if (low >= 0xDC00 && low < 0xE000) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+              i += 6;
+            }
+          }
+          AppendUtf8(item, cp);
+          break;
+        }
+        default: throw bad();
+      }
+    }
+    out.push_back(pool.Intern(item));
+    skip_space();
+    if (i < json.size() && json[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < json.size() && json[i] == ']') return out;
+    throw bad();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: the release as rows, table by table, into a sink that is a prepared INSERT on SQLite
+// and a COPY FROM STDIN on PostgreSQL.
+
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // `columns` is the comma-separated column list; every row gives exactly that many fields.
+  virtual void Begin(std::string_view table, std::string_view columns) = 0;
+  virtual void Null() = 0;
+  virtual void Text(std::string_view text) = 0;
+  virtual void Int(std::int64_t value) = 0;
+  virtual void EndRow() = 0;
+  virtual void End() = 0;
+
+  void Dec(const Decimal& value) {
+    if (value.ok()) {
+      Text(value.ToString());
+    } else {
+      Null();
+    }
+  }
+  void Ord(std::int32_t index) {
+    if (index < 0) {
+      Null();
+    } else {
+      Int(index);
+    }
+  }
+  void Flag(bool value) { Int(value ? 1 : 0); }
+};
+
+void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
+  sink.Begin("base_source_files", "release_id, ord, name, sha256, bytes, kind");
+  for (std::size_t i = 0; i < r.info.sources.size(); ++i) {
+    const auto& f = r.info.sources[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(f.name), sink.Text(f.sha256);
+    sink.Int(static_cast<std::int64_t>(f.bytes)), sink.Text(f.kind);
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("norm_sections", "release_id, ord, family, type, code, name, parent");
+  for (std::size_t i = 0; i < r.sections.size(); ++i) {
+    const auto& s = r.sections[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(FamilyId(s.family));
+    sink.Text(s.type), sink.Text(s.code), sink.Text(s.name), sink.Ord(s.parent);
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("norms",
+             "release_id, ord, family, code, name, unit, section, overhead_code, profit_code, "
+             "content");
+  for (std::size_t i = 0; i < r.norms.size(); ++i) {
+    const auto& n = r.norms[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(FamilyId(n.family));
+    sink.Text(n.code), sink.Text(n.name), sink.Text(n.unit), sink.Ord(n.table);
+    sink.Text(n.overhead_code), sink.Text(n.profit_code), sink.Text(JsonArray(n.content));
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("norm_resources",
+             "release_id, norm_ord, ord, code, name, unit, consumption, by_project, abstract, "
+             "tech_groups");
+  for (std::size_t i = 0; i < r.norms.size(); ++i) {
+    const auto& lines = r.norms[i].resources;
+    for (std::size_t j = 0; j < lines.size(); ++j) {
+      const auto& l = lines[j];
+      sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Int(static_cast<std::int64_t>(j));
+      sink.Text(l.code), sink.Text(l.name), sink.Text(l.unit), sink.Dec(l.consumption);
+      sink.Flag(l.by_project), sink.Flag(l.abstract);
+      if (l.tech_groups.empty()) {
+        sink.Null();
+      } else {
+        sink.Text(JsonArray(l.tech_groups));
+      }
+      sink.EndRow();
+    }
+  }
+  sink.End();
+
+  sink.Begin("book_sections", "release_id, ord, type, code, name, parent");
+  for (std::size_t i = 0; i < r.book_sections.size(); ++i) {
+    const auto& s = r.book_sections[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(s.type), sink.Text(s.code);
+    sink.Text(s.name), sink.Ord(s.parent);
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("price_book",
+             "release_id, ord, code, name, unit, kind, base_price, wholesale_price, "
+             "machinist_pay, machinist_labor, machinist_code, machinist_rank, with_relocation, "
+             "section");
+  for (std::size_t i = 0; i < r.resources.size(); ++i) {
+    const auto& e = r.resources[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(e.code), sink.Text(e.name);
+    sink.Text(e.unit), sink.Text(KindName(e.kind)), sink.Dec(e.base_price);
+    sink.Dec(e.wholesale_price), sink.Dec(e.machinist_pay), sink.Dec(e.machinist_labor);
+    sink.Text(e.machinist_code), sink.Dec(e.machinist_rank), sink.Flag(e.with_relocation);
+    sink.Ord(e.section);
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("tech_groups", "release_id, ord, code, name");
+  for (std::size_t i = 0; i < r.tech_groups.size(); ++i) {
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(r.tech_groups[i].code);
+    sink.Text(r.tech_groups[i].name);
+    sink.EndRow();
+  }
+  sink.End();
+  sink.Begin("tech_group_resources", "release_id, group_ord, ord, resource_code");
+  for (std::size_t i = 0; i < r.tech_groups.size(); ++i) {
+    const auto& codes = r.tech_groups[i].resources;
+    for (std::size_t j = 0; j < codes.size(); ++j) {
+      sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Int(static_cast<std::int64_t>(j));
+      sink.Text(codes[j]);
+      sink.EndRow();
+    }
+  }
+  sink.End();
+
+  sink.Begin("coefficient_rules",
+             "release_id, ord, code, name, target, decree, formula, labor, machinist_labor, "
+             "machines, materials, value");
+  for (std::size_t i = 0; i < r.coefficients.size(); ++i) {
+    const auto& c = r.coefficients[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(c.code), sink.Text(c.name);
+    sink.Text(c.target), sink.Text(c.decree), sink.Text(c.formula), sink.Dec(c.labor);
+    sink.Dec(c.machinist_labor), sink.Dec(c.machines), sink.Dec(c.materials), sink.Dec(c.value);
+    sink.EndRow();
+  }
+  sink.End();
+  sink.Begin("coefficient_rule_applies", "release_id, rule_ord, ord, norm_code");
+  for (std::size_t i = 0; i < r.coefficients.size(); ++i) {
+    const auto& codes = r.coefficients[i].applies;
+    for (std::size_t j = 0; j < codes.size(); ++j) {
+      sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Int(static_cast<std::int64_t>(j));
+      sink.Text(codes[j]);
+      sink.EndRow();
+    }
+  }
+  sink.End();
+
+  sink.Begin("overhead_profit_rates",
+             "release_id, ord, code, profit_code, work_type, collections, overhead_percent_1, "
+             "overhead_percent_2, overhead_percent_3, profit_percent");
+  for (std::size_t i = 0; i < r.rates.size(); ++i) {
+    const auto& t = r.rates[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(t.code);
+    sink.Text(t.profit_code), sink.Text(t.work_type), sink.Text(t.collections);
+    sink.Dec(t.overhead_percent[0]), sink.Dec(t.overhead_percent[1]);
+    sink.Dec(t.overhead_percent[2]), sink.Dec(t.profit_percent);
+    sink.EndRow();
+  }
+  sink.End();
+
+  sink.Begin("regional_prices",
+             "release_id, ord, region_code, region_name, zone, quarter, rank1_labor_price");
+  for (std::size_t i = 0; i < r.prices.size(); ++i) {
+    const auto& p = r.prices[i];
+    sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(p.region_code);
+    sink.Text(p.region_name), sink.Int(p.zone), sink.Text(p.quarter);
+    sink.Dec(p.rank1_labor_price);
+    sink.EndRow();
+  }
+  sink.End();
+  struct PriceMap {
+    const char* table;
+    const char* columns;
+    std::unordered_map<std::string_view, Decimal> normbase::RegionalPrices::*map;
+  };
+  const PriceMap maps[] = {
+      {"regional_labor_prices", "release_id, prices_ord, code, price",
+       &normbase::RegionalPrices::labor_prices},
+      {"regional_current_prices", "release_id, prices_ord, code, price",
+       &normbase::RegionalPrices::current_prices},
+      {"regional_group_indices", "release_id, prices_ord, prefix, price_index",
+       &normbase::RegionalPrices::group_indices},
+  };
+  for (const auto& m : maps) {
+    sink.Begin(m.table, m.columns);
+    for (std::size_t i = 0; i < r.prices.size(); ++i) {
+      for (const auto& [code, price] : r.prices[i].*m.map) {
+        sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(code), sink.Dec(price);
+        sink.EndRow();
+      }
+    }
+    sink.End();
+  }
+}
+
+// The base_releases row; the same columns on both engines.
+constexpr const char* kReleaseColumns[] = {
+    "name",          "addition_number",     "price_level",         "imported_at",
+    "norm_count",    "norm_resource_count", "section_count",       "resource_count",
+    "machine_count", "material_count",      "equipment_count",     "tech_group_count",
+    "coefficient_count", "rate_count",      "regional_price_count"};
+
+std::vector<std::string> ReleaseValues(const BaseRelease& r) {
+  const normbase::ReleaseCounts c = r.Counts();
+  auto n = [](std::size_t v) { return std::to_string(v); };
+  return {r.info.name,
+          std::to_string(r.info.addition_number),
+          r.info.price_level,
+          r.info.imported_at.empty() ? UtcNow() : r.info.imported_at,
+          n(c.norms),
+          n(c.norm_resources),
+          n(c.sections),
+          n(c.resources),
+          n(c.machines),
+          n(c.materials),
+          n(c.equipment),
+          n(c.tech_groups),
+          n(c.coefficients),
+          n(c.rates),
+          n(c.regional_prices)};
+}
+
+std::string InsertReleaseSql(bool numbered) {
+  std::string sql = "INSERT INTO base_releases (";
+  std::string values;
+  for (std::size_t i = 0; i < std::size(kReleaseColumns); ++i) {
+    if (i > 0) sql += ", ", values += ", ";
+    sql += kReleaseColumns[i];
+    values += numbered ? "$" + std::to_string(i + 1) : "?";
+  }
+  return sql + ") VALUES (" + values + ")";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading: one query per table, rows handed over as text fields.
+
+class Row {
+ public:
+  bool IsNull(int i) const { return nulls_[i] != 0; }
+  std::string_view Text(int i) const { return fields_[i]; }
+  std::int64_t Int(int i) const {
+    std::int64_t v = 0;
+    const auto f = fields_[i];
+    auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
+    if (ec != std::errc() || p != f.data() + f.size()) {
+      throw StoreError(StatusCode::kInternal, "not an integer: \"" + std::string(f) + "\"");
+    }
+    return v;
+  }
+  std::int32_t Ord(int i) const { return IsNull(i) ? -1 : static_cast<std::int32_t>(Int(i)); }
+  bool Flag(int i) const { return Int(i) != 0; }
+  Decimal Dec(int i) const {
+    if (IsNull(i)) return Decimal::Invalid();
+    auto d = Decimal::Parse(fields_[i]);
+    if (!d.ok()) {
+      throw StoreError(StatusCode::kInternal, "not a decimal: \"" + std::string(fields_[i]) +
+                                                  "\": " + d.status().message());
+    }
+    return *d;
+  }
+
+  void Reset(std::size_t columns) {
+    fields_.assign(columns, {});
+    nulls_.assign(columns, 0);
+  }
+  void Set(std::size_t i, std::string_view text) { fields_[i] = text, nulls_[i] = 0; }
+  void SetNull(std::size_t i) { fields_[i] = {}, nulls_[i] = 1; }
+  std::size_t size() const { return fields_.size(); }
+
+ private:
+  std::vector<std::string_view> fields_;
+  std::vector<char> nulls_;
+};
+
+using RowFn = std::function<void(const Row&)>;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual void Exec(const std::string& sql) = 0;
+  virtual std::int64_t InsertRelease(const BaseRelease& release) = 0;
+  virtual std::unique_ptr<RowSink> Sink() = 0;
+  // Runs a SELECT whose columns are all read as text; `columns` is how many it returns.
+  virtual void Read(const std::string& select, std::size_t columns, const RowFn& fn) = 0;
+  // Starts the consistent read of Load.
+  virtual void BeginSnapshot() = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// SQLite through the handle of the SOCI session: prepared statements reused for every row.
+
+namespace sq = sqlite_api;
+
+const sq::sqlite3_destructor_type kTransient = reinterpret_cast<sq::sqlite3_destructor_type>(-1);
+
+StatusCode SqliteCode(int rc) {
+  switch (rc & 0xFF) {
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG: return StatusCode::kInvalidArgument;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL: return StatusCode::kUnavailable;
+    default: return StatusCode::kInternal;
+  }
+}
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sq::sqlite3* db, const std::string& sql) : db_(db) {
+    int rc = sq::sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr);
+    if (rc != SQLITE_OK) Fail(rc, "prepare " + sql);
+  }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement() { sq::sqlite3_finalize(stmt_); }
+  sq::sqlite3_stmt* get() { return stmt_; }
+  [[noreturn]] void Fail(int rc, const std::string& what) {
+    throw StoreError(SqliteCode(rc), what + ": " + sq::sqlite3_errmsg(db_));
+  }
+
+ private:
+  sq::sqlite3* db_;
+  sq::sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteSink : public RowSink {
+ public:
+  explicit SqliteSink(sq::sqlite3* db) : db_(db) {}
+  void Begin(std::string_view table, std::string_view columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (" + std::string(columns) +
+                      ") VALUES (?";
+    for (char c : columns) {
+      if (c == ',') sql += ", ?";
+    }
+    sql += ")";
+    table_ = table;
+    row_ = 0;
+    stmt_.emplace(db_, sql);
+    column_ = 0;
+  }
+  void Null() override { Check(sq::sqlite3_bind_null(stmt_->get(), ++column_)); }
+  void Text(std::string_view text) override {
+    // A null pointer would bind NULL; an empty view is still the empty text.
+    Check(sq::sqlite3_bind_text(stmt_->get(), ++column_, text.data() ? text.data() : "",
+                                static_cast<int>(text.size()), kTransient));
+  }
+  void Int(std::int64_t value) override {
+    Check(sq::sqlite3_bind_int64(stmt_->get(), ++column_, value));
+  }
+  void EndRow() override {
+    int rc = sq::sqlite3_step(stmt_->get());
+    if (rc != SQLITE_DONE) {
+      stmt_->Fail(rc, std::string(table_) + " row " + std::to_string(row_ + 1));
+    }
+    sq::sqlite3_reset(stmt_->get());
+    column_ = 0;
+    ++row_;
+  }
+  void End() override { stmt_.reset(); }
+
+ private:
+  void Check(int rc) {
+    if (rc != SQLITE_OK) stmt_->Fail(rc, std::string(table_) + " row " + std::to_string(row_ + 1));
+  }
+  sq::sqlite3* db_;
+  std::optional<SqliteStatement> stmt_;
+  std::string_view table_;
+  std::size_t row_ = 0;
+  int column_ = 0;
+};
+
+class SqliteConnection : public Connection {
+ public:
+  explicit SqliteConnection(soci::session& s)
+      : db_(static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_) {}
+
+  void Exec(const std::string& sql) override {
+    char* error = nullptr;
+    int rc = sq::sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string message = error ? error : sq::sqlite3_errmsg(db_);
+      sq::sqlite3_free(error);
+      throw StoreError(SqliteCode(rc), sql + ": " + message);
+    }
+  }
+
+  std::int64_t InsertRelease(const BaseRelease& release) override {
+    SqliteStatement st(db_, InsertReleaseSql(false));
+    const auto values = ReleaseValues(release);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      sq::sqlite3_bind_text(st.get(), static_cast<int>(i + 1), values[i].c_str(),
+                            static_cast<int>(values[i].size()), kTransient);
+    }
+    int rc = sq::sqlite3_step(st.get());
+    if (rc != SQLITE_DONE) st.Fail(rc, "base_releases");
+    return sq::sqlite3_last_insert_rowid(db_);
+  }
+
+  std::unique_ptr<RowSink> Sink() override { return std::make_unique<SqliteSink>(db_); }
+
+  void Read(const std::string& select, std::size_t columns, const RowFn& fn) override {
+    SqliteStatement st(db_, select);
+    Row row;
+    row.Reset(columns);
+    while (true) {
+      int rc = sq::sqlite3_step(st.get());
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) st.Fail(rc, select);
+      for (std::size_t i = 0; i < columns; ++i) {
+        const int c = static_cast<int>(i);
+        if (sq::sqlite3_column_type(st.get(), c) == SQLITE_NULL) {
+          row.SetNull(i);
+          continue;
+        }
+        const auto* text = reinterpret_cast<const char*>(sq::sqlite3_column_text(st.get(), c));
+        row.Set(i, std::string_view(text, sq::sqlite3_column_bytes(st.get(), c)));
+      }
+      fn(row);
+    }
+  }
+
+  void BeginSnapshot() override { Exec("BEGIN"); }
+
+ private:
+  sq::sqlite3* db_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL through the libpq connection of the SOCI session: COPY in text format both ways.
+
+StatusCode PgCode(PGconn* conn, const PGresult* res) {
+  if (PQstatus(conn) != CONNECTION_OK) return StatusCode::kUnavailable;
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  if (state == nullptr) return StatusCode::kInternal;
+  std::string_view s = state;
+  // 22: data exception (bad encoding, value too long); 23: integrity constraint violation.
+  if (s.starts_with("22") || s.starts_with("23")) return StatusCode::kInvalidArgument;
+  if (s.starts_with("08") || s.starts_with("53") || s.starts_with("57")) {
+    return StatusCode::kUnavailable;
+  }
+  return StatusCode::kInternal;
+}
+
+std::string PgMessage(PGconn* conn, const PGresult* res) {
+  std::string m = res ? PQresultErrorMessage(res) : "";
+  if (m.empty()) m = PQerrorMessage(conn);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+class PgResult {
+ public:
+  explicit PgResult(PGresult* r) : r_(r) {}
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+  ~PgResult() { PQclear(r_); }
+  PGresult* get() const { return r_; }
+
+ private:
+  PGresult* r_;
+};
+
+// Reads the results left after a command (COPY ends with one) and throws on the first error.
+void DrainResults(PGconn* conn, const std::string& what) {
+  std::optional<StoreError> error;
+  while (PGresult* raw = PQgetResult(conn)) {
+    PgResult res(raw);
+    const auto status = PQresultStatus(raw);
+    if (!error && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      error.emplace(PgCode(conn, raw), what + ": " + PgMessage(conn, raw));
+    }
+  }
+  if (error) throw *error;
+}
+
+class PgCopySink : public RowSink {
+ public:
+  explicit PgCopySink(PGconn* conn) : conn_(conn) { buffer_.reserve(kFlushAt + 4096); }
+  void Begin(std::string_view table, std::string_view columns) override {
+    table_ = table;
+    const std::string sql =
+        "COPY " + std::string(table) + " (" + std::string(columns) + ") FROM STDIN";
+    PgResult res(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(res.get()) != PGRES_COPY_IN) {
+      throw StoreError(PgCode(conn_, res.get()), sql + ": " + PgMessage(conn_, res.get()));
+    }
+    first_ = true;
+  }
+  void Null() override {
+    Separator();
+    buffer_ += "\\N";
+  }
+  void Text(std::string_view text) override {
+    Separator();
+    for (char c : text) {
+      switch (c) {
+        case '\\': buffer_ += "\\\\"; break;
+        case '\n': buffer_ += "\\n"; break;
+        case '\r': buffer_ += "\\r"; break;
+        case '\t': buffer_ += "\\t"; break;
+        default: buffer_ += c;
+      }
+    }
+  }
+  void Int(std::int64_t value) override {
+    Separator();
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+    buffer_.append(digits, end);
+  }
+  void EndRow() override {
+    buffer_ += '\n';
+    first_ = true;
+    if (buffer_.size() >= kFlushAt) Flush();
+  }
+  void End() override {
+    Flush();
+    if (PQputCopyEnd(conn_, nullptr) != 1) {
+      throw StoreError(StatusCode::kUnavailable,
+                       std::string(table_) + ": " + PgMessage(conn_, nullptr));
+    }
+    DrainResults(conn_, "COPY " + std::string(table_));
+  }
+
+ private:
+  static constexpr std::size_t kFlushAt = 1 << 20;
+  void Separator() {
+    if (!first_) buffer_ += '\t';
+    first_ = false;
+  }
+  void Flush() {
+    if (buffer_.empty()) return;
+    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+      throw StoreError(StatusCode::kUnavailable,
+                       std::string(table_) + ": " + PgMessage(conn_, nullptr));
+    }
+    buffer_.clear();
+  }
+  PGconn* conn_;
+  std::string buffer_;
+  std::string_view table_;
+  bool first_ = true;
+};
+
+class PgConnection : public Connection {
+ public:
+  explicit PgConnection(soci::session& s)
+      : conn_(static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_) {}
+
+  void Exec(const std::string& sql) override {
+    PgResult res(PQexec(conn_, sql.c_str()));
+    const auto status = PQresultStatus(res.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      throw StoreError(PgCode(conn_, res.get()), sql + ": " + PgMessage(conn_, res.get()));
+    }
+  }
+
+  std::int64_t InsertRelease(const BaseRelease& release) override {
+    const auto values = ReleaseValues(release);
+    std::vector<const char*> params;
+    for (const auto& v : values) params.push_back(v.c_str());
+    const std::string sql = InsertReleaseSql(true) + " RETURNING id";
+    PgResult res(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+                              params.data(), nullptr, nullptr, 0));
+    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
+      throw StoreError(PgCode(conn_, res.get()),
+                       "base_releases: " + PgMessage(conn_, res.get()));
+    }
+    return std::stoll(PQgetvalue(res.get(), 0, 0));
+  }
+
+  std::unique_ptr<RowSink> Sink() override { return std::make_unique<PgCopySink>(conn_); }
+
+  void Read(const std::string& select, std::size_t columns, const RowFn& fn) override {
+    const std::string sql = "COPY (" + select + ") TO STDOUT";
+    {
+      PgResult res(PQexec(conn_, sql.c_str()));
+      if (PQresultStatus(res.get()) != PGRES_COPY_OUT) {
+        throw StoreError(PgCode(conn_, res.get()), select + ": " + PgMessage(conn_, res.get()));
+      }
+    }
+    Row row;
+    row.Reset(columns);
+    std::string unescaped;
+    while (true) {
+      char* line = nullptr;
+      const int n = PQgetCopyData(conn_, &line, 0);
+      if (n == -1) break;
+      if (n < 0) throw StoreError(StatusCode::kUnavailable, select + ": " + PgMessage(conn_, nullptr));
+      struct Free {
+        void operator()(char* p) const { PQfreemem(p); }
+      };
+      std::unique_ptr<char, Free> owned(line);
+      // Unescaped text is never longer than the line, so views into `unescaped` stay valid.
+      unescaped.clear();
+      unescaped.reserve(static_cast<std::size_t>(n));
+      std::size_t field = 0;
+      std::size_t start = 0;
+      bool null = false;
+      const std::size_t len = n > 0 && line[n - 1] == '\n' ? n - 1 : n;
+      auto finish_field = [&] {
+        if (field >= columns) {
+          throw StoreError(StatusCode::kInternal, select + ": more columns than expected");
+        }
+        if (null) {
+          row.SetNull(field);
+        } else {
+          row.Set(field, std::string_view(unescaped).substr(start));
+        }
+        ++field;
+        start = unescaped.size();
+        null = false;
+      };
+      for (std::size_t i = 0; i < len; ++i) {
+        const char c = line[i];
+        if (c == '\t') {
+          finish_field();
+          continue;
+        }
+        if (c != '\\' || i + 1 >= len) {
+          unescaped += c;
+          continue;
+        }
+        const char e = line[++i];
+        switch (e) {
+          case 'N': null = true; break;
+          case 'n': unescaped += '\n'; break;
+          case 'r': unescaped += '\r'; break;
+          case 't': unescaped += '\t'; break;
+          case 'b': unescaped += '\b'; break;
+          case 'f': unescaped += '\f'; break;
+          case 'v': unescaped += '\v'; break;
+          default: unescaped += e;  // "\\" and any other escaped character stand for themselves
+        }
+      }
+      finish_field();
+      if (field != columns) {
+        throw StoreError(StatusCode::kInternal, select + ": fewer columns than expected");
+      }
+      fn(row);
+    }
+    DrainResults(conn_, select);
+  }
+
+  void BeginSnapshot() override { Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
+ private:
+  PGconn* conn_;
+};
+
+std::unique_ptr<Connection> Native(Dialect dialect, soci::session& s) {
+  if (dialect == Dialect::kSqlite) return std::make_unique<SqliteConnection>(s);
+  return std::make_unique<PgConnection>(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
+  const std::string where = " WHERE release_id = " + std::to_string(id) + " ORDER BY ";
+  auto& pool = r.text;
+  bool found = false;
+  c.Read("SELECT name, addition_number, price_level, imported_at, active FROM base_releases "
+         "WHERE id = " + std::to_string(id),
+         5, [&](const Row& row) {
+           found = true;
+           r.info.id = id;
+           r.info.name = row.Text(0);
+           r.info.addition_number = static_cast<int>(row.Int(1));
+           r.info.price_level = row.Text(2);
+           r.info.imported_at = row.Text(3);
+           r.info.active = row.Flag(4);
+         });
+  if (!found) throw StoreError(StatusCode::kNotFound, "base release " + std::to_string(id));
+
+  c.Read("SELECT name, sha256, bytes, kind FROM base_source_files" + where + "ord", 4,
+         [&](const Row& row) {
+           r.info.sources.push_back({std::string(row.Text(0)), std::string(row.Text(1)),
+                                     static_cast<std::uint64_t>(row.Int(2)),
+                                     std::string(row.Text(3))});
+         });
+
+  auto family = [](std::string_view text) {
+    auto f = normbase::ParseFamily(text);
+    if (!f) throw StoreError(StatusCode::kInternal, "unknown norm family \"" + std::string(text) + "\"");
+    return *f;
+  };
+  c.Read("SELECT family, type, code, name, parent FROM norm_sections" + where + "ord", 5,
+         [&](const Row& row) {
+           r.sections.push_back({family(row.Text(0)), pool.Intern(row.Text(1)),
+                                 pool.Intern(row.Text(2)), pool.Intern(row.Text(3)), row.Ord(4)});
+         });
+
+  c.Read("SELECT family, code, name, unit, section, overhead_code, profit_code, content FROM "
+         "norms" + where + "ord",
+         8, [&](const Row& row) {
+           normbase::Norm& n = r.norms.emplace_back();
+           n.family = family(row.Text(0));
+           n.code = pool.Intern(row.Text(1));
+           n.name = pool.Intern(row.Text(2));
+           n.unit = pool.Intern(row.Text(3));
+           n.table = row.Ord(4);
+           n.overhead_code = pool.Intern(row.Text(5));
+           n.profit_code = pool.Intern(row.Text(6));
+           n.content = ParseJsonArray(row.Text(7), pool, "norms.content");
+         });
+
+  c.Read("SELECT norm_ord, code, name, unit, consumption, by_project, abstract, tech_groups FROM "
+         "norm_resources" + where + "norm_ord, ord",
+         8, [&](const Row& row) {
+           const auto norm = static_cast<std::size_t>(row.Int(0));
+           if (norm >= r.norms.size()) {
+             throw StoreError(StatusCode::kInternal, "norm_resources: no norm " +
+                                                         std::to_string(norm));
+           }
+           normbase::NormResource& l = r.norms[norm].resources.emplace_back();
+           l.code = pool.Intern(row.Text(1));
+           l.name = pool.Intern(row.Text(2));
+           l.unit = pool.Intern(row.Text(3));
+           l.consumption = row.Dec(4);
+           l.by_project = row.Flag(5);
+           l.abstract = row.Flag(6);
+           if (!row.IsNull(7)) {
+             l.tech_groups = ParseJsonArray(row.Text(7), pool, "norm_resources.tech_groups");
+           }
+         });
+
+  c.Read("SELECT type, code, name, parent FROM book_sections" + where + "ord", 4,
+         [&](const Row& row) {
+           r.book_sections.push_back({pool.Intern(row.Text(0)), pool.Intern(row.Text(1)),
+                                      pool.Intern(row.Text(2)), row.Ord(3)});
+         });
+
+  c.Read("SELECT code, name, unit, kind, base_price, wholesale_price, machinist_pay, "
+         "machinist_labor, machinist_code, machinist_rank, with_relocation, section FROM "
+         "price_book" + where + "ord",
+         12, [&](const Row& row) {
+           normbase::PriceBookEntry& e = r.resources.emplace_back();
+           e.code = pool.Intern(row.Text(0));
+           e.name = pool.Intern(row.Text(1));
+           e.unit = pool.Intern(row.Text(2));
+           e.kind = ParseKind(row.Text(3));
+           e.base_price = row.Dec(4);
+           e.wholesale_price = row.Dec(5);
+           e.machinist_pay = row.Dec(6);
+           e.machinist_labor = row.Dec(7);
+           e.machinist_code = pool.Intern(row.Text(8));
+           e.machinist_rank = row.Dec(9);
+           e.with_relocation = row.Flag(10);
+           e.section = row.Ord(11);
+         });
+
+  c.Read("SELECT code, name FROM tech_groups" + where + "ord", 2, [&](const Row& row) {
+    r.tech_groups.push_back({pool.Intern(row.Text(0)), pool.Intern(row.Text(1)), {}});
+  });
+  c.Read("SELECT group_ord, resource_code FROM tech_group_resources" + where + "group_ord, ord",
+         2, [&](const Row& row) {
+           const auto group = static_cast<std::size_t>(row.Int(0));
+           if (group >= r.tech_groups.size()) {
+             throw StoreError(StatusCode::kInternal, "tech_group_resources: no group " +
+                                                         std::to_string(group));
+           }
+           r.tech_groups[group].resources.push_back(pool.Intern(row.Text(1)));
+         });
+
+  c.Read("SELECT code, name, target, decree, formula, labor, machinist_labor, machines, "
+         "materials, value FROM coefficient_rules" + where + "ord",
+         10, [&](const Row& row) {
+           normbase::CoefficientRule& k = r.coefficients.emplace_back();
+           k.code = pool.Intern(row.Text(0));
+           k.name = pool.Intern(row.Text(1));
+           k.target = pool.Intern(row.Text(2));
+           k.decree = pool.Intern(row.Text(3));
+           k.formula = pool.Intern(row.Text(4));
+           k.labor = row.Dec(5);
+           k.machinist_labor = row.Dec(6);
+           k.machines = row.Dec(7);
+           k.materials = row.Dec(8);
+           k.value = row.Dec(9);
+         });
+  c.Read("SELECT rule_ord, norm_code FROM coefficient_rule_applies" + where + "rule_ord, ord", 2,
+         [&](const Row& row) {
+           const auto rule = static_cast<std::size_t>(row.Int(0));
+           if (rule >= r.coefficients.size()) {
+             throw StoreError(StatusCode::kInternal, "coefficient_rule_applies: no rule " +
+                                                         std::to_string(rule));
+           }
+           r.coefficients[rule].applies.push_back(pool.Intern(row.Text(1)));
+         });
+
+  c.Read("SELECT code, profit_code, work_type, collections, overhead_percent_1, "
+         "overhead_percent_2, overhead_percent_3, profit_percent FROM overhead_profit_rates" +
+             where + "ord",
+         8, [&](const Row& row) {
+           normbase::OverheadProfitRate& t = r.rates.emplace_back();
+           t.code = pool.Intern(row.Text(0));
+           t.profit_code = pool.Intern(row.Text(1));
+           t.work_type = pool.Intern(row.Text(2));
+           t.collections = pool.Intern(row.Text(3));
+           t.overhead_percent[0] = row.Dec(4);
+           t.overhead_percent[1] = row.Dec(5);
+           t.overhead_percent[2] = row.Dec(6);
+           t.profit_percent = row.Dec(7);
+         });
+
+  c.Read("SELECT region_code, region_name, zone, quarter, rank1_labor_price FROM "
+         "regional_prices" + where + "ord",
+         5, [&](const Row& row) {
+           normbase::RegionalPrices& p = r.prices.emplace_back();
+           p.region_code = pool.Intern(row.Text(0));
+           p.region_name = pool.Intern(row.Text(1));
+           p.zone = static_cast<int>(row.Int(2));
+           p.quarter = pool.Intern(row.Text(3));
+           p.rank1_labor_price = row.Dec(4);
+         });
+  struct PriceMap {
+    const char* select;
+    std::unordered_map<std::string_view, Decimal> normbase::RegionalPrices::*map;
+  };
+  const PriceMap maps[] = {
+      {"SELECT prices_ord, code, price FROM regional_labor_prices",
+       &normbase::RegionalPrices::labor_prices},
+      {"SELECT prices_ord, code, price FROM regional_current_prices",
+       &normbase::RegionalPrices::current_prices},
+      {"SELECT prices_ord, prefix, price_index FROM regional_group_indices",
+       &normbase::RegionalPrices::group_indices},
+  };
+  for (const auto& m : maps) {
+    c.Read(m.select + where + "prices_ord", 3, [&](const Row& row) {
+      const auto at = static_cast<std::size_t>(row.Int(0));
+      if (at >= r.prices.size()) {
+        throw StoreError(StatusCode::kInternal, std::string(m.select) + ": no regional prices " +
+                                                    std::to_string(at));
+      }
+      (r.prices[at].*m.map).emplace(pool.Intern(row.Text(1)), row.Dec(2));
+    });
+  }
+}
+
+Status FromException(const std::exception& e, Lease& lease, const std::string& what) {
+  if (const auto* s = dynamic_cast<const StoreError*>(&e)) {
+    if (s->code() == StatusCode::kUnavailable) lease.MarkBroken();
+    return {s->code(), what + ": " + s->what()};
+  }
+  if (const auto* s = dynamic_cast<const soci::soci_error*>(&e)) {
+    switch (s->get_error_category()) {
+      case soci::soci_error::constraint_violation:
+        return InvalidArgument(what + ": " + s->what());
+      case soci::soci_error::connection_error:
+        lease.MarkBroken();
+        return Unavailable(what + ": " + s->what());
+      default: break;
+    }
+  }
+  // Unknown state of the connection: the next lease opens a fresh one.
+  lease.MarkBroken();
+  return Internal(what + ": " + e.what());
+}
+
+// A write transaction for the small statements of Activate/Rollback/Delete: on SQLite it takes
+// the write lock at once (BEGIN IMMEDIATE) so that two writers wait instead of failing on lock
+// upgrade; on PostgreSQL an advisory lock serializes the switches of the active release.
+class WriteTransaction {
+ public:
+  WriteTransaction(soci::session& s, Dialect d) : s_(s) {
+    if (d == Dialect::kSqlite) {
+      s_ << "BEGIN IMMEDIATE";
+    } else {
+      s_ << "BEGIN";
+      s_ << "SELECT pg_advisory_xact_lock(74210002)";
+    }
+  }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  ~WriteTransaction() {
+    if (done_) return;
+    try {
+      s_ << "ROLLBACK";
+    } catch (const std::exception&) {
+      // The connection is gone; the database rolls the transaction back itself.
+    }
+  }
+  void Commit() {
+    s_ << "COMMIT";
+    done_ = true;
+  }
+
+ private:
+  soci::session& s_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::int64_t> BaseReleaseRepository::Save(const normbase::BaseRelease& release) {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  auto conn = Native(db_.dialect(), lease->session());
+  bool open = false;
+  try {
+    conn->Exec(db_.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    open = true;
+    const std::int64_t id = conn->InsertRelease(release);
+    {
+      auto sink = conn->Sink();
+      WriteRelease(*sink, release, id);
+    }
+    conn->Exec("COMMIT");
+    return id;
+  } catch (const std::exception& e) {
+    if (open) {
+      try {
+        conn->Exec("ROLLBACK");
+      } catch (const std::exception&) {
+        lease->MarkBroken();
+      }
+    }
+    return FromException(e, *lease, "saving base release \"" + release.info.name + "\"");
+  }
+}
+
+Result<std::vector<normbase::ReleaseInfo>> BaseReleaseRepository::List() {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  soci::session& s = lease->session();
+  try {
+    std::vector<normbase::ReleaseInfo> out;
+    long long id = 0;
+    int addition = 0, active = 0;
+    std::string name, level, imported;
+    soci::statement st = (s.prepare << "SELECT id, name, addition_number, price_level, "
+                                       "imported_at, active FROM base_releases ORDER BY id DESC",
+                          soci::into(id), soci::into(name), soci::into(addition),
+                          soci::into(level), soci::into(imported), soci::into(active));
+    st.execute();
+    while (st.fetch()) {
+      normbase::ReleaseInfo& info = out.emplace_back();
+      info.id = id, info.name = name, info.addition_number = addition;
+      info.price_level = level, info.imported_at = imported, info.active = active != 0;
+    }
+    long long release = 0, bytes = 0;
+    std::string file, sha, kind;
+    soci::statement files = (s.prepare << "SELECT release_id, name, sha256, bytes, kind FROM "
+                                          "base_source_files ORDER BY release_id, ord",
+                             soci::into(release), soci::into(file), soci::into(sha),
+                             soci::into(bytes), soci::into(kind));
+    files.execute();
+    while (files.fetch()) {
+      for (auto& info : out) {
+        if (info.id == release) {
+          info.sources.push_back({file, sha, static_cast<std::uint64_t>(bytes), kind});
+        }
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "listing base releases");
+  }
+}
+
+Result<normbase::ReleaseCounts> BaseReleaseRepository::Counts(std::int64_t id) {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    long long v[11] = {};
+    long long key = id;
+    soci::indicator found = soci::i_null;
+    lease->session() << "SELECT norm_count, norm_resource_count, section_count, resource_count, "
+                        "machine_count, material_count, equipment_count, tech_group_count, "
+                        "coefficient_count, rate_count, regional_price_count FROM base_releases "
+                        "WHERE id = :id",
+        soci::into(v[0], found), soci::into(v[1]), soci::into(v[2]), soci::into(v[3]),
+        soci::into(v[4]), soci::into(v[5]), soci::into(v[6]), soci::into(v[7]), soci::into(v[8]),
+        soci::into(v[9]), soci::into(v[10]), soci::use(key);
+    if (!lease->session().got_data()) return NotFound("base release " + std::to_string(id));
+    normbase::ReleaseCounts c;
+    std::size_t* fields[] = {&c.norms,     &c.norm_resources, &c.sections,  &c.resources,
+                             &c.machines,  &c.materials,      &c.equipment, &c.tech_groups,
+                             &c.coefficients, &c.rates,       &c.regional_prices};
+    for (int i = 0; i < 11; ++i) *fields[i] = static_cast<std::size_t>(v[i]);
+    return c;
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "counts of base release " + std::to_string(id));
+  }
+}
+
+Result<std::shared_ptr<normbase::BaseRelease>> BaseReleaseRepository::Load(std::int64_t id) {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  auto conn = Native(db_.dialect(), lease->session());
+  bool open = false;
+  try {
+    auto release = std::make_shared<normbase::BaseRelease>();
+    conn->BeginSnapshot();
+    open = true;
+    ReadRelease(*conn, id, *release);
+    open = false;
+    conn->Exec("COMMIT");
+    release->Finish();
+    return release;
+  } catch (const std::exception& e) {
+    if (open) {
+      try {
+        conn->Exec("ROLLBACK");
+      } catch (const std::exception&) {
+        lease->MarkBroken();
+      }
+    }
+    if (const auto* s = dynamic_cast<const StoreError*>(&e);
+        s != nullptr && s->code() == StatusCode::kNotFound) {
+      return NotFound(std::string(s->what()) + " does not exist");
+    }
+    return FromException(e, *lease, "loading base release " + std::to_string(id));
+  }
+}
+
+Status BaseReleaseRepository::Activate(std::int64_t id) {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  soci::session& s = lease->session();
+  try {
+    WriteTransaction tx(s, db_.dialect());
+    long long key = id;
+    int active = 0;
+    s << "SELECT active FROM base_releases WHERE id = :id", soci::into(active), soci::use(key);
+    if (!s.got_data()) return NotFound("base release " + std::to_string(id) + " does not exist");
+    if (active != 0) {
+      tx.Commit();
+      return Status::Ok();
+    }
+    const std::string now = UtcNow();
+    s << "UPDATE base_releases SET active = 0 WHERE active = 1";
+    s << "UPDATE base_releases SET active = 1 WHERE id = :id", soci::use(key);
+    s << "INSERT INTO base_release_activations (release_id, activated_at) VALUES (:id, :at)",
+        soci::use(key), soci::use(now);
+    tx.Commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "activating base release " + std::to_string(id));
+  }
+}
+
+Status BaseReleaseRepository::Rollback() {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  soci::session& s = lease->session();
+  try {
+    WriteTransaction tx(s, db_.dialect());
+    long long current = 0;
+    s << "SELECT id FROM base_releases WHERE active = 1", soci::into(current);
+    if (!s.got_data()) return FailedPrecondition("no base release is active");
+    // The newest activation still standing of another release: deleted releases took their
+    // activations with them, so it is the release in force before the current one.
+    long long activation = 0, previous = 0;
+    s << "SELECT id, release_id FROM base_release_activations WHERE rolled_back_at IS NULL AND "
+         "release_id <> :current ORDER BY id DESC LIMIT 1",
+        soci::into(activation), soci::into(previous), soci::use(current);
+    if (!s.got_data()) {
+      return FailedPrecondition("no earlier activation to roll back to; base release " +
+                                std::to_string(current) + " stays active");
+    }
+    const std::string now = UtcNow();
+    s << "UPDATE base_release_activations SET rolled_back_at = :at WHERE rolled_back_at IS NULL "
+         "AND id > :activation",
+        soci::use(now), soci::use(activation);
+    s << "UPDATE base_releases SET active = 0 WHERE active = 1";
+    s << "UPDATE base_releases SET active = 1 WHERE id = :id", soci::use(previous);
+    tx.Commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "rolling back the active base release");
+  }
+}
+
+Result<std::optional<std::int64_t>> BaseReleaseRepository::ActiveId() {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  soci::session& s = lease->session();
+  try {
+    long long id = 0;
+    s << "SELECT id FROM base_releases WHERE active = 1", soci::into(id);
+    if (!s.got_data()) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(id);
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "reading the active base release");
+  }
+}
+
+Status BaseReleaseRepository::Delete(std::int64_t id) {
+  auto lease = db_.Acquire();
+  if (!lease.ok()) return lease.status();
+  soci::session& s = lease->session();
+  try {
+    WriteTransaction tx(s, db_.dialect());
+    long long key = id;
+    int active = 0;
+    s << "SELECT active FROM base_releases WHERE id = :id", soci::into(active), soci::use(key);
+    if (!s.got_data()) return NotFound("base release " + std::to_string(id) + " does not exist");
+    if (active != 0) {
+      return FailedPrecondition("base release " + std::to_string(id) +
+                                " is active; activate another one before deleting it");
+    }
+    // norm_resources has no foreign key (see 0002); every other table follows by ON DELETE
+    // CASCADE.
+    s << "DELETE FROM norm_resources WHERE release_id = :id", soci::use(key);
+    s << "DELETE FROM base_releases WHERE id = :id", soci::use(key);
+    tx.Commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, "deleting base release " + std::to_string(id));
+  }
+}
+
+}  // namespace estimate::store
