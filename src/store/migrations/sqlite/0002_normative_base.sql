@@ -71,8 +71,9 @@ CREATE TABLE norms (
 CREATE UNIQUE INDEX norms_code ON norms (release_id, family, code);
 -- A norm's resource lines (about a million per release). consumption is NULL for "П" lines that
 -- give no figure; tech_groups is a JSON array for abstract resources, NULL otherwise. No foreign
--- key to norms: checking a million of them would double the time of a save, and the rows are only
--- ever written together with their norms.
+-- key: a million checks made the full-size save 70 % slower on PostgreSQL (11.3 s instead of
+-- 6.7 s), and the rows are only ever written and deleted together with their release (Delete
+-- removes them explicitly).
 CREATE TABLE norm_resources (
   release_id INTEGER NOT NULL,
   norm_ord INTEGER NOT NULL,
