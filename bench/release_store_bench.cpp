@@ -77,7 +77,8 @@ class Scratch {
   ~Scratch() {
     db_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
-    if (!schema_.empty()) Admin([&](soci::session& s) { s << "DROP SCHEMA " + schema_ + " CASCADE"; });
+    if (!schema_.empty())
+      Admin([&](soci::session& s) { s << "DROP SCHEMA " + schema_ + " CASCADE"; });
   }
   Database& db() { return *db_; }
 
@@ -164,12 +165,20 @@ void BM_LoadFullRelease(benchmark::State& state, bool postgres) {
 }
 
 BENCHMARK_CAPTURE(BM_SaveFullRelease, sqlite, false)
-    ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_LoadFullRelease, sqlite, false)
-    ->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_SaveFullRelease, postgresql, true)
-    ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_LoadFullRelease, postgresql, true)
-    ->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace

@@ -35,8 +35,8 @@ class StoreError : public std::runtime_error {
 std::string UtcNow() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) %
-                  1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[32];
@@ -48,10 +48,14 @@ std::string UtcNow() {
 
 std::string_view KindName(core::ResourceKind kind) {
   switch (kind) {
-    case core::ResourceKind::kLabor: return "labor";
-    case core::ResourceKind::kMachine: return "machine";
-    case core::ResourceKind::kMaterial: return "material";
-    case core::ResourceKind::kEquipment: return "equipment";
+    case core::ResourceKind::kLabor:
+      return "labor";
+    case core::ResourceKind::kMachine:
+      return "machine";
+    case core::ResourceKind::kMaterial:
+      return "material";
+    case core::ResourceKind::kEquipment:
+      return "equipment";
   }
   return "material";
 }
@@ -61,8 +65,8 @@ core::ResourceKind ParseKind(std::string_view text) {
   if (text == "equipment") return core::ResourceKind::kEquipment;
   if (text == "labor") return core::ResourceKind::kLabor;
   if (text == "material") return core::ResourceKind::kMaterial;
-  throw StoreError(StatusCode::kInternal, "price_book.kind: unknown kind \"" +
-                                              std::string(text) + "\"");
+  throw StoreError(StatusCode::kInternal,
+                   "price_book.kind: unknown kind \"" + std::string(text) + "\"");
 }
 
 // Lists of texts (a norm's content, an abstract resource's technology groups) are stored as a
@@ -74,11 +78,21 @@ std::string JsonArray(const std::vector<std::string_view>& items) {
     out += '"';
     for (char c : items[i]) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             char esc[8];
@@ -123,8 +137,8 @@ std::vector<std::string_view> ParseJsonArray(std::string_view json, normbase::Te
   std::vector<std::string_view> out;
   std::size_t i = 0;
   auto skip_space = [&] {
-    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' ||
-                               json[i] == '\r')) {
+    while (i < json.size() &&
+           (json[i] == ' ' || json[i] == '\n' || json[i] == '\t' || json[i] == '\r')) {
       ++i;
     }
   };
@@ -157,14 +171,30 @@ std::vector<std::string_view> ParseJsonArray(std::string_view json, normbase::Te
       if (i >= json.size()) throw bad();
       char e = json[i++];
       switch (e) {
-        case '"': item += '"'; break;
-        case '\\': item += '\\'; break;
-        case '/': item += '/'; break;
-        case 'b': item += '\b'; break;
-        case 'f': item += '\f'; break;
-        case 'n': item += '\n'; break;
-        case 'r': item += '\r'; break;
-        case 't': item += '\t'; break;
+        case '"':
+          item += '"';
+          break;
+        case '\\':
+          item += '\\';
+          break;
+        case '/':
+          item += '/';
+          break;
+        case 'b':
+          item += '\b';
+          break;
+        case 'f':
+          item += '\f';
+          break;
+        case 'n':
+          item += '\n';
+          break;
+        case 'r':
+          item += '\r';
+          break;
+        case 't':
+          item += '\t';
+          break;
         case 'u': {
           std::uint32_t cp = hex4(i);
           i += 4;
@@ -179,7 +209,8 @@ std::vector<std::string_view> ParseJsonArray(std::string_view json, normbase::Te
           AppendUtf8(item, cp);
           break;
         }
-        default: throw bad();
+        default:
+          throw bad();
       }
     }
     out.push_back(pool.Intern(item));
@@ -389,29 +420,32 @@ void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
 }
 
 // The base_releases row; the same columns on both engines.
-constexpr const char* kReleaseColumns[] = {
-    "name",          "addition_number",     "price_level",         "imported_at",
-    "norm_count",    "norm_resource_count", "section_count",       "resource_count",
-    "machine_count", "material_count",      "equipment_count",     "tech_group_count",
-    "coefficient_count", "rate_count",      "regional_price_count"};
+constexpr const char* kReleaseColumns[] = {"name",
+                                           "addition_number",
+                                           "price_level",
+                                           "imported_at",
+                                           "norm_count",
+                                           "norm_resource_count",
+                                           "section_count",
+                                           "resource_count",
+                                           "machine_count",
+                                           "material_count",
+                                           "equipment_count",
+                                           "tech_group_count",
+                                           "coefficient_count",
+                                           "rate_count",
+                                           "regional_price_count"};
 
 std::vector<std::string> ReleaseValues(const BaseRelease& r) {
   const normbase::ReleaseCounts c = r.Counts();
   auto n = [](std::size_t v) { return std::to_string(v); };
-  return {r.info.name,
-          std::to_string(r.info.addition_number),
-          r.info.price_level,
-          r.info.imported_at.empty() ? UtcNow() : r.info.imported_at,
-          n(c.norms),
-          n(c.norm_resources),
-          n(c.sections),
-          n(c.resources),
-          n(c.machines),
-          n(c.materials),
-          n(c.equipment),
-          n(c.tech_groups),
-          n(c.coefficients),
-          n(c.rates),
+  return {r.info.name,         std::to_string(r.info.addition_number),
+          r.info.price_level,  r.info.imported_at.empty() ? UtcNow() : r.info.imported_at,
+          n(c.norms),          n(c.norm_resources),
+          n(c.sections),       n(c.resources),
+          n(c.machines),       n(c.materials),
+          n(c.equipment),      n(c.tech_groups),
+          n(c.coefficients),   n(c.rates),
           n(c.regional_prices)};
 }
 
@@ -492,13 +526,16 @@ StatusCode SqliteCode(int rc) {
   switch (rc & 0xFF) {
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG: return StatusCode::kInvalidArgument;
+    case SQLITE_TOOBIG:
+      return StatusCode::kInvalidArgument;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL: return StatusCode::kUnavailable;
-    default: return StatusCode::kInternal;
+    case SQLITE_FULL:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
   }
 }
 
@@ -525,8 +562,8 @@ class SqliteSink : public RowSink {
  public:
   explicit SqliteSink(sq::sqlite3* db) : db_(db) {}
   void Begin(std::string_view table, std::string_view columns) override {
-    std::string sql = "INSERT INTO " + std::string(table) + " (" + std::string(columns) +
-                      ") VALUES (?";
+    std::string sql =
+        "INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES (?";
     for (char c : columns) {
       if (c == ',') sql += ", ?";
     }
@@ -692,11 +729,20 @@ class PgCopySink : public RowSink {
     Separator();
     for (char c : text) {
       switch (c) {
-        case '\\': buffer_ += "\\\\"; break;
-        case '\n': buffer_ += "\\n"; break;
-        case '\r': buffer_ += "\\r"; break;
-        case '\t': buffer_ += "\\t"; break;
-        default: buffer_ += c;
+        case '\\':
+          buffer_ += "\\\\";
+          break;
+        case '\n':
+          buffer_ += "\\n";
+          break;
+        case '\r':
+          buffer_ += "\\r";
+          break;
+        case '\t':
+          buffer_ += "\\t";
+          break;
+        default:
+          buffer_ += c;
       }
     }
   }
@@ -761,8 +807,7 @@ class PgConnection : public Connection {
     PgResult res(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                               params.data(), nullptr, nullptr, 0));
     if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
-      throw StoreError(PgCode(conn_, res.get()),
-                       "base_releases: " + PgMessage(conn_, res.get()));
+      throw StoreError(PgCode(conn_, res.get()), "base_releases: " + PgMessage(conn_, res.get()));
     }
     return std::stoll(PQgetvalue(res.get(), 0, 0));
   }
@@ -784,7 +829,8 @@ class PgConnection : public Connection {
       char* line = nullptr;
       const int n = PQgetCopyData(conn_, &line, 0);
       if (n == -1) break;
-      if (n < 0) throw StoreError(StatusCode::kUnavailable, select + ": " + PgMessage(conn_, nullptr));
+      if (n < 0)
+        throw StoreError(StatusCode::kUnavailable, select + ": " + PgMessage(conn_, nullptr));
       struct Free {
         void operator()(char* p) const { PQfreemem(p); }
       };
@@ -821,14 +867,29 @@ class PgConnection : public Connection {
         }
         const char e = line[++i];
         switch (e) {
-          case 'N': null = true; break;
-          case 'n': unescaped += '\n'; break;
-          case 'r': unescaped += '\r'; break;
-          case 't': unescaped += '\t'; break;
-          case 'b': unescaped += '\b'; break;
-          case 'f': unescaped += '\f'; break;
-          case 'v': unescaped += '\v'; break;
-          default: unescaped += e;  // "\\" and any other escaped character stand for themselves
+          case 'N':
+            null = true;
+            break;
+          case 'n':
+            unescaped += '\n';
+            break;
+          case 'r':
+            unescaped += '\r';
+            break;
+          case 't':
+            unescaped += '\t';
+            break;
+          case 'b':
+            unescaped += '\b';
+            break;
+          case 'f':
+            unescaped += '\f';
+            break;
+          case 'v':
+            unescaped += '\v';
+            break;
+          default:
+            unescaped += e;  // "\\" and any other escaped character stand for themselves
         }
       }
       finish_field();
@@ -857,17 +918,19 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
   const std::string where = " WHERE release_id = " + std::to_string(id) + " ORDER BY ";
   auto& pool = r.text;
   bool found = false;
-  c.Read("SELECT name, addition_number, price_level, imported_at, active FROM base_releases "
-         "WHERE id = " + std::to_string(id),
-         5, [&](const Row& row) {
-           found = true;
-           r.info.id = id;
-           r.info.name = row.Text(0);
-           r.info.addition_number = static_cast<int>(row.Int(1));
-           r.info.price_level = row.Text(2);
-           r.info.imported_at = row.Text(3);
-           r.info.active = row.Flag(4);
-         });
+  c.Read(
+      "SELECT name, addition_number, price_level, imported_at, active FROM base_releases "
+      "WHERE id = " +
+          std::to_string(id),
+      5, [&](const Row& row) {
+        found = true;
+        r.info.id = id;
+        r.info.name = row.Text(0);
+        r.info.addition_number = static_cast<int>(row.Int(1));
+        r.info.price_level = row.Text(2);
+        r.info.imported_at = row.Text(3);
+        r.info.active = row.Flag(4);
+      });
   if (!found) throw StoreError(StatusCode::kNotFound, "base release " + std::to_string(id));
 
   c.Read("SELECT name, sha256, bytes, kind FROM base_source_files" + where + "ord", 4,
@@ -879,7 +942,8 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
 
   auto family = [](std::string_view text) {
     auto f = normbase::ParseFamily(text);
-    if (!f) throw StoreError(StatusCode::kInternal, "unknown norm family \"" + std::string(text) + "\"");
+    if (!f)
+      throw StoreError(StatusCode::kInternal, "unknown norm family \"" + std::string(text) + "\"");
     return *f;
   };
   c.Read("SELECT family, type, code, name, parent FROM norm_sections" + where + "ord", 5,
@@ -888,39 +952,43 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
                                  pool.Intern(row.Text(2)), pool.Intern(row.Text(3)), row.Ord(4)});
          });
 
-  c.Read("SELECT family, code, name, unit, section, overhead_code, profit_code, content FROM "
-         "norms" + where + "ord",
-         8, [&](const Row& row) {
-           normbase::Norm& n = r.norms.emplace_back();
-           n.family = family(row.Text(0));
-           n.code = pool.Intern(row.Text(1));
-           n.name = pool.Intern(row.Text(2));
-           n.unit = pool.Intern(row.Text(3));
-           n.table = row.Ord(4);
-           n.overhead_code = pool.Intern(row.Text(5));
-           n.profit_code = pool.Intern(row.Text(6));
-           n.content = ParseJsonArray(row.Text(7), pool, "norms.content");
-         });
+  c.Read(
+      "SELECT family, code, name, unit, section, overhead_code, profit_code, content FROM "
+      "norms" +
+          where + "ord",
+      8, [&](const Row& row) {
+        normbase::Norm& n = r.norms.emplace_back();
+        n.family = family(row.Text(0));
+        n.code = pool.Intern(row.Text(1));
+        n.name = pool.Intern(row.Text(2));
+        n.unit = pool.Intern(row.Text(3));
+        n.table = row.Ord(4);
+        n.overhead_code = pool.Intern(row.Text(5));
+        n.profit_code = pool.Intern(row.Text(6));
+        n.content = ParseJsonArray(row.Text(7), pool, "norms.content");
+      });
 
-  c.Read("SELECT norm_ord, code, name, unit, consumption, by_project, abstract, tech_groups FROM "
-         "norm_resources" + where + "norm_ord, ord",
-         8, [&](const Row& row) {
-           const auto norm = static_cast<std::size_t>(row.Int(0));
-           if (norm >= r.norms.size()) {
-             throw StoreError(StatusCode::kInternal, "norm_resources: no norm " +
-                                                         std::to_string(norm));
-           }
-           normbase::NormResource& l = r.norms[norm].resources.emplace_back();
-           l.code = pool.Intern(row.Text(1));
-           l.name = pool.Intern(row.Text(2));
-           l.unit = pool.Intern(row.Text(3));
-           l.consumption = row.Dec(4);
-           l.by_project = row.Flag(5);
-           l.abstract = row.Flag(6);
-           if (!row.IsNull(7)) {
-             l.tech_groups = ParseJsonArray(row.Text(7), pool, "norm_resources.tech_groups");
-           }
-         });
+  c.Read(
+      "SELECT norm_ord, code, name, unit, consumption, by_project, abstract, tech_groups FROM "
+      "norm_resources" +
+          where + "norm_ord, ord",
+      8, [&](const Row& row) {
+        const auto norm = static_cast<std::size_t>(row.Int(0));
+        if (norm >= r.norms.size()) {
+          throw StoreError(StatusCode::kInternal,
+                           "norm_resources: no norm " + std::to_string(norm));
+        }
+        normbase::NormResource& l = r.norms[norm].resources.emplace_back();
+        l.code = pool.Intern(row.Text(1));
+        l.name = pool.Intern(row.Text(2));
+        l.unit = pool.Intern(row.Text(3));
+        l.consumption = row.Dec(4);
+        l.by_project = row.Flag(5);
+        l.abstract = row.Flag(6);
+        if (!row.IsNull(7)) {
+          l.tech_groups = ParseJsonArray(row.Text(7), pool, "norm_resources.tech_groups");
+        }
+      });
 
   c.Read("SELECT type, code, name, parent FROM book_sections" + where + "ord", 4,
          [&](const Row& row) {
@@ -928,88 +996,95 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
                                       pool.Intern(row.Text(2)), row.Ord(3)});
          });
 
-  c.Read("SELECT code, name, unit, kind, base_price, wholesale_price, machinist_pay, "
-         "machinist_labor, machinist_code, machinist_rank, with_relocation, section FROM "
-         "price_book" + where + "ord",
-         12, [&](const Row& row) {
-           normbase::PriceBookEntry& e = r.resources.emplace_back();
-           e.code = pool.Intern(row.Text(0));
-           e.name = pool.Intern(row.Text(1));
-           e.unit = pool.Intern(row.Text(2));
-           e.kind = ParseKind(row.Text(3));
-           e.base_price = row.Dec(4);
-           e.wholesale_price = row.Dec(5);
-           e.machinist_pay = row.Dec(6);
-           e.machinist_labor = row.Dec(7);
-           e.machinist_code = pool.Intern(row.Text(8));
-           e.machinist_rank = row.Dec(9);
-           e.with_relocation = row.Flag(10);
-           e.section = row.Ord(11);
-         });
+  c.Read(
+      "SELECT code, name, unit, kind, base_price, wholesale_price, machinist_pay, "
+      "machinist_labor, machinist_code, machinist_rank, with_relocation, section FROM "
+      "price_book" +
+          where + "ord",
+      12, [&](const Row& row) {
+        normbase::PriceBookEntry& e = r.resources.emplace_back();
+        e.code = pool.Intern(row.Text(0));
+        e.name = pool.Intern(row.Text(1));
+        e.unit = pool.Intern(row.Text(2));
+        e.kind = ParseKind(row.Text(3));
+        e.base_price = row.Dec(4);
+        e.wholesale_price = row.Dec(5);
+        e.machinist_pay = row.Dec(6);
+        e.machinist_labor = row.Dec(7);
+        e.machinist_code = pool.Intern(row.Text(8));
+        e.machinist_rank = row.Dec(9);
+        e.with_relocation = row.Flag(10);
+        e.section = row.Ord(11);
+      });
 
   c.Read("SELECT code, name FROM tech_groups" + where + "ord", 2, [&](const Row& row) {
     r.tech_groups.push_back({pool.Intern(row.Text(0)), pool.Intern(row.Text(1)), {}});
   });
-  c.Read("SELECT group_ord, resource_code FROM tech_group_resources" + where + "group_ord, ord",
-         2, [&](const Row& row) {
+  c.Read("SELECT group_ord, resource_code FROM tech_group_resources" + where + "group_ord, ord", 2,
+         [&](const Row& row) {
            const auto group = static_cast<std::size_t>(row.Int(0));
            if (group >= r.tech_groups.size()) {
-             throw StoreError(StatusCode::kInternal, "tech_group_resources: no group " +
-                                                         std::to_string(group));
+             throw StoreError(StatusCode::kInternal,
+                              "tech_group_resources: no group " + std::to_string(group));
            }
            r.tech_groups[group].resources.push_back(pool.Intern(row.Text(1)));
          });
 
-  c.Read("SELECT code, name, target, decree, formula, labor, machinist_labor, machines, "
-         "materials, value FROM coefficient_rules" + where + "ord",
-         10, [&](const Row& row) {
-           normbase::CoefficientRule& k = r.coefficients.emplace_back();
-           k.code = pool.Intern(row.Text(0));
-           k.name = pool.Intern(row.Text(1));
-           k.target = pool.Intern(row.Text(2));
-           k.decree = pool.Intern(row.Text(3));
-           k.formula = pool.Intern(row.Text(4));
-           k.labor = row.Dec(5);
-           k.machinist_labor = row.Dec(6);
-           k.machines = row.Dec(7);
-           k.materials = row.Dec(8);
-           k.value = row.Dec(9);
-         });
+  c.Read(
+      "SELECT code, name, target, decree, formula, labor, machinist_labor, machines, "
+      "materials, value FROM coefficient_rules" +
+          where + "ord",
+      10, [&](const Row& row) {
+        normbase::CoefficientRule& k = r.coefficients.emplace_back();
+        k.code = pool.Intern(row.Text(0));
+        k.name = pool.Intern(row.Text(1));
+        k.target = pool.Intern(row.Text(2));
+        k.decree = pool.Intern(row.Text(3));
+        k.formula = pool.Intern(row.Text(4));
+        k.labor = row.Dec(5);
+        k.machinist_labor = row.Dec(6);
+        k.machines = row.Dec(7);
+        k.materials = row.Dec(8);
+        k.value = row.Dec(9);
+      });
   c.Read("SELECT rule_ord, norm_code FROM coefficient_rule_applies" + where + "rule_ord, ord", 2,
          [&](const Row& row) {
            const auto rule = static_cast<std::size_t>(row.Int(0));
            if (rule >= r.coefficients.size()) {
-             throw StoreError(StatusCode::kInternal, "coefficient_rule_applies: no rule " +
-                                                         std::to_string(rule));
+             throw StoreError(StatusCode::kInternal,
+                              "coefficient_rule_applies: no rule " + std::to_string(rule));
            }
            r.coefficients[rule].applies.push_back(pool.Intern(row.Text(1)));
          });
 
-  c.Read("SELECT code, profit_code, work_type, collections, overhead_percent_1, "
-         "overhead_percent_2, overhead_percent_3, profit_percent FROM overhead_profit_rates" +
-             where + "ord",
-         8, [&](const Row& row) {
-           normbase::OverheadProfitRate& t = r.rates.emplace_back();
-           t.code = pool.Intern(row.Text(0));
-           t.profit_code = pool.Intern(row.Text(1));
-           t.work_type = pool.Intern(row.Text(2));
-           t.collections = pool.Intern(row.Text(3));
-           t.overhead_percent[0] = row.Dec(4);
-           t.overhead_percent[1] = row.Dec(5);
-           t.overhead_percent[2] = row.Dec(6);
-           t.profit_percent = row.Dec(7);
-         });
+  c.Read(
+      "SELECT code, profit_code, work_type, collections, overhead_percent_1, "
+      "overhead_percent_2, overhead_percent_3, profit_percent FROM overhead_profit_rates" +
+          where + "ord",
+      8, [&](const Row& row) {
+        normbase::OverheadProfitRate& t = r.rates.emplace_back();
+        t.code = pool.Intern(row.Text(0));
+        t.profit_code = pool.Intern(row.Text(1));
+        t.work_type = pool.Intern(row.Text(2));
+        t.collections = pool.Intern(row.Text(3));
+        t.overhead_percent[0] = row.Dec(4);
+        t.overhead_percent[1] = row.Dec(5);
+        t.overhead_percent[2] = row.Dec(6);
+        t.profit_percent = row.Dec(7);
+      });
 
-  c.Read("SELECT region_code, region_name, zone, quarter, rank1_labor_price FROM "
-         "regional_prices" + where + "ord",
-         5, [&](const Row& row) {
-           normbase::RegionalPrices& p = r.prices.emplace_back();
-           p.region_code = pool.Intern(row.Text(0));
-           p.region_name = pool.Intern(row.Text(1));
-           p.zone = static_cast<int>(row.Int(2));
-           p.quarter = pool.Intern(row.Text(3));
-           p.rank1_labor_price = row.Dec(4);
-         });
+  c.Read(
+      "SELECT region_code, region_name, zone, quarter, rank1_labor_price FROM "
+      "regional_prices" +
+          where + "ord",
+      5, [&](const Row& row) {
+        normbase::RegionalPrices& p = r.prices.emplace_back();
+        p.region_code = pool.Intern(row.Text(0));
+        p.region_name = pool.Intern(row.Text(1));
+        p.zone = static_cast<int>(row.Int(2));
+        p.quarter = pool.Intern(row.Text(3));
+        p.rank1_labor_price = row.Dec(4);
+      });
   struct PriceMap {
     const char* select;
     std::unordered_map<std::string_view, Decimal> normbase::RegionalPrices::*map;
@@ -1026,8 +1101,8 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
     c.Read(m.select + where + "prices_ord", 3, [&](const Row& row) {
       const auto at = static_cast<std::size_t>(row.Int(0));
       if (at >= r.prices.size()) {
-        throw StoreError(StatusCode::kInternal, std::string(m.select) + ": no regional prices " +
-                                                    std::to_string(at));
+        throw StoreError(StatusCode::kInternal,
+                         std::string(m.select) + ": no regional prices " + std::to_string(at));
       }
       (r.prices[at].*m.map).emplace(pool.Intern(row.Text(1)), row.Dec(2));
     });
@@ -1046,7 +1121,8 @@ Status FromException(const std::exception& e, Lease& lease, const std::string& w
       case soci::soci_error::connection_error:
         lease.MarkBroken();
         return Unavailable(what + ": " + s->what());
-      default: break;
+      default:
+        break;
     }
   }
   // Unknown state of the connection: the next lease opens a fresh one.
@@ -1127,8 +1203,8 @@ Result<std::vector<normbase::ReleaseInfo>> BaseReleaseRepository::List() {
     std::string name, level, imported;
     soci::statement st = (s.prepare << "SELECT id, name, addition_number, price_level, "
                                        "imported_at, active FROM base_releases ORDER BY id DESC",
-                          soci::into(id), soci::into(name), soci::into(addition),
-                          soci::into(level), soci::into(imported), soci::into(active));
+                          soci::into(id), soci::into(name), soci::into(addition), soci::into(level),
+                          soci::into(imported), soci::into(active));
     st.execute();
     while (st.fetch()) {
       normbase::ReleaseInfo& info = out.emplace_back();
@@ -1171,9 +1247,9 @@ Result<normbase::ReleaseCounts> BaseReleaseRepository::Counts(std::int64_t id) {
         soci::into(v[9]), soci::into(v[10]), soci::use(key);
     if (!lease->session().got_data()) return NotFound("base release " + std::to_string(id));
     normbase::ReleaseCounts c;
-    std::size_t* fields[] = {&c.norms,     &c.norm_resources, &c.sections,  &c.resources,
-                             &c.machines,  &c.materials,      &c.equipment, &c.tech_groups,
-                             &c.coefficients, &c.rates,       &c.regional_prices};
+    std::size_t* fields[] = {&c.norms,        &c.norm_resources, &c.sections,       &c.resources,
+                             &c.machines,     &c.materials,      &c.equipment,      &c.tech_groups,
+                             &c.coefficients, &c.rates,          &c.regional_prices};
     for (int i = 0; i < 11; ++i) *fields[i] = static_cast<std::size_t>(v[i]);
     return c;
   } catch (const std::exception& e) {

@@ -1,14 +1,14 @@
 // The base release repository's contract, on SQLite always and on PostgreSQL when
 // ESTIMATE_TEST_DATABASE_URL names one. Each PostgreSQL case works in a schema of its own.
-#include "store/base_release_repository.hpp"
-
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <thread>
 
+#include "store/base_release_repository.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 #include "synthetic_release.hpp"
@@ -22,12 +22,21 @@ using testing::MakeSyntheticRelease;
 using testing::SyntheticSize;
 
 // Every table of migration 0002 that holds rows of a release.
-constexpr const char* kReleaseTables[] = {
-    "base_source_files",   "norm_sections",        "norms",
-    "norm_resources",      "book_sections",        "price_book",
-    "tech_groups",         "tech_group_resources", "coefficient_rules",
-    "coefficient_rule_applies", "overhead_profit_rates", "regional_prices",
-    "regional_labor_prices", "regional_current_prices", "regional_group_indices"};
+constexpr const char* kReleaseTables[] = {"base_source_files",
+                                          "norm_sections",
+                                          "norms",
+                                          "norm_resources",
+                                          "book_sections",
+                                          "price_book",
+                                          "tech_groups",
+                                          "tech_group_resources",
+                                          "coefficient_rules",
+                                          "coefficient_rule_applies",
+                                          "overhead_profit_rates",
+                                          "regional_prices",
+                                          "regional_labor_prices",
+                                          "regional_current_prices",
+                                          "regional_group_indices"};
 
 std::string RandomSuffix() {
   std::random_device rd;
@@ -142,8 +151,7 @@ class BaseReleaseRepositoryContract : public ::testing::TestWithParam<std::strin
         soci::use(key);
     total += n;
     for (const char* table : kReleaseTables) {
-      lease->session() << "SELECT COUNT(*) FROM " + std::string(table) +
-                              " WHERE release_id = :id",
+      lease->session() << "SELECT COUNT(*) FROM " + std::string(table) + " WHERE release_id = :id",
           soci::into(n), soci::use(key);
       total += n;
     }
@@ -342,6 +350,33 @@ TEST_P(BaseReleaseRepositoryContract, RollbackSkipsDeletedReleases) {
   ASSERT_TRUE(repo_->Delete(b).ok());
   ASSERT_TRUE(repo_->Rollback().ok());
   EXPECT_EQ(repo_->ActiveId()->value_or(0), a);
+}
+
+TEST_P(BaseReleaseRepositoryContract, ConcurrentSwitchesLeaveExactlyOneActive) {
+  const auto a = SaveOk(*MakeSyntheticRelease(Small(), "a"));
+  const auto b = SaveOk(*MakeSyntheticRelease(Small(), "b"));
+  ASSERT_TRUE(repo_->Activate(a).ok());
+  // Two connections switching at once: each call must wait for the other, never fail half-way.
+  auto worker = [&](std::int64_t id, std::vector<Status>* errors) {
+    for (int i = 0; i < 15; ++i) {
+      Status s = repo_->Activate(id);
+      if (!s.ok()) errors->push_back(s);
+      Status r = repo_->Rollback();
+      if (!r.ok() && r.code() != StatusCode::kFailedPrecondition) errors->push_back(r);
+    }
+  };
+  std::vector<Status> errors_a, errors_b;
+  std::thread ta(worker, a, &errors_a);
+  std::thread tb(worker, b, &errors_b);
+  ta.join();
+  tb.join();
+  for (const auto& e : errors_a) ADD_FAILURE() << e.message();
+  for (const auto& e : errors_b) ADD_FAILURE() << e.message();
+  auto list = repo_->List();
+  ASSERT_TRUE(list.ok());
+  int active = 0;
+  for (const auto& info : list.value()) active += info.active ? 1 : 0;
+  EXPECT_EQ(active, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BaseReleaseRepositoryContract,

@@ -33,9 +33,9 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
   r->info.addition_number = 15;
   r->info.price_level = "01.01.2022";
   r->info.imported_at = "2025-06-30T12:00:00.000Z";
-  r->info.sources = {{"fsnb-2022-15.zip!/ГЭСН.xml", std::string(64, 'a'), 123456789, "norms"},
-                     {"fsnb-2022-15.zip!/ФСБЦ_Мат&Оборуд.xml", std::string(64, 'b'), 98765,
-                      "materials"}};
+  r->info.sources = {
+      {"fsnb-2022-15.zip!/ГЭСН.xml", std::string(64, 'a'), 123456789, "norms"},
+      {"fsnb-2022-15.zip!/ФСБЦ_Мат&Оборуд.xml", std::string(64, 'b'), 98765, "materials"}};
 
   auto code = [&](const char* prefix, int a, int b, int width) {
     char text[64];
@@ -57,13 +57,14 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
     if (i < size.materials) {
       e.kind = ResourceKind::kMaterial;
       e.code = code("01.7.03.", i % 97, i, 5);
-      e.name = t.Intern("Материал строительный, сорт " + std::to_string(i % 7) +
-                        ", марка М" + std::to_string(100 + i % 400) + ", позиция " +
-                        std::to_string(i));
+      e.name = t.Intern("Материал строительный, сорт " + std::to_string(i % 7) + ", марка М" +
+                        std::to_string(100 + i % 400) + ", позиция " + std::to_string(i));
       e.unit = t.Intern(i % 3 == 0 ? "т" : i % 3 == 1 ? "м3" : "100 шт");
       e.base_price = Decimal::FromRaw(1000 + i * 37 % 1000000, 2);
-      if (i % 4 != 0) e.wholesale_price = Decimal::FromRaw(900 + i * 31 % 1000000, 2);
-      else e.wholesale_price = Decimal::Invalid();
+      if (i % 4 != 0)
+        e.wholesale_price = Decimal::FromRaw(900 + i * 31 % 1000000, 2);
+      else
+        e.wholesale_price = Decimal::Invalid();
     } else if (i < size.materials + size.equipment) {
       e.kind = ResourceKind::kEquipment;
       e.code = code("61.1.01.", i % 50, i, 5);
@@ -120,8 +121,7 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
     if (i % 5000 == 0) {
       collection = static_cast<std::int32_t>(r->sections.size());
       r->sections.push_back({family, t.Intern("Сборник"), t.Intern(std::to_string(i / 5000 + 1)),
-                             t.Intern("Сборник работ номер " + std::to_string(i / 5000 + 1)),
-                             -1});
+                             t.Intern("Сборник работ номер " + std::to_string(i / 5000 + 1)), -1});
     }
     if (i % 10 == 0) {
       table = static_cast<std::int32_t>(r->sections.size());
@@ -162,8 +162,7 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
       if (k > 1 && (i + k) % 97 == 0) {
         l.abstract = true;
         l.code = t.Intern("27.01.01.01-" + std::to_string(i % 100));
-        l.tech_groups = {r->tech_groups[i % groups].code,
-                         r->tech_groups[(i + 1) % groups].code};
+        l.tech_groups = {r->tech_groups[i % groups].code, r->tech_groups[(i + 1) % groups].code};
       }
       n.resources.push_back(l);
     }
@@ -209,15 +208,15 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
     p.quarter = t.Intern("2025-Q2");
     p.rank1_labor_price = g == 2 ? Decimal::Invalid() : Decimal::FromRaw(41256 + g, 2);
     for (int k = 1; k <= 60; ++k) {
-      p.labor_prices.emplace(t.Intern("1-100-" + std::to_string(k)), Decimal::FromRaw(40000 + k * g, 2));
+      p.labor_prices.emplace(t.Intern("1-100-" + std::to_string(k)),
+                             Decimal::FromRaw(40000 + k * g, 2));
     }
     for (std::size_t e = 0; e < r->resources.size(); ++e) {
       p.current_prices.emplace(r->resources[e].code,
                                Decimal::FromRaw(static_cast<core::Int128>(e) * 131 + g, 2));
     }
     for (int k = 0; k < 50; ++k) {
-      p.group_indices.emplace(t.Intern("01.7.0" + std::to_string(k)),
-                              Decimal::FromRaw(849 + k, 2));
+      p.group_indices.emplace(t.Intern("01.7.0" + std::to_string(k)), Decimal::FromRaw(849 + k, 2));
     }
     r->prices.push_back(std::move(p));
   }
@@ -236,26 +235,26 @@ inline bool SameDecimal(const core::Decimal& a, const core::Decimal& b) {
 inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::BaseRelease& b) {
   std::ostringstream out;
   auto dec = [](const core::Decimal& d) { return d.ok() ? d.ToString() : std::string("absent"); };
-#define ESTIMATE_DIFF(what, x, y)                                              \
-  do {                                                                         \
-    if (!((x) == (y))) {                                                       \
-      out << what << ": " << (x) << " != " << (y);                             \
-      return out.str();                                                        \
-    }                                                                          \
+#define ESTIMATE_DIFF(what, x, y)                  \
+  do {                                             \
+    if (!((x) == (y))) {                           \
+      out << what << ": " << (x) << " != " << (y); \
+      return out.str();                            \
+    }                                              \
   } while (0)
-#define ESTIMATE_DIFF_DEC(what, x, y)                                          \
-  do {                                                                         \
-    if (!SameDecimal((x), (y))) {                                              \
-      out << what << ": " << dec(x) << " != " << dec(y);                       \
-      return out.str();                                                        \
-    }                                                                          \
+#define ESTIMATE_DIFF_DEC(what, x, y)                    \
+  do {                                                   \
+    if (!SameDecimal((x), (y))) {                        \
+      out << what << ": " << dec(x) << " != " << dec(y); \
+      return out.str();                                  \
+    }                                                    \
   } while (0)
-#define ESTIMATE_DIFF_LIST(what, x, y)                                         \
-  do {                                                                         \
-    ESTIMATE_DIFF(std::string(what) + " size", (x).size(), (y).size());        \
-    for (std::size_t z = 0; z < (x).size(); ++z) {                             \
+#define ESTIMATE_DIFF_LIST(what, x, y)                                                  \
+  do {                                                                                  \
+    ESTIMATE_DIFF(std::string(what) + " size", (x).size(), (y).size());                 \
+    for (std::size_t z = 0; z < (x).size(); ++z) {                                      \
       ESTIMATE_DIFF(std::string(what) + "[" + std::to_string(z) + "]", (x)[z], (y)[z]); \
-    }                                                                          \
+    }                                                                                   \
   } while (0)
   ESTIMATE_DIFF("name", a.info.name, b.info.name);
   ESTIMATE_DIFF("addition_number", a.info.addition_number, b.info.addition_number);
@@ -377,8 +376,8 @@ inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::
     ESTIMATE_DIFF(w + "zone", x.zone, y.zone);
     ESTIMATE_DIFF(w + "quarter", x.quarter, y.quarter);
     ESTIMATE_DIFF_DEC(w + "rank1_labor_price", x.rank1_labor_price, y.rank1_labor_price);
-    const std::pair<const char*, std::unordered_map<std::string_view, core::Decimal>
-                                     normbase::RegionalPrices::*>
+    const std::pair<const char*,
+                    std::unordered_map<std::string_view, core::Decimal> normbase::RegionalPrices::*>
         maps[] = {{"labor_prices", &normbase::RegionalPrices::labor_prices},
                   {"current_prices", &normbase::RegionalPrices::current_prices},
                   {"group_indices", &normbase::RegionalPrices::group_indices}};

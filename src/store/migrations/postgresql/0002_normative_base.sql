@@ -9,7 +9,8 @@ CREATE TABLE base_releases (
   addition_number INTEGER NOT NULL,
   price_level TEXT NOT NULL,
   imported_at TEXT NOT NULL,
-  saved_at TEXT NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+  saved_at TEXT NOT NULL
+    DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
   active SMALLINT NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
   norm_count INTEGER NOT NULL,
   norm_resource_count INTEGER NOT NULL,
@@ -30,7 +31,8 @@ CREATE UNIQUE INDEX base_releases_one_active ON base_releases (active) WHERE act
 CREATE TABLE base_release_activations (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
-  activated_at TEXT NOT NULL DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+  activated_at TEXT NOT NULL
+    DEFAULT (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
   rolled_back_at TEXT
 );
 CREATE INDEX base_release_activations_release ON base_release_activations (release_id);
