@@ -918,11 +918,12 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
   const std::string where = " WHERE release_id = " + std::to_string(id) + " ORDER BY ";
   auto& pool = r.text;
   bool found = false;
+  std::size_t expected_lines = 0;
   c.Read(
-      "SELECT name, addition_number, price_level, imported_at, active FROM base_releases "
-      "WHERE id = " +
+      "SELECT name, addition_number, price_level, imported_at, active, norm_resource_count "
+      "FROM base_releases WHERE id = " +
           std::to_string(id),
-      5, [&](const Row& row) {
+      6, [&](const Row& row) {
         found = true;
         r.info.id = id;
         r.info.name = row.Text(0);
@@ -930,6 +931,7 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
         r.info.price_level = row.Text(2);
         r.info.imported_at = row.Text(3);
         r.info.active = row.Flag(4);
+        expected_lines = static_cast<std::size_t>(row.Int(5));
       });
   if (!found) throw StoreError(StatusCode::kNotFound, "base release " + std::to_string(id));
 
@@ -968,27 +970,43 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
         n.content = ParseJsonArray(row.Text(7), pool, "norms.content");
       });
 
+  // No ORDER BY: right after a save PostgreSQL has no statistics yet and would sort a million
+  // rows on disk; each line goes to its place by (norm_ord, ord) instead, and the count written at
+  // save time proves that none is missing.
+  std::size_t lines_read = 0;
   c.Read(
-      "SELECT norm_ord, code, name, unit, consumption, by_project, abstract, tech_groups FROM "
-      "norm_resources" +
-          where + "norm_ord, ord",
-      8, [&](const Row& row) {
+      "SELECT norm_ord, ord, code, name, unit, consumption, by_project, abstract, tech_groups "
+      "FROM norm_resources WHERE release_id = " +
+          std::to_string(id),
+      9, [&](const Row& row) {
         const auto norm = static_cast<std::size_t>(row.Int(0));
+        const auto at = static_cast<std::size_t>(row.Int(1));
         if (norm >= r.norms.size()) {
           throw StoreError(StatusCode::kInternal,
                            "norm_resources: no norm " + std::to_string(norm));
         }
-        normbase::NormResource& l = r.norms[norm].resources.emplace_back();
-        l.code = pool.Intern(row.Text(1));
-        l.name = pool.Intern(row.Text(2));
-        l.unit = pool.Intern(row.Text(3));
-        l.consumption = row.Dec(4);
-        l.by_project = row.Flag(5);
-        l.abstract = row.Flag(6);
-        if (!row.IsNull(7)) {
-          l.tech_groups = ParseJsonArray(row.Text(7), pool, "norm_resources.tech_groups");
+        auto& lines = r.norms[norm].resources;
+        if (at >= lines.size()) lines.resize(at + 1);
+        normbase::NormResource& l = lines[at];
+        l.code = pool.Intern(row.Text(2));
+        l.name = pool.Intern(row.Text(3));
+        l.unit = pool.Intern(row.Text(4));
+        l.consumption = row.Dec(5);
+        l.by_project = row.Flag(6);
+        l.abstract = row.Flag(7);
+        if (!row.IsNull(8)) {
+          l.tech_groups = ParseJsonArray(row.Text(8), pool, "norm_resources.tech_groups");
         }
+        ++lines_read;
       });
+  std::size_t lines_placed = 0;
+  for (const auto& n : r.norms) lines_placed += n.resources.size();
+  if (lines_read != expected_lines || lines_placed != expected_lines) {
+    throw StoreError(StatusCode::kInternal,
+                     "norm_resources: " + std::to_string(lines_read) + " lines read, " +
+                         std::to_string(lines_placed) + " places, " +
+                         std::to_string(expected_lines) + " saved");
+  }
 
   c.Read("SELECT type, code, name, parent FROM book_sections" + where + "ord", 4,
          [&](const Row& row) {
@@ -1179,6 +1197,16 @@ Result<std::int64_t> BaseReleaseRepository::Save(const normbase::BaseRelease& re
       WriteRelease(*sink, release, id);
     }
     conn->Exec("COMMIT");
+    open = false;
+    if (db_.dialect() == Dialect::kPostgresql) {
+      // Fresh statistics for the look-ups that follow (autovacuum would take a while); the
+      // release is saved already, so a failure here changes nothing.
+      try {
+        conn->Exec("ANALYZE norms, norm_resources, price_book, regional_current_prices");
+      } catch (const std::exception&) {
+        lease->MarkBroken();  // whatever went wrong, the next lease starts on a clean session
+      }
+    }
     return id;
   } catch (const std::exception& e) {
     if (open) {
