@@ -143,7 +143,7 @@ Result<BaseIndexPositionResult> CalculatePosition(const BaseIndexPosition& p,
       return InvalidArgument(where +
                              ".column: a norm counts in construction, installation or other");
     }
-    const ResultingCoefficients k = CombineBaseIndexCoefficients(p.coefficients);
+    const BaseIndexResultingCoefficients k = CombineBaseIndexCoefficients(p.coefficients);
     r.k = k;
     const BaseIndexUnitRate& u = p.unit_rate;
     base.ot = Round2(v * u.workers_pay * k.ot);
@@ -211,9 +211,9 @@ void IndexWorkBlock(BaseIndexBlock& block, const BaseIndexIndices& indices) {
 
 }  // namespace
 
-ResultingCoefficients CombineBaseIndexCoefficients(
+BaseIndexResultingCoefficients CombineBaseIndexCoefficients(
     const std::vector<BaseIndexCoefficient>& coefficients) {
-  ResultingCoefficients k;
+  BaseIndexResultingCoefficients k;
   k.ot = Combine(coefficients, SelectOt);
   k.em = Combine(coefficients, SelectMachines);
   k.otm_in_machines = Combine(coefficients, SelectMachinistLabor);

@@ -73,7 +73,7 @@ struct BaseIndexCoefficient {
 };
 
 // The resulting factors of one position (what the form prints as «Результирующие коэффициенты»).
-struct ResultingCoefficients {
+struct BaseIndexResultingCoefficients {
   Decimal ot = Decimal::FromInt(1);               // to ОТ
   Decimal em = Decimal::FromInt(1);               // to ЭМ less ОТм
   Decimal otm_in_machines = Decimal::FromInt(1);  // to ОТм inside ЭМ (= ЗТм)
@@ -83,7 +83,7 @@ struct ResultingCoefficients {
   Decimal machinist_hours = Decimal::FromInt(1);  // to ЗТм
 };
 
-ResultingCoefficients CombineBaseIndexCoefficients(
+BaseIndexResultingCoefficients CombineBaseIndexCoefficients(
     const std::vector<BaseIndexCoefficient>& coefficients);
 
 // A ФЕР/ТЕР unit rate: per unit of the norm, in base prices.
@@ -209,7 +209,7 @@ struct BaseIndexAmounts {
 struct BaseIndexPositionResult {
   std::string number;
   CostColumn column = CostColumn::kConstruction;
-  ResultingCoefficients k;
+  BaseIndexResultingCoefficients k;
   BaseIndexAmounts base;
   // Current level, the figures indexed per position: ot, otm, otm_extra, fot, overhead, profit,
   // transport, equipment_transport. The rest is indexed on block totals (left zero here).

@@ -520,7 +520,7 @@ TEST(BaseIndexCalculator, MultiplicativeCoefficientsMultiplyWithoutRounding) {
   b.labor = D("1.2");
   b.machines = D("1.2");
   b.machinist_labor = D("1.2");
-  ResultingCoefficients k = CombineBaseIndexCoefficients({a, b});
+  BaseIndexResultingCoefficients k = CombineBaseIndexCoefficients({a, b});
   EXPECT_DEC(k.ot, "1.38");
   EXPECT_DEC(k.em, "1.5");
   EXPECT_DEC(k.otm, "1.5");
