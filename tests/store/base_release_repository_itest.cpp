@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -377,6 +378,42 @@ TEST_P(BaseReleaseRepositoryContract, ConcurrentSwitchesLeaveExactlyOneActive) {
   int active = 0;
   for (const auto& info : list.value()) active += info.active ? 1 : 0;
   EXPECT_EQ(active, 1);
+}
+
+TEST_P(BaseReleaseRepositoryContract, BothDialectsGiveTheSameTablesAndColumns) {
+  // Runs once, in the PostgreSQL instance, against a fresh SQLite database.
+  if (GetParam() != "postgresql") GTEST_SKIP() << "compared from the PostgreSQL case";
+  auto sqlite_dir = std::filesystem::temp_directory_path() / ("release-cols-" + RandomSuffix());
+  auto lite = Database::Open({"sqlite://" + (sqlite_dir / "t.db").string(), 1});
+  ASSERT_TRUE(lite.ok());
+  ASSERT_TRUE(Migrate(**lite).ok());
+  auto names = [](Database& db) {
+    std::vector<std::string> out;
+    auto lease = db.Acquire();
+    EXPECT_TRUE(lease.ok());
+    soci::session& s = lease->session();
+    std::string table, column;
+    if (db.dialect() == Dialect::kSqlite) {
+      soci::rowset<soci::row> rows =
+          (s.prepare << "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                        "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'");
+      for (const auto& r : rows) out.push_back(r.get<std::string>(0) + "." + r.get<std::string>(1));
+    } else {
+      soci::rowset<soci::row> rows =
+          (s.prepare
+           << "SELECT table_name::text, column_name::text FROM information_schema.columns "
+              "WHERE table_schema = current_schema()");
+      for (const auto& r : rows) out.push_back(r.get<std::string>(0) + "." + r.get<std::string>(1));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto pg_columns = names(*db_);
+  const auto lite_columns = names(**lite);
+  lite->reset();
+  std::filesystem::remove_all(sqlite_dir);
+  EXPECT_EQ(pg_columns, lite_columns);
+  EXPECT_GT(pg_columns.size(), 100u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BaseReleaseRepositoryContract,

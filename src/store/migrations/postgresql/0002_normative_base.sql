@@ -2,7 +2,9 @@
 -- below carries its release_id, and `ord` keeps the in-memory order, so that a loaded release is
 -- the saved one index for index (sections and tables refer to each other by ord).
 -- Decimals are TEXT holding the exact decimal string as written ("6.0" stays "6.0"); NULL where
--- the value is absent. Flags are 0/1 (SMALLINT here, INTEGER in SQLite).
+-- the value is absent. Flags are 0/1 (SMALLINT here, INTEGER in SQLite). Indexed codes are
+-- COLLATE "C": compared byte by byte as SQLite does, fast whatever the database's locale, and
+-- usable by an index for prefix look-ups (code LIKE '12-01-%').
 CREATE TABLE base_releases (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name TEXT NOT NULL,
@@ -60,8 +62,8 @@ CREATE TABLE norm_sections (
 CREATE TABLE norms (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
-  family TEXT NOT NULL,
-  code TEXT NOT NULL,
+  family TEXT COLLATE "C" NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   name TEXT NOT NULL,
   unit TEXT NOT NULL,
   section INTEGER,
@@ -80,7 +82,7 @@ CREATE TABLE norm_resources (
   release_id BIGINT NOT NULL,
   norm_ord INTEGER NOT NULL,
   ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   name TEXT NOT NULL,
   unit TEXT NOT NULL,
   consumption TEXT,
@@ -104,7 +106,7 @@ CREATE TABLE book_sections (
 CREATE TABLE price_book (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   name TEXT NOT NULL,
   unit TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -122,7 +124,7 @@ CREATE UNIQUE INDEX price_book_code ON price_book (release_id, code);
 CREATE TABLE tech_groups (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   name TEXT NOT NULL,
   PRIMARY KEY (release_id, ord)
 );
@@ -155,7 +157,7 @@ CREATE TABLE coefficient_rule_applies (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   rule_ord INTEGER NOT NULL,
   ord INTEGER NOT NULL,
-  norm_code TEXT NOT NULL,
+  norm_code TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (release_id, rule_ord, ord)
 );
 CREATE INDEX coefficient_rule_applies_code ON coefficient_rule_applies (release_id, norm_code);
@@ -163,7 +165,7 @@ CREATE INDEX coefficient_rule_applies_code ON coefficient_rule_applies (release_
 CREATE TABLE overhead_profit_rates (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   profit_code TEXT NOT NULL,
   work_type TEXT NOT NULL,
   collections TEXT NOT NULL,
@@ -178,10 +180,10 @@ CREATE INDEX overhead_profit_rates_code ON overhead_profit_rates (release_id, co
 CREATE TABLE regional_prices (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
-  region_code TEXT NOT NULL,
+  region_code TEXT COLLATE "C" NOT NULL,
   region_name TEXT NOT NULL,
   zone INTEGER NOT NULL,
-  quarter TEXT NOT NULL,
+  quarter TEXT COLLATE "C" NOT NULL,
   rank1_labor_price TEXT,
   PRIMARY KEY (release_id, ord)
 );
@@ -190,14 +192,14 @@ CREATE UNIQUE INDEX regional_prices_key ON regional_prices (release_id, region_c
 CREATE TABLE regional_labor_prices (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   prices_ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   price TEXT,
   PRIMARY KEY (release_id, prices_ord, code)
 );
 CREATE TABLE regional_current_prices (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   prices_ord INTEGER NOT NULL,
-  code TEXT NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
   price TEXT,
   PRIMARY KEY (release_id, prices_ord, code)
 );
@@ -205,7 +207,7 @@ CREATE TABLE regional_current_prices (
 CREATE TABLE regional_group_indices (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   prices_ord INTEGER NOT NULL,
-  prefix TEXT NOT NULL,
+  prefix TEXT COLLATE "C" NOT NULL,
   price_index TEXT,
   PRIMARY KEY (release_id, prices_ord, prefix)
 );

@@ -2,7 +2,8 @@
 -- below carries its release_id, and `ord` keeps the in-memory order, so that a loaded release is
 -- the saved one index for index (sections and tables refer to each other by ord).
 -- Decimals are TEXT holding the exact decimal string as written ("6.0" stays "6.0"); NULL where
--- the value is absent. Flags are INTEGER 0/1 in both dialects.
+-- the value is absent. Flags are INTEGER 0/1 in both dialects. Codes compare byte by byte
+-- (BINARY, SQLite's default), as the COLLATE "C" of the PostgreSQL schema.
 CREATE TABLE base_releases (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
