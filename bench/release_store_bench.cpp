@@ -81,6 +81,15 @@ class Scratch {
       Admin([&](soci::session& s) { s << "DROP SCHEMA " + schema_ + " CASCADE"; });
   }
   Database& db() { return *db_; }
+  // SQLite only: the database file and its write-ahead log, in MB.
+  double FilesMb() const {
+    if (dir_.empty()) return 0;
+    double bytes = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir_)) {
+      bytes += static_cast<double>(f.file_size());
+    }
+    return bytes / (1024.0 * 1024.0);
+  }
 
  private:
   template <typename Fn>
@@ -128,6 +137,7 @@ void BM_SaveFullRelease(benchmark::State& state, bool postgres) {
         state.SkipWithError(id.status().message().c_str());
         break;
       }
+      if (!postgres) state.counters["sqlite_files_mb"] = scratch.FilesMb();
     }
     state.ResumeTiming();
   }
