@@ -90,7 +90,15 @@ struct ViewKeyHash {
   }
 };
 
+// A term in a document, with its BM25F term-frequency part already computed: it does not depend
+// on the query, so a query adds idf × impact per posting and touches no per-document data.
 struct Posting {
+  DocId doc;
+  float
+      impact;  // tfw · (k1 + 1) / (tfw + k1), tfw = Σ weight_f · tf_f / (1 − b + b · len_f / avg_f)
+};
+
+struct BuildPosting {
   DocId doc;
   std::array<std::uint8_t, kFields> tf;  // saturating term frequency per field
 };
@@ -119,7 +127,7 @@ class InvertedIndex {
   }
   void EndDoc() {
     const auto doc = static_cast<DocId>(lengths_.size());
-    for (const auto& [term, tf] : doc_terms_) pending_.push_back({term, Posting{doc, tf}});
+    for (const auto& [term, tf] : doc_terms_) pending_.push_back({term, BuildPosting{doc, tf}});
     lengths_.push_back(doc_lengths_);
   }
   void Finish(std::size_t term_count) {
@@ -128,10 +136,6 @@ class InvertedIndex {
     offsets_.assign(term_count + 1, 0);
     for (const auto& p : pending_) ++offsets_[p.first + 1];
     for (std::size_t t = 0; t < term_count; ++t) offsets_[t + 1] += offsets_[t];
-    postings_.resize(pending_.size());
-    std::vector<std::uint32_t> next(offsets_.begin(), offsets_.end() - 1);
-    for (const auto& p : pending_) postings_[next[p.first]++] = p.second;
-    pending_ = {};
     // BM25F: per document and field, weight / (1 - b + b · length / average length).
     std::array<double, kFields> average{};
     for (const auto& l : lengths_) {
@@ -140,19 +144,28 @@ class InvertedIndex {
     for (int f = 0; f < kFields; ++f) {
       if (!lengths_.empty()) average[f] /= static_cast<double>(lengths_.size());
     }
-    factors_.resize(lengths_.size());
+    std::vector<std::array<float, kFields>> factors(lengths_.size());
     for (std::size_t d = 0; d < lengths_.size(); ++d) {
       for (int f = 0; f < kFields; ++f) {
-        factors_[d][f] =
+        factors[d][f] =
             average[f] > 0
                 ? static_cast<float>(weights_[f] / (1 - kB + kB * lengths_[d][f] / average[f]))
                 : 0.0f;
       }
     }
+    doc_count_ = lengths_.size();
     lengths_ = {};
+    postings_.resize(pending_.size());
+    std::vector<std::uint32_t> next(offsets_.begin(), offsets_.end() - 1);
+    for (const auto& [term, p] : pending_) {
+      const auto& f = factors[p.doc];
+      const float tfw = f[0] * p.tf[0] + f[1] * p.tf[1] + f[2] * p.tf[2] + f[3] * p.tf[3];
+      postings_[next[term]++] = Posting{p.doc, tfw * (kK1 + 1) / (tfw + kK1)};
+    }
+    pending_ = {};
   }
 
-  std::size_t doc_count() const { return factors_.size(); }
+  std::size_t doc_count() const { return doc_count_; }
   const Posting* begin(TermId t) const { return postings_.data() + offsets_[t]; }
   const Posting* end(TermId t) const { return postings_.data() + offsets_[t + 1]; }
   std::uint32_t df(TermId t) const {
@@ -163,22 +176,17 @@ class InvertedIndex {
     const double d = df(t);
     return static_cast<float>(std::log(1.0 + (n - d + 0.5) / (d + 0.5)));
   }
-  float TermWeight(const Posting& p) const {
-    const auto& f = factors_[p.doc];
-    return f[0] * p.tf[0] + f[1] * p.tf[1] + f[2] * p.tf[2] + f[3] * p.tf[3];
-  }
   std::size_t MemoryBytes() const {
-    return postings_.capacity() * sizeof(Posting) + offsets_.capacity() * sizeof(std::uint32_t) +
-           factors_.capacity() * sizeof(factors_[0]);
+    return postings_.capacity() * sizeof(Posting) + offsets_.capacity() * sizeof(std::uint32_t);
   }
 
  private:
   std::array<float, kFields> weights_;
   std::vector<std::uint32_t> offsets_;
   std::vector<Posting> postings_;
-  std::vector<std::array<float, kFields>> factors_;
+  std::size_t doc_count_ = 0;
   // Build state.
-  std::vector<std::pair<TermId, Posting>> pending_;
+  std::vector<std::pair<TermId, BuildPosting>> pending_;
   std::vector<std::array<std::uint32_t, kFields>> lengths_;
   std::vector<std::int32_t> slot_;
   std::vector<std::pair<TermId, std::array<std::uint8_t, kFields>>> doc_terms_;
@@ -366,7 +374,8 @@ struct SearchIndex::Impl {
   template <typename Pass>
   void Collect(const InvertedIndex& index, const ParsedQuery& q,
                const std::vector<std::uint32_t>& code_rank, std::string_view exact_code,
-               const std::function<std::string_view(DocId)>& code_of, Pass pass, TopK& top) const;
+               const std::function<std::string_view(DocId)>& code_of, Pass pass, bool filters,
+               TopK& top) const;
 };
 
 void SearchIndex::Impl::BuildNorms() {
@@ -593,21 +602,31 @@ ParsedQuery SearchIndex::Impl::ParseNormQuery(const SearchQuery& query) const {
   const auto optional = OptionalParts(tokens);
   const auto& norms_v = release->norms;
   auto code_of = [&](DocId d) { return norms_v[d].code; };
+  bool after_family = false;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
+    const bool follows_family = std::exchange(after_family, false);
     if (t.kind == TokenKind::kWord) {
       if (auto family = FamilyOfWord(t.text)) {
         if (q.family && *q.family != *family) q.impossible = true;
         q.family = family;
+        after_family = true;
         continue;
       }
     }
-    if (t.kind == TokenKind::kCode && !q.has_code &&
+    // "ГЭСН12": a number right after a family word is a collection code.
+    const bool collection_code = follows_family && t.kind == TokenKind::kNumber;
+    if ((t.kind == TokenKind::kCode || collection_code) && !q.has_code &&
         t.text.find_first_of(".,") == std::string::npos) {
-      auto docs = CodePrefixDocs(norm_code_order, t.text, code_of);
-      if (!docs.empty() || IsNormCodeShaped(t.text)) {
+      std::string code = t.text;
+      if (collection_code) {  // as typed, zero-padded: "ГЭСНп 1" is collection "01"
+        code = query.text.substr(t.begin, t.end - t.begin);
+        if (code.size() == 1) code.insert(0, "0");
+      }
+      auto docs = CodePrefixDocs(norm_code_order, code, code_of);
+      if (!docs.empty() || IsNormCodeShaped(code)) {
         q.has_code = true;
-        q.code = t.text;
+        q.code = std::move(code);
         q.code_docs = std::move(docs);
         if (q.code_docs.empty()) q.impossible = true;
         continue;
@@ -649,7 +668,7 @@ void SearchIndex::Impl::Collect(const InvertedIndex& index, const ParsedQuery& q
                                 const std::vector<std::uint32_t>& code_rank,
                                 std::string_view exact_code,
                                 const std::function<std::string_view(DocId)>& code_of, Pass pass,
-                                TopK& top) const {
+                                bool filters, TopK& top) const {
   auto exact = [&](DocId d) -> std::uint8_t {
     return !exact_code.empty() && code_of(d) == exact_code ? 1 : 0;
   };
@@ -676,20 +695,70 @@ void SearchIndex::Impl::Collect(const InvertedIndex& index, const ParsedQuery& q
   }
   const int required = std::popcount(required_mask);
   const int need = required <= 2 ? required : required - 1;
+  const bool filtered = filters || q.has_code;
   s.touched.clear();
-  for (std::size_t i = 0; i < q.terms.size(); ++i) {
+  float* score = s.score.data();
+  std::uint32_t* mask = s.mask.data();
+  // A hit matches at least `need` of the required terms, so it matches one of the
+  // (required − need + 1) rarest of them: those terms collect the candidates by walking their
+  // postings; the other (long) lists are only probed for the candidates, by galloping.
+  std::vector<std::size_t> order(q.terms.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return index.df(q.terms[a].id) < index.df(q.terms[b].id);
+  });
+  std::vector<std::size_t> probe;
+  int collectors = required == 0 ? static_cast<int>(order.size()) : required - need + 1;
+  for (std::size_t i : order) {
+    const bool collect = collectors > 0 && (required == 0 || q.terms[i].required);
+    if (!collect) {
+      probe.push_back(i);
+      continue;
+    }
+    --collectors;
     const TermId t = q.terms[i].id;
     const float idf = index.Idf(t);
     const std::uint32_t bit = q.terms[i].required ? 1u << i : 0u;
-    for (const Posting* p = index.begin(t); p != index.end(t); ++p) {
+    const Posting* const end = index.end(t);
+    for (const Posting* p = index.begin(t); p != end; ++p) {
       const DocId d = p->doc;
-      if (q.has_code && !s.allowed[d]) continue;
-      if (!pass(d)) continue;
-      const float w = index.TermWeight(*p);
-      if (w <= 0) continue;
-      if (s.score[d] == 0) s.touched.push_back(d);
-      s.score[d] += idf * w * (kK1 + 1) / (w + kK1);
-      s.mask[d] |= bit;
+      if (filtered && ((q.has_code && !s.allowed[d]) || !pass(d))) continue;
+      if (score[d] == 0) s.touched.push_back(d);
+      score[d] += idf * p->impact;
+      mask[d] |= bit;
+    }
+  }
+  if (!probe.empty()) {
+    // Candidates in doc order; when they are many, a scan of the scores beats a sort.
+    if (s.touched.size() > index.doc_count() / 32) {
+      s.touched.clear();
+      for (DocId d = 0; d < index.doc_count(); ++d) {
+        if (score[d] != 0) s.touched.push_back(d);
+      }
+    } else {
+      std::sort(s.touched.begin(), s.touched.end());
+    }
+  }
+  for (std::size_t i : probe) {
+    const TermId t = q.terms[i].id;
+    const float idf = index.Idf(t);
+    const std::uint32_t bit = q.terms[i].required ? 1u << i : 0u;
+    const Posting* p = index.begin(t);
+    const Posting* const end = index.end(t);
+    auto before = [](const Posting& x, DocId d) { return x.doc < d; };
+    for (DocId d : s.touched) {
+      if (p == end) break;
+      if (p->doc < d) {
+        std::ptrdiff_t step = 1;
+        while (step < end - p && p[step].doc < d) step *= 2;
+        p = std::lower_bound(p + step / 2, p + std::min(step, end - p), d, before);
+        if (p == end) break;
+      }
+      if (p->doc == d) {
+        score[d] += idf * p->impact;
+        mask[d] |= bit;
+        ++p;
+      }
     }
   }
   for (DocId d : s.touched) {
@@ -795,7 +864,7 @@ SearchResult<NormHit> SearchIndex::SearchNorms(const SearchQuery& query) const {
   const auto& norms_v = m.release->norms;
   m.Collect(
       m.norms, q, m.norm_code_rank, q.has_code ? q.code : std::string_view(),
-      [&](DocId d) { return norms_v[d].code; }, pass, top);
+      [&](DocId d) { return norms_v[d].code; }, pass, family >= 0 || by_collection || by_unit, top);
   result.total = top.total();
   auto sorted = top.Sorted();
   for (std::size_t i = offset; i < sorted.size(); ++i) {
@@ -855,7 +924,7 @@ SearchResult<ResourceHit> SearchIndex::SearchResources(const SearchQuery& query)
   const auto& entries = m.release->resources;
   m.Collect(
       m.resources, q, m.resource_code_rank, q.has_code ? q.code : std::string_view(),
-      [&](DocId d) { return entries[d].code; }, pass, top);
+      [&](DocId d) { return entries[d].code; }, pass, kind >= 0 || by_unit, top);
   result.total = top.total();
   auto sorted = top.Sorted();
   for (std::size_t i = offset; i < sorted.size(); ++i) {

@@ -274,6 +274,11 @@ TEST_F(SearchTest, ExactNormCodeAndCodePrefixes) {
   ASSERT_EQ(p.total, 1u);
   EXPECT_EQ(p.hits[0].norm->family, NormFamily::kGesnp);
   EXPECT_EQ(Norms("ГЭСНп 01-01").total, 2u);
+  // A number right after a family word is a collection; elsewhere it is a number.
+  EXPECT_EQ(Codes(Norms("ГЭСН12")), (std::vector<std::string>{"12-01-001-01", "12-01-001-02"}));
+  EXPECT_EQ(Norms("ГЭСНр 46 кирпичных").total, 2u);
+  EXPECT_EQ(Norms("ГЭСН 99").total, 0u);
+  EXPECT_EQ(Norms("ГЭСНп 1").total, 2u);
   // A prefix stops at a dash: "12-01-00" is no prefix of "12-01-001".
   EXPECT_EQ(Norms("12-01-00").total, 0u);
   EXPECT_EQ(Norms("12-99-999").total, 0u);
