@@ -9,8 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/calc.hpp"
 
 namespace estimate::app {
 namespace {
@@ -57,20 +56,14 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
     err << "calc: " << error << "\n";
     return kExitIoError;
   }
-  Result<core::Estimate> estimate = formats::ParseEstimateDocument(text);
-  if (!estimate.ok()) {
-    err << estimate.status().message() << "\n";
-    return kExitBadInput;
-  }
-  Result<core::EstimateResult> result = core::CalculateResourceIndex(*estimate);
-  if (!result.ok()) {
-    err << result.status().message() << "\n";
+  const formats::CalcOutcome outcome = formats::Calculate(
+      text, format == "json" ? formats::OutputFormat::kJson : formats::OutputFormat::kText);
+  if (!outcome.ok()) {
+    err << outcome.ProblemText() << "\n";
     return kExitBadInput;
   }
   // Built whole before writing, so that a failure never leaves half a document on stdout.
-  const std::string rendered = format == "json"
-                                   ? formats::WriteEstimateResult(*estimate, *result)
-                                   : formats::WriteEstimateText(*estimate, *result);
+  const std::string& rendered = format == "json" ? outcome.json : outcome.text;
   out << rendered;
   out.flush();
   if (!out) {

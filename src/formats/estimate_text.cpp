@@ -6,70 +6,12 @@
 
 #include "core/resource_index_calculator.hpp"
 #include "formats/estimate_document.hpp"
+#include "formats/text_layout.hpp"
 
 namespace estimate::formats {
 namespace {
 
 using core::Decimal;
-
-// Code points of UTF-8 text (the table pads by what the reader sees, not by bytes).
-std::size_t Width(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-std::string Fit(std::string_view s, std::size_t width) {
-  if (Width(s) <= width) return std::string(s);
-  std::string out;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool lead = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (lead && ++n > width - 1) break;
-    out.push_back(s[i]);
-  }
-  return out + "…";
-}
-
-std::string Pad(std::string_view s, std::size_t width, bool right) {
-  std::string v = Fit(s, width);
-  const std::size_t w = Width(v);
-  const std::string fill(width > w ? width - w : 0, ' ');
-  return right ? fill + v : v + fill;
-}
-
-// Russian number style: groups of three separated by spaces, decimal comma (1 234,56).
-std::string Ru(const Decimal& d, int places) {
-  const std::string plain = d.ToFixed(places);
-  std::string sign;
-  std::string_view digits = plain;
-  if (!digits.empty() && digits[0] == '-') {
-    sign = "-";
-    digits.remove_prefix(1);
-  }
-  const std::size_t point = digits.find('.');
-  const std::string_view integer = digits.substr(0, point);
-  std::string out;
-  for (std::size_t i = 0; i < integer.size(); ++i) {
-    if (i > 0 && (integer.size() - i) % 3 == 0) out.push_back(' ');
-    out.push_back(integer[i]);
-  }
-  if (point != std::string_view::npos) out += "," + std::string(digits.substr(point + 1));
-  return sign + out;
-}
-
-std::string Money(const Decimal& d) { return Ru(d, 2); }
-
-// Quantities and coefficients as they were given: no padding zeros (0,41 not 0,4100000).
-std::string Qty(const Decimal& d) {
-  std::string s = d.Normalized().ToString();
-  for (char& c : s) {
-    if (c == '.') c = ',';
-  }
-  return s;
-}
 
 struct Columns {
   std::string number, code, name, unit, per_unit, k, quantity, base, index, price, total;
