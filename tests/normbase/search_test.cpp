@@ -318,6 +318,19 @@ TEST_F(SearchTest, MoreMatchedWordsRankFirst) {
   EXPECT_EQ(codes[0], "12-01-001-02");
 }
 
+TEST_F(SearchTest, WithThreeWordsAHitMayMissOne) {
+  // "2,5" is in one norm, "генератор" and "синхронный" in three: all three generators are hits,
+  // the one with every word first, and the other two keep the score of the words they match.
+  auto r = Norms("генератор синхронный 2,5");
+  ASSERT_EQ(r.total, 3u);
+  EXPECT_EQ(r.hits[0].norm->code, "01-01-001-03");
+  EXPECT_GT(r.hits[1].score, 0.0f);
+  EXPECT_GT(r.hits[2].score, 0.0f);
+  // With two words, both are required.
+  EXPECT_EQ(Norms("генератор 2,5").total, 1u);
+  EXPECT_GT(index_->MemoryBytes(), 0u);
+}
+
 TEST_F(SearchTest, ResourceLinesAndTheirPriceBookNamesAreSearched) {
   // 12-01-001-01 has the crane line without a name: the price book names it.
   auto codes = Codes(Norms("краны башенные"));
