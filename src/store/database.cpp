@@ -120,6 +120,8 @@ Result<Lease> Database::Acquire() {
         *session << "PRAGMA synchronous=NORMAL";
         *session << "PRAGMA foreign_keys=ON";
         *session << "PRAGMA busy_timeout=5000";
+        // A big import grows the WAL to hundreds of MB; truncate it back after checkpoints.
+        *session << "PRAGMA journal_size_limit=67108864";
       } else {
         session->open(*soci::factory_postgresql(), impl_->connect_string);
       }
