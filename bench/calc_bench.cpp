@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/resource_index_calculator.hpp"
+#include "formats/calc.hpp"
 #include "formats/estimate_document.hpp"
 
 namespace {
@@ -75,5 +76,27 @@ void BM_ParseComputeWrite(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_ParseComputeWrite)->Unit(benchmark::kMillisecond);
+
+// What `estimate-service calc` and POST /api/v1/calc run: formats::Calculate, bytes to JSON.
+void BM_Calculate(benchmark::State& state) {
+  const std::string& text = Document();
+  for (auto _ : state) {
+    auto outcome = estimate::formats::Calculate(text, estimate::formats::OutputFormat::kJson);
+    benchmark::DoNotOptimize(outcome);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Calculate)->Unit(benchmark::kMillisecond);
+
+// The document layer alone: JSON parse, validation with JSON paths, and the build of core types.
+void BM_ParseOnly(benchmark::State& state) {
+  const std::string& text = Document();
+  for (auto _ : state) {
+    auto e = estimate::formats::ParseEstimateDocument(text);
+    benchmark::DoNotOptimize(e);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseOnly)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -34,8 +34,17 @@ bool ReadAll(const std::string& path, std::string* text, std::string* error) {
     *error = "cannot open " + path + ": " + std::strerror(errno);
     return false;
   }
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
+  // One read of the whole file: an istreambuf_iterator copy goes character by character.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text->resize(static_cast<std::size_t>(size));
+    in.read(text->data(), size);
+  } else {
+    text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (in.bad() || (size > 0 && in.gcount() != size)) {
     *error = "cannot read " + path;
     return false;
   }

@@ -90,7 +90,8 @@ std::string CalcOutcome::ProblemText() const {
 
 CalcOutcome Calculate(std::string_view document, OutputFormat format) {
   CalcOutcome outcome;
-  Result<json::value> parsed = ParseJson(document);
+  json::monotonic_resource arena;
+  Result<json::value> parsed = ParseJson(document, &arena);
   if (!parsed.ok()) {
     outcome.problems = {parsed.status().message()};
     return outcome;

@@ -304,7 +304,8 @@ void AppendHours(std::string* out, const core::Figures& f, bool* first) {
 }  // namespace
 
 Result<core::Estimate> ParseEstimateDocument(std::string_view text) {
-  Result<json::value> v = ParseJson(text);
+  json::monotonic_resource arena;
+  Result<json::value> v = ParseJson(text, &arena);
   if (!v.ok()) return v.status();
   DocumentReader reader;
   const std::optional<DocumentKind> kind = ReadDocumentKind(*v, reader);
