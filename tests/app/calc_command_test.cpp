@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace estimate::app {
 namespace {
@@ -72,6 +73,53 @@ TEST(CalcCommand, OverflowExitsTwoWithNothingOnStdout) {
   EXPECT_EQ(r.status, 2);
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("sections[0].positions[0]"), std::string::npos) << r.err;
+}
+
+TEST(CalcCommand, BaseIndexEstimateGivesBaseAndCurrentTotals) {
+  const CalcRun r = Calc(kGolden + "bim_gge_3.01_example1/input.json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(R"("format": "base-index-result/1")"), std::string::npos);
+  EXPECT_NE(r.out.find(R"("total": {"base": {)"), std::string::npos);
+  EXPECT_NE(r.out.find(R"("total": "36150662.20")"), std::string::npos);
+  EXPECT_NE(r.out.find(R"("total": "1806575.55")"), std::string::npos);
+}
+
+TEST(CalcCommand, TextFormatOfEveryDocumentShape) {
+  const struct {
+    const char* golden;
+    std::vector<const char*> lines;
+  } kCases[] = {
+      {"bim_gge_3.01_example1",
+       {"Составлен базисно-индексным методом", "Индексы к элементам прямых затрат: ОТ 52,21",
+        "Доплаты к оплате труда машинистов", "ВСЕГО строительные работы", "35 205 702,79",
+        "ВСЕГО по смете", "36 150 662,20", "1 806 575,55"}},
+      {"osr_01-02_rekultivaciya",
+       {"ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЁТ (СМЕТА) № 01-02", "Сметная стоимость, тыс. руб.", "16 893,25",
+        "Всего по объектному сметному расчёту", "73 276,66"}},
+      {"ssr_example_h_ssrss-0",
+       {"СВОДНЫЙ СМЕТНЫЙ РАСЧЁТ", "Глава 2. Основные объекты строительства",
+        "Итого по главам 1–12", "35 239 113,39", "Резерв на непредвиденные работы и затраты 3%",
+        "1 057 173,40", "НДС 20%", "7 166 912,93", "ВСЕГО по сводному сметному расчёту",
+        "43 463 199,72"}},
+  };
+  for (const auto& c : kCases) {
+    const CalcRun r = Calc(kGolden + c.golden + "/input.json", "text");
+    ASSERT_EQ(r.status, 0) << c.golden << ": " << r.err;
+    for (const char* line : c.lines) {
+      EXPECT_NE(r.out.find(line), std::string::npos) << c.golden << ": " << line;
+    }
+  }
+}
+
+TEST(CalcCommand, BadSummaryEstimateExitsTwoWithEveryProblem) {
+  const std::string path = TempFile("bad_ssr.json", R"({"format": "summary-estimate/1",
+    "date": "2025-11-27", "lines": [{"chapter": "13", "construction": "1"}]})");
+  const CalcRun r = Calc(path, "text");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_EQ(r.err,
+            "contingency_percent: is required\n"
+            "lines[0].chapter: expected a whole number from 1 to 12, got \"13\"\n");
 }
 
 TEST(CalcCommand, MissingFileExitsOne) {
