@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev
-  libxml2-dev libzip-dev libstemmer-dev
+  libxml2-dev libzip-dev libstemmer-dev libargon2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl
   prometheus nginx-light wrk hyperfine
