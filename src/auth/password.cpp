@@ -152,6 +152,15 @@ Result<bool> VerifyPassword(std::string_view password, std::string_view phc) {
   return CRYPTO_memcmp(key->data(), parsed->hash.data(), parsed->hash.size()) == 0;
 }
 
+void VerifyDummyPassword(std::string_view password, const Argon2Params& params) {
+  PhcHash dummy;
+  dummy.params = params;
+  dummy.salt.assign(params.salt_bytes, '\x5a');
+  dummy.hash.assign(params.hash_bytes, '\0');
+  if (!CheckParams(params).ok()) return;
+  (void)DeriveKey(password.substr(0, kMaxPasswordBytes), dummy);
+}
+
 bool NeedsRehash(std::string_view phc, const Argon2Params& current) {
   auto parsed = ParsePhc(phc);
   if (!parsed.ok()) return true;

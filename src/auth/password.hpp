@@ -4,8 +4,8 @@
 // later keeps old hashes verifiable; NeedsRehash tells the login path when to store a new one.
 //
 // Thread-safe: no shared state. Cost: one hash or verification takes the configured memory
-// (19 MiB by default) and about 65 ms of one core on the development machine; callers
-// run it on a worker thread, never on a network thread.
+// (19 MiB by default) and 25–70 ms of one core on the development machine; callers run
+// it on a worker thread, never on a network thread.
 // Nothing here logs, and no message contains a password or a hash.
 #include <cstdint>
 #include <string>
@@ -49,6 +49,11 @@ Result<std::string> HashPassword(std::string_view password, const Argon2Params& 
 // is constant-time. A malformed `phc` is an error (InvalidArgument), never a silent false, so a
 // corrupted row is noticed; the login path answers both the same way to the client.
 Result<bool> VerifyPassword(std::string_view password, std::string_view phc);
+
+// Spends the time of one verification under `params` and forgets the result. The sign-in path
+// calls it when the account does not exist, so that the answer's timing does not tell which
+// accounts exist.
+void VerifyDummyPassword(std::string_view password, const Argon2Params& params = {});
 
 // True when `phc` was made with weaker parameters than `current` (less memory, fewer iterations,
 // less parallelism, a shorter salt or hash, another version) or does not parse: after a

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 
 namespace estimate::auth {
@@ -131,6 +133,25 @@ TEST(Password, NeedsRehashWhenWeakerThanCurrent) {
   less.memory_kib = 32;
   EXPECT_FALSE(NeedsRehash(*phc, less));  // stronger than required: keep
   EXPECT_TRUE(NeedsRehash("not a hash", kCheap));
+}
+
+TEST(Password, DummyVerificationCostsAboutAsMuchAsARealOne) {
+  auto phc = HashPassword("correct horse battery");
+  ASSERT_TRUE(phc.ok());
+  using Clock = std::chrono::steady_clock;
+  // The fastest of three runs each, so a busy shared machine does not decide the outcome.
+  Clock::duration real = Clock::duration::max(), dummy = Clock::duration::max();
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = Clock::now();
+    (void)VerifyPassword("wrong horse battery", *phc);
+    const auto t1 = Clock::now();
+    VerifyDummyPassword("wrong horse battery");
+    const auto t2 = Clock::now();
+    real = std::min(real, t1 - t0);
+    dummy = std::min(dummy, t2 - t1);
+  }
+  EXPECT_GT(dummy * 3, real);
+  EXPECT_LT(dummy, real * 3);
 }
 
 TEST(Password, RefusesBadParameters) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "auth/in_memory_refresh_token_store.hpp"
 
 namespace estimate::auth {
@@ -77,6 +81,25 @@ TEST_F(SessionManagerTest, ReuseRevokesTheWholeFamily) {
   auto other = sessions_.StartSession(alice_);
   ASSERT_TRUE(other.ok());
   EXPECT_TRUE(sessions_.Rotate(other->refresh_token).ok());
+}
+
+TEST_F(SessionManagerTest, ConcurrentRefreshesWithOneTokenLetAtMostOneThrough) {
+  // The race the store's compare-and-set exists for: many requests present the same token at
+  // once. At most one gets a new pair; the others see reuse, and then the family is revoked.
+  for (int round = 0; round < 20; ++round) {
+    auto pair = sessions_.StartSession(alice_);
+    ASSERT_TRUE(pair.ok());
+    std::atomic<int> succeeded{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        if (sessions_.Rotate(pair->refresh_token).ok()) ++succeeded;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_LE(succeeded.load(), 1);
+    ExpectUnauthenticated(sessions_.Rotate(pair->refresh_token).status(), "revoked");
+  }
 }
 
 TEST_F(SessionManagerTest, LogoutRevokesTheFamily) {
