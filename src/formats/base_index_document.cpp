@@ -20,15 +20,18 @@ using core::BaseIndexAmounts;
 using core::CostColumn;
 using core::Decimal;
 
-constexpr std::string_view kColumnNames[] = {"construction", "installation", "equipment",
-                                             "other"};
+constexpr std::string_view kColumnNames[] = {"construction", "installation", "equipment", "other"};
 
 CostColumn ColumnAt(std::size_t i) {
   switch (i) {
-    case 1: return CostColumn::kInstallation;
-    case 2: return CostColumn::kEquipment;
-    case 3: return CostColumn::kOther;
-    default: return CostColumn::kConstruction;
+    case 1:
+      return CostColumn::kInstallation;
+    case 2:
+      return CostColumn::kEquipment;
+    case 3:
+      return CostColumn::kOther;
+    default:
+      return CostColumn::kConstruction;
   }
 }
 
@@ -77,9 +80,14 @@ class Reader {
     c.name = r_.String(o, "name", path);
     switch (r_.Choice(o, "combine", path, {"multiply", "additive", "appendix10_multiply"}, 0,
                       "combination")) {
-      case 1: c.combination = core::BaseIndexCombination::kAppendix10Additive; break;
-      case 2: c.combination = core::BaseIndexCombination::kAppendix10Multiply; break;
-      default: break;
+      case 1:
+        c.combination = core::BaseIndexCombination::kAppendix10Additive;
+        break;
+      case 2:
+        c.combination = core::BaseIndexCombination::kAppendix10Multiply;
+        break;
+      default:
+        break;
     }
     c.labor = NonNegative(o, "labor", path);
     c.machinist_labor = NonNegative(o, "machinist_labor", path);
@@ -136,9 +144,8 @@ class Reader {
       if (q->IsNegative()) r_.Problem(path.Key("quantity"), "must not be negative");
       p.quantity = *q;
     }
-    p.column = ColumnAt(r_.Choice(o, "column", path,
-                                  {"construction", "installation", "equipment", "other"}, 0,
-                                  "column"));
+    p.column = ColumnAt(r_.Choice(
+        o, "column", path, {"construction", "installation", "equipment", "other"}, 0, "column"));
     uses_equipment_ |= p.column == CostColumn::kEquipment;
     uses_other_ |= p.column == CostColumn::kOther;
     EachObject(o, "transport", path, [&](const json::object& t, const JsonPath& tp) {
@@ -153,7 +160,8 @@ class Reader {
       return p;
     }
     if (*type != "norm") {
-      r_.Problem(path.Key("type"), "unknown type " + Quoted(*type) + " (expected norm or resource)");
+      r_.Problem(path.Key("type"),
+                 "unknown type " + Quoted(*type) + " (expected norm or resource)");
       return p;
     }
     p.type = core::BaseIndexPositionType::kNorm;
@@ -194,8 +202,9 @@ class Reader {
     const JsonPath ip = path.Key("indices");
     const json::object* o = r_.Object(r_.Required(root, "indices", path), ip);
     if (o == nullptr) return;
-    const bool to_smr = r_.Choice(*o, "indexing", ip, {"by_cost_element", "construction_installation"},
-                                  0, "indexing") == 1;
+    const bool to_smr =
+        r_.Choice(*o, "indexing", ip, {"by_cost_element", "construction_installation"}, 0,
+                  "indexing") == 1;
     const Decimal one = Decimal::FromInt(1);
     if (to_smr) {
       indices->indexing = core::BaseIndexIndexing::kToConstructionInstallation;
@@ -294,7 +303,8 @@ void AppendHours(std::string* out, const Decimal& labor, const Decimal& machinis
   AppendField(out, "machinist_hours", machinist, 7, first);
 }
 
-void AppendCoefficients(std::string* out, const core::BaseIndexResultingCoefficients& k, bool* first) {
+void AppendCoefficients(std::string* out, const core::BaseIndexResultingCoefficients& k,
+                        bool* first) {
   AppendKey(out, "k", first);
   out->push_back('{');
   bool f = true;
@@ -323,8 +333,14 @@ void AppendBlock(std::string* out, std::string_view key, const core::BaseIndexBl
 
 TextTable FormTable() {
   // № п/п, Обоснование, Наименование, Ед. изм., Количество, В базисном уровне, Индекс, В текущем.
-  return TextTable({{6, false}, {24, false}, {48, false}, {8, false}, {13, true}, {15, true},
-                    {8, true}, {16, true}});
+  return TextTable({{6, false},
+                    {24, false},
+                    {48, false},
+                    {8, false},
+                    {13, true},
+                    {15, true},
+                    {8, true},
+                    {16, true}});
 }
 
 // A line of text from the name column on, not cut to the column's width.
@@ -342,13 +358,15 @@ void PrintPosition(TextTable& t, const core::BaseIndexPosition& p,
   const Decimal pay_index = p.pay_index ? *p.pay_index : indices.workers_pay;
   const Decimal machinists_index =
       p.pay_index ? *p.pay_index : indices.machinists_pay.value_or(indices.workers_pay);
-  auto cur = [&](const Decimal& d) { return by_element ? std::optional<Decimal>(d) : std::nullopt; };
+  auto cur = [&](const Decimal& d) {
+    return by_element ? std::optional<Decimal>(d) : std::nullopt;
+  };
   if (p.type == core::BaseIndexPositionType::kNorm) {
     for (const core::BaseIndexCoefficient& c : p.coefficients) Note(t, c.name);
     if (!p.coefficients.empty()) {
-      Note(t, "Результирующие коэффициенты: ОТ " + Qty(r.k.ot) + "; ЭМ " + Qty(r.k.em) +
-                  "; ЗТм " + Qty(r.k.otm_in_machines) + "; ОТм " + Qty(r.k.otm) + "; М " +
-                  Qty(r.k.m) + "; ЗТ " + Qty(r.k.labor_hours));
+      Note(t, "Результирующие коэффициенты: ОТ " + Qty(r.k.ot) + "; ЭМ " + Qty(r.k.em) + "; ЗТм " +
+                  Qty(r.k.otm_in_machines) + "; ОТм " + Qty(r.k.otm) + "; М " + Qty(r.k.m) +
+                  "; ЗТ " + Qty(r.k.labor_hours));
     }
     Figure(t, "ОТ", r.base.ot, by_element ? Qty(pay_index) : "", cur(r.current.ot));
     Figure(t, "ЭМ", r.base.em, "", std::nullopt);
@@ -378,13 +396,15 @@ void PrintPosition(TextTable& t, const core::BaseIndexPosition& p,
   if (p.type == core::BaseIndexPositionType::kNorm) {
     Figure(t, "ФОТ", r.base.fot, "", cur(r.current.fot));
     if (p.overhead) {
-      Figure(t, "НР " + Qty(p.overhead->percent) + "% × " + Qty(p.overhead->k) +
-                    (p.overhead->code.empty() ? "" : " " + p.overhead->code),
+      Figure(t,
+             "НР " + Qty(p.overhead->percent) + "% × " + Qty(p.overhead->k) +
+                 (p.overhead->code.empty() ? "" : " " + p.overhead->code),
              r.base.overhead, "", cur(r.current.overhead));
     }
     if (p.profit) {
-      Figure(t, "СП " + Qty(p.profit->percent) + "% × " + Qty(p.profit->k) +
-                    (p.profit->code.empty() ? "" : " " + p.profit->code),
+      Figure(t,
+             "СП " + Qty(p.profit->percent) + "% × " + Qty(p.profit->k) +
+                 (p.profit->code.empty() ? "" : " " + p.profit->code),
              r.base.profit, "", cur(r.current.profit));
     }
     Note(t, "Затраты труда рабочих / машинистов, чел.-ч: " + Qty(r.labor_hours) + " / " +
@@ -502,9 +522,8 @@ std::string WriteBaseIndexText(const core::BaseIndexEstimate& estimate,
   t.Line("Составлен базисно-индексным методом");
   if (by_element) {
     t.Line("Индексы к элементам прямых затрат: ОТ " + Qty(ix.workers_pay) + ", ОТм " +
-           Qty(ix.machinists_pay.value_or(ix.workers_pay)) + ", ЭМ " + Qty(ix.machines) +
-           ", М " + Qty(ix.materials) + ", оборудование " + Qty(ix.equipment) + ", прочие " +
-           Qty(ix.other));
+           Qty(ix.machinists_pay.value_or(ix.workers_pay)) + ", ЭМ " + Qty(ix.machines) + ", М " +
+           Qty(ix.materials) + ", оборудование " + Qty(ix.equipment) + ", прочие " + Qty(ix.other));
   } else {
     t.Line("Индекс к СМР " + Qty(ix.construction_installation) + ", оборудование " +
            Qty(ix.equipment) + ", прочие " + Qty(ix.other));

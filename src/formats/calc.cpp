@@ -110,12 +110,12 @@ CalcOutcome Calculate(std::string_view document, OutputFormat format) {
                  WriteEstimateResult, WriteEstimateText, reader, format);
     case DocumentKind::kBaseIndexEstimate:
       return Run([&] { return ReadBaseIndexDocument(root, reader); },
-                 core::CalculateBaseIndexEstimate, WriteBaseIndexResult, WriteBaseIndexText,
-                 reader, format);
+                 core::CalculateBaseIndexEstimate, WriteBaseIndexResult, WriteBaseIndexText, reader,
+                 format);
     case DocumentKind::kObjectEstimate:
       return Run([&] { return ReadObjectEstimateDocument(root, reader); },
-                 core::CalculateObjectEstimate, WriteObjectEstimateResult,
-                 WriteObjectEstimateText, reader, format);
+                 core::CalculateObjectEstimate, WriteObjectEstimateResult, WriteObjectEstimateText,
+                 reader, format);
     case DocumentKind::kSummaryEstimate:
       return Run([&] { return ReadSummaryEstimateDocument(root, reader); },
                  core::CalculateSummaryEstimate, WriteSummaryEstimateResult,

@@ -1,10 +1,10 @@
 #pragma once
 // One call from document bytes to the computed result: what `estimate-service calc` and
 // POST /api/v1/calc both run. The document is any shape of docs/calc-document.md:
-//   estimate-document/1, method resource-index (../shared/contracts/calc-v1.md) → estimate-result/1
-//   estimate-document/1, method base-index (ЛСР by ФЕР/ТЕР and indices)     → base-index-result/1
-//   object-estimate/1 (ОСР)                                                 → object-estimate-result/1
-//   summary-estimate/1 (ССР)                                                → summary-estimate-result/1
+//   estimate-document/1, method resource-index (calc-v1.md)  → estimate-result/1
+//   estimate-document/1, method base-index (ФЕР/ТЕР, indices) → base-index-result/1
+//   object-estimate/1 (ОСР)                                   → object-estimate-result/1
+//   summary-estimate/1 (ССР)                                  → summary-estimate-result/1
 // and, when asked, the same result as a readable Russian table.
 //
 // Bad input is a value, never an exception: the outcome then holds one problem per line, each

@@ -40,7 +40,8 @@ Result<json::value> ParseJson(std::string_view text, json::storage_ptr storage) 
   json::error_code ec;
   json::parse_options opts;
   opts.max_depth = 64;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, std::move(storage), opts);
+  json::value v =
+      json::parse(json::string_view(text.data(), text.size()), ec, std::move(storage), opts);
   if (ec) return InvalidArgument("(document): not valid JSON: " + ec.message());
   return v;
 }

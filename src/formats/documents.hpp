@@ -34,8 +34,8 @@ std::optional<core::Estimate> ReadResourceIndexDocument(const boost::json::objec
                                                         DocumentReader& reader);
 std::optional<core::BaseIndexEstimate> ReadBaseIndexDocument(const boost::json::object& root,
                                                              DocumentReader& reader);
-std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(
-    const boost::json::object& root, DocumentReader& reader);
+std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const boost::json::object& root,
+                                                                    DocumentReader& reader);
 std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(
     const boost::json::object& root, DocumentReader& reader);
 

@@ -194,7 +194,8 @@ class Reader {
       return p;
     }
     if (*type != "norm") {
-      r_.Problem(path.Key("type"), "unknown type " + Quoted(*type) + " (expected norm or resource)");
+      r_.Problem(path.Key("type"),
+                 "unknown type " + Quoted(*type) + " (expected norm or resource)");
       return p;
     }
     p.type = core::PositionType::kNorm;

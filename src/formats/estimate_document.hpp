@@ -1,6 +1,7 @@
 #pragma once
 // The estimate document of ../shared/contracts/calc-v1.md: JSON in (estimate-document/1), the
-// computed ЛСР out (estimate-result/1 JSON, or the Russian printed table).
+// computed ЛСР out (estimate-result/1 JSON, or the Russian printed table). The resource-index
+// method only; formats/calc.hpp computes every shape (base-index ЛСР, ОСР, ССР as well).
 //
 // Parsing validates the whole document and collects every problem, one line each, naming the
 // JSON path: `sections[0].positions[3].quantity: "1,5" is not a decimal number`. Every number

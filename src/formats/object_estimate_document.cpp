@@ -73,8 +73,7 @@ const struct {
     {"profit", &core::CostDetails::profit, "сметная прибыль"},
 };
 
-core::CostDetails ReadDetails(const json::object& o, const JsonPath& path,
-                              DocumentReader& reader) {
+core::CostDetails ReadDetails(const json::object& o, const JsonPath& path, DocumentReader& reader) {
   core::CostDetails d;
   for (const auto& f : kDetails) {
     if (auto v = reader.OptionalNumber(o, f.key, path)) d.*f.field = *v;
@@ -93,7 +92,7 @@ void AppendDetails(std::string* out, const core::CostDetails& d, bool* first) {
 }  // namespace
 
 std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const json::object& root,
-                                                                     DocumentReader& reader) {
+                                                                    DocumentReader& reader) {
   const JsonPath path;
   core::ObjectEstimateInput in;
   in.number = reader.String(root, "number", path);
@@ -167,8 +166,8 @@ std::string WriteObjectEstimateResult(const core::ObjectEstimateInput& input,
 
 std::string WriteObjectEstimateText(const core::ObjectEstimateInput& input,
                                     const core::ObjectEstimateResult& result) {
-  TextTable t({{12, false}, {44, false}, {15, true}, {15, true}, {15, true}, {15, true},
-               {16, true}});
+  TextTable t(
+      {{12, false}, {44, false}, {15, true}, {15, true}, {15, true}, {15, true}, {16, true}});
   std::string title = "ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЁТ (СМЕТА)";
   if (!input.number.empty()) title += " № " + input.number;
   t.Line(title);
@@ -181,8 +180,8 @@ std::string WriteObjectEstimateText(const core::ObjectEstimateInput& input,
   t.Line("");
   t.Line("Сметная стоимость, тыс. руб.");
   t.Rule();
-  t.Row({"Номер сметы", "Наименование работ и затрат", "строительных", "монтажных",
-         "оборудования", "прочих", "всего"});
+  t.Row({"Номер сметы", "Наименование работ и затрат", "строительных", "монтажных", "оборудования",
+         "прочих", "всего"});
   t.Rule();
   for (const core::ObjectEstimateRow& row : result.rows) {
     std::vector<std::string> cells = {row.number, row.name};

@@ -143,7 +143,7 @@ void AppendLine(std::string* out, const core::SummaryLineResult& l) {
 }  // namespace
 
 std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(const json::object& root,
-                                                                       DocumentReader& reader) {
+                                                                      DocumentReader& reader) {
   const JsonPath path;
   core::SummaryEstimateInput in;
   in.number = reader.String(root, "number", path);
@@ -177,9 +177,8 @@ std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(const json
         if (line.kind == core::SummaryLineKind::kPercent && !line.base.amount &&
             (line.base.first_chapter > line.base.last_chapter ||
              line.base.last_chapter >= line.chapter)) {
-          reader.Problem(ip.Key("base"),
-                         "chapters must lie before the line's own chapter " +
-                             std::to_string(line.chapter));
+          reader.Problem(ip.Key("base"), "chapters must lie before the line's own chapter " +
+                                             std::to_string(line.chapter));
         }
         in.lines.push_back(std::move(line));
       }
@@ -238,8 +237,14 @@ std::string WriteSummaryEstimateResult(const core::SummaryEstimateInput& input,
 
 std::string WriteSummaryEstimateText(const core::SummaryEstimateInput& input,
                                      const core::SummaryEstimateResult& result) {
-  TextTable t({{8, false}, {22, false}, {48, false}, {15, true}, {15, true}, {15, true},
-               {15, true}, {16, true}});
+  TextTable t({{8, false},
+               {22, false},
+               {48, false},
+               {15, true},
+               {15, true},
+               {15, true},
+               {15, true},
+               {16, true}});
   std::string title = "СВОДНЫЙ СМЕТНЫЙ РАСЧЁТ СТОИМОСТИ СТРОИТЕЛЬСТВА";
   if (!input.number.empty()) title += " № " + input.number;
   t.Line(title);
@@ -254,8 +259,7 @@ std::string WriteSummaryEstimateText(const core::SummaryEstimateInput& input,
   t.Rule();
   auto row = [&t](std::string number, std::string justification, std::string name,
                   const core::CostColumns& c) {
-    std::vector<std::string> cells = {std::move(number), std::move(justification),
-                                      std::move(name)};
+    std::vector<std::string> cells = {std::move(number), std::move(justification), std::move(name)};
     for (std::string& s : CostCells(c)) cells.push_back(std::move(s));
     t.Row(cells);
   };
@@ -275,8 +279,8 @@ std::string WriteSummaryEstimateText(const core::SummaryEstimateInput& input,
     }
   }
   t.Rule();
-  row("", "421/пр п.179", "Резерв на непредвиденные работы и затраты " +
-                              Qty(input.contingency_percent) + "%",
+  row("", "421/пр п.179",
+      "Резерв на непредвиденные работы и затраты " + Qty(input.contingency_percent) + "%",
       result.contingency);
   row("", "", "Итого с непредвиденными", result.total_with_contingency);
   if (result.vat_base.total != result.total_with_contingency.total) {
