@@ -1,6 +1,8 @@
 #include "auth/in_memory_login_throttle.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 namespace estimate::auth {
 namespace {
