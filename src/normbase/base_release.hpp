@@ -92,6 +92,10 @@ struct PriceBookEntry {
   core::Decimal machinist_rank;         // MachinistCategory, e.g. 6.0 (invalid when empty)
   bool with_relocation = false;         // WithRelocation
   std::int32_t section = -1;            // index in BaseRelease::book_sections
+  // Machines, ExpendableMaterials/Material: electricity use per маш.-ч (кВт·ч) and its cost
+  // within base_price (invalid when the file gives none).
+  core::Decimal electricity;
+  core::Decimal electricity_cost;
 };
 
 // A level of the price book hierarchy (Книга / Часть / Раздел / Группа …).
@@ -119,6 +123,26 @@ struct CoefficientRule {
   // Factors to consumption; invalid Decimal where the rule does not set that key.
   core::Decimal labor, machinist_labor, machines, materials, value;
   std::vector<std::string_view> applies;  // norm codes or code prefixes it is bound to
+  // Also from the binding file (Coefficients-1.0.xsd):
+  std::string_view section;  // code of the enclosing section, e.g. "С.-Ч.1"
+  core::Decimal worker, machinist, equipment;  // Worker, Machinist (pay), Equipment factors
+  // Keys given as <Formula formula="1+0,12*N"/> (N supplied by the estimator) instead of a value,
+  // by the file's key name ("Machine", "LaborCosts", …); `formula` holds the first of them.
+  struct KeyFormula {
+    std::string_view key;
+    std::string_view formula;
+  };
+  std::vector<KeyFormula> formulas;
+  std::vector<std::string_view> applies_sections;  // Applys/Section codes, e.g. "02-01-01-036"
+  std::vector<std::string_view> excluded;  // Applys Cost/Section codes with Exclude="true"
+  // Applys/Resources: per-resource factors (e.g. Material="0" drops the resource).
+  struct ResourceFactors {
+    std::vector<std::string_view> codes;
+    core::Decimal worker, machine, machinist, material, labor, machinist_labor, equipment;
+  };
+  std::vector<ResourceFactors> resource_factors;
+  std::vector<std::string_view> exclude_groups;  // ExcludeGroupItem: mutually exclusive groups
+  std::string_view start_use, end_use;           // startuse / enduse dates, when given
 };
 
 // A НР/СП rate (812/пр, 774/пр) as bound to norm collections.
@@ -129,6 +153,7 @@ struct OverheadProfitRate {
   std::string_view collections;  // сборники, as the file lists them
   core::Decimal overhead_percent[3];  // Территория (1), МПРКС (2), РКС (3)
   core::Decimal profit_percent;
+  std::string_view item;  // № п/п in the binding table, "1.1"
 };
 
 // Current prices of one region, price zone and quarter (ФГИС ЦС).
@@ -151,6 +176,7 @@ struct SourceFile {
   std::string sha256;  // hex
   std::uint64_t bytes = 0;
   std::string kind;    // "norms", "machines", "materials", "tech_groups", "coefficients", …
+  std::string decree;  // approving order a price book states, "490/пр от 14.08.2025"
 };
 
 struct ReleaseInfo {
