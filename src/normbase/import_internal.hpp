@@ -36,7 +36,9 @@ class Context {
   // max_errors_per_file were recorded (the import has failed, but the next problems are worth
   // reporting too), else the stop status, which the caller returns as is.
   Status Error(int line, std::string message);
-  Status Error(const XmlReader& r, std::string message) { return Error(r.line(), std::move(message)); }
+  Status Error(const XmlReader& r, std::string message) {
+    return Error(r.line(), std::move(message));
+  }
   // Records a status whose message starts with "file:line: " (XmlReader::ErrorHere and the
   // reader's own errors) unless it is the stop status, already recorded.
   void RecordStatus(const Status& status);
@@ -71,10 +73,10 @@ class Context {
 };
 
 // The XML importers start with the reader on the root element's start and read through its end.
-Status ImportNorms(XmlReader& r, Context& ctx);        // <base>
-Status ImportPriceBook(XmlReader& r, Context& ctx);    // <ResourceCatalog>
-Status ImportTechGroups(XmlReader& r, Context& ctx);   // <NewDataSet>
-Status ImportCoefficients(XmlReader& r, Context& ctx); // <Coefficients>
+Status ImportNorms(XmlReader& r, Context& ctx);         // <base>
+Status ImportPriceBook(XmlReader& r, Context& ctx);     // <ResourceCatalog>
+Status ImportTechGroups(XmlReader& r, Context& ctx);    // <NewDataSet>
+Status ImportCoefficients(XmlReader& r, Context& ctx);  // <Coefficients>
 
 // Whole-file importers. They set *kind to what they recognised, or leave it empty (and import
 // nothing) when the file is not one they know.

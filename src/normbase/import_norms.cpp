@@ -23,8 +23,8 @@ namespace estimate::normbase::import {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -90,8 +90,8 @@ class NormImporter {
 
  private:
   Status Unknown(std::string_view name, std::string_view parent) {
-    ctx_.Warn(r_.line(), "unknown element <" + std::string(name) + "> in <" +
-                             std::string(parent) + "> skipped");
+    ctx_.Warn(r_.line(), "unknown element <" + std::string(name) + "> in <" + std::string(parent) +
+                             "> skipped");
     return Status::Ok();
   }
   Status NotAllowed(std::string_view name, std::string_view parent) {
@@ -262,8 +262,8 @@ class NormImporter {
       }
       if (line.code.empty()) {
         bad = true;
-        return ctx_.Error(r_, "<" + std::string(name) + "> without Code in norm " +
-                                  std::string(norm.code));
+        return ctx_.Error(
+            r_, "<" + std::string(name) + "> without Code in norm " + std::string(norm.code));
       }
       if (!has_quantity) {
         bad = true;

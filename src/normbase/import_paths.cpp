@@ -53,9 +53,9 @@ void Context::BeginFile(const std::string& name) {
 
 void Context::EndFile() {
   if (dropped_warnings_ > 0) {
-    report_.warnings.push_back({file_name_, 0,
-                                std::to_string(dropped_warnings_) +
-                                    " more warnings of this file were not listed"});
+    report_.warnings.push_back(
+        {file_name_, 0,
+         std::to_string(dropped_warnings_) + " more warnings of this file were not listed"});
   }
   dropped_warnings_ = 0;
 }
@@ -126,8 +126,7 @@ void Context::NotePriceLevel(std::string_view price_level, int line) {
     release.info.price_level = std::string(price_level);
   } else if (release.info.price_level != price_level) {
     Warn(line, "price level " + std::string(price_level) + " differs from the release's " +
-                   release.info.price_level + "; the release keeps " +
-                   release.info.price_level);
+                   release.info.price_level + "; the release keeps " + release.info.price_level);
   }
 }
 
@@ -137,8 +136,7 @@ void Context::NoteReleaseName(std::string_view name, int) {
 
 ImportDiagnostic DiagnosticFromStatus(const std::string& file, const Status& status) {
   const std::string& m = status.message();
-  if (m.size() > file.size() + 1 && m.compare(0, file.size(), file) == 0 &&
-      m[file.size()] == ':') {
+  if (m.size() > file.size() + 1 && m.compare(0, file.size(), file) == 0 && m[file.size()] == ':') {
     std::size_t at = file.size() + 1;
     int line = 0;
     std::size_t digits = 0;
@@ -494,8 +492,8 @@ Shape ShapeOf(std::string_view head) {
   if (StartsWith(head, kBom)) head.remove_prefix(kBom.size());
   std::size_t i = 0;
   auto skip_space = [&] {
-    while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
-                               head[i] == '\t')) {
+    while (i < head.size() &&
+           (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) {
       ++i;
     }
   };
@@ -506,8 +504,8 @@ Shape ShapeOf(std::string_view head) {
     // JSON opens an object with a key or a nested value; "{\rtf" is an RTF document.
     ++i;
     skip_space();
-    if (i < head.size() && (head[i] == '"' || head[i] == '}' || head[i] == '{' ||
-                            head[i] == ']' || head[i] == '[')) {
+    if (i < head.size() &&
+        (head[i] == '"' || head[i] == '}' || head[i] == '{' || head[i] == ']' || head[i] == '[')) {
       return Shape::kJson;
     }
   }
@@ -535,8 +533,8 @@ Status ImportSource(Source& source, const std::string& name, Context& ctx, std::
     case Shape::kXml:
       break;
   }
-  auto reader = XmlReader::Open(
-      name, [&source](char* out, std::size_t size, std::string& error) -> long {
+  auto reader =
+      XmlReader::Open(name, [&source](char* out, std::size_t size, std::string& error) -> long {
         return source.Read(out, size, error);
       });
   if (!reader->Next()) {

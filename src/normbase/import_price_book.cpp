@@ -55,7 +55,8 @@ bool Merge(PriceBookEntry& kept, const PriceBookEntry& other) {
       !agree(kept.machinist_rank, other.machinist_rank) ||
       !agree(kept.electricity, other.electricity) ||
       !agree(kept.electricity_cost, other.electricity_cost) ||
-      kept.machinist_code != other.machinist_code || kept.with_relocation != other.with_relocation) {
+      kept.machinist_code != other.machinist_code ||
+      kept.with_relocation != other.with_relocation) {
     return false;
   }
   auto fill = [](core::Decimal& x, const core::Decimal& y) {
@@ -217,8 +218,8 @@ class PriceBookImporter {
       if (name == "ExpendableMaterials") {
         return r_.Children([&](std::string_view child) -> Status {
           if (child != "Material") return Status::Ok();
-          Status st = Number("Electricity", r_.Attr("Electricity"), entry.code,
-                             entry.electricity, bad);
+          Status st =
+              Number("Electricity", r_.Attr("Electricity"), entry.code, entry.electricity, bad);
           if (!st.ok()) return st;
           return Number("ElectricityCost", r_.Attr("ElectricityCost"), entry.code,
                         entry.electricity_cost, bad);

@@ -29,9 +29,9 @@ namespace {
 using core::Decimal;
 
 bool ValidQuarter(std::string_view q) {
-  return q.size() == 7 && q[4] == '-' && q[5] == 'Q' && q[6] >= '1' && q[6] <= '4' &&
-         q[0] >= '1' && q[0] <= '9' && q[1] >= '0' && q[1] <= '9' && q[2] >= '0' &&
-         q[2] <= '9' && q[3] >= '0' && q[3] <= '9';
+  return q.size() == 7 && q[4] == '-' && q[5] == 'Q' && q[6] >= '1' && q[6] <= '4' && q[0] >= '1' &&
+         q[0] <= '9' && q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9' && q[3] >= '0' &&
+         q[3] <= '9';
 }
 
 std::string_view StringOf(const json::object& o, std::string_view key) {
@@ -185,8 +185,9 @@ class PricesImporter {
         return;
       }
     }
-    ctx_.Warn(0, "no rank-1 price (Ц1) reproduces every labour price by rank; Ц1 is left unset "
-                 "and only the explicit prices apply");
+    ctx_.Warn(0,
+              "no rank-1 price (Ц1) reproduces every labour price by rank; Ц1 is left unset "
+              "and only the explicit prices apply");
   }
 
   void SetRank1(Decimal c) {
@@ -227,8 +228,7 @@ class PricesImporter {
         const std::string path = list + "[" + std::to_string(i) + "]";
         for (const auto& [field, code] : row) {
           std::string_view name(field.data(), field.size());
-          if (!code.is_string() || name.size() <= 4 ||
-              name.substr(name.size() - 4) != "Code") {
+          if (!code.is_string() || name.size() <= 4 || name.substr(name.size() - 4) != "Code") {
             continue;
           }
           std::string price_key;

@@ -43,7 +43,8 @@ Status Group(XmlReader& r, Context& ctx) {
                          "> is not allowed inside <TechnologyGroup>");
     }
     const std::string_view member = Trim(r.Attr("Code"));
-    if (member.empty()) return ctx.Error(r, "<Resource> without Code in group " + std::string(code));
+    if (member.empty())
+      return ctx.Error(r, "<Resource> without Code in group " + std::string(code));
     group.resources.push_back(ctx.Intern(member));
     return Status::Ok();
   });

@@ -77,7 +77,8 @@ Status RichText(XmlReader& r, std::string& out) {
 Result<std::vector<std::string>> SharedStrings(const std::string& file, std::string_view xml) {
   std::vector<std::string> strings;
   auto r = XmlReader::OpenMemory(file + "!/xl/sharedStrings.xml", xml);
-  if (!r->Next()) return r->status().ok() ? InvalidArgument(file + ": empty sharedStrings") : r->status();
+  if (!r->Next())
+    return r->status().ok() ? InvalidArgument(file + ": empty sharedStrings") : r->status();
   Status s = r->Children([&](std::string_view name) -> Status {
     if (name != "si") return Status::Ok();
     std::string& text = strings.emplace_back();
@@ -91,7 +92,8 @@ Result<std::vector<std::string>> SharedStrings(const std::string& file, std::str
 bool ParseRef(std::string_view ref, int& column, int& row) {
   std::size_t i = 0;
   column = 0;
-  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z') column = column * 26 + (ref[i++] - 'A' + 1);
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z')
+    column = column * 26 + (ref[i++] - 'A' + 1);
   if (i == 0 || i == ref.size()) return false;
   row = 0;
   for (; i < ref.size(); ++i) {
@@ -124,7 +126,8 @@ Status ReadSheet(const std::string& name, std::string_view xml,
         const std::string_view ref = r->Attr("ref");
         const std::size_t colon = ref.find(':');
         if (colon != std::string_view::npos) {
-          merges.emplace_back(std::string(ref.substr(0, colon)), std::string(ref.substr(colon + 1)));
+          merges.emplace_back(std::string(ref.substr(0, colon)),
+                              std::string(ref.substr(colon + 1)));
         }
         return Status::Ok();
       });
@@ -190,8 +193,8 @@ Status ReadSheet(const std::string& name, std::string_view xml,
 }
 
 bool IsRateCode(std::string_view s) {
-  return s.size() == 5 && s[3] == '.' && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' &&
-         s[1] <= '9' && s[2] >= '0' && s[2] <= '9' && s[4] >= '0' && s[4] <= '9';
+  return s.size() == 5 && s[3] == '.' && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+         s[2] >= '0' && s[2] <= '9' && s[4] >= '0' && s[4] <= '9';
 }
 
 // "021/021.1", "023.1/023.2": two rates in one row.
@@ -276,8 +279,8 @@ class RatesTable {
         if (!value) {
           bad = true;
           Status s = ctx_.Error(0, "row " + std::to_string(row) + ", cell " + ColumnName(column) +
-                                      std::to_string(row) + ": \"" + text +
-                                      "\" is not a decimal percentage");
+                                       std::to_string(row) + ": \"" + text +
+                                       "\" is not a decimal percentage");
           if (!s.ok()) return s;
           break;
         }
@@ -297,8 +300,8 @@ class RatesTable {
         OverheadProfitRate& rate = ctx_.release.rates[it->second];
         if (rate.overhead_percent[0] != overhead[0] || rate.overhead_percent[1] != overhead[1] ||
             rate.overhead_percent[2] != overhead[2] || rate.profit_percent != profit) {
-          Status s = ctx_.Error(0, "row " + std::to_string(row) + ": шифр " + code +
-                                      " again with other percentages");
+          Status s = ctx_.Error(
+              0, "row " + std::to_string(row) + ": шифр " + code + " again with other percentages");
           if (!s.ok()) return s;
           continue;
         }

@@ -99,8 +99,7 @@ TEST(ImportCoefficients, DecimalCommasAndBindings) {
   EXPECT_EQ(dig->labor, Decimal::Literal("0.81"));
   EXPECT_FALSE(dig->materials.ok());
   ASSERT_EQ(dig->resource_factors.size(), 2u);
-  EXPECT_EQ(dig->resource_factors[0].codes,
-            (std::vector<std::string_view>{"02.2.05.04-2090"}));
+  EXPECT_EQ(dig->resource_factors[0].codes, (std::vector<std::string_view>{"02.2.05.04-2090"}));
   EXPECT_TRUE(dig->resource_factors[0].material.IsZero());
   EXPECT_FALSE(dig->resource_factors[0].machine.ok());
   EXPECT_TRUE(dig->resource_factors[1].machine.IsZero());

@@ -28,11 +28,11 @@ struct Imported {
 
 Imported Import(const std::vector<std::string>& paths, const ImportOptions& options = {}) {
   Imported out;
-  out.status = ImportPaths(paths, options, *out.release, out.report,
-                           [&out](const ImportProgress& p) {
-                             out.progress.push_back(p);
-                             out.progress_files.emplace_back(p.file);
-                           });
+  out.status =
+      ImportPaths(paths, options, *out.release, out.report, [&out](const ImportProgress& p) {
+        out.progress.push_back(p);
+        out.progress_files.emplace_back(p.file);
+      });
   return out;
 }
 
@@ -99,8 +99,8 @@ TEST(ImportPaths, RecordsSha256SizeAndKindOfEachSource) {
 }
 
 TEST(ImportPaths, ProgressCountsEveryByteOnce) {
-  Imported im = Import({kSamples + "fsnb2022_dop15_GESNp.xml",
-                        kSamples + "fsnb2022_dop15_FSBC_Mash.xml"});
+  Imported im =
+      Import({kSamples + "fsnb2022_dop15_GESNp.xml", kSamples + "fsnb2022_dop15_FSBC_Mash.xml"});
   ASSERT_TRUE(im.status.ok()) << im.status.message();
   ASSERT_GE(im.progress.size(), 3u);  // 2.9 MB is read in 1 MiB blocks
   const std::uint64_t total = 2857049u + 1021051u;
@@ -126,7 +126,8 @@ TEST(ImportPaths, FoldersAreReadRecursivelyInSortedOrderAndOtherFilesSkipped) {
   Imported im = Import({dir.path()});
   ASSERT_TRUE(im.status.ok()) << im.status.message();
   std::vector<std::string> kinds;
-  for (const auto& f : im.report.files) kinds.push_back(fs::path(f.name).filename().string() + ":" + f.kind);
+  for (const auto& f : im.report.files)
+    kinds.push_back(fs::path(f.name).filename().string() + ":" + f.kind);
   EXPECT_EQ(kinds, (std::vector<std::string>{"estimate.gge:skipped", "norms.xml:norms",
                                              "machines.xml:machines", "readme.txt:skipped",
                                              "tg.xml:tech_groups", "vor.xlsx:skipped"}));
@@ -152,12 +153,11 @@ TEST(ImportPaths, AFileNamedDirectlyMustBeABaseFile) {
 
 TEST(ImportPaths, ZipArchivesAreExpandedWithTheirMembersNamed) {
   TempDir dir;
-  const std::string zip = MakeZip(
-      dir, "fsnb.zip",
-      {{"data/ГЭСНмр.xml", "fsnb2022_dop15_GESNmr.xml"},
-       {"data/ФСБЦ_Маш.xml", "fsnb2022_dop15_FSBC_Mash.xml"},
-       {"nrsp.xlsx", "nrsp_binding_fsnb2022_dop17.xlsx"}},
-      {{"readme.txt", "опись архива"}});
+  const std::string zip = MakeZip(dir, "fsnb.zip",
+                                  {{"data/ГЭСНмр.xml", "fsnb2022_dop15_GESNmr.xml"},
+                                   {"data/ФСБЦ_Маш.xml", "fsnb2022_dop15_FSBC_Mash.xml"},
+                                   {"nrsp.xlsx", "nrsp_binding_fsnb2022_dop17.xlsx"}},
+                                  {{"readme.txt", "опись архива"}});
   Imported im = Import({zip});
   ASSERT_TRUE(im.status.ok()) << im.status.message();
   EXPECT_EQ(im.release->Counts().norms, 425u);
@@ -199,8 +199,8 @@ TEST(ImportPaths, ByteOrderMarkIsAccepted) {
       "<NewDataSet><base BaseName=\"Изменения в ФСНБ-2022 (доп15)\">"
       "<TechnologyGroup Code=\"27.01.054\"><Resource Code=\"12.1.02.03-0053\"/></TechnologyGroup>"
       "</base></NewDataSet>\n";
-  Imported im = Import({dir.Write("bom.xml", "\xEF\xBB\xBF" + snippet),
-                        dir.Write("plain.xml", snippet)});
+  Imported im =
+      Import({dir.Write("bom.xml", "\xEF\xBB\xBF" + snippet), dir.Write("plain.xml", snippet)});
   ASSERT_TRUE(im.status.ok()) << im.status.message();
   EXPECT_EQ(im.release->Counts().tech_groups, 1u);  // the same group twice merges
   EXPECT_NE(im.release->info.sources[0].sha256, im.release->info.sources[1].sha256);

@@ -117,8 +117,9 @@ TEST(ImportPriceBook, MachinesMatchTheXml) {
 }
 
 TEST(ImportPriceBook, RoofKitExcerpts) {
-  Imported im = Import({kSamples + "fsbc_machines_excerpt.xml", kSamples + "fsbc_materials_excerpt.xml",
-                        kSamples + "fsbc_materials_roofing_excerpt.xml"});
+  Imported im =
+      Import({kSamples + "fsbc_machines_excerpt.xml", kSamples + "fsbc_materials_excerpt.xml",
+              kSamples + "fsbc_materials_roofing_excerpt.xml"});
   ASSERT_TRUE(im.status.ok()) << im.status.message();
   const ReleaseCounts c = im.release->Counts();
   EXPECT_EQ(c.machines, 5u);
@@ -168,8 +169,8 @@ TEST(ImportPriceBook, RoofKitExcerpts) {
 }
 
 TEST(ImportPriceBook, TwoMachineEditionsInOneReleaseAreAnError) {
-  Imported im = Import({kSamples + "fsbc_mash_299pr_2025-05-19.xml",
-                        kSamples + "fsnb2022_dop15_FSBC_Mash.xml"});
+  Imported im = Import(
+      {kSamples + "fsbc_mash_299pr_2025-05-19.xml", kSamples + "fsnb2022_dop15_FSBC_Mash.xml"});
   EXPECT_FALSE(im.status.ok());
   // 299/пр → 490/пр changed 10 machines; the rest are equal and merge silently. The report stops
   // listing a file's errors at max_errors_per_file.
@@ -179,7 +180,8 @@ TEST(ImportPriceBook, TwoMachineEditionsInOneReleaseAreAnError) {
 }
 
 TEST(ImportPriceBook, EquipmentByCategoryOrByBook) {
-  const std::string by_category = WriteTemp("equipment_category.xml", R"(<?xml version="1.0" encoding="utf-8"?>
+  const std::string by_category =
+      WriteTemp("equipment_category.xml", R"(<?xml version="1.0" encoding="utf-8"?>
 <ResourceCatalog><ResourcesDirectory><ResourceCategory Type="Оборудование">
   <Section Type="Книга" Code="62" Name="Оборудование">
     <Resource Code="62.1.01.01-0001" Name="Шкаф" MeasureUnit="шт"><Prices><Price Cost="1000.50" OptCost="900"/></Prices></Resource>

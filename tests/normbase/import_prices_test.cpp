@@ -41,8 +41,8 @@ Imported Import(const std::vector<std::string>& paths, const ImportOptions& opti
 }
 
 std::string WriteTemp(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("import_prices_test_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("import_prices_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::ofstream(path, std::ios::binary) << content;
