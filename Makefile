@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build run migrate test unit-test integration-test bench clean
+.PHONY: all deps configure build run migrate demo-base test bench clean
 
 all: build
 
@@ -23,8 +23,10 @@ build: deps configure
 migrate: build
 	$(BUILD_DIR)/estimate-service migrate
 
+# Migrates, loads the demo normative base once (a no-op when it is already there), serves.
 run: build
 	$(BUILD_DIR)/estimate-service migrate
+	$(BUILD_DIR)/estimate-service import demo/base --skip-if-loaded --name "Демо-база ФСНБ-2022"
 	$(BUILD_DIR)/estimate-service serve
 
 test: build
@@ -34,6 +36,10 @@ bench: deps
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DESTIMATE_BENCH=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
 	./bench/run.sh $(BUILD_DIR)-bench
+
+# Rewrites demo/base from tools/make_demo_base.py (the files are committed).
+demo-base:
+	python3 tools/make_demo_base.py demo/base
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench

@@ -1,15 +1,22 @@
 // estimate-service: the one program. Subcommands: serve, migrate, calc, version.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <condition_variable>
 #include <iostream>
 #include <memory>
+#include <thread>
 
+#include "api/base_routes.hpp"
 #include "api/health.hpp"
+#include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
 #include "cache/redis_client.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "services/base_service.hpp"
+#include "store/base_release_repository.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 #include "telemetry/log.hpp"
@@ -93,6 +100,31 @@ int Migrate(const GlobalOptions& global) {
   return 0;
 }
 
+// Commands that only need the configuration and a database connection.
+template <typename Fn>
+int WithDatabase(const GlobalOptions& global, Fn&& fn) {
+  app::Config config;
+  if (!LoadConfig(global, config)) return kExitUsage;
+  telemetry::InitLogging(config.log_format == "json" ? telemetry::LogFormat::kJson
+                                                     : telemetry::LogFormat::kText,
+                         config.log_level);
+  auto db = OpenDatabase(config, 2);
+  if (!db) return 1;
+  auto state = store::InspectSchema(*db);
+  if (!state.ok()) {
+    std::cerr << "estimate-service: " << state.status().message() << "\n";
+    return 1;
+  }
+  if (state->applied != state->known) {
+    std::cerr << "estimate-service: the database is at schema version " << state->applied
+              << ", this program needs " << state->known
+              << (state->applied < state->known ? "; run `estimate-service migrate`\n"
+                                                : "; upgrade the program\n");
+    return 1;
+  }
+  return fn(*db);
+}
+
 int Serve(const GlobalOptions& global, const ServeOptions& options) {
   app::Config config;
   if (!LoadConfig(global, config)) return kExitUsage;
@@ -164,8 +196,35 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                       }});
   }
 
+  // The normative base: the active release in memory; a release activated by another process
+  // (the CLI, another instance) is picked up within a few seconds.
+  store::BaseReleaseRepository releases(*database);
+  services::BaseService base(releases);
+  if (Status s = base.LoadActive(); !s.ok()) {
+    telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
+  } else if (auto active = base.Active(); active->release) {
+    telemetry::LogInfo("normative base loaded",
+                       {{"release_id", std::to_string(active->release->info.id), true},
+                        {"release", active->release->info.name},
+                        {"norms", std::to_string(active->release->norms.size()), true}});
+  }
+  std::mutex refresher_mu;
+  std::condition_variable refresher_cv;
+  bool refresher_stop = false;
+  std::thread refresher([&] {
+    std::unique_lock lock(refresher_mu);
+    while (!refresher_cv.wait_for(lock, std::chrono::seconds(3), [&] { return refresher_stop; })) {
+      lock.unlock();
+      if (Status s = base.RefreshIfChanged(); !s.ok()) {
+        telemetry::LogDebug("normative base refresh failed", {{"reason", s.message()}});
+      }
+      lock.lock();
+    }
+  });
+
   http::Router router;
   api::AddHealthRoutes(router, std::move(checks), registry, config.prometheus_enabled);
+  api::AddBaseRoutes(router, base);
   http::Pipeline pipeline(router, registry);
 
   http::ServerOptions server_options;
@@ -179,6 +238,12 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   http::Server server(server_options, pipeline);
   if (Status s = server.Listen(); !s.ok()) {
     telemetry::LogError("cannot start", {{"reason", s.message()}});
+    {
+      std::lock_guard lock(refresher_mu);
+      refresher_stop = true;
+    }
+    refresher_cv.notify_all();
+    refresher.join();
     return 1;
   }
   telemetry::LogInfo("listening", {{"address", options.host},
@@ -188,6 +253,12 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                                    {"redis", config.redis_url.empty() ? "off" : "on"},
                                    {"version", ESTIMATE_VERSION}});
   const bool clean = server.Run();
+  {
+    std::lock_guard lock(refresher_mu);
+    refresher_stop = true;
+  }
+  refresher_cv.notify_all();
+  refresher.join();
   db.reset();  // closes the pool's connections
   telemetry::LogInfo("stopped", {{"clean", clean ? "true" : "false", true}});
   return clean ? 0 : 1;
@@ -233,6 +304,55 @@ int main(int argc, char** argv) {
   calc_cmd->add_option("--format", calc_format, "Output: json (estimate-result/1) or text (Russian table)")
       ->check(CLI::IsMember({"json", "text"}))->capture_default_str();
 
+  app::ImportCommand import_cmd;
+  auto* import_sub = cli.add_subcommand(
+      "import", "Import normative base files (ФСНБ-2022 XML, ФСБЦ, ТГ, coefficients, НР/СП XLSX, "
+                "ФГИС ЦС prices) as one new release");
+  import_sub->add_option("PATH", import_cmd.paths,
+                         "Files, folders (recursive) and zip archives; a folder named "
+                         "prices_<region>_<zone>_<quarter> carries its own region and quarter")
+      ->required()->check(CLI::ExistingPath);
+  import_sub->add_option("--region", import_cmd.region, "Region code of price files (e.g. 28)");
+  import_sub->add_option("--zone", import_cmd.zone, "Price zone of price files")
+      ->check(CLI::Range(1, 99))->capture_default_str();
+  import_sub->add_option("--quarter", import_cmd.quarter, "Quarter of price files, e.g. 2025-Q2");
+  import_sub->add_option("--name", import_cmd.name, "Name of the release (default: from the files)");
+  import_sub->add_flag("--no-activate", import_cmd.no_activate, "Save the release without activating it");
+  import_sub->add_flag("--skip-if-loaded", import_cmd.skip_if_loaded,
+                       "Do nothing when a saved release has exactly these source files");
+  import_sub->add_flag("--json", import_cmd.json, "Print the summary as JSON");
+
+  app::ReleasesCommand releases_cmd;
+  auto* releases_sub = cli.add_subcommand("releases", "List, activate or roll back base releases");
+  releases_sub->require_subcommand(1);
+  auto* rel_list = releases_sub->add_subcommand("list", "List releases (* marks the active one)");
+  rel_list->add_flag("--json", releases_cmd.json, "Print JSON");
+  auto* rel_activate = releases_sub->add_subcommand("activate", "Make a release the active one");
+  rel_activate->add_option("ID", releases_cmd.id, "Release id")->required()->check(CLI::PositiveNumber);
+  rel_activate->add_flag("--json", releases_cmd.json, "Print JSON");
+  auto* rel_rollback = releases_sub->add_subcommand("rollback", "Return to the previously active release");
+  rel_rollback->add_flag("--json", releases_cmd.json, "Print JSON");
+
+  app::NormsCommand norms_cmd;
+  auto* norms_sub = cli.add_subcommand("norms", "Search and show norms of the active release");
+  norms_sub->require_subcommand(1);
+  auto* norms_search = norms_sub->add_subcommand("search", "Search norms by words or codes");
+  norms_search->add_option("QUERY", norms_cmd.query, "Words, shorthand or a code (prefix)")->required();
+  norms_search->add_option("--family", norms_cmd.family, "gesn, gesnm, gesnr, gesnp, gesnmr");
+  norms_search->add_option("--collection", norms_cmd.collection, "Collection (сборник) code, e.g. 12");
+  norms_search->add_option("--unit", norms_cmd.unit, "Unit, e.g. \"100 м2\"");
+  norms_search->add_option("--limit", norms_cmd.limit, "Hits to show")->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  norms_search->add_flag("--json", norms_cmd.json, "Print JSON");
+  auto* norms_show = norms_sub->add_subcommand("show", "Show a norm, priced when a region and quarter are given");
+  norms_show->add_option("FAMILY", norms_cmd.family, "gesn, gesnm, gesnr, gesnp, gesnmr (or ГЭСН…)")->required();
+  norms_show->add_option("CODE", norms_cmd.code, "Norm code, e.g. 12-01-001-01")->required();
+  norms_show->add_option("--region", norms_cmd.region, "Region code for pricing");
+  norms_show->add_option("--zone", norms_cmd.zone, "Price zone")->check(CLI::Range(1, 99))->capture_default_str();
+  norms_show->add_option("--quarter", norms_cmd.quarter, "Quarter for pricing, e.g. 2025-Q2");
+  norms_show->add_option("--quantity", norms_cmd.quantity, "Quantity of the position (default 1)");
+  norms_show->add_flag("--json", norms_cmd.json, "Print JSON");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -251,6 +371,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.got_subcommand("migrate")) return Migrate(global);
+  if (cli.got_subcommand("import")) {
+    return WithDatabase(global, [&](store::Database& db) { return app::RunImport(db, import_cmd); });
+  }
+  if (cli.got_subcommand("releases")) {
+    releases_cmd.action = rel_activate->parsed() ? "activate" : rel_rollback->parsed() ? "rollback" : "list";
+    return WithDatabase(global, [&](store::Database& db) { return app::RunReleases(db, releases_cmd); });
+  }
+  if (cli.got_subcommand("norms")) {
+    norms_cmd.action = norms_show->parsed() ? "show" : "search";
+    return WithDatabase(global, [&](store::Database& db) { return app::RunNorms(db, norms_cmd); });
+  }
   if (cli.got_subcommand("calc")) {
     return app::RunCalc(calc_path, calc_format, std::cout, std::cerr);
   }

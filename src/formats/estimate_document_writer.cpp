@@ -125,7 +125,7 @@ json::object PositionToDocument(const core::Position& p) {
 std::string WriteEstimateDocument(const core::Estimate& e) {
   json::object root;
   root["format"] = "estimate-document/1";
-  root["method"] = e.method == core::Method::kBaseIndex ? "base-index" : "resource-index";
+  root["method"] = "resource-index";  // the only method a core::Estimate of this writer has
   root["name"] = e.name;
   json::object options;
   if (e.options.money_places == 0) options["money_decimals"] = "0";

@@ -257,11 +257,11 @@ class RowSink {
 };
 
 void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
-  sink.Begin("base_source_files", "release_id, ord, name, sha256, bytes, kind");
+  sink.Begin("base_source_files", "release_id, ord, name, sha256, bytes, kind, decree");
   for (std::size_t i = 0; i < r.info.sources.size(); ++i) {
     const auto& f = r.info.sources[i];
     sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(f.name), sink.Text(f.sha256);
-    sink.Int(static_cast<std::int64_t>(f.bytes)), sink.Text(f.kind);
+    sink.Int(static_cast<std::int64_t>(f.bytes)), sink.Text(f.kind), sink.Text(f.decree);
     sink.EndRow();
   }
   sink.End();
@@ -935,11 +935,11 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
       });
   if (!found) throw StoreError(StatusCode::kNotFound, "base release " + std::to_string(id));
 
-  c.Read("SELECT name, sha256, bytes, kind FROM base_source_files" + where + "ord", 4,
+  c.Read("SELECT name, sha256, bytes, kind, decree FROM base_source_files" + where + "ord", 5,
          [&](const Row& row) {
            r.info.sources.push_back({std::string(row.Text(0)), std::string(row.Text(1)),
                                      static_cast<std::uint64_t>(row.Int(2)),
-                                     std::string(row.Text(3))});
+                                     std::string(row.Text(3)), std::string(row.Text(4))});
          });
 
   auto family = [](std::string_view text) {
@@ -1240,16 +1240,17 @@ Result<std::vector<normbase::ReleaseInfo>> BaseReleaseRepository::List() {
       info.price_level = level, info.imported_at = imported, info.active = active != 0;
     }
     long long release = 0, bytes = 0;
-    std::string file, sha, kind;
-    soci::statement files = (s.prepare << "SELECT release_id, name, sha256, bytes, kind FROM "
-                                          "base_source_files ORDER BY release_id, ord",
-                             soci::into(release), soci::into(file), soci::into(sha),
-                             soci::into(bytes), soci::into(kind));
+    std::string file, sha, kind, decree;
+    soci::statement files =
+        (s.prepare << "SELECT release_id, name, sha256, bytes, kind, decree FROM "
+                      "base_source_files ORDER BY release_id, ord",
+         soci::into(release), soci::into(file), soci::into(sha), soci::into(bytes),
+         soci::into(kind), soci::into(decree));
     files.execute();
     while (files.fetch()) {
       for (auto& info : out) {
         if (info.id == release) {
-          info.sources.push_back({file, sha, static_cast<std::uint64_t>(bytes), kind});
+          info.sources.push_back({file, sha, static_cast<std::uint64_t>(bytes), kind, decree});
         }
       }
     }

@@ -96,7 +96,7 @@ std::unique_ptr<normbase::BaseRelease> AwkwardRelease(const std::string& name) {
   r->norms.back().code = t.Intern("empty-norm");
   r->resources.back().machinist_rank = Decimal::Literal("6.0");
   r->resources.back().with_relocation = true;
-  r->info.sources.push_back({"путь\\с\tтабуляцией.xml", "", 0, ""});
+  r->info.sources.push_back({"путь\\с\tтабуляцией.xml", "", 0, "", ""});
   r->prices[0].labor_prices.emplace(t.Intern("1-100-99"), Decimal::Literal("0.00"));
   r->prices[1].current_prices.emplace(t.Intern("без цены"), Decimal::Invalid());
   r->Finish();

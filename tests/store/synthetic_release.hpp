@@ -34,8 +34,9 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
   r->info.price_level = "01.01.2022";
   r->info.imported_at = "2025-06-30T12:00:00.000Z";
   r->info.sources = {
-      {"fsnb-2022-15.zip!/ГЭСН.xml", std::string(64, 'a'), 123456789, "norms"},
-      {"fsnb-2022-15.zip!/ФСБЦ_Мат&Оборуд.xml", std::string(64, 'b'), 98765, "materials"}};
+      {"fsnb-2022-15.zip!/ГЭСН.xml", std::string(64, 'a'), 123456789, "norms", ""},
+      {"fsnb-2022-15.zip!/ФСБЦ_Мат&Оборуд.xml", std::string(64, 'b'), 98765, "materials",
+       "490/пр от 14.08.2025"}};
 
   auto code = [&](const char* prefix, int a, int b, int width) {
     char text[64];
@@ -268,6 +269,7 @@ inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::
     ESTIMATE_DIFF(w + "sha256", x.sha256, y.sha256);
     ESTIMATE_DIFF(w + "bytes", x.bytes, y.bytes);
     ESTIMATE_DIFF(w + "kind", x.kind, y.kind);
+    ESTIMATE_DIFF(w + "decree", x.decree, y.decree);
   }
   ESTIMATE_DIFF("sections", a.sections.size(), b.sections.size());
   for (std::size_t i = 0; i < a.sections.size(); ++i) {

@@ -45,6 +45,7 @@ CREATE TABLE base_source_files (
   sha256 TEXT NOT NULL,
   bytes BIGINT NOT NULL,
   kind TEXT NOT NULL,
+  decree TEXT NOT NULL DEFAULT '',  -- the approving order a price book states
   PRIMARY KEY (release_id, ord)
 );
 -- Сборник / Отдел / Раздел / Подраздел / Таблица; parent is the ord of the parent level.

@@ -42,6 +42,7 @@ CREATE TABLE base_source_files (
   sha256 TEXT NOT NULL,
   bytes INTEGER NOT NULL,
   kind TEXT NOT NULL,
+  decree TEXT NOT NULL DEFAULT '',  -- the approving order a price book states
   PRIMARY KEY (release_id, ord)
 ) WITHOUT ROWID;
 -- Сборник / Отдел / Раздел / Подраздел / Таблица; parent is the ord of the parent level.

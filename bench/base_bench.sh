@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The normative base at full size: generate the synthetic base (tools/generate_base.py: 60,000
+# norms, ~1,000,000 resource lines, 30,000 materials, 2,000 machines, 3 regions), import it into
+# SQLite and into PostgreSQL (time and peak memory), then search over HTTP with wrk.
+set -euo pipefail
+build=${1:-build-bench}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+work=$(mktemp -d /tmp/estimate-base-bench.XXXXXX)
+svc_pid=
+cleanup() {
+  [[ -n "$svc_pid" ]] && kill "$svc_pid" 2>/dev/null || true
+  scripts/test-services.sh pg-stop "$work/pg" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+python3 tools/generate_base.py "$work/base"
+bin=$(readlink -f "$build/estimate-service")
+
+measure_import() {  # $1 label, $2 DATABASE_URL
+  DATABASE_URL="$2" LOG_LEVEL=warn "$bin" migrate
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" env DATABASE_URL="$2" LOG_LEVEL=warn \
+    "$bin" import "$work/base" --json >"$work/import.json"
+  read -r secs kb <"$work/time.txt"
+  echo "RESULT import_$1 seconds=$secs peak_rss_mb=$((kb / 1024)) $(cat "$work/import.json")"
+}
+
+measure_import sqlite "sqlite://$work/bench.db"
+pg_url=$(scripts/test-services.sh pg-start "$work/pg" "$(free_port)" | tail -n 1)
+measure_import postgresql "$pg_url"
+
+port=$(free_port)
+DATABASE_URL="sqlite://$work/bench.db" LOG_LEVEL=warn "$bin" serve --host 127.0.0.1 --port "$port" \
+  --io-threads 2 --workers 2 >/dev/null 2>&1 &
+svc_pid=$!
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/api/v1/norms?q=x" >/dev/null && break; sleep 0.1; done
+echo "== wrk: /api/v1/norms search, 8 typical queries, 20 connections, 10 s"
+wrk -t2 -c20 -d10s --latency -s bench/search_queries.lua "http://127.0.0.1:$port" | tee "$work/wrk.txt"
+rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+echo "RESULT search_http rps=$rps p99=$p99 (goal: >= 1000 rps, p99 <= 10 ms)"

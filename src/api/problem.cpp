@@ -1,0 +1,30 @@
+#include "api/problem.hpp"
+
+namespace estimate::api {
+
+int HttpStatusOf(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+http::Response ProblemOf(const Status& status, const http::Request& request) {
+  return http::Response::Problem(HttpStatusOf(status.code()), {}, status.message(), request.path,
+                                 request.request_id);
+}
+
+http::Response BadRequest(const http::Request& request, const std::string& detail) {
+  return http::Response::Problem(400, {}, detail, request.path, request.request_id);
+}
+
+}  // namespace estimate::api

@@ -1,0 +1,13 @@
+#pragma once
+// One table from Status codes to HTTP statuses, and the problem+json answer of a Status.
+#include "core/status.hpp"
+#include "http/message.hpp"
+
+namespace estimate::api {
+
+int HttpStatusOf(StatusCode code);
+http::Response ProblemOf(const Status& status, const http::Request& request);
+// 400 naming the query parameter or field: "region: is required with quarter".
+http::Response BadRequest(const http::Request& request, const std::string& detail);
+
+}  // namespace estimate::api
