@@ -8,6 +8,13 @@ cd "$root"
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-50}
 
+# One throwaway PostgreSQL for every benchmark that measures it.
+pg_dir=$(mktemp -d /tmp/estimate-bench-pg.XXXXXX)
+trap 'scripts/test-services.sh pg-stop "$pg_dir/pg" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ESTIMATE_BENCH_DATABASE_URL=$(scripts/test-services.sh pg-start "$pg_dir/pg" "$pg_port" | tail -n 1)
+export ESTIMATE_BENCH_DATABASE_URL
+
 for b in "$build"/bench/*_bench; do
   [[ -x "$b" ]] || continue
   echo "== $(basename "$b")"
@@ -27,7 +34,7 @@ cleanup() {
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
-trap cleanup EXIT
+trap 'cleanup; scripts/test-services.sh pg-stop "$pg_dir/pg" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
 rps() { awk '/Requests\/sec/ {print $2}'; }

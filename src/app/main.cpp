@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/base_routes.hpp"
+#include "api/calc_routes.hpp"
 #include "api/health.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
@@ -225,6 +226,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   http::Router router;
   api::AddHealthRoutes(router, std::move(checks), registry, config.prometheus_enabled);
   api::AddBaseRoutes(router, base);
+  api::AddCalcRoutes(router);
   http::Pipeline pipeline(router, registry);
 
   http::ServerOptions server_options;

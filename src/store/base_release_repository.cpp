@@ -319,14 +319,14 @@ void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
   sink.Begin("price_book",
              "release_id, ord, code, name, unit, kind, base_price, wholesale_price, "
              "machinist_pay, machinist_labor, machinist_code, machinist_rank, with_relocation, "
-             "section");
+             "section, electricity, electricity_cost");
   for (std::size_t i = 0; i < r.resources.size(); ++i) {
     const auto& e = r.resources[i];
     sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(e.code), sink.Text(e.name);
     sink.Text(e.unit), sink.Text(KindName(e.kind)), sink.Dec(e.base_price);
     sink.Dec(e.wholesale_price), sink.Dec(e.machinist_pay), sink.Dec(e.machinist_labor);
     sink.Text(e.machinist_code), sink.Dec(e.machinist_rank), sink.Flag(e.with_relocation);
-    sink.Ord(e.section);
+    sink.Ord(e.section), sink.Dec(e.electricity), sink.Dec(e.electricity_cost);
     sink.EndRow();
   }
   sink.End();
@@ -351,12 +351,16 @@ void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
 
   sink.Begin("coefficient_rules",
              "release_id, ord, code, name, target, decree, formula, labor, machinist_labor, "
-             "machines, materials, value");
+             "machines, materials, value, section, worker, machinist, equipment, "
+             "applies_sections, excluded, exclude_groups, start_use, end_use");
   for (std::size_t i = 0; i < r.coefficients.size(); ++i) {
     const auto& c = r.coefficients[i];
     sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(c.code), sink.Text(c.name);
     sink.Text(c.target), sink.Text(c.decree), sink.Text(c.formula), sink.Dec(c.labor);
     sink.Dec(c.machinist_labor), sink.Dec(c.machines), sink.Dec(c.materials), sink.Dec(c.value);
+    sink.Text(c.section), sink.Dec(c.worker), sink.Dec(c.machinist), sink.Dec(c.equipment);
+    sink.Text(JsonArray(c.applies_sections)), sink.Text(JsonArray(c.excluded));
+    sink.Text(JsonArray(c.exclude_groups)), sink.Text(c.start_use), sink.Text(c.end_use);
     sink.EndRow();
   }
   sink.End();
@@ -370,16 +374,41 @@ void WriteRelease(RowSink& sink, const BaseRelease& r, std::int64_t id) {
     }
   }
   sink.End();
+  sink.Begin("coefficient_rule_formulas", "release_id, rule_ord, ord, key, formula");
+  for (std::size_t i = 0; i < r.coefficients.size(); ++i) {
+    const auto& formulas = r.coefficients[i].formulas;
+    for (std::size_t j = 0; j < formulas.size(); ++j) {
+      sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Int(static_cast<std::int64_t>(j));
+      sink.Text(formulas[j].key), sink.Text(formulas[j].formula);
+      sink.EndRow();
+    }
+  }
+  sink.End();
+  sink.Begin("coefficient_rule_resources",
+             "release_id, rule_ord, ord, codes, worker, machine, machinist, material, labor, "
+             "machinist_labor, equipment");
+  for (std::size_t i = 0; i < r.coefficients.size(); ++i) {
+    const auto& groups = r.coefficients[i].resource_factors;
+    for (std::size_t j = 0; j < groups.size(); ++j) {
+      const auto& g = groups[j];
+      sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Int(static_cast<std::int64_t>(j));
+      sink.Text(JsonArray(g.codes)), sink.Dec(g.worker), sink.Dec(g.machine);
+      sink.Dec(g.machinist), sink.Dec(g.material), sink.Dec(g.labor), sink.Dec(g.machinist_labor);
+      sink.Dec(g.equipment);
+      sink.EndRow();
+    }
+  }
+  sink.End();
 
   sink.Begin("overhead_profit_rates",
              "release_id, ord, code, profit_code, work_type, collections, overhead_percent_1, "
-             "overhead_percent_2, overhead_percent_3, profit_percent");
+             "overhead_percent_2, overhead_percent_3, profit_percent, item");
   for (std::size_t i = 0; i < r.rates.size(); ++i) {
     const auto& t = r.rates[i];
     sink.Int(id), sink.Int(static_cast<std::int64_t>(i)), sink.Text(t.code);
     sink.Text(t.profit_code), sink.Text(t.work_type), sink.Text(t.collections);
     sink.Dec(t.overhead_percent[0]), sink.Dec(t.overhead_percent[1]);
-    sink.Dec(t.overhead_percent[2]), sink.Dec(t.profit_percent);
+    sink.Dec(t.overhead_percent[2]), sink.Dec(t.profit_percent), sink.Text(t.item);
     sink.EndRow();
   }
   sink.End();
@@ -1016,10 +1045,10 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
 
   c.Read(
       "SELECT code, name, unit, kind, base_price, wholesale_price, machinist_pay, "
-      "machinist_labor, machinist_code, machinist_rank, with_relocation, section FROM "
-      "price_book" +
+      "machinist_labor, machinist_code, machinist_rank, with_relocation, section, electricity, "
+      "electricity_cost FROM price_book" +
           where + "ord",
-      12, [&](const Row& row) {
+      14, [&](const Row& row) {
         normbase::PriceBookEntry& e = r.resources.emplace_back();
         e.code = pool.Intern(row.Text(0));
         e.name = pool.Intern(row.Text(1));
@@ -1033,6 +1062,8 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
         e.machinist_rank = row.Dec(9);
         e.with_relocation = row.Flag(10);
         e.section = row.Ord(11);
+        e.electricity = row.Dec(12);
+        e.electricity_cost = row.Dec(13);
       });
 
   c.Read("SELECT code, name FROM tech_groups" + where + "ord", 2, [&](const Row& row) {
@@ -1050,9 +1081,10 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
 
   c.Read(
       "SELECT code, name, target, decree, formula, labor, machinist_labor, machines, "
-      "materials, value FROM coefficient_rules" +
+      "materials, value, section, worker, machinist, equipment, applies_sections, excluded, "
+      "exclude_groups, start_use, end_use FROM coefficient_rules" +
           where + "ord",
-      10, [&](const Row& row) {
+      19, [&](const Row& row) {
         normbase::CoefficientRule& k = r.coefficients.emplace_back();
         k.code = pool.Intern(row.Text(0));
         k.name = pool.Intern(row.Text(1));
@@ -1064,6 +1096,16 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
         k.machines = row.Dec(7);
         k.materials = row.Dec(8);
         k.value = row.Dec(9);
+        k.section = pool.Intern(row.Text(10));
+        k.worker = row.Dec(11);
+        k.machinist = row.Dec(12);
+        k.equipment = row.Dec(13);
+        k.applies_sections =
+            ParseJsonArray(row.Text(14), pool, "coefficient_rules.applies_sections");
+        k.excluded = ParseJsonArray(row.Text(15), pool, "coefficient_rules.excluded");
+        k.exclude_groups = ParseJsonArray(row.Text(16), pool, "coefficient_rules.exclude_groups");
+        k.start_use = pool.Intern(row.Text(17));
+        k.end_use = pool.Intern(row.Text(18));
       });
   c.Read("SELECT rule_ord, norm_code FROM coefficient_rule_applies" + where + "rule_ord, ord", 2,
          [&](const Row& row) {
@@ -1074,12 +1116,40 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
            }
            r.coefficients[rule].applies.push_back(pool.Intern(row.Text(1)));
          });
+  auto rule_at = [&](const Row& row, const char* table) -> normbase::CoefficientRule& {
+    const auto rule = static_cast<std::size_t>(row.Int(0));
+    if (rule >= r.coefficients.size()) {
+      throw StoreError(StatusCode::kInternal,
+                       std::string(table) + ": no rule " + std::to_string(rule));
+    }
+    return r.coefficients[rule];
+  };
+  c.Read("SELECT rule_ord, key, formula FROM coefficient_rule_formulas" + where + "rule_ord, ord",
+         3, [&](const Row& row) {
+           rule_at(row, "coefficient_rule_formulas")
+               .formulas.push_back({pool.Intern(row.Text(1)), pool.Intern(row.Text(2))});
+         });
+  c.Read(
+      "SELECT rule_ord, codes, worker, machine, machinist, material, labor, machinist_labor, "
+      "equipment FROM coefficient_rule_resources" +
+          where + "rule_ord, ord",
+      9, [&](const Row& row) {
+        auto& g = rule_at(row, "coefficient_rule_resources").resource_factors.emplace_back();
+        g.codes = ParseJsonArray(row.Text(1), pool, "coefficient_rule_resources.codes");
+        g.worker = row.Dec(2);
+        g.machine = row.Dec(3);
+        g.machinist = row.Dec(4);
+        g.material = row.Dec(5);
+        g.labor = row.Dec(6);
+        g.machinist_labor = row.Dec(7);
+        g.equipment = row.Dec(8);
+      });
 
   c.Read(
       "SELECT code, profit_code, work_type, collections, overhead_percent_1, "
-      "overhead_percent_2, overhead_percent_3, profit_percent FROM overhead_profit_rates" +
+      "overhead_percent_2, overhead_percent_3, profit_percent, item FROM overhead_profit_rates" +
           where + "ord",
-      8, [&](const Row& row) {
+      9, [&](const Row& row) {
         normbase::OverheadProfitRate& t = r.rates.emplace_back();
         t.code = pool.Intern(row.Text(0));
         t.profit_code = pool.Intern(row.Text(1));
@@ -1089,6 +1159,7 @@ void ReadRelease(Connection& c, std::int64_t id, BaseRelease& r) {
         t.overhead_percent[1] = row.Dec(5);
         t.overhead_percent[2] = row.Dec(6);
         t.profit_percent = row.Dec(7);
+        t.item = pool.Intern(row.Text(8));
       });
 
   c.Read(

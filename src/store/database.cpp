@@ -124,6 +124,8 @@ Result<Lease> Database::Acquire() {
         *session << "PRAGMA journal_size_limit=67108864";
       } else {
         session->open(*soci::factory_postgresql(), impl_->connect_string);
+        // Notices ("relation … already exists, skipping") would go to stderr through libpq.
+        *session << "SET client_min_messages TO warning";
       }
       s = std::move(session);
     } catch (const std::exception& e) {

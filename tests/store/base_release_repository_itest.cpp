@@ -33,6 +33,8 @@ constexpr const char* kReleaseTables[] = {"base_source_files",
                                           "tech_group_resources",
                                           "coefficient_rules",
                                           "coefficient_rule_applies",
+                                          "coefficient_rule_formulas",
+                                          "coefficient_rule_resources",
                                           "overhead_profit_rates",
                                           "regional_prices",
                                           "regional_labor_prices",
@@ -96,6 +98,41 @@ std::unique_ptr<normbase::BaseRelease> AwkwardRelease(const std::string& name) {
   r->norms.back().code = t.Intern("empty-norm");
   r->resources.back().machinist_rank = Decimal::Literal("6.0");
   r->resources.back().with_relocation = true;
+  r->resources.back().electricity = Decimal::Literal("0.0");
+  r->resources.back().electricity_cost = Decimal::Invalid();
+  // A coefficient rule whose texts need escaping in JSON and in COPY, with a formula for a key,
+  // a resource group that sets nothing, empty lists in JSON, and one of all defaults.
+  normbase::CoefficientRule k;
+  k.code = t.Intern("ТЧ-\"особый\"");
+  k.section = t.Intern("С.-Ч.\t1\\2");
+  k.worker = Decimal::Literal("1.000");
+  k.machinist = Decimal::Invalid();
+  k.equipment = Decimal::Literal("-0.5");
+  k.labor = k.machinist_labor = k.machines = k.materials = k.value = Decimal::Invalid();
+  k.formulas = {{t.Intern("Machine"), t.Intern("1+0,12*N\t\"мин\"")},
+                {t.Intern(""), t.Intern("")}};
+  k.formula = k.formulas[0].formula;
+  k.applies_sections = {t.Intern("02-01-01-036"), t.Intern("[\",]\n\\")};
+  k.excluded = {t.Intern("")};
+  normbase::CoefficientRule::ResourceFactors none;
+  none.worker = none.machine = none.machinist = none.material = Decimal::Invalid();
+  none.labor = none.machinist_labor = none.equipment = Decimal::Invalid();
+  normbase::CoefficientRule::ResourceFactors all;
+  all.codes = {t.Intern("91.05.01-017"), t.Intern("код\tс табуляцией")};
+  all.worker = Decimal::Literal("1.1"), all.machine = Decimal::Literal("1.20");
+  all.machinist = Decimal::Literal("1.300"), all.material = Decimal::Literal("0");
+  all.labor = Decimal::Literal("0.0"), all.machinist_labor = Decimal::Literal("2");
+  all.equipment = Decimal::Literal("1.0000000001");
+  k.resource_factors = {none, all};
+  k.exclude_groups = {t.Intern("1"), t.Intern("группа \"Б\"")};
+  k.start_use = t.Intern("2024-01-01");
+  k.end_use = t.Intern("2025-06-30");
+  r->coefficients.push_back(k);
+  r->coefficients.push_back({});
+  normbase::OverheadProfitRate rate;
+  rate.code = t.Intern("Пр/812-999.0");
+  rate.item = t.Intern("12.3\tа");
+  r->rates.push_back(rate);
   r->info.sources.push_back({"путь\\с\tтабуляцией.xml", "", 0, "", ""});
   r->prices[0].labor_prices.emplace(t.Intern("1-100-99"), Decimal::Literal("0.00"));
   r->prices[1].current_prices.emplace(t.Intern("без цены"), Decimal::Invalid());
@@ -194,6 +231,18 @@ TEST_P(BaseReleaseRepositoryContract, LoadsBackEveryFieldAsSaved) {
   EXPECT_EQ(machine.machinist_rank.ToString(), "6.0");
   EXPECT_NE((*loaded)->FindResource(machine.code), nullptr);
   EXPECT_NE((*loaded)->FindPrices("77", 1, "2025-Q2"), nullptr);
+  EXPECT_EQ(machine.electricity.ToString(), "0.0");
+  EXPECT_FALSE(machine.electricity_cost.ok());
+  const auto& rule = (*loaded)->coefficients[(*loaded)->coefficients.size() - 2];
+  ASSERT_EQ(rule.formulas.size(), 2u);
+  EXPECT_EQ(rule.formulas[0].key, "Machine");
+  EXPECT_EQ(rule.formulas[0].formula, "1+0,12*N\t\"мин\"");
+  ASSERT_EQ(rule.resource_factors.size(), 2u);
+  EXPECT_TRUE(rule.resource_factors[0].codes.empty());
+  EXPECT_FALSE(rule.resource_factors[0].material.ok());
+  EXPECT_EQ(rule.resource_factors[1].machinist.ToString(), "1.300");
+  EXPECT_EQ(rule.worker.ToString(), "1.000");
+  EXPECT_EQ((*loaded)->rates.back().item, "12.3\tа");
 
   auto counts = repo_->Counts(id);
   ASSERT_TRUE(counts.ok()) << counts.status().message();

@@ -1,7 +1,8 @@
 #pragma once
 // Test-only helpers for the base release store: a synthetic release of any size, shaped like
 // ФСНБ-2022 (codes, Cyrillic names, "П" lines, abstract resources with technology groups,
-// machines with machinists, regional prices), and a field-by-field comparison of two releases.
+// machines with machinists and electricity, coefficient rules with formulas, bound sections and
+// per-resource factors, regional prices), and a field-by-field comparison of two releases.
 // Used by base_release_repository_itest.cpp and bench/release_store_bench.cpp.
 #include <cstdint>
 #include <memory>
@@ -66,6 +67,9 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
         e.wholesale_price = Decimal::FromRaw(900 + i * 31 % 1000000, 2);
       else
         e.wholesale_price = Decimal::Invalid();
+      // ExpendableMaterials that run on electricity state it; the others give none.
+      e.electricity = i % 50 == 0 ? Decimal::FromRaw(15 + i % 30, 1) : Decimal::Invalid();
+      e.electricity_cost = i % 50 == 0 ? Decimal::FromRaw(276 + i % 100, 2) : Decimal::Invalid();
     } else if (i < size.materials + size.equipment) {
       e.kind = ResourceKind::kEquipment;
       e.code = code("61.1.01.", i % 50, i, 5);
@@ -73,6 +77,7 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
       e.unit = t.Intern("шт");
       e.base_price = Decimal::FromRaw(500000 + i, 2);
       e.wholesale_price = Decimal::Invalid();
+      e.electricity = e.electricity_cost = Decimal::Invalid();
     } else {
       e.kind = ResourceKind::kMachine;
       e.code = code("91.05.01-", i % 90, i, 4);
@@ -86,6 +91,13 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
       e.machinist_code = t.Intern("4-100-0" + std::to_string(40 + i % 30));
       e.machinist_rank = Decimal::FromRaw(60 + i % 3, 1);
       e.with_relocation = i % 5 == 0;
+      // Diesel machines use no electricity; electric ones (2 in 3) give кВт·ч and its cost.
+      if (i % 3 != 0) {
+        e.electricity = Decimal::FromRaw(125 + i % 400, 1);  // "12.5" кВт·ч per маш.-ч
+        e.electricity_cost = Decimal::FromRaw(2300 + i % 700, 2);
+      } else {
+        e.electricity = e.electricity_cost = Decimal::Invalid();
+      }
     }
     r->resources.push_back(e);
   }
@@ -172,18 +184,52 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
 
   for (int c = 0; c < 300; ++c) {
     normbase::CoefficientRule k;
+    const std::string collection_code = std::to_string(c % 47 + 1);
     k.code = t.Intern("ТЧ-" + std::to_string(c));
     k.name = t.Intern("Производство работ в стесненных условиях, пункт " + std::to_string(c));
     k.target = t.Intern("ОЗП, ЭМ, ЗПМ");
     k.decree = t.Intern("Приказ 421/пр п.58");
-    k.formula = c % 3 == 0 ? t.Intern("1.15*1.2") : std::string_view();
+    k.section = t.Intern(c % 10 == 9 ? "" : "С.-Ч." + std::to_string(c / 30 + 1));
     k.labor = Decimal::Literal("1.15");
     k.machinist_labor = c % 2 ? Decimal::Literal("1.25") : Decimal::Invalid();
-    k.machines = Decimal::Literal("1.25");
+    k.machines = c % 3 == 0 ? Decimal::Invalid() : Decimal::Literal("1.25");
     k.materials = Decimal::Invalid();
     k.value = c % 5 == 0 ? Decimal::Literal("0.90") : Decimal::Invalid();
-    k.applies = {t.Intern(std::to_string(c % 47 + 1) + "-01"),
-                 t.Intern(std::to_string(c % 47 + 1) + "-02-001")};
+    k.worker = c % 2 ? Decimal::Literal("1.15") : Decimal::Invalid();
+    k.machinist = c % 4 == 1 ? Decimal::Literal("1.250") : Decimal::Invalid();
+    k.equipment = c % 7 == 0 ? Decimal::Literal("1.04") : Decimal::Invalid();
+    // Every third rule gives the machines' factor as a formula of N; every ninth one also
+    // the labour's.
+    if (c % 3 == 0) {
+      k.formulas.push_back({t.Intern("Machine"), t.Intern("1+0,12*N")});
+      if (c % 9 == 0) k.formulas.push_back({t.Intern("LaborCosts"), t.Intern("1,1^N")});
+      k.formula = k.formulas.front().formula;
+    }
+    k.applies = {t.Intern(collection_code + "-01"), t.Intern(collection_code + "-02-001")};
+    if (c % 2 == 0) k.applies_sections = {t.Intern(collection_code + "-01-01-036")};
+    if (c % 5 == 0) k.excluded = {t.Intern(collection_code + "-01-001-05")};
+    if (c % 4 == 0) {
+      normbase::CoefficientRule::ResourceFactors drop;
+      drop.codes = {r->resources[c % size.materials].code,
+                    r->resources[(c + 1) % size.materials].code};
+      drop.worker = drop.machine = drop.machinist = Decimal::Invalid();
+      drop.labor = drop.machinist_labor = drop.equipment = Decimal::Invalid();
+      drop.material = Decimal::Literal("0");
+      k.resource_factors.push_back(std::move(drop));
+      if (c % 8 == 0) {
+        normbase::CoefficientRule::ResourceFactors scale;
+        scale.codes = {r->resources.back().code};  // a machine
+        scale.worker = scale.material = scale.equipment = Decimal::Invalid();
+        scale.machine = Decimal::Literal("1.2");
+        scale.machinist = Decimal::Literal("1.2");
+        scale.labor = Decimal::Invalid();
+        scale.machinist_labor = Decimal::Literal("1.20");
+        k.resource_factors.push_back(std::move(scale));
+      }
+    }
+    if (c % 6 == 0) k.exclude_groups = {t.Intern(std::to_string(c / 6 % 3 + 1))};
+    k.start_use = t.Intern(c % 3 == 1 ? "" : "2023-09-01");
+    k.end_use = t.Intern(c % 25 == 0 ? "2025-12-31" : "");
     r->coefficients.push_back(k);
   }
   for (int p = 0; p < 200; ++p) {
@@ -196,6 +242,7 @@ inline std::unique_ptr<normbase::BaseRelease> MakeSyntheticRelease(const Synthet
     rate.overhead_percent[1] = Decimal::FromInt(90 + p % 50);
     rate.overhead_percent[2] = Decimal::FromRaw(855 + p, 1);
     rate.profit_percent = Decimal::FromInt(50 + p % 20);
+    rate.item = t.Intern(std::to_string(p / 10 + 1) + "." + std::to_string(p % 10 + 1));
     r->rates.push_back(rate);
   }
   const char* region_names[] = {"Амурская область", "г. Москва", "Республика Саха (Якутия)",
@@ -331,6 +378,8 @@ inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::
     ESTIMATE_DIFF_DEC(w + "machinist_rank", x.machinist_rank, y.machinist_rank);
     ESTIMATE_DIFF(w + "with_relocation", x.with_relocation, y.with_relocation);
     ESTIMATE_DIFF(w + "section", x.section, y.section);
+    ESTIMATE_DIFF_DEC(w + "electricity", x.electricity, y.electricity);
+    ESTIMATE_DIFF_DEC(w + "electricity_cost", x.electricity_cost, y.electricity_cost);
   }
   ESTIMATE_DIFF("tech_groups", a.tech_groups.size(), b.tech_groups.size());
   for (std::size_t i = 0; i < a.tech_groups.size(); ++i) {
@@ -355,6 +404,34 @@ inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::
     ESTIMATE_DIFF_DEC(w + "materials", x.materials, y.materials);
     ESTIMATE_DIFF_DEC(w + "value", x.value, y.value);
     ESTIMATE_DIFF_LIST(w + "applies", x.applies, y.applies);
+    ESTIMATE_DIFF(w + "section", x.section, y.section);
+    ESTIMATE_DIFF_DEC(w + "worker", x.worker, y.worker);
+    ESTIMATE_DIFF_DEC(w + "machinist", x.machinist, y.machinist);
+    ESTIMATE_DIFF_DEC(w + "equipment", x.equipment, y.equipment);
+    ESTIMATE_DIFF(w + "formulas", x.formulas.size(), y.formulas.size());
+    for (std::size_t j = 0; j < x.formulas.size(); ++j) {
+      const std::string v = w + "formulas[" + std::to_string(j) + "].";
+      ESTIMATE_DIFF(v + "key", x.formulas[j].key, y.formulas[j].key);
+      ESTIMATE_DIFF(v + "formula", x.formulas[j].formula, y.formulas[j].formula);
+    }
+    ESTIMATE_DIFF_LIST(w + "applies_sections", x.applies_sections, y.applies_sections);
+    ESTIMATE_DIFF_LIST(w + "excluded", x.excluded, y.excluded);
+    ESTIMATE_DIFF(w + "resource_factors", x.resource_factors.size(), y.resource_factors.size());
+    for (std::size_t j = 0; j < x.resource_factors.size(); ++j) {
+      const auto &p = x.resource_factors[j], &q = y.resource_factors[j];
+      const std::string v = w + "resource_factors[" + std::to_string(j) + "].";
+      ESTIMATE_DIFF_LIST(v + "codes", p.codes, q.codes);
+      ESTIMATE_DIFF_DEC(v + "worker", p.worker, q.worker);
+      ESTIMATE_DIFF_DEC(v + "machine", p.machine, q.machine);
+      ESTIMATE_DIFF_DEC(v + "machinist", p.machinist, q.machinist);
+      ESTIMATE_DIFF_DEC(v + "material", p.material, q.material);
+      ESTIMATE_DIFF_DEC(v + "labor", p.labor, q.labor);
+      ESTIMATE_DIFF_DEC(v + "machinist_labor", p.machinist_labor, q.machinist_labor);
+      ESTIMATE_DIFF_DEC(v + "equipment", p.equipment, q.equipment);
+    }
+    ESTIMATE_DIFF_LIST(w + "exclude_groups", x.exclude_groups, y.exclude_groups);
+    ESTIMATE_DIFF(w + "start_use", x.start_use, y.start_use);
+    ESTIMATE_DIFF(w + "end_use", x.end_use, y.end_use);
   }
   ESTIMATE_DIFF("rates", a.rates.size(), b.rates.size());
   for (std::size_t i = 0; i < a.rates.size(); ++i) {
@@ -368,6 +445,7 @@ inline std::string DiffReleases(const normbase::BaseRelease& a, const normbase::
       ESTIMATE_DIFF_DEC(w + "overhead_percent", x.overhead_percent[k], y.overhead_percent[k]);
     }
     ESTIMATE_DIFF_DEC(w + "profit_percent", x.profit_percent, y.profit_percent);
+    ESTIMATE_DIFF(w + "item", x.item, y.item);
   }
   ESTIMATE_DIFF("prices", a.prices.size(), b.prices.size());
   for (std::size_t i = 0; i < a.prices.size(); ++i) {

@@ -103,7 +103,8 @@ CREATE TABLE book_sections (
   parent INTEGER,
   PRIMARY KEY (release_id, ord)
 );
--- ФСБЦ / ФСЭМ: kind is "material", "equipment", "machine" or "labor".
+-- ФСБЦ / ФСЭМ: kind is "material", "equipment", "machine" or "labor". electricity is кВт·ч
+-- per маш.-ч and electricity_cost its part of base_price, NULL where the file gives none.
 CREATE TABLE price_book (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
@@ -119,6 +120,8 @@ CREATE TABLE price_book (
   machinist_rank TEXT,
   with_relocation SMALLINT NOT NULL,
   section INTEGER,
+  electricity TEXT,
+  electricity_cost TEXT,
   PRIMARY KEY (release_id, ord)
 );
 CREATE UNIQUE INDEX price_book_code ON price_book (release_id, code);
@@ -137,7 +140,9 @@ CREATE TABLE tech_group_resources (
   resource_code TEXT NOT NULL,
   PRIMARY KEY (release_id, group_ord, ord)
 );
--- Factors are NULL where the rule does not set that key.
+-- Factors are NULL where the rule does not set that key. section is the code of the enclosing
+-- section of the binding file; applies_sections, excluded and exclude_groups are JSON arrays of
+-- codes ("[]" when none); start_use and end_use are the dates as the file writes them.
 CREATE TABLE coefficient_rules (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
@@ -151,6 +156,15 @@ CREATE TABLE coefficient_rules (
   machines TEXT,
   materials TEXT,
   value TEXT,
+  section TEXT NOT NULL,
+  worker TEXT,
+  machinist TEXT,
+  equipment TEXT,
+  applies_sections TEXT NOT NULL,
+  excluded TEXT NOT NULL,
+  exclude_groups TEXT NOT NULL,
+  start_use TEXT NOT NULL,
+  end_use TEXT NOT NULL,
   PRIMARY KEY (release_id, ord)
 );
 -- Norm codes or code prefixes a rule is bound to.
@@ -162,7 +176,33 @@ CREATE TABLE coefficient_rule_applies (
   PRIMARY KEY (release_id, rule_ord, ord)
 );
 CREATE INDEX coefficient_rule_applies_code ON coefficient_rule_applies (release_id, norm_code);
--- НР (812/пр) by territory 1..3 and СП (774/пр).
+-- Keys a rule gives as <Formula formula="1+0,12*N"/> (N supplied by the estimator) instead of
+-- a value; key is the file's name of it ("Machine", "LaborCosts", …).
+CREATE TABLE coefficient_rule_formulas (
+  release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
+  rule_ord INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  formula TEXT NOT NULL,
+  PRIMARY KEY (release_id, rule_ord, ord)
+);
+-- Applys/Resources: factors for the listed resources (codes is a JSON array of КСР codes);
+-- NULL where the group does not set that key (Material = "0" drops the resources).
+CREATE TABLE coefficient_rule_resources (
+  release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
+  rule_ord INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  codes TEXT NOT NULL,
+  worker TEXT,
+  machine TEXT,
+  machinist TEXT,
+  material TEXT,
+  labor TEXT,
+  machinist_labor TEXT,
+  equipment TEXT,
+  PRIMARY KEY (release_id, rule_ord, ord)
+);
+-- НР (812/пр) by territory 1..3 and СП (774/пр); item is the № п/п of the binding table ("1.1").
 CREATE TABLE overhead_profit_rates (
   release_id BIGINT NOT NULL REFERENCES base_releases (id) ON DELETE CASCADE,
   ord INTEGER NOT NULL,
@@ -174,6 +214,7 @@ CREATE TABLE overhead_profit_rates (
   overhead_percent_2 TEXT,
   overhead_percent_3 TEXT,
   profit_percent TEXT,
+  item TEXT NOT NULL,
   PRIMARY KEY (release_id, ord)
 );
 CREATE INDEX overhead_profit_rates_code ON overhead_profit_rates (release_id, code);
