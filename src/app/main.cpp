@@ -13,6 +13,7 @@
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
+#include "cache/rate_limiter.hpp"
 #include "cache/redis_client.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
@@ -227,7 +228,18 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   api::AddHealthRoutes(router, std::move(checks), registry, config.prometheus_enabled);
   api::AddBaseRoutes(router, base);
   api::AddCalcRoutes(router);
-  http::Pipeline pipeline(router, registry);
+  // Rate-limit counters: shared through Redis when configured, else in this process.
+  std::unique_ptr<cache::RateLimiter> limiter;
+  if (!config.redis_url.empty()) {
+    limiter = cache::MakeRedisRateLimiter(cache::ParseRedisUrl(config.redis_url).value(),
+                                          config.rate_limit_limit, config.rate_limit_ttl);
+  } else {
+    limiter = cache::MakeInProcessRateLimiter(config.rate_limit_limit, config.rate_limit_ttl);
+  }
+  http::EdgeOptions edge;
+  edge.cors_origins = config.cors_origins;
+  edge.rate_limiter = limiter.get();
+  http::Pipeline pipeline(router, registry, std::move(edge));
 
   http::ServerOptions server_options;
   server_options.host = options.host;

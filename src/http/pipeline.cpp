@@ -31,8 +31,11 @@ std::string NewRequestId() {
   return id;
 }
 
-Pipeline::Pipeline(const Router& router, telemetry::Registry& registry)
+Pipeline::Pipeline(const Router& router, telemetry::Registry& registry, EdgeOptions edge)
     : router_(router),
+      edge_(std::move(edge)),
+      rate_limited_(registry.Counter("http_rate_limited_total",
+                                     "Requests refused with 429 by the rate limit.")),
       requests_(registry.Counter("http_requests_total", "HTTP requests answered.")),
       duration_(registry.Histogram(
           "http_request_duration_seconds", "Time from the request read to the response ready.",
@@ -57,7 +60,24 @@ Pipeline::Prepared Pipeline::Prepare(Request& request) {
 Response Pipeline::Execute(Request& request, const Prepared& prepared,
                            std::chrono::steady_clock::time_point started) {
   Response response;
-  if (prepared.route == nullptr && prepared.status == 405) {
+  const bool limited_path = request.path.rfind("/api/", 0) == 0;
+  cache::RateDecision decision;
+  if (limited_path && edge_.rate_limiter != nullptr && !IsPreflight(request)) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    decision = edge_.rate_limiter->Hit("ip:" + request.remote_address, now);
+  }
+  if (IsPreflight(request)) {
+    response = Preflight(request);
+  } else if (!decision.allowed) {
+    rate_limited_.Increment({});
+    response = Response::Problem(429, {}, "rate limit reached (RATE_LIMIT_LIMIT per "
+                                          "RATE_LIMIT_TTL); retry after " +
+                                              std::to_string(decision.retry_after.count()) + " s",
+                                 request.path, request.request_id);
+    response.headers.emplace_back("retry-after", std::to_string(decision.retry_after.count()));
+  } else if (prepared.route == nullptr && prepared.status == 405) {
     response = Response::Problem(405, {}, "method " + request.method + " is not allowed on " +
                                               request.path + "; allowed: " + prepared.allow,
                                  request.path, request.request_id);
@@ -78,8 +98,52 @@ Response Pipeline::Execute(Request& request, const Prepared& prepared,
                                    request.path, request.request_id);
     }
   }
+  AddEdgeHeaders(request, response);
   Record(request, response, started);
   return response;
+}
+
+bool Pipeline::IsPreflight(const Request& request) const {
+  return request.method == "OPTIONS" && request.Header("origin") != nullptr &&
+         request.Header("access-control-request-method") != nullptr;
+}
+
+std::string Pipeline::AllowedOrigin(const Request& request) const {
+  const std::string* origin = request.Header("origin");
+  if (origin == nullptr) return {};
+  for (const auto& allowed : edge_.cors_origins) {
+    if (allowed == "*" || allowed == *origin) return *origin;
+  }
+  return {};
+}
+
+Response Pipeline::Preflight(const Request& request) const {
+  if (AllowedOrigin(request).empty()) {
+    return Response::Problem(403, {}, "origin " + *request.Header("origin") +
+                                          " is not allowed (CORS_ORIGIN)",
+                             request.path, request.request_id);
+  }
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.emplace_back("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+  r.headers.emplace_back("access-control-allow-headers",
+                         "Authorization, Content-Type, If-Match, X-Request-Id");
+  r.headers.emplace_back("access-control-max-age", "600");
+  return r;
+}
+
+void Pipeline::AddEdgeHeaders(const Request& request, Response& response) const {
+  if (std::string origin = AllowedOrigin(request); !origin.empty()) {
+    response.headers.emplace_back("access-control-allow-origin", std::move(origin));
+    response.headers.emplace_back("access-control-expose-headers",
+                                  "X-Request-Id, ETag, Retry-After");
+    response.headers.emplace_back("vary", "Origin");
+  }
+  response.headers.emplace_back("x-content-type-options", "nosniff");
+  response.headers.emplace_back("x-frame-options", "DENY");
+  response.headers.emplace_back("referrer-policy", "no-referrer");
+  response.headers.emplace_back("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
 void Pipeline::Record(const Request& request, const Response& response,

@@ -5,14 +5,22 @@
 #include <chrono>
 #include <memory>
 
+#include "cache/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace estimate::http {
 
+// What every answer gets at the edge: CORS for the allowed browser origins (CORS_ORIGIN; "*" for
+// any), security headers, and rate limiting of /api/ requests per client address.
+struct EdgeOptions {
+  std::vector<std::string> cors_origins;
+  cache::RateLimiter* rate_limiter = nullptr;  // null: no limit
+};
+
 class Pipeline {
  public:
-  Pipeline(const Router& router, telemetry::Registry& registry);
+  Pipeline(const Router& router, telemetry::Registry& registry, EdgeOptions edge = {});
 
   struct Prepared {
     const Route* route = nullptr;  // null: answer with `status` (404 or 405)
@@ -30,7 +38,16 @@ class Pipeline {
               std::chrono::steady_clock::time_point started);
 
  private:
+  // CORS preflight (OPTIONS with Access-Control-Request-Method), answered before routing.
+  bool IsPreflight(const Request& request) const;
+  Response Preflight(const Request& request) const;
+  // The allowed origin to echo for this request, or empty.
+  std::string AllowedOrigin(const Request& request) const;
+  void AddEdgeHeaders(const Request& request, Response& response) const;
+
   const Router& router_;
+  EdgeOptions edge_;
+  telemetry::CounterFamily& rate_limited_;
   telemetry::CounterFamily& requests_;
   telemetry::HistogramFamily& duration_;
 };

@@ -181,7 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
     res->set(bhttp::field::server, "estimate-service");
-    res->set(bhttp::field::content_type, response.content_type);
+    if (!response.content_type.empty()) res->set(bhttp::field::content_type, response.content_type);
     res->set("X-Request-Id", request_id);
     for (auto& [name, value] : response.headers) res->set(name, value);
     keep_alive = keep_alive && !server_.stopping.load();

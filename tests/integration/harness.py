@@ -34,6 +34,9 @@ def base_env(tmp, extra=None, database_url=None):
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "info",
         "NODE_ENV": "test",
+        # Tests share one client address (and, on CI, one Redis): only the rate-limit tests
+        # set a real limit.
+        "RATE_LIMIT_LIMIT": "1000000",
         "DATABASE_URL": database_url
         or os.environ.get("ESTIMATE_TEST_DATABASE_URL")
         or "sqlite://" + os.path.join(tmp, "estimate.db"),
