@@ -9,6 +9,7 @@
 
 #include "api/base_routes.hpp"
 #include "api/calc_routes.hpp"
+#include "api/docs_routes.hpp"
 #include "api/health.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
@@ -99,6 +100,30 @@ int Migrate(const GlobalOptions& global) {
   telemetry::LogInfo("migrations applied", {{"database", db->display_url()},
                                             {"applied", std::to_string(*applied), true},
                                             {"schema_version", std::to_string(state->known), true}});
+  return 0;
+}
+
+// Every route of the service; `serve` and `routes` (which lists them) share it.
+void AddRoutes(http::Router& router, std::vector<api::ReadinessCheck> checks,
+               const telemetry::Registry& registry, bool metrics_enabled,
+               services::BaseService& base) {
+  api::AddHealthRoutes(router, std::move(checks), registry, metrics_enabled);
+  api::AddBaseRoutes(router, base);
+  api::AddCalcRoutes(router);
+  api::AddDocsRoutes(router);
+}
+
+// `estimate-service routes`: the HTTP routes, one "METHOD PATTERN" per line (checked against the
+// OpenAPI document by the tests). Builds the router without touching any database.
+int ListRoutes() {
+  // PostgreSQL connects lazily: nothing is opened or created here.
+  auto db = store::Database::Open({"postgresql://unused@127.0.0.1/unused", 1});
+  store::BaseReleaseRepository releases(**db);
+  services::BaseService base(releases);
+  telemetry::Registry registry;
+  http::Router router;
+  AddRoutes(router, {}, registry, /*metrics_enabled=*/true, base);
+  for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
 
@@ -225,9 +250,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   });
 
   http::Router router;
-  api::AddHealthRoutes(router, std::move(checks), registry, config.prometheus_enabled);
-  api::AddBaseRoutes(router, base);
-  api::AddCalcRoutes(router);
+  AddRoutes(router, std::move(checks), registry, config.prometheus_enabled, base);
   // Rate-limit counters: shared through Redis when configured, else in this process.
   std::unique_ptr<cache::RateLimiter> limiter;
   if (!config.redis_url.empty()) {
@@ -309,6 +332,7 @@ int main(int argc, char** argv) {
 
   cli.add_subcommand("migrate", "Apply the database migrations (each in a transaction)");
   cli.add_subcommand("version", "Print the version and build");
+  cli.add_subcommand("routes", "List the HTTP routes (METHOD PATTERN per line)");
 
   std::string calc_path;
   std::string calc_format = "json";
@@ -385,6 +409,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli.got_subcommand("migrate")) return Migrate(global);
+  if (cli.got_subcommand("routes")) return ListRoutes();
   if (cli.got_subcommand("import")) {
     return WithDatabase(global, [&](store::Database& db) { return app::RunImport(db, import_cmd); });
   }

@@ -140,10 +140,17 @@ void Pipeline::AddEdgeHeaders(const Request& request, Response& response) const 
                                   "X-Request-Id, ETag, Retry-After");
     response.headers.emplace_back("vary", "Origin");
   }
-  response.headers.emplace_back("x-content-type-options", "nosniff");
-  response.headers.emplace_back("x-frame-options", "DENY");
-  response.headers.emplace_back("referrer-policy", "no-referrer");
-  response.headers.emplace_back("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  // A handler may set its own (the docs page allows its inline script).
+  auto add = [&response](const char* name, const char* value) {
+    for (const auto& [k, v] : response.headers) {
+      if (k == name) return;
+    }
+    response.headers.emplace_back(name, value);
+  };
+  add("x-content-type-options", "nosniff");
+  add("x-frame-options", "DENY");
+  add("referrer-policy", "no-referrer");
+  add("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
 void Pipeline::Record(const Request& request, const Response& response,

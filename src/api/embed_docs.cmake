@@ -1,0 +1,10 @@
+# Turns docs/openapi.json and docs/docs.html into C++ strings compiled into the program.
+file(READ ${SRC}/docs/openapi.json openapi)
+file(READ ${SRC}/docs/docs.html html)
+set(out "// Generated from src/api/docs by embed_docs.cmake. Do not edit.\n")
+string(APPEND out "#include \"api/docs_routes.hpp\"\n\nnamespace estimate::api {\n\n")
+string(APPEND out "const char* OpenApiDocument() {\n  return R\"openapi(${openapi})openapi\";\n}\n\n")
+string(APPEND out "const char* DocsPage() {\n  return R\"html(${html})html\";\n}\n\n")
+string(APPEND out "}  // namespace estimate::api\n")
+file(WRITE ${OUT}.tmp "${out}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
