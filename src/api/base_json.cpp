@@ -9,16 +9,6 @@ namespace estimate::api {
 namespace json = boost::json;
 namespace {
 
-const char* KindName(core::ResourceKind kind) {
-  switch (kind) {
-    case core::ResourceKind::kLabor: return "labor";
-    case core::ResourceKind::kMachine: return "machine";
-    case core::ResourceKind::kMaterial: return "material";
-    case core::ResourceKind::kEquipment: return "equipment";
-  }
-  return "material";
-}
-
 json::value DecimalOrNull(const core::Decimal& d) {
   if (!d.ok()) return nullptr;
   return json::value(d.ToString());
@@ -93,7 +83,7 @@ json::object NormJson(const normbase::BaseRelease& release, const normbase::Norm
       r["tech_groups"] = std::move(groups);
     }
     if (const auto* entry = line.abstract ? nullptr : release.FindResource(line.code)) {
-      r["kind"] = KindName(entry->kind);
+      r["kind"] = core::ResourceKindName(entry->kind);
       if (line.name.empty()) r["name"] = View(entry->name);
       if (line.unit.empty()) r["unit"] = View(entry->unit);
       r["base_price"] = DecimalOrNull(entry->base_price);
@@ -113,7 +103,7 @@ json::object ResourceJson(const normbase::BaseRelease& release,
   o["code"] = View(e.code);
   o["name"] = View(e.name);
   o["unit"] = View(e.unit);
-  o["kind"] = KindName(e.kind);
+  o["kind"] = core::ResourceKindName(e.kind);
   o["base_price"] = DecimalOrNull(e.base_price);
   if (e.wholesale_price.ok()) o["wholesale_price"] = e.wholesale_price.ToString();
   if (e.kind == core::ResourceKind::kMachine) {

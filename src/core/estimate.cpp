@@ -24,6 +24,16 @@ void ForEachField(Figures& a, const Figures& b, F f) {
 
 }  // namespace
 
+const char* ResourceKindName(ResourceKind kind) {
+  switch (kind) {
+    case ResourceKind::kLabor: return "labor";
+    case ResourceKind::kMachine: return "machine";
+    case ResourceKind::kMaterial: return "material";
+    case ResourceKind::kEquipment: return "equipment";
+  }
+  return "material";
+}
+
 void Figures::Add(const Figures& o) {
   ForEachField(*this, o, [](Decimal& x, const Decimal& y) { x += y; });
 }

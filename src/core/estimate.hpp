@@ -14,6 +14,9 @@ enum class WorkKind { kConstruction, kInstallation };
 
 enum class ResourceKind { kLabor, kMachine, kMaterial, kEquipment };
 
+// "labor", "machine", "material", "equipment": the names of the documents and the API.
+const char* ResourceKindName(ResourceKind kind);
+
 enum class PositionType {
   kNorm,      // a norm (ГЭСН…) with its resources
   kResource,  // one priced resource as its own position (ФСБЦ code or market price ТЦ_…)

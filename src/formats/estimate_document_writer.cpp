@@ -6,16 +6,6 @@ namespace estimate::formats {
 namespace json = boost::json;
 namespace {
 
-const char* KindName(core::ResourceKind kind) {
-  switch (kind) {
-    case core::ResourceKind::kLabor: return "labor";
-    case core::ResourceKind::kMachine: return "machine";
-    case core::ResourceKind::kMaterial: return "material";
-    case core::ResourceKind::kEquipment: return "equipment";
-  }
-  return "material";
-}
-
 // Writes price, or base_price and index, into `o` (nothing for an unpriced resource).
 void PutPrice(json::object& o, const core::UnitPrice& price) {
   switch (price.source) {
@@ -65,7 +55,7 @@ json::object PositionToDocument(const core::Position& p) {
   o["quantity"] = p.quantity.ToString();
   o["work_kind"] = p.work_kind == core::WorkKind::kInstallation ? "installation" : "construction";
   if (p.type == core::PositionType::kResource) {
-    o["kind"] = KindName(p.kind);
+    o["kind"] = core::ResourceKindName(p.kind);
     PutPrice(o, p.price);
     return o;
   }
@@ -77,7 +67,7 @@ json::object PositionToDocument(const core::Position& p) {
   json::array resources;
   for (const auto& r : p.resources) {
     json::object ro;
-    ro["kind"] = KindName(r.kind);
+    ro["kind"] = core::ResourceKindName(r.kind);
     PutText(ro, "code", r.code);
     PutText(ro, "name", r.name);
     PutText(ro, "unit", r.unit);
@@ -99,7 +89,7 @@ json::object PositionToDocument(const core::Position& p) {
     json::array extra;
     for (const auto& x : p.extra) {
       json::object xo;
-      xo["kind"] = KindName(x.kind);
+      xo["kind"] = core::ResourceKindName(x.kind);
       PutText(xo, "number", x.number);
       PutText(xo, "code", x.code);
       PutText(xo, "name", x.name);
