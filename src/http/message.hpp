@@ -21,6 +21,10 @@ struct Request {
   std::string remote_address;
   std::string route;  // the matched route pattern, e.g. /api/v1/norms/{family}/{code}
   std::unordered_map<std::string, std::string> path_params;
+  // Set by the authentication guard (api::RequireAuth) from a verified access token.
+  std::string user_id;
+  std::string organization_id;
+  std::string role;
 
   // The first header of that name (lower case), or nullptr.
   const std::string* Header(std::string_view lower_name) const;
