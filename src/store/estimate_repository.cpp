@@ -1,0 +1,1508 @@
+#include "store/estimate_repository.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <stdexcept>
+#include <unordered_map>
+#include <utility>
+
+#include "store/estimate_sort_key.hpp"
+
+namespace estimate::store {
+
+const char* EstimateStatusName(EstimateStatus status) {
+  switch (status) {
+    case EstimateStatus::kDraft:
+      return "draft";
+    case EstimateStatus::kReview:
+      return "review";
+    case EstimateStatus::kApproved:
+      return "approved";
+  }
+  return "draft";
+}
+
+std::optional<EstimateStatus> ParseEstimateStatus(std::string_view text) {
+  if (text == "draft") return EstimateStatus::kDraft;
+  if (text == "review") return EstimateStatus::kReview;
+  if (text == "approved") return EstimateStatus::kApproved;
+  return std::nullopt;
+}
+
+std::size_t EstimateContent::PositionCount() const {
+  std::size_t n = 0;
+  for (const auto& s : sections) n += s.positions.size();
+  return n;
+}
+
+namespace {
+
+using I64 = long long;  // what SOCI binds
+
+// The adapter's own exception, for failures found between statements; caught at the edge of each
+// public function with the database's own and turned into a Status.
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(StatusCode code, const std::string& message)
+      : std::runtime_error(message), code_(code) {}
+  StatusCode code() const { return code_; }
+
+ private:
+  StatusCode code_;
+};
+
+std::string UtcNow() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms.count()));
+  return out;
+}
+
+Status FromException(const std::exception& e, Lease& lease, const std::string& what) {
+  if (const auto* s = dynamic_cast<const StoreError*>(&e)) {
+    if (s->code() == StatusCode::kUnavailable) lease.MarkBroken();
+    return {s->code(), s->what()};
+  }
+  if (const auto* s = dynamic_cast<const soci::soci_error*>(&e)) {
+    switch (s->get_error_category()) {
+      case soci::soci_error::constraint_violation:
+        return InvalidArgument(what + ": " + s->what());
+      case soci::soci_error::connection_error:
+        lease.MarkBroken();
+        return Unavailable(what + ": " + s->what());
+      default:
+        break;
+    }
+  }
+  // Unknown state of the connection: the next lease opens a fresh one.
+  lease.MarkBroken();
+  return Internal(what + ": " + e.what());
+}
+
+// Leases a session, runs `fn` on it, and turns any exception into a Status.
+template <typename Fn>
+auto WithSession(Database& db, const std::string& what, Fn fn)
+    -> decltype(fn(std::declval<soci::session&>())) {
+  auto lease = db.Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    return fn(lease->session());
+  } catch (const std::exception& e) {
+    return FromException(e, *lease, what);
+  }
+}
+
+// One transaction, rolled back unless committed. Writes take SQLite's write lock at once
+// (BEGIN IMMEDIATE: writers wait for each other instead of failing on a lock upgrade); reads see
+// one snapshot (a deferred SQLite transaction in WAL mode; REPEATABLE READ on PostgreSQL).
+class Transaction {
+ public:
+  enum class Kind { kRead, kWrite };
+  Transaction(soci::session& s, Dialect d, Kind kind) : s_(s) {
+    if (d == Dialect::kSqlite) {
+      s_ << (kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+    } else {
+      s_ << (kind == Kind::kWrite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (done_) return;
+    try {
+      s_ << "ROLLBACK";
+    } catch (const std::exception&) {
+      // The connection is gone; the database rolls the transaction back itself.
+    }
+  }
+  void Commit() {
+    s_ << "COMMIT";
+    done_ = true;
+  }
+
+ private:
+  soci::session& s_;
+  bool done_ = false;
+};
+
+// A statement built up binding by binding. Run() executes it once without a server-side prepared
+// statement (one round trip on PostgreSQL); Prepare() keeps it for repeated Execute().
+class Query {
+ public:
+  Query(soci::session& s, std::string sql) : st_(s), sql_(std::move(sql)) {}
+  template <typename T>
+  Query& Into(T& v) {
+    st_.exchange(soci::into(v));
+    return *this;
+  }
+  template <typename T>
+  Query& Into(T& v, soci::indicator& ind) {
+    st_.exchange(soci::into(v, ind));
+    return *this;
+  }
+  template <typename T>
+  Query& Use(T& v) {
+    st_.exchange(soci::use(v));
+    return *this;
+  }
+  template <typename T>
+  Query& Use(T& v, soci::indicator& ind) {
+    st_.exchange(soci::use(v, ind));
+    return *this;
+  }
+  // Executes once; true when a first row was fetched into the Into() variables. The statement is
+  // finished at once (SQLite refuses to COMMIT while a statement is still stepping).
+  bool Run() {
+    Define(soci::details::st_one_time_query);
+    const bool got = st_.execute(true);
+    st_.clean_up();
+    return got;
+  }
+  // Executes once; the number of rows changed.
+  I64 RunCount() {
+    Define(soci::details::st_one_time_query);
+    st_.execute(true);
+    const I64 n = st_.get_affected_rows();
+    st_.clean_up();
+    return n;
+  }
+  // Executes once without fetching; Next() then fetches row by row.
+  void Start() {
+    Define(soci::details::st_one_time_query);
+    st_.execute(false);
+  }
+  bool Next() {
+    if (st_.fetch()) return true;
+    st_.clean_up();
+    return false;
+  }
+  void Prepare() { Define(soci::details::st_repeatable_query); }
+  bool Execute() { return st_.execute(true); }
+
+ private:
+  void Define(soci::details::statement_type type) {
+    st_.alloc();
+    st_.prepare(sql_, type);
+    st_.define_and_bind();
+  }
+  soci::statement st_;
+  std::string sql_;
+};
+
+constexpr const char* kHeaderColumns =
+    "name, number, status, method, release_id, region, zone, quarter, estimate_date, vat_date, "
+    "options_json";
+constexpr const char* kHeaderPlaceholders =
+    ":name, :number, :status, :method, :release_id, :region, :zone, :quarter, :estimate_date, "
+    ":vat_date, :options_json";
+
+// The header columns as SOCI binds them.
+struct HeaderRow {
+  std::string name, number, status, method, region, zone, quarter, date, vat_date, options;
+  I64 release = 0;
+  soci::indicator release_ind = soci::i_null;
+
+  void From(const EstimateHeader& h) {
+    name = h.name, number = h.number, status = EstimateStatusName(h.status), method = h.method;
+    region = h.region, zone = h.zone, quarter = h.quarter, date = h.date, vat_date = h.vat_date;
+    options = h.options_json;
+    release = h.release_id.value_or(0);
+    release_ind = h.release_id ? soci::i_ok : soci::i_null;
+  }
+  EstimateHeader ToHeader() const {
+    EstimateHeader h;
+    h.name = name, h.number = number, h.method = method, h.region = region, h.zone = zone;
+    h.quarter = quarter, h.date = date, h.vat_date = vat_date, h.options_json = options;
+    h.status = ParseEstimateStatus(status).value_or(EstimateStatus::kDraft);
+    if (release_ind == soci::i_ok) h.release_id = release;
+    return h;
+  }
+  void Into(Query& q) {
+    q.Into(name).Into(number).Into(status).Into(method).Into(release, release_ind);
+    q.Into(region).Into(zone).Into(quarter).Into(date).Into(vat_date).Into(options);
+  }
+  void Use(Query& q) {
+    q.Use(name).Use(number).Use(status).Use(method).Use(release, release_ind);
+    q.Use(region).Use(zone).Use(quarter).Use(date).Use(vat_date).Use(options);
+  }
+};
+
+// --- validation -----------------------------------------------------------------------------
+
+bool IsJsonObject(std::string_view json) {
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  while (!json.empty() && space(json.front())) json.remove_prefix(1);
+  while (!json.empty() && space(json.back())) json.remove_suffix(1);
+  return json.size() >= 2 && json.front() == '{' && json.back() == '}';
+}
+
+bool IsDate(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  const int month = (d[5] - '0') * 10 + (d[6] - '0');
+  const int day = (d[8] - '0') * 10 + (d[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+Status CheckName(const std::string& name, const std::string& field) {
+  if (name.empty()) return InvalidArgument(field + ": must not be empty");
+  if (name.size() > 1000) return InvalidArgument(field + ": longer than 1000 bytes");
+  return Status::Ok();
+}
+
+Status CheckHeaderField(const std::string& field, const std::string& value) {
+  if (field == "name") return CheckName(value, field);
+  if (field == "method" && value != "resource-index" && value != "base-index") {
+    return InvalidArgument("method: \"" + value +
+                           "\" is not a method; use \"resource-index\" or \"base-index\"");
+  }
+  if ((field == "date" || field == "vat_date") && !value.empty() && !IsDate(value)) {
+    return InvalidArgument(field + ": \"" + value + "\" is not a date (YYYY-MM-DD)");
+  }
+  if (field == "options_json" && !IsJsonObject(value)) {
+    return InvalidArgument("options_json: not a JSON object");
+  }
+  return Status::Ok();
+}
+
+Status CheckHeader(const EstimateHeader& h) {
+  const std::pair<const char*, const std::string*> fields[] = {{"name", &h.name},
+                                                               {"method", &h.method},
+                                                               {"date", &h.date},
+                                                               {"vat_date", &h.vat_date},
+                                                               {"options_json", &h.options_json}};
+  for (const auto& [field, value] : fields) {
+    if (Status s = CheckHeaderField(field, *value); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// The fields of `b` that differ from `a`, by name.
+std::vector<std::string> HeaderDifferences(const EstimateHeader& a, const EstimateHeader& b) {
+  std::vector<std::string> out;
+  if (a.name != b.name) out.emplace_back("name");
+  if (a.number != b.number) out.emplace_back("number");
+  if (a.status != b.status) out.emplace_back("status");
+  if (a.method != b.method) out.emplace_back("method");
+  if (a.release_id != b.release_id) out.emplace_back("release_id");
+  if (a.region != b.region) out.emplace_back("region");
+  if (a.zone != b.zone) out.emplace_back("zone");
+  if (a.quarter != b.quarter) out.emplace_back("quarter");
+  if (a.date != b.date) out.emplace_back("date");
+  if (a.vat_date != b.vat_date) out.emplace_back("vat_date");
+  if (a.options_json != b.options_json) out.emplace_back("options_json");
+  return out;
+}
+
+// --- items and their states ------------------------------------------------------------------
+
+using ItemKey = std::pair<ItemKind, std::int64_t>;
+
+const char* EntityName(ItemKind kind) {
+  return kind == ItemKind::kSection ? "section" : "position";
+}
+
+// An item's state at the start and at the end of a span of versions (a change set, a range of
+// the log). Absent: the item did not exist.
+struct Span {
+  std::optional<ItemState> first;
+  std::optional<ItemState> last;
+};
+
+// A row of estimate_changes as read back.
+struct ChangeRow {
+  std::string entity;
+  I64 entity_id = 0, version = 0;
+  I64 before_section = 0, after_section = 0;
+  std::string before_key, before_value, after_key, after_value;
+  soci::indicator before_section_ind = soci::i_null, before_key_ind = soci::i_null,
+                  before_value_ind = soci::i_null, after_section_ind = soci::i_null,
+                  after_key_ind = soci::i_null, after_value_ind = soci::i_null;
+
+  ItemKey Key() const {
+    return {entity == "section" ? ItemKind::kSection : ItemKind::kPosition, entity_id};
+  }
+  std::optional<ItemState> Before() const {
+    if (before_key_ind != soci::i_ok) return std::nullopt;
+    return ItemState{before_section, before_key, before_value};
+  }
+  std::optional<ItemState> After() const {
+    if (after_key_ind != soci::i_ok) return std::nullopt;
+    return ItemState{after_section, after_key, after_value};
+  }
+};
+
+// Reads the change rows of versions in (after, upto], ordered by version (ascending or not), and
+// calls fn(row) for each.
+template <typename Fn>
+void ReadChanges(soci::session& s, I64 estimate, I64 after, I64 upto, bool descending, Fn fn) {
+  ChangeRow r;
+  Query q(s, std::string("SELECT entity, entity_id, version, before_section_id, before_sort_key, "
+                         "before_value, after_section_id, after_sort_key, after_value FROM "
+                         "estimate_changes WHERE estimate_id = :e AND version > :a AND "
+                         "version <= :b ORDER BY version ") +
+                 (descending ? "DESC" : "ASC"));
+  q.Into(r.entity).Into(r.entity_id).Into(r.version);
+  q.Into(r.before_section, r.before_section_ind).Into(r.before_key, r.before_key_ind);
+  q.Into(r.before_value, r.before_value_ind);
+  q.Into(r.after_section, r.after_section_ind).Into(r.after_key, r.after_key_ind);
+  q.Into(r.after_value, r.after_value_ind);
+  q.Use(estimate).Use(after).Use(upto);
+  q.Start();
+  while (q.Next()) fn(r);
+}
+
+// The spans of every item that versions (lo, hi] changed: state at lo and at hi.
+std::map<ItemKey, Span> SpansBetween(soci::session& s, I64 estimate, I64 lo, I64 hi) {
+  std::map<ItemKey, Span> spans;
+  ReadChanges(s, estimate, lo, hi, false, [&](const ChangeRow& r) {
+    auto [it, fresh] = spans.try_emplace(r.Key());
+    if (fresh) it->second.first = r.Before();
+    it->second.last = r.After();
+  });
+  return spans;
+}
+
+DiffOp OpOf(const Span& span) {
+  if (!span.first) return DiffOp::kAdded;
+  if (!span.last) return DiffOp::kRemoved;
+  return DiffOp::kChanged;
+}
+
+const char* OpName(DiffOp op) {
+  switch (op) {
+    case DiffOp::kAdded:
+      return "added";
+    case DiffOp::kChanged:
+      return "changed";
+    case DiffOp::kRemoved:
+      return "removed";
+  }
+  return "changed";
+}
+
+// True when the span leaves a trace (not added-and-removed, not back to where it was).
+bool Changed(const Span& span) {
+  if (!span.first && !span.last) return false;
+  return !(span.first && span.last && *span.first == *span.last);
+}
+
+// --- reading estimates -----------------------------------------------------------------------
+
+Result<EstimateInfo> ReadInfo(soci::session& s, I64 org, I64 id) {
+  EstimateInfo info;
+  HeaderRow h;
+  I64 object = 0, version = 0;
+  Query q(s, std::string("SELECT object_id, version, created_at, updated_at, ") + kHeaderColumns +
+                 " FROM estimates WHERE id = :id AND organization_id = :org");
+  q.Into(object).Into(version).Into(info.created_at).Into(info.updated_at);
+  h.Into(q);
+  q.Use(id).Use(org);
+  if (!q.Run()) return NotFound("estimate " + std::to_string(id) + " does not exist");
+  info.id = id, info.organization_id = org, info.object_id = object, info.version = version;
+  info.header = h.ToHeader();
+  return info;
+}
+
+// The current sections and positions of an estimate, in order.
+std::vector<SectionRow> ReadCurrentItems(soci::session& s, I64 estimate) {
+  std::vector<SectionRow> sections;
+  std::unordered_map<std::int64_t, std::size_t> at;
+  {
+    I64 id = 0;
+    std::string key, name;
+    Query q(s,
+            "SELECT id, sort_key, name FROM estimate_sections WHERE estimate_id = :e "
+            "ORDER BY sort_key, id");
+    q.Into(id).Into(key).Into(name).Use(estimate);
+    q.Start();
+    while (q.Next()) {
+      at[id] = sections.size();
+      sections.push_back({id, key, name, {}});
+    }
+  }
+  I64 id = 0, section = 0;
+  std::string key, doc;
+  Query q(s,
+          "SELECT id, section_id, sort_key, document_json FROM estimate_positions WHERE "
+          "estimate_id = :e ORDER BY section_id, sort_key, id");
+  q.Into(id).Into(section).Into(key).Into(doc).Use(estimate);
+  q.Start();
+  while (q.Next()) {
+    auto it = at.find(section);
+    if (it == at.end()) {
+      throw StoreError(StatusCode::kInternal, "estimate " + std::to_string(estimate) +
+                                                  ": position " + std::to_string(id) +
+                                                  " is in a missing section");
+    }
+    sections[it->second].positions.push_back({id, section, key, std::move(doc)});
+    doc = std::string();
+  }
+  return sections;
+}
+
+// Orders a set of item states into sections with their positions.
+std::vector<SectionRow> Assemble(const std::map<std::int64_t, ItemState>& sections,
+                                 const std::map<std::int64_t, ItemState>& positions) {
+  std::vector<SectionRow> out;
+  for (const auto& [id, st] : sections) out.push_back({id, st.sort_key, st.value, {}});
+  auto by_key = [](const auto& a, const auto& b) {
+    return a.sort_key != b.sort_key ? a.sort_key < b.sort_key : a.id < b.id;
+  };
+  std::sort(out.begin(), out.end(), by_key);
+  std::unordered_map<std::int64_t, std::size_t> at;
+  for (std::size_t i = 0; i < out.size(); ++i) at[out[i].id] = i;
+  for (const auto& [id, st] : positions) {
+    auto it = at.find(st.section_id);
+    if (it == at.end()) {
+      throw StoreError(StatusCode::kInternal,
+                       "position " + std::to_string(id) + " is in a missing section");
+    }
+    out[it->second].positions.push_back({id, st.section_id, st.sort_key, st.value});
+  }
+  for (auto& section : out) std::sort(section.positions.begin(), section.positions.end(), by_key);
+  return out;
+}
+
+Result<EstimateHeader> ReadVersionHeader(soci::session& s, I64 estimate, I64 version,
+                                         std::string* created_at) {
+  HeaderRow h;
+  std::string at;
+  Query q(s, std::string("SELECT created_at, ") + kHeaderColumns +
+                 " FROM estimate_versions WHERE estimate_id = :e AND version = :v");
+  q.Into(at);
+  h.Into(q);
+  q.Use(estimate).Use(version);
+  if (!q.Run()) {
+    return NotFound("version " + std::to_string(version) + " of estimate " +
+                    std::to_string(estimate) + " does not exist");
+  }
+  if (created_at != nullptr) *created_at = at;
+  return h.ToHeader();
+}
+
+// --- writing a version -----------------------------------------------------------------------
+
+// The state of one estimate inside a write transaction: the header as it will be saved, the id
+// counter, and every item touched so far with its state before the write and now (the rows in
+// the database always equal `last`).
+class VersionWriter {
+ public:
+  VersionWriter(soci::session& s, I64 estimate) : s_(s), estimate_(estimate) {}
+
+  // The conditional bump of the version: the check of expected_version and, on PostgreSQL, the
+  // row lock that serialises writers of this estimate. NotFound or FailedPrecondition when it
+  // does not match; nothing is written then.
+  Status Begin(I64 org, I64 expected) {
+    HeaderRow h;
+    I64 next = 0, new_version = 0;
+    now_ = UtcNow();
+    Query q(s_, std::string("UPDATE estimates SET version = version + 1, updated_at = :at "
+                            "WHERE id = :id AND organization_id = :org AND version = :v "
+                            "RETURNING version, next_item_id, ") +
+                    kHeaderColumns);
+    q.Into(new_version).Into(next);
+    h.Into(q);
+    q.Use(now_).Use(estimate_).Use(org).Use(expected);
+    if (!q.Run()) {
+      I64 current = 0;
+      Query c(s_, "SELECT version FROM estimates WHERE id = :id AND organization_id = :org");
+      c.Into(current).Use(estimate_).Use(org);
+      if (!c.Run()) return NotFound("estimate " + std::to_string(estimate_) + " does not exist");
+      return FailedPrecondition("estimate " + std::to_string(estimate_) + " is at version " +
+                                std::to_string(current) + ", not " + std::to_string(expected) +
+                                ": reload it and apply the change again");
+    }
+    version_ = new_version;
+    next_id_ = next;
+    header_before_ = header_ = h.ToHeader();
+    return Status::Ok();
+  }
+
+  I64 version() const { return version_; }
+  EstimateHeader& header() { return header_; }
+  I64 NextId() { return next_id_++; }
+
+  // The item's current state (loading it on first touch), or nullopt if it does not exist.
+  std::optional<ItemState> Current(ItemKind kind, I64 id) {
+    if (auto it = touched_.find({kind, id}); it != touched_.end()) return it->second.last;
+    std::optional<ItemState> st = Load(kind, id);
+    touched_[{kind, id}] = Span{st, st};
+    return st;
+  }
+
+  // Records that the item is now `state` (the caller has written the row).
+  void Set(ItemKind kind, I64 id, std::optional<ItemState> state) {
+    auto [it, fresh] = touched_.try_emplace({kind, id});
+    if (fresh) it->second.first = std::nullopt;  // new items only; others went through Current
+    it->second.last = std::move(state);
+  }
+  // For items whose state before was read in bulk (the positions of a removed section).
+  void SetLoaded(ItemKind kind, I64 id, std::optional<ItemState> before,
+                 std::optional<ItemState> state) {
+    auto [it, fresh] = touched_.try_emplace({kind, id});
+    if (fresh) it->second.first = std::move(before);
+    it->second.last = std::move(state);
+  }
+
+  // The key for a new place: index among the current items of a list (the sections, or the
+  // positions of one section), not counting `moving`; no index appends.
+  Result<std::string> KeyAt(ItemKind kind, I64 section, std::optional<std::size_t> index,
+                            I64 moving, const std::string& field) {
+    const bool positions = kind == ItemKind::kPosition;
+    const std::string where = positions ? " WHERE estimate_id = :e AND section_id = :s AND id <> :m"
+                                        : " WHERE estimate_id = :e AND id <> :m";
+    const std::string table = positions ? "estimate_positions" : "estimate_sections";
+    std::vector<std::string> keys;
+    std::string key;
+    I64 offset = index && *index > 0 ? static_cast<I64>(*index) - 1 : 0;
+    Query q(s_, index ? "SELECT sort_key FROM " + table + where +
+                            " ORDER BY sort_key, id LIMIT 2 OFFSET :o"
+                      : "SELECT MAX(sort_key) FROM " + table + where);
+    soci::indicator ind = soci::i_null;
+    q.Into(key, ind).Use(estimate_);
+    if (positions) q.Use(section);
+    q.Use(moving);
+    if (index) q.Use(offset);
+    q.Start();
+    while (q.Next()) {
+      if (ind == soci::i_ok) keys.push_back(key);
+    }
+    if (!index) return keys.empty() ? SortKeyAfter("") : SortKeyAfter(keys[0]);
+    if (*index == 0) return keys.empty() ? SortKeyAfter("") : SortKeyBefore(keys[0]);
+    if (keys.empty()) {
+      return InvalidArgument(field + ": " + std::to_string(*index) + " is past the end of the " +
+                             (positions ? "section" : "estimate"));
+    }
+    if (keys.size() == 1) return SortKeyAfter(keys[0]);
+    if (!(keys[0] < keys[1])) {
+      return Internal(field + ": equal sort keys \"" + keys[0] + "\" in estimate " +
+                      std::to_string(estimate_));
+    }
+    return SortKeyBetween(keys[0], keys[1]);
+  }
+
+  // Writes the version: the header and id counter, the version row and one change row per item
+  // that changed. Returns the number of change rows, or nullopt when nothing changed at all (the
+  // caller then rolls back and keeps the version).
+  std::optional<std::size_t> Finish(I64 actor, const std::string& summary) {
+    std::vector<std::pair<ItemKey, const Span*>> changed;
+    for (const auto& [key, span] : touched_) {
+      if (Changed(span)) changed.emplace_back(key, &span);
+    }
+    const bool header_changed = !(header_ == header_before_);
+    if (changed.empty() && !header_changed) return std::nullopt;
+    HeaderRow h;
+    h.From(header_);
+    {
+      I64 next = next_id_;
+      Query q(s_,
+              "UPDATE estimates SET name = :name, number = :number, status = :status, "
+              "method = :method, release_id = :release_id, region = :region, zone = :zone, "
+              "quarter = :quarter, estimate_date = :estimate_date, vat_date = :vat_date, "
+              "options_json = :options_json, next_item_id = :n WHERE id = :id");
+      h.Use(q);
+      q.Use(next).Use(estimate_);
+      q.Run();
+    }
+    {
+      I64 actor_id = actor, count = static_cast<I64>(changed.size());
+      std::string text = summary;
+      Query q(s_, std::string("INSERT INTO estimate_versions (estimate_id, version, "
+                              "actor_user_id, created_at, summary, change_count, ") +
+                      kHeaderColumns + ") VALUES (:e, :v, :a, :at, :s, :c, " + kHeaderPlaceholders +
+                      ")");
+      q.Use(estimate_).Use(version_).Use(actor_id).Use(now_).Use(text).Use(count);
+      h.Use(q);
+      q.Run();
+    }
+    if (!changed.empty()) {
+      ChangeRow r;
+      std::string op;
+      Query q(s_,
+              "INSERT INTO estimate_changes (estimate_id, version, entity, entity_id, op, "
+              "before_section_id, before_sort_key, before_value, after_section_id, "
+              "after_sort_key, after_value) VALUES (:e, :v, :entity, :id, :op, :bs, :bk, "
+              ":bv, :as, :ak, :av)");
+      q.Use(estimate_).Use(version_).Use(r.entity).Use(r.entity_id).Use(op);
+      q.Use(r.before_section, r.before_section_ind).Use(r.before_key, r.before_key_ind);
+      q.Use(r.before_value, r.before_value_ind);
+      q.Use(r.after_section, r.after_section_ind).Use(r.after_key, r.after_key_ind);
+      q.Use(r.after_value, r.after_value_ind);
+      const bool once = changed.size() == 1;
+      if (!once) q.Prepare();
+      for (const auto& [key, span] : changed) {
+        r.entity = EntityName(key.first);
+        r.entity_id = key.second;
+        op = OpName(OpOf(*span));
+        auto put = [](const std::optional<ItemState>& st, I64& section, soci::indicator& si,
+                      std::string& k, soci::indicator& ki, std::string& v, soci::indicator& vi) {
+          si = ki = vi = st ? soci::i_ok : soci::i_null;
+          section = st ? st->section_id : 0;
+          k = st ? st->sort_key : std::string();
+          v = st ? st->value : std::string();
+        };
+        put(span->first, r.before_section, r.before_section_ind, r.before_key, r.before_key_ind,
+            r.before_value, r.before_value_ind);
+        put(span->last, r.after_section, r.after_section_ind, r.after_key, r.after_key_ind,
+            r.after_value, r.after_value_ind);
+        if (once) {
+          q.Run();
+        } else {
+          q.Execute();
+        }
+      }
+    }
+    return changed.size();
+  }
+
+  // Row writes that keep the database equal to the recorded states.
+  void InsertSection(I64 id, const ItemState& st) {
+    I64 key_id = id;
+    std::string key = st.sort_key, name = st.value;
+    Query q(s_,
+            "INSERT INTO estimate_sections (estimate_id, id, sort_key, name) VALUES "
+            "(:e, :id, :k, :n)");
+    q.Use(estimate_).Use(key_id).Use(key).Use(name);
+    q.Run();
+  }
+  void InsertPosition(I64 id, const ItemState& st) {
+    I64 key_id = id, section = st.section_id;
+    std::string key = st.sort_key, doc = st.value;
+    Query q(s_,
+            "INSERT INTO estimate_positions (estimate_id, id, section_id, sort_key, "
+            "document_json) VALUES (:e, :id, :s, :k, :d)");
+    q.Use(estimate_).Use(key_id).Use(section).Use(key).Use(doc);
+    q.Run();
+  }
+  void UpdateItem(ItemKind kind, I64 id, const ItemState& st) {
+    I64 key_id = id, section = st.section_id;
+    std::string key = st.sort_key, value = st.value;
+    if (kind == ItemKind::kSection) {
+      Query q(s_,
+              "UPDATE estimate_sections SET sort_key = :k, name = :n WHERE estimate_id = :e "
+              "AND id = :id");
+      q.Use(key).Use(value).Use(estimate_).Use(key_id);
+      q.Run();
+    } else {
+      Query q(s_,
+              "UPDATE estimate_positions SET section_id = :s, sort_key = :k, "
+              "document_json = :d WHERE estimate_id = :e AND id = :id");
+      q.Use(section).Use(key).Use(value).Use(estimate_).Use(key_id);
+      q.Run();
+    }
+  }
+  void DeleteItem(ItemKind kind, I64 id) {
+    I64 key_id = id;
+    Query q(s_, std::string("DELETE FROM ") +
+                    (kind == ItemKind::kSection ? "estimate_sections" : "estimate_positions") +
+                    " WHERE estimate_id = :e AND id = :id");
+    q.Use(estimate_).Use(key_id);
+    q.Run();
+  }
+  void PutItem(ItemKind kind, I64 id, const std::optional<ItemState>& now,
+               const std::optional<ItemState>& want) {
+    if (!want) {
+      DeleteItem(kind, id);
+    } else if (!now) {
+      if (kind == ItemKind::kSection) {
+        InsertSection(id, *want);
+      } else {
+        InsertPosition(id, *want);
+      }
+    } else {
+      UpdateItem(kind, id, *want);
+    }
+  }
+
+  soci::session& session() { return s_; }
+  I64 estimate() const { return estimate_; }
+
+ private:
+  std::optional<ItemState> Load(ItemKind kind, I64 id) {
+    ItemState st;
+    I64 key_id = id, section = 0;
+    if (kind == ItemKind::kSection) {
+      Query q(s_,
+              "SELECT sort_key, name FROM estimate_sections WHERE estimate_id = :e AND "
+              "id = :id");
+      q.Into(st.sort_key).Into(st.value).Use(estimate_).Use(key_id);
+      if (!q.Run()) return std::nullopt;
+    } else {
+      Query q(s_,
+              "SELECT section_id, sort_key, document_json FROM estimate_positions WHERE "
+              "estimate_id = :e AND id = :id");
+      q.Into(section).Into(st.sort_key).Into(st.value).Use(estimate_).Use(key_id);
+      if (!q.Run()) return std::nullopt;
+      st.section_id = section;
+    }
+    return st;
+  }
+
+  soci::session& s_;
+  I64 estimate_;
+  I64 version_ = 0;
+  I64 next_id_ = 0;
+  std::string now_;
+  EstimateHeader header_before_;
+  EstimateHeader header_;
+  std::map<ItemKey, Span> touched_;
+};
+
+// Checks what can be checked before touching the database.
+Status CheckChange(const EstimateChange& change, const std::string& at) {
+  struct Visitor {
+    const std::string& at;
+    Status operator()(const AddSection&) const { return Status::Ok(); }
+    Status operator()(const RenameSection&) const { return Status::Ok(); }
+    Status operator()(const RemoveSection&) const { return Status::Ok(); }
+    Status operator()(const AddPosition& c) const { return Document(c.document_json); }
+    Status operator()(const UpdatePosition& c) const { return Document(c.document_json); }
+    Status operator()(const RemovePosition&) const { return Status::Ok(); }
+    Status operator()(const MovePosition&) const { return Status::Ok(); }
+    Status operator()(const UpdateHeader& c) const {
+      const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+          {"name", &c.name},
+          {"method", &c.method},
+          {"date", &c.date},
+          {"vat_date", &c.vat_date},
+          {"options_json", &c.options_json}};
+      for (const auto& [field, value] : fields) {
+        if (!*value) continue;
+        if (Status s = CheckHeaderField(field, **value); !s.ok()) {
+          return InvalidArgument(at + "." + s.message());
+        }
+      }
+      return Status::Ok();
+    }
+    Status operator()(const SetStatus&) const { return Status::Ok(); }
+    Status Document(const std::string& json) const {
+      if (!IsJsonObject(json)) return InvalidArgument(at + ".document_json: not a JSON object");
+      return Status::Ok();
+    }
+  };
+  return std::visit(Visitor{at}, change);
+}
+
+// Applies one change inside the transaction. `added` collects the ids of new items.
+Status ApplyOne(VersionWriter& w, const EstimateChange& change, const std::string& at,
+                std::vector<std::int64_t>& added) {
+  auto resolve = [&](std::int64_t id, const char* field) -> Result<I64> {
+    if (id >= 0) return static_cast<I64>(id);
+    const std::size_t k = static_cast<std::size_t>(-1 - id);
+    if (k >= added.size()) {
+      return InvalidArgument(at + "." + field + ": New(" + std::to_string(k) +
+                             ") refers to no item added before it in this change set");
+    }
+    return static_cast<I64>(added[k]);
+  };
+  auto missing = [&](const char* field, const char* what, I64 id) {
+    return NotFound(at + "." + field + ": no " + what + " " + std::to_string(id) + " in estimate " +
+                    std::to_string(w.estimate()));
+  };
+  auto section_of = [&](std::int64_t raw, const char* field) -> Result<I64> {
+    auto id = resolve(raw, field);
+    if (!id.ok()) return id.status();
+    if (!w.Current(ItemKind::kSection, *id)) return missing(field, "section", *id);
+    return *id;
+  };
+
+  if (const auto* c = std::get_if<AddSection>(&change)) {
+    auto key = w.KeyAt(ItemKind::kSection, 0, c->index, 0, at + ".index");
+    if (!key.ok()) return key.status();
+    const I64 id = w.NextId();
+    ItemState st{0, *key, c->name};
+    w.InsertSection(id, st);
+    w.Set(ItemKind::kSection, id, st);
+    added.push_back(id);
+  } else if (const auto* c = std::get_if<RenameSection>(&change)) {
+    auto id = section_of(c->section_id, "section_id");
+    if (!id.ok()) return id.status();
+    ItemState st = *w.Current(ItemKind::kSection, *id);
+    st.value = c->name;
+    w.UpdateItem(ItemKind::kSection, *id, st);
+    w.Set(ItemKind::kSection, *id, st);
+  } else if (const auto* c = std::get_if<RemoveSection>(&change)) {
+    auto id = section_of(c->section_id, "section_id");
+    if (!id.ok()) return id.status();
+    I64 pid = 0, section = *id, e = w.estimate();
+    std::string key, doc;
+    std::vector<std::pair<I64, ItemState>> inside;
+    Query q(w.session(),
+            "SELECT id, sort_key, document_json FROM estimate_positions WHERE "
+            "estimate_id = :e AND section_id = :s");
+    q.Into(pid).Into(key).Into(doc).Use(e).Use(section);
+    q.Start();
+    while (q.Next()) inside.push_back({pid, ItemState{section, key, doc}});
+    for (auto& [position, st] : inside) {
+      w.SetLoaded(ItemKind::kPosition, position, std::move(st), std::nullopt);
+    }
+    Query del(w.session(),
+              "DELETE FROM estimate_positions WHERE estimate_id = :e AND "
+              "section_id = :s");
+    del.Use(e).Use(section);
+    del.Run();
+    w.DeleteItem(ItemKind::kSection, section);
+    w.Set(ItemKind::kSection, section, std::nullopt);
+  } else if (const auto* c = std::get_if<AddPosition>(&change)) {
+    auto section = section_of(c->section_id, "section_id");
+    if (!section.ok()) return section.status();
+    auto key = w.KeyAt(ItemKind::kPosition, *section, c->index, 0, at + ".index");
+    if (!key.ok()) return key.status();
+    const I64 id = w.NextId();
+    ItemState st{*section, *key, c->document_json};
+    w.InsertPosition(id, st);
+    w.Set(ItemKind::kPosition, id, st);
+    added.push_back(id);
+  } else if (const auto* c = std::get_if<UpdatePosition>(&change)) {
+    auto id = resolve(c->position_id, "position_id");
+    if (!id.ok()) return id.status();
+    auto st = w.Current(ItemKind::kPosition, *id);
+    if (!st) return missing("position_id", "position", *id);
+    st->value = c->document_json;
+    w.UpdateItem(ItemKind::kPosition, *id, *st);
+    w.Set(ItemKind::kPosition, *id, st);
+  } else if (const auto* c = std::get_if<RemovePosition>(&change)) {
+    auto id = resolve(c->position_id, "position_id");
+    if (!id.ok()) return id.status();
+    if (!w.Current(ItemKind::kPosition, *id)) return missing("position_id", "position", *id);
+    w.DeleteItem(ItemKind::kPosition, *id);
+    w.Set(ItemKind::kPosition, *id, std::nullopt);
+  } else if (const auto* c = std::get_if<MovePosition>(&change)) {
+    auto id = resolve(c->position_id, "position_id");
+    if (!id.ok()) return id.status();
+    auto st = w.Current(ItemKind::kPosition, *id);
+    if (!st) return missing("position_id", "position", *id);
+    auto section = section_of(c->section_id, "section_id");
+    if (!section.ok()) return section.status();
+    auto key = w.KeyAt(ItemKind::kPosition, *section, c->index, *id, at + ".index");
+    if (!key.ok()) return key.status();
+    st->section_id = *section;
+    st->sort_key = *key;
+    w.UpdateItem(ItemKind::kPosition, *id, *st);
+    w.Set(ItemKind::kPosition, *id, st);
+  } else if (const auto* c = std::get_if<UpdateHeader>(&change)) {
+    EstimateHeader& h = w.header();
+    if (c->name) h.name = *c->name;
+    if (c->number) h.number = *c->number;
+    if (c->method) h.method = *c->method;
+    if (c->release_id) h.release_id = *c->release_id;
+    if (c->region) h.region = *c->region;
+    if (c->zone) h.zone = *c->zone;
+    if (c->quarter) h.quarter = *c->quarter;
+    if (c->date) h.date = *c->date;
+    if (c->vat_date) h.vat_date = *c->vat_date;
+    if (c->options_json) h.options_json = *c->options_json;
+  } else if (const auto* c = std::get_if<SetStatus>(&change)) {
+    w.header().status = c->status;
+  }
+  return Status::Ok();
+}
+
+// Inserts the sections and positions of a new estimate (bulk, one prepared statement each).
+void InsertContent(soci::session& s, I64 estimate, const std::vector<SectionRow>& sections) {
+  std::vector<I64> ids, estimates, section_ids;
+  std::vector<std::string> keys, values;
+  for (const auto& section : sections) {
+    ids.push_back(section.id);
+    keys.push_back(section.sort_key);
+    values.push_back(section.name);
+  }
+  if (!ids.empty()) {
+    estimates.assign(ids.size(), estimate);
+    s << "INSERT INTO estimate_sections (estimate_id, id, sort_key, name) VALUES (:e, :id, :k, :n)",
+        soci::use(estimates), soci::use(ids), soci::use(keys), soci::use(values);
+  }
+  // In chunks, so that a 10,000-position estimate does not hold every document twice.
+  constexpr std::size_t kChunk = 1000;
+  ids.clear(), keys.clear(), values.clear();
+  auto flush = [&] {
+    if (ids.empty()) return;
+    estimates.assign(ids.size(), estimate);
+    s << "INSERT INTO estimate_positions (estimate_id, id, section_id, sort_key, document_json) "
+         "VALUES (:e, :id, :s, :k, :d)",
+        soci::use(estimates), soci::use(ids), soci::use(section_ids), soci::use(keys),
+        soci::use(values);
+    ids.clear(), section_ids.clear(), keys.clear(), values.clear();
+  };
+  for (const auto& section : sections) {
+    for (const auto& p : section.positions) {
+      ids.push_back(p.id);
+      section_ids.push_back(section.id);
+      keys.push_back(p.sort_key);
+      values.push_back(p.document_json);
+      if (ids.size() == kChunk) flush();
+    }
+  }
+  flush();
+}
+
+// Inserts the estimate row and its version 1; returns the new id.
+I64 InsertEstimate(soci::session& s, I64 org, I64 object, I64 actor, const EstimateHeader& header,
+                   I64 next_item_id, const std::string& summary) {
+  HeaderRow h;
+  h.From(header);
+  const std::string now = UtcNow();
+  std::string at = now;
+  I64 id = 0, version = 1, organization = org, object_id = object, next = next_item_id;
+  {
+    Query q(s, std::string("INSERT INTO estimates (organization_id, object_id, version, "
+                           "next_item_id, created_at, updated_at, ") +
+                   kHeaderColumns + ") VALUES (:org, :object, :v, :n, :c, :u, " +
+                   kHeaderPlaceholders + ") RETURNING id");
+    q.Into(id).Use(organization).Use(object_id).Use(version).Use(next).Use(at).Use(at);
+    h.Use(q);
+    q.Run();
+  }
+  I64 actor_id = actor, count = 0;
+  std::string text = summary;
+  Query q(s, std::string("INSERT INTO estimate_versions (estimate_id, version, actor_user_id, "
+                         "created_at, summary, change_count, ") +
+                 kHeaderColumns + ") VALUES (:e, :v, :a, :at, :s, :c, " + kHeaderPlaceholders +
+                 ")");
+  q.Use(id).Use(version).Use(actor_id).Use(at).Use(text).Use(count);
+  h.Use(q);
+  q.Run();
+  return id;
+}
+
+bool ObjectExists(soci::session& s, I64 org, I64 object) {
+  int one = 0;
+  Query q(s, "SELECT 1 FROM objects WHERE id = :id AND organization_id = :org");
+  q.Into(one).Use(object).Use(org);
+  return q.Run();
+}
+
+std::string Id(std::int64_t id) { return std::to_string(id); }
+
+}  // namespace
+
+// --- projects --------------------------------------------------------------------------------
+
+Result<Project> EstimateRepository::CreateProject(std::int64_t organization_id,
+                                                  const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return WithSession(db_, "creating project", [&](soci::session& s) -> Result<Project> {
+    Project p;
+    p.organization_id = organization_id;
+    p.name = name;
+    p.created_at = p.updated_at = UtcNow();
+    I64 org = organization_id, id = 0;
+    std::string n = name, at = p.created_at;
+    Query q(s,
+            "INSERT INTO projects (organization_id, name, created_at, updated_at) VALUES "
+            "(:org, :name, :c, :u) RETURNING id");
+    q.Into(id).Use(org).Use(n).Use(at).Use(at);
+    q.Run();
+    p.id = id;
+    return p;
+  });
+}
+
+Result<std::vector<Project>> EstimateRepository::ListProjects(std::int64_t organization_id) {
+  return WithSession(
+      db_, "listing projects", [&](soci::session& s) -> Result<std::vector<Project>> {
+        std::vector<Project> out;
+        Project p;
+        I64 org = organization_id, id = 0;
+        Query q(s,
+                "SELECT id, name, created_at, updated_at FROM projects WHERE organization_id = "
+                ":org ORDER BY id");
+        q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Use(org);
+        q.Start();
+        while (q.Next()) {
+          p.id = id;
+          p.organization_id = organization_id;
+          out.push_back(p);
+        }
+        return out;
+      });
+}
+
+Result<Project> EstimateRepository::GetProject(std::int64_t organization_id,
+                                               std::int64_t project_id) {
+  return WithSession(db_, "reading project", [&](soci::session& s) -> Result<Project> {
+    Project p;
+    I64 org = organization_id, id = project_id;
+    Query q(s,
+            "SELECT name, created_at, updated_at FROM projects WHERE id = :id AND "
+            "organization_id = :org");
+    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Use(id).Use(org);
+    if (!q.Run()) return NotFound("project " + Id(project_id) + " does not exist");
+    p.id = project_id;
+    p.organization_id = organization_id;
+    return p;
+  });
+}
+
+Status EstimateRepository::RenameProject(std::int64_t organization_id, std::int64_t project_id,
+                                         const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  auto r = WithSession(db_, "renaming project", [&](soci::session& s) -> Result<bool> {
+    I64 org = organization_id, id = project_id;
+    std::string n = name, at = UtcNow();
+    Query q(s,
+            "UPDATE projects SET name = :n, updated_at = :at WHERE id = :id AND "
+            "organization_id = :org");
+    q.Use(n).Use(at).Use(id).Use(org);
+    if (q.RunCount() == 0) return NotFound("project " + Id(project_id) + " does not exist");
+    return true;
+  });
+  return r.status();
+}
+
+Status EstimateRepository::DeleteProject(std::int64_t organization_id, std::int64_t project_id) {
+  auto r = WithSession(db_, "deleting project", [&](soci::session& s) -> Result<bool> {
+    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+    I64 org = organization_id, id = project_id, objects = 0;
+    int one = 0;
+    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
+    exists.Into(one).Use(id).Use(org);
+    if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
+    Query count(s, "SELECT COUNT(*) FROM objects WHERE project_id = :id");
+    count.Into(objects).Use(id);
+    count.Run();
+    if (objects > 0) {
+      return FailedPrecondition("project " + Id(project_id) + " has " + std::to_string(objects) +
+                                " object(s); delete them first");
+    }
+    Query del(s, "DELETE FROM projects WHERE id = :id");
+    del.Use(id);
+    del.Run();
+    tx.Commit();
+    return true;
+  });
+  return r.status();
+}
+
+// --- objects ---------------------------------------------------------------------------------
+
+Result<SiteObject> EstimateRepository::CreateObject(std::int64_t organization_id,
+                                                    std::int64_t project_id,
+                                                    const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return WithSession(db_, "creating object", [&](soci::session& s) -> Result<SiteObject> {
+    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+    I64 org = organization_id, project = project_id, id = 0;
+    int one = 0;
+    // FOR UPDATE would do on PostgreSQL; the foreign key already keeps a deleted project out.
+    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
+    exists.Into(one).Use(project).Use(org);
+    if (!exists.Run()) return NotFound("project_id: project " + Id(project_id) + " does not exist");
+    SiteObject o;
+    o.organization_id = organization_id, o.project_id = project_id, o.name = name;
+    o.created_at = o.updated_at = UtcNow();
+    std::string n = name, at = o.created_at;
+    Query q(s,
+            "INSERT INTO objects (organization_id, project_id, name, created_at, updated_at) "
+            "VALUES (:org, :p, :n, :c, :u) RETURNING id");
+    q.Into(id).Use(org).Use(project).Use(n).Use(at).Use(at);
+    q.Run();
+    tx.Commit();
+    o.id = id;
+    return o;
+  });
+}
+
+Result<std::vector<SiteObject>> EstimateRepository::ListObjects(std::int64_t organization_id,
+                                                                std::int64_t project_id) {
+  return WithSession(
+      db_, "listing objects", [&](soci::session& s) -> Result<std::vector<SiteObject>> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+        I64 org = organization_id, project = project_id, id = 0;
+        int one = 0;
+        Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
+        exists.Into(one).Use(project).Use(org);
+        if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
+        std::vector<SiteObject> out;
+        SiteObject o;
+        Query q(s,
+                "SELECT id, name, created_at, updated_at FROM objects WHERE project_id = :p "
+                "AND organization_id = :org ORDER BY id");
+        q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(project).Use(org);
+        q.Start();
+        while (q.Next()) {
+          o.id = id, o.organization_id = organization_id, o.project_id = project_id;
+          out.push_back(o);
+        }
+        tx.Commit();
+        return out;
+      });
+}
+
+Result<SiteObject> EstimateRepository::GetObject(std::int64_t organization_id,
+                                                 std::int64_t object_id) {
+  return WithSession(db_, "reading object", [&](soci::session& s) -> Result<SiteObject> {
+    SiteObject o;
+    I64 org = organization_id, id = object_id, project = 0;
+    Query q(s,
+            "SELECT project_id, name, created_at, updated_at FROM objects WHERE id = :id AND "
+            "organization_id = :org");
+    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(id).Use(org);
+    if (!q.Run()) return NotFound("object " + Id(object_id) + " does not exist");
+    o.id = object_id, o.organization_id = organization_id, o.project_id = project;
+    return o;
+  });
+}
+
+Status EstimateRepository::RenameObject(std::int64_t organization_id, std::int64_t object_id,
+                                        const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  auto r = WithSession(db_, "renaming object", [&](soci::session& s) -> Result<bool> {
+    I64 org = organization_id, id = object_id;
+    std::string n = name, at = UtcNow();
+    Query q(s,
+            "UPDATE objects SET name = :n, updated_at = :at WHERE id = :id AND "
+            "organization_id = :org");
+    q.Use(n).Use(at).Use(id).Use(org);
+    if (q.RunCount() == 0) return NotFound("object " + Id(object_id) + " does not exist");
+    return true;
+  });
+  return r.status();
+}
+
+Status EstimateRepository::DeleteObject(std::int64_t organization_id, std::int64_t object_id) {
+  auto r = WithSession(db_, "deleting object", [&](soci::session& s) -> Result<bool> {
+    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+    I64 org = organization_id, id = object_id, estimates = 0;
+    if (!ObjectExists(s, org, id)) return NotFound("object " + Id(object_id) + " does not exist");
+    Query count(s, "SELECT COUNT(*) FROM estimates WHERE object_id = :id");
+    count.Into(estimates).Use(id);
+    count.Run();
+    if (estimates > 0) {
+      return FailedPrecondition("object " + Id(object_id) + " has " + std::to_string(estimates) +
+                                " estimate(s); delete them first");
+    }
+    Query del(s, "DELETE FROM objects WHERE id = :id");
+    del.Use(id);
+    del.Run();
+    tx.Commit();
+    return true;
+  });
+  return r.status();
+}
+
+// --- estimates -------------------------------------------------------------------------------
+
+Result<EstimateInfo> EstimateRepository::CreateEstimate(std::int64_t organization_id,
+                                                        std::int64_t object_id,
+                                                        std::int64_t actor_user_id,
+                                                        const EstimateHeader& header,
+                                                        const std::vector<NewSection>& sections) {
+  if (Status s = CheckHeader(header); !s.ok()) return s;
+  // Ids and keys first, outside the transaction.
+  std::vector<SectionRow> rows;
+  std::int64_t next = 1;
+  std::string section_key;
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    section_key = SortKeyAfter(section_key);
+    SectionRow& row = rows.emplace_back();
+    row.id = next++;
+    row.sort_key = section_key;
+    row.name = sections[i].name;
+    std::string key;
+    for (std::size_t j = 0; j < sections[i].positions.size(); ++j) {
+      const std::string& doc = sections[i].positions[j];
+      if (!IsJsonObject(doc)) {
+        return InvalidArgument("sections[" + std::to_string(i) + "].positions[" +
+                               std::to_string(j) + "]: not a JSON object");
+      }
+      key = SortKeyAfter(key);
+      row.positions.push_back({next++, row.id, key, doc});
+    }
+  }
+  return WithSession(db_, "creating estimate", [&](soci::session& s) -> Result<EstimateInfo> {
+    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+    if (!ObjectExists(s, organization_id, object_id)) {
+      return NotFound("object_id: object " + Id(object_id) + " does not exist");
+    }
+    const I64 id =
+        InsertEstimate(s, organization_id, object_id, actor_user_id, header, next, "created");
+    InsertContent(s, id, rows);
+    auto info = ReadInfo(s, organization_id, id);
+    tx.Commit();
+    return info;
+  });
+}
+
+Result<EstimateInfo> EstimateRepository::GetEstimate(std::int64_t organization_id,
+                                                     std::int64_t estimate_id) {
+  return WithSession(db_, "reading estimate " + Id(estimate_id),
+                     [&](soci::session& s) { return ReadInfo(s, organization_id, estimate_id); });
+}
+
+Result<std::vector<EstimateInfo>> EstimateRepository::ListEstimates(std::int64_t organization_id,
+                                                                    std::int64_t object_id) {
+  return WithSession(
+      db_, "listing estimates", [&](soci::session& s) -> Result<std::vector<EstimateInfo>> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+        if (!ObjectExists(s, organization_id, object_id)) {
+          return NotFound("object " + Id(object_id) + " does not exist");
+        }
+        std::vector<EstimateInfo> out;
+        EstimateInfo info;
+        HeaderRow h;
+        I64 id = 0, version = 0, org = organization_id, object = object_id;
+        Query q(s, std::string("SELECT id, version, created_at, updated_at, ") + kHeaderColumns +
+                       " FROM estimates WHERE object_id = :o AND organization_id = :org ORDER BY "
+                       "id");
+        q.Into(id).Into(version).Into(info.created_at).Into(info.updated_at);
+        h.Into(q);
+        q.Use(object).Use(org);
+        q.Start();
+        while (q.Next()) {
+          info.id = id, info.version = version, info.organization_id = organization_id;
+          info.object_id = object_id, info.header = h.ToHeader();
+          out.push_back(info);
+        }
+        tx.Commit();
+        return out;
+      });
+}
+
+Result<EstimateContent> EstimateRepository::LoadEstimate(std::int64_t organization_id,
+                                                         std::int64_t estimate_id) {
+  return WithSession(db_, "loading estimate " + Id(estimate_id),
+                     [&](soci::session& s) -> Result<EstimateContent> {
+                       Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+                       auto info = ReadInfo(s, organization_id, estimate_id);
+                       if (!info.ok()) return info.status();
+                       EstimateContent content;
+                       content.info = std::move(info).value();
+                       content.sections = ReadCurrentItems(s, estimate_id);
+                       tx.Commit();
+                       return content;
+                     });
+}
+
+Status EstimateRepository::DeleteEstimate(std::int64_t organization_id, std::int64_t estimate_id) {
+  auto r = WithSession(db_, "deleting estimate " + Id(estimate_id),
+                       [&](soci::session& s) -> Result<bool> {
+                         I64 org = organization_id, id = estimate_id;
+                         Query q(s,
+                                 "DELETE FROM estimates WHERE id = :id AND organization_id = "
+                                 ":org");
+                         q.Use(id).Use(org);
+                         if (q.RunCount() == 0) {
+                           return NotFound("estimate " + Id(estimate_id) + " does not exist");
+                         }
+                         return true;
+                       });
+  return r.status();
+}
+
+Result<AppliedChange> EstimateRepository::Apply(std::int64_t organization_id,
+                                                std::int64_t estimate_id,
+                                                std::int64_t expected_version,
+                                                std::int64_t actor_user_id,
+                                                const ChangeSet& changes) {
+  if (changes.changes.empty()) return InvalidArgument("changes: empty change set");
+  for (std::size_t i = 0; i < changes.changes.size(); ++i) {
+    if (Status s = CheckChange(changes.changes[i], "changes[" + std::to_string(i) + "]"); !s.ok()) {
+      return s;
+    }
+  }
+  return WithSession(
+      db_, "saving estimate " + Id(estimate_id), [&](soci::session& s) -> Result<AppliedChange> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+        VersionWriter w(s, estimate_id);
+        if (Status st = w.Begin(organization_id, expected_version); !st.ok()) {
+          return st;
+        }
+        AppliedChange out;
+        for (std::size_t i = 0; i < changes.changes.size(); ++i) {
+          Status st =
+              ApplyOne(w, changes.changes[i], "changes[" + std::to_string(i) + "]", out.added_ids);
+          if (!st.ok()) return st;
+        }
+        auto written = w.Finish(actor_user_id, changes.summary);
+        if (!written) {
+          out.version = expected_version;  // nothing changed: roll back the bump
+          return out;
+        }
+        tx.Commit();
+        out.version = w.version();
+        out.changed_items = *written;
+        return out;
+      });
+}
+
+Result<std::vector<VersionInfo>> EstimateRepository::ListVersions(std::int64_t organization_id,
+                                                                  std::int64_t estimate_id) {
+  return WithSession(
+      db_, "listing versions of estimate " + Id(estimate_id),
+      [&](soci::session& s) -> Result<std::vector<VersionInfo>> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+        auto info = ReadInfo(s, organization_id, estimate_id);
+        if (!info.ok()) return info.status();
+        std::vector<VersionInfo> out;
+        VersionInfo v;
+        I64 version = 0, actor = 0, count = 0, id = estimate_id;
+        Query q(s,
+                "SELECT version, actor_user_id, created_at, summary, change_count FROM "
+                "estimate_versions WHERE estimate_id = :e ORDER BY version");
+        q.Into(version).Into(actor).Into(v.created_at).Into(v.summary).Into(count).Use(id);
+        q.Start();
+        while (q.Next()) {
+          v.version = version, v.actor_user_id = actor;
+          v.change_count = static_cast<std::size_t>(count);
+          out.push_back(v);
+        }
+        tx.Commit();
+        return out;
+      });
+}
+
+Result<EstimateContent> EstimateRepository::LoadVersion(std::int64_t organization_id,
+                                                        std::int64_t estimate_id,
+                                                        std::int64_t version) {
+  return WithSession(
+      db_, "loading version " + Id(version) + " of estimate " + Id(estimate_id),
+      [&](soci::session& s) -> Result<EstimateContent> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+        auto info = ReadInfo(s, organization_id, estimate_id);
+        if (!info.ok()) return info.status();
+        EstimateContent content;
+        content.info = std::move(info).value();
+        auto header = ReadVersionHeader(s, estimate_id, version, &content.info.updated_at);
+        if (!header.ok()) return header.status();
+        // The current rows, then the changes since `version` undone newest first.
+        std::map<std::int64_t, ItemState> sections, positions;
+        for (auto& section : ReadCurrentItems(s, estimate_id)) {
+          for (auto& p : section.positions) {
+            positions[p.id] = {p.section_id, p.sort_key, std::move(p.document_json)};
+          }
+          sections[section.id] = {0, section.sort_key, std::move(section.name)};
+        }
+        ReadChanges(s, estimate_id, version, content.info.version, true, [&](const ChangeRow& r) {
+          auto& items = r.entity == "section" ? sections : positions;
+          if (auto before = r.Before()) {
+            items[r.entity_id] = std::move(*before);
+          } else {
+            items.erase(r.entity_id);
+          }
+        });
+        tx.Commit();
+        content.info.version = version;
+        content.info.header = std::move(header).value();
+        content.sections = Assemble(sections, positions);
+        return content;
+      });
+}
+
+Result<EstimateDiff> EstimateRepository::Diff(std::int64_t organization_id,
+                                              std::int64_t estimate_id, std::int64_t from,
+                                              std::int64_t to) {
+  return WithSession(
+      db_, "comparing versions of estimate " + Id(estimate_id),
+      [&](soci::session& s) -> Result<EstimateDiff> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
+        auto info = ReadInfo(s, organization_id, estimate_id);
+        if (!info.ok()) return info.status();
+        auto a = ReadVersionHeader(s, estimate_id, from, nullptr);
+        if (!a.ok()) return a.status();
+        auto b = ReadVersionHeader(s, estimate_id, to, nullptr);
+        if (!b.ok()) return b.status();
+        EstimateDiff diff;
+        diff.from = from, diff.to = to;
+        diff.header_fields = HeaderDifferences(*a, *b);
+        const bool forward = from <= to;
+        for (auto& [key, span] :
+             SpansBetween(s, estimate_id, std::min(from, to), std::max(from, to))) {
+          if (!Changed(span)) continue;
+          ItemDiff d;
+          d.kind = key.first, d.id = key.second;
+          d.before = forward ? span.first : span.last;
+          d.after = forward ? span.last : span.first;
+          d.op = !d.before ? DiffOp::kAdded : !d.after ? DiffOp::kRemoved : DiffOp::kChanged;
+          diff.items.push_back(std::move(d));
+        }
+        tx.Commit();
+        return diff;
+      });
+}
+
+Result<AppliedChange> EstimateRepository::Restore(std::int64_t organization_id,
+                                                  std::int64_t estimate_id, std::int64_t version,
+                                                  std::int64_t expected_version,
+                                                  std::int64_t actor_user_id) {
+  return WithSession(
+      db_, "restoring version " + Id(version) + " of estimate " + Id(estimate_id),
+      [&](soci::session& s) -> Result<AppliedChange> {
+        Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+        VersionWriter w(s, estimate_id);
+        if (Status st = w.Begin(organization_id, expected_version); !st.ok()) return st;
+        auto header = ReadVersionHeader(s, estimate_id, version, nullptr);
+        if (!header.ok()) return header.status();
+        // Every item changed since `version`: its state then (first.before) and now (last.after).
+        for (auto& [key, span] : SpansBetween(s, estimate_id, version, expected_version)) {
+          if (!Changed(span)) continue;
+          w.PutItem(key.first, key.second, span.last, span.first);
+          w.SetLoaded(key.first, key.second, span.last, span.first);
+        }
+        const EstimateStatus status = w.header().status;
+        w.header() = std::move(header).value();
+        w.header().status = status;
+        AppliedChange out;
+        auto written = w.Finish(actor_user_id, "restore of version " + Id(version));
+        if (!written) {
+          out.version = expected_version;
+          return out;
+        }
+        tx.Commit();
+        out.version = w.version();
+        out.changed_items = *written;
+        return out;
+      });
+}
+
+Result<EstimateInfo> EstimateRepository::Duplicate(std::int64_t organization_id,
+                                                   std::int64_t estimate_id,
+                                                   std::int64_t actor_user_id,
+                                                   std::int64_t object_id,
+                                                   const std::string& name) {
+  if (!name.empty()) {
+    if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  }
+  return WithSession(db_, "duplicating estimate " + Id(estimate_id),
+                     [&](soci::session& s) -> Result<EstimateInfo> {
+                       Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+                       auto info = ReadInfo(s, organization_id, estimate_id);
+                       if (!info.ok()) return info.status();
+                       const std::int64_t target = object_id != 0 ? object_id : info->object_id;
+                       if (target != info->object_id && !ObjectExists(s, organization_id, target)) {
+                         return NotFound("object_id: object " + Id(target) + " does not exist");
+                       }
+                       I64 next = 0, source = estimate_id;
+                       Query q(s, "SELECT next_item_id FROM estimates WHERE id = :id");
+                       q.Into(next).Use(source);
+                       q.Run();
+                       auto sections = ReadCurrentItems(s, estimate_id);
+                       EstimateHeader header = info->header;
+                       header.status = EstimateStatus::kDraft;
+                       if (!name.empty()) header.name = name;
+                       const I64 id =
+                           InsertEstimate(s, organization_id, target, actor_user_id, header, next,
+                                          "duplicate of estimate " + Id(estimate_id) + " version " +
+                                              Id(info->version));
+                       InsertContent(s, id, sections);
+                       auto copy = ReadInfo(s, organization_id, id);
+                       tx.Commit();
+                       return copy;
+                     });
+}
+
+}  // namespace estimate::store
