@@ -108,12 +108,17 @@ auto WithSession(Database& db, const std::string& what, Fn fn)
 // one snapshot (a deferred SQLite transaction in WAL mode; REPEATABLE READ on PostgreSQL).
 class Transaction {
  public:
-  enum class Kind { kRead, kWrite };
+  // kSnapshotWrite: a write that must read a consistent snapshot of rows it does not lock (a
+  // duplicate reads the source estimate while others may edit it).
+  enum class Kind { kRead, kWrite, kSnapshotWrite };
   Transaction(soci::session& s, Dialect d, Kind kind) : s_(s) {
     if (d == Dialect::kSqlite) {
-      s_ << (kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+      s_ << (kind == Kind::kRead ? "BEGIN" : "BEGIN IMMEDIATE");
+    } else if (kind == Kind::kWrite) {
+      s_ << "BEGIN";
     } else {
-      s_ << (kind == Kind::kWrite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      s_ << (kind == Kind::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ");
     }
   }
   Transaction(const Transaction&) = delete;
@@ -1479,7 +1484,7 @@ Result<EstimateInfo> EstimateRepository::Duplicate(std::int64_t organization_id,
   }
   return WithSession(db_, "duplicating estimate " + Id(estimate_id),
                      [&](soci::session& s) -> Result<EstimateInfo> {
-                       Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
+                       Transaction tx(s, db_.dialect(), Transaction::Kind::kSnapshotWrite);
                        auto info = ReadInfo(s, organization_id, estimate_id);
                        if (!info.ok()) return info.status();
                        const std::int64_t target = object_id != 0 ? object_id : info->object_id;
