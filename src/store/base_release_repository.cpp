@@ -1,3 +1,5 @@
+#include "store/store_error.hpp"
+#include "store/utc_time.hpp"
 #include "store/base_release_repository.hpp"
 
 #include <libpq-fe.h>
@@ -20,31 +22,9 @@ namespace {
 using core::Decimal;
 using normbase::BaseRelease;
 
-// The adapter's own exception: thrown by the native SQLite/libpq code below, caught at the edge
-// of each public function and turned into a Status.
-class StoreError : public std::runtime_error {
- public:
-  StoreError(StatusCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
-  StatusCode code() const { return code_; }
+using internal::StoreError;
 
- private:
-  StatusCode code_;
-};
-
-std::string UtcNow() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms.count()));
-  return out;
-}
+std::string UtcNow() { return FormatUtc(NowUtc()); }
 
 std::string_view KindName(core::ResourceKind kind) {
   switch (kind) {

@@ -1,3 +1,5 @@
+#include "store/store_error.hpp"
+#include "store/utc_time.hpp"
 #include "store/estimate_repository.hpp"
 
 #include <soci/soci.h>
@@ -43,31 +45,9 @@ namespace {
 
 using I64 = long long;  // what SOCI binds
 
-// The adapter's own exception, for failures found between statements; caught at the edge of each
-// public function with the database's own and turned into a Status.
-class StoreError : public std::runtime_error {
- public:
-  StoreError(StatusCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
-  StatusCode code() const { return code_; }
+using internal::StoreError;
 
- private:
-  StatusCode code_;
-};
-
-std::string UtcNow() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms.count()));
-  return out;
-}
+std::string UtcNow() { return FormatUtc(NowUtc()); }
 
 Status FromException(const std::exception& e, Lease& lease, const std::string& what) {
   if (const auto* s = dynamic_cast<const StoreError*>(&e)) {
