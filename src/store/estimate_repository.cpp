@@ -1,5 +1,3 @@
-#include "store/store_error.hpp"
-#include "store/utc_time.hpp"
 #include "store/estimate_repository.hpp"
 
 #include <soci/soci.h>
@@ -9,10 +7,14 @@
 #include <ctime>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
 #include "store/estimate_sort_key.hpp"
+#include "store/sql_support.hpp"
+#include "store/store_error.hpp"
+#include "store/utc_time.hpp"
 
 namespace estimate::store {
 
@@ -45,65 +47,25 @@ namespace {
 
 using I64 = long long;  // what SOCI binds
 
+using internal::RunIn;
+using internal::RunLeased;
+using internal::RunOwn;
 using internal::StoreError;
+using Isolation = UnitOfWork::Isolation;
 
 std::string UtcNow() { return FormatUtc(NowUtc()); }
 
-Status FromException(const std::exception& e, Lease& lease, const std::string& what) {
-  if (const auto* s = dynamic_cast<const StoreError*>(&e)) {
-    if (s->code() == StatusCode::kUnavailable) lease.MarkBroken();
-    return {s->code(), s->what()};
-  }
-  if (const auto* s = dynamic_cast<const soci::soci_error*>(&e)) {
-    switch (s->get_error_category()) {
-      case soci::soci_error::constraint_violation:
-        return InvalidArgument(what + ": " + s->what());
-      case soci::soci_error::connection_error:
-        lease.MarkBroken();
-        return Unavailable(what + ": " + s->what());
-      default:
-        break;
-    }
-  }
-  // Unknown state of the connection: the next lease opens a fresh one.
-  lease.MarkBroken();
-  return Internal(what + ": " + e.what());
-}
-
-// Leases a session, runs `fn` on it, and turns any exception into a Status.
-template <typename Fn>
-auto WithSession(Database& db, const std::string& what, Fn fn)
-    -> decltype(fn(std::declval<soci::session&>())) {
-  auto lease = db.Acquire();
-  if (!lease.ok()) return lease.status();
-  try {
-    return fn(lease->session());
-  } catch (const std::exception& e) {
-    return FromException(e, *lease, what);
-  }
-}
-
-// One transaction, rolled back unless committed. Writes take SQLite's write lock at once
-// (BEGIN IMMEDIATE: writers wait for each other instead of failing on a lock upgrade); reads see
-// one snapshot (a deferred SQLite transaction in WAL mode; REPEATABLE READ on PostgreSQL).
-class Transaction {
+// A read-only transaction, so that a read of several statements sees one state: a deferred SQLite
+// transaction (in WAL mode a snapshot that blocks no writer), REPEATABLE READ on PostgreSQL.
+// Writes run in a UnitOfWork instead.
+class ReadTransaction {
  public:
-  // kSnapshotWrite: a write that must read a consistent snapshot of rows it does not lock (a
-  // duplicate reads the source estimate while others may edit it).
-  enum class Kind { kRead, kWrite, kSnapshotWrite };
-  Transaction(soci::session& s, Dialect d, Kind kind) : s_(s) {
-    if (d == Dialect::kSqlite) {
-      s_ << (kind == Kind::kRead ? "BEGIN" : "BEGIN IMMEDIATE");
-    } else if (kind == Kind::kWrite) {
-      s_ << "BEGIN";
-    } else {
-      s_ << (kind == Kind::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ");
-    }
+  ReadTransaction(soci::session& s, Dialect d) : s_(s) {
+    s_ << (d == Dialect::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  ~Transaction() {
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction() {
     if (done_) return;
     try {
       s_ << "ROLLBACK";
@@ -111,7 +73,8 @@ class Transaction {
       // The connection is gone; the database rolls the transaction back itself.
     }
   }
-  void Commit() {
+  // Throws when the connection fails, so that the caller's edge replaces it.
+  void End() {
     s_ << "COMMIT";
     done_ = true;
   }
@@ -119,6 +82,44 @@ class Transaction {
  private:
   soci::session& s_;
   bool done_ = false;
+};
+
+// Runs a read of several statements on a leased session, in one ReadTransaction.
+template <typename Body>
+auto RunRead(Database& db, const std::string& what, Body&& body)
+    -> std::invoke_result_t<Body&, soci::session&> {
+  return RunLeased(db, what, [&](soci::session& s) {
+    ReadTransaction tx(s, db.dialect());
+    auto result = body(s);
+    tx.End();
+    return result;
+  });
+}
+
+// Where a version write (Apply, Restore) runs, which decides how it leaves no trace when a check
+// fails half-way or the change set changes nothing: in a unit of its own the whole unit rolls
+// back; in a caller's unit, which must go on, it rolls back to a savepoint taken before it.
+enum class VersionScope { kOwnUnit, kCallersUnit };
+
+// The savepoint of a version write in a caller's unit; nothing in a unit of its own. Same SQL on
+// both engines. After a database error the unit is poisoned and the savepoint is left alone.
+class Savepoint {
+ public:
+  Savepoint(soci::session& s, VersionScope scope)
+      : s_(scope == VersionScope::kCallersUnit ? &s : nullptr) {
+    if (s_ != nullptr) *s_ << "SAVEPOINT estimate_version";
+  }
+  void Keep() {
+    if (s_ != nullptr) *s_ << "RELEASE SAVEPOINT estimate_version";
+  }
+  void Undo() {
+    if (s_ == nullptr) return;
+    *s_ << "ROLLBACK TO SAVEPOINT estimate_version";
+    *s_ << "RELEASE SAVEPOINT estimate_version";
+  }
+
+ private:
+  soci::session* s_;
 };
 
 // A statement built up binding by binding. Run() executes it once without a server-side prepared
@@ -973,229 +974,162 @@ bool ObjectExists(soci::session& s, I64 org, I64 object) {
 
 std::string Id(std::int64_t id) { return std::to_string(id); }
 
-}  // namespace
+// --- the bodies of the operations --------------------------------------------------------------
+//
+// Each runs on a session that its caller provides: in the caller's unit (RunIn), in a unit of its
+// own (RunOwn), or in autocommit for a single statement or a read (RunLeased, RunRead). A body
+// returns checked conditions as values before it writes anything; it throws only database errors.
 
-// --- projects --------------------------------------------------------------------------------
-
-Result<Project> EstimateRepository::CreateProject(std::int64_t organization_id,
-                                                  const std::string& name) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return WithSession(db_, "creating project", [&](soci::session& s) -> Result<Project> {
+auto CreateProjectBody(I64 org, const std::string& name) {
+  return [org, &name](soci::session& s) -> Result<Project> {
     Project p;
-    p.organization_id = organization_id;
+    p.organization_id = org;
     p.name = name;
     p.created_at = p.updated_at = UtcNow();
-    I64 org = organization_id, id = 0;
+    I64 organization = org, id = 0;
     std::string n = name, at = p.created_at;
     Query q(s,
             "INSERT INTO projects (organization_id, name, created_at, updated_at) VALUES "
             "(:org, :name, :c, :u) RETURNING id");
-    q.Into(id).Use(org).Use(n).Use(at).Use(at);
+    q.Into(id).Use(organization).Use(n).Use(at).Use(at);
     q.Run();
     p.id = id;
     return p;
-  });
+  };
 }
 
-Result<std::vector<Project>> EstimateRepository::ListProjects(std::int64_t organization_id) {
-  return WithSession(
-      db_, "listing projects", [&](soci::session& s) -> Result<std::vector<Project>> {
-        std::vector<Project> out;
-        Project p;
-        I64 org = organization_id, id = 0;
-        Query q(s,
-                "SELECT id, name, created_at, updated_at FROM projects WHERE organization_id = "
-                ":org ORDER BY id");
-        q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Use(org);
-        q.Start();
-        while (q.Next()) {
-          p.id = id;
-          p.organization_id = organization_id;
-          out.push_back(p);
-        }
-        return out;
-      });
-}
-
-Result<Project> EstimateRepository::GetProject(std::int64_t organization_id,
-                                               std::int64_t project_id) {
-  return WithSession(db_, "reading project", [&](soci::session& s) -> Result<Project> {
+auto GetProjectBody(I64 org, I64 project) {
+  return [org, project](soci::session& s) -> Result<Project> {
     Project p;
-    I64 org = organization_id, id = project_id;
+    I64 organization = org, id = project;
     Query q(s,
             "SELECT name, created_at, updated_at FROM projects WHERE id = :id AND "
             "organization_id = :org");
-    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Use(id).Use(org);
-    if (!q.Run()) return NotFound("project " + Id(project_id) + " does not exist");
-    p.id = project_id;
-    p.organization_id = organization_id;
+    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Use(id).Use(organization);
+    if (!q.Run()) return NotFound("project " + Id(project) + " does not exist");
+    p.id = project;
+    p.organization_id = org;
     return p;
-  });
+  };
 }
 
-Status EstimateRepository::RenameProject(std::int64_t organization_id, std::int64_t project_id,
-                                         const std::string& name) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto r = WithSession(db_, "renaming project", [&](soci::session& s) -> Result<bool> {
-    I64 org = organization_id, id = project_id;
+auto RenameProjectBody(I64 org, I64 project, const std::string& name) {
+  return [org, project, &name](soci::session& s) -> Status {
+    I64 organization = org, id = project;
     std::string n = name, at = UtcNow();
     Query q(s,
             "UPDATE projects SET name = :n, updated_at = :at WHERE id = :id AND "
             "organization_id = :org");
-    q.Use(n).Use(at).Use(id).Use(org);
-    if (q.RunCount() == 0) return NotFound("project " + Id(project_id) + " does not exist");
-    return true;
-  });
-  return r.status();
+    q.Use(n).Use(at).Use(id).Use(organization);
+    if (q.RunCount() == 0) return NotFound("project " + Id(project) + " does not exist");
+    return Status::Ok();
+  };
 }
 
-Status EstimateRepository::DeleteProject(std::int64_t organization_id, std::int64_t project_id) {
-  auto r = WithSession(db_, "deleting project", [&](soci::session& s) -> Result<bool> {
-    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-    I64 org = organization_id, id = project_id, objects = 0;
+auto DeleteProjectBody(I64 org, I64 project) {
+  return [org, project](soci::session& s) -> Status {
+    I64 organization = org, id = project, objects = 0;
     int one = 0;
     Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-    exists.Into(one).Use(id).Use(org);
-    if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
+    exists.Into(one).Use(id).Use(organization);
+    if (!exists.Run()) return NotFound("project " + Id(project) + " does not exist");
     Query count(s, "SELECT COUNT(*) FROM objects WHERE project_id = :id");
     count.Into(objects).Use(id);
     count.Run();
     if (objects > 0) {
-      return FailedPrecondition("project " + Id(project_id) + " has " + std::to_string(objects) +
+      return FailedPrecondition("project " + Id(project) + " has " + std::to_string(objects) +
                                 " object(s); delete them first");
     }
     Query del(s, "DELETE FROM projects WHERE id = :id");
     del.Use(id);
     del.Run();
-    tx.Commit();
-    return true;
-  });
-  return r.status();
+    return Status::Ok();
+  };
 }
 
-// --- objects ---------------------------------------------------------------------------------
-
-Result<SiteObject> EstimateRepository::CreateObject(std::int64_t organization_id,
-                                                    std::int64_t project_id,
-                                                    const std::string& name) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return WithSession(db_, "creating object", [&](soci::session& s) -> Result<SiteObject> {
-    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-    I64 org = organization_id, project = project_id, id = 0;
+auto CreateObjectBody(I64 org, I64 project, const std::string& name) {
+  return [org, project, &name](soci::session& s) -> Result<SiteObject> {
+    I64 organization = org, project_id = project, id = 0;
     int one = 0;
     // FOR UPDATE would do on PostgreSQL; the foreign key already keeps a deleted project out.
     Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-    exists.Into(one).Use(project).Use(org);
-    if (!exists.Run()) return NotFound("project_id: project " + Id(project_id) + " does not exist");
+    exists.Into(one).Use(project_id).Use(organization);
+    if (!exists.Run()) return NotFound("project_id: project " + Id(project) + " does not exist");
     SiteObject o;
-    o.organization_id = organization_id, o.project_id = project_id, o.name = name;
+    o.organization_id = org, o.project_id = project, o.name = name;
     o.created_at = o.updated_at = UtcNow();
     std::string n = name, at = o.created_at;
     Query q(s,
             "INSERT INTO objects (organization_id, project_id, name, created_at, updated_at) "
             "VALUES (:org, :p, :n, :c, :u) RETURNING id");
-    q.Into(id).Use(org).Use(project).Use(n).Use(at).Use(at);
+    q.Into(id).Use(organization).Use(project_id).Use(n).Use(at).Use(at);
     q.Run();
-    tx.Commit();
     o.id = id;
     return o;
-  });
+  };
 }
 
-Result<std::vector<SiteObject>> EstimateRepository::ListObjects(std::int64_t organization_id,
-                                                                std::int64_t project_id) {
-  return WithSession(
-      db_, "listing objects", [&](soci::session& s) -> Result<std::vector<SiteObject>> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
-        I64 org = organization_id, project = project_id, id = 0;
-        int one = 0;
-        Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-        exists.Into(one).Use(project).Use(org);
-        if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
-        std::vector<SiteObject> out;
-        SiteObject o;
-        Query q(s,
-                "SELECT id, name, created_at, updated_at FROM objects WHERE project_id = :p "
-                "AND organization_id = :org ORDER BY id");
-        q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(project).Use(org);
-        q.Start();
-        while (q.Next()) {
-          o.id = id, o.organization_id = organization_id, o.project_id = project_id;
-          out.push_back(o);
-        }
-        tx.Commit();
-        return out;
-      });
-}
-
-Result<SiteObject> EstimateRepository::GetObject(std::int64_t organization_id,
-                                                 std::int64_t object_id) {
-  return WithSession(db_, "reading object", [&](soci::session& s) -> Result<SiteObject> {
+auto GetObjectBody(I64 org, I64 object) {
+  return [org, object](soci::session& s) -> Result<SiteObject> {
     SiteObject o;
-    I64 org = organization_id, id = object_id, project = 0;
+    I64 organization = org, id = object, project = 0;
     Query q(s,
             "SELECT project_id, name, created_at, updated_at FROM objects WHERE id = :id AND "
             "organization_id = :org");
-    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(id).Use(org);
-    if (!q.Run()) return NotFound("object " + Id(object_id) + " does not exist");
-    o.id = object_id, o.organization_id = organization_id, o.project_id = project;
+    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(id).Use(organization);
+    if (!q.Run()) return NotFound("object " + Id(object) + " does not exist");
+    o.id = object, o.organization_id = org, o.project_id = project;
     return o;
-  });
+  };
 }
 
-Status EstimateRepository::RenameObject(std::int64_t organization_id, std::int64_t object_id,
-                                        const std::string& name) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto r = WithSession(db_, "renaming object", [&](soci::session& s) -> Result<bool> {
-    I64 org = organization_id, id = object_id;
+auto RenameObjectBody(I64 org, I64 object, const std::string& name) {
+  return [org, object, &name](soci::session& s) -> Status {
+    I64 organization = org, id = object;
     std::string n = name, at = UtcNow();
     Query q(s,
             "UPDATE objects SET name = :n, updated_at = :at WHERE id = :id AND "
             "organization_id = :org");
-    q.Use(n).Use(at).Use(id).Use(org);
-    if (q.RunCount() == 0) return NotFound("object " + Id(object_id) + " does not exist");
-    return true;
-  });
-  return r.status();
+    q.Use(n).Use(at).Use(id).Use(organization);
+    if (q.RunCount() == 0) return NotFound("object " + Id(object) + " does not exist");
+    return Status::Ok();
+  };
 }
 
-Status EstimateRepository::DeleteObject(std::int64_t organization_id, std::int64_t object_id) {
-  auto r = WithSession(db_, "deleting object", [&](soci::session& s) -> Result<bool> {
-    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-    I64 org = organization_id, id = object_id, estimates = 0;
-    if (!ObjectExists(s, org, id)) return NotFound("object " + Id(object_id) + " does not exist");
+auto DeleteObjectBody(I64 org, I64 object) {
+  return [org, object](soci::session& s) -> Status {
+    I64 id = object, estimates = 0;
+    if (!ObjectExists(s, org, id)) return NotFound("object " + Id(object) + " does not exist");
     Query count(s, "SELECT COUNT(*) FROM estimates WHERE object_id = :id");
     count.Into(estimates).Use(id);
     count.Run();
     if (estimates > 0) {
-      return FailedPrecondition("object " + Id(object_id) + " has " + std::to_string(estimates) +
+      return FailedPrecondition("object " + Id(object) + " has " + std::to_string(estimates) +
                                 " estimate(s); delete them first");
     }
     Query del(s, "DELETE FROM objects WHERE id = :id");
     del.Use(id);
     del.Run();
-    tx.Commit();
-    return true;
-  });
-  return r.status();
+    return Status::Ok();
+  };
 }
 
-// --- estimates -------------------------------------------------------------------------------
+// A new estimate's content with its ids and sort keys, checked and numbered before any session
+// is leased.
+struct NumberedContent {
+  std::vector<SectionRow> sections;
+  I64 next_item_id = 1;
+};
 
-Result<EstimateInfo> EstimateRepository::CreateEstimate(std::int64_t organization_id,
-                                                        std::int64_t object_id,
-                                                        std::int64_t actor_user_id,
-                                                        const EstimateHeader& header,
-                                                        const std::vector<NewSection>& sections) {
+Result<NumberedContent> NumberContent(const EstimateHeader& header,
+                                      const std::vector<NewSection>& sections) {
   if (Status s = CheckHeader(header); !s.ok()) return s;
-  // Ids and keys first, outside the transaction.
-  std::vector<SectionRow> rows;
-  std::int64_t next = 1;
+  NumberedContent out;
   std::string section_key;
   for (std::size_t i = 0; i < sections.size(); ++i) {
     section_key = SortKeyAfter(section_key);
-    SectionRow& row = rows.emplace_back();
-    row.id = next++;
+    SectionRow& row = out.sections.emplace_back();
+    row.id = out.next_item_id++;
     row.sort_key = section_key;
     row.name = sections[i].name;
     std::string key;
@@ -1206,34 +1140,343 @@ Result<EstimateInfo> EstimateRepository::CreateEstimate(std::int64_t organizatio
                                std::to_string(j) + "]: not a JSON object");
       }
       key = SortKeyAfter(key);
-      row.positions.push_back({next++, row.id, key, doc});
+      row.positions.push_back({out.next_item_id++, row.id, key, doc});
     }
   }
-  return WithSession(db_, "creating estimate", [&](soci::session& s) -> Result<EstimateInfo> {
-    Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-    if (!ObjectExists(s, organization_id, object_id)) {
-      return NotFound("object_id: object " + Id(object_id) + " does not exist");
+  return out;
+}
+
+auto CreateEstimateBody(I64 org, I64 object, I64 actor, const EstimateHeader& header,
+                        const NumberedContent& content) {
+  return [=, &header, &content](soci::session& s) -> Result<EstimateInfo> {
+    if (!ObjectExists(s, org, object)) {
+      return NotFound("object_id: object " + Id(object) + " does not exist");
     }
+    const I64 id = InsertEstimate(s, org, object, actor, header, content.next_item_id, "created");
+    InsertContent(s, id, content.sections);
+    return ReadInfo(s, org, id);
+  };
+}
+
+auto GetEstimateBody(I64 org, I64 estimate) {
+  return [org, estimate](soci::session& s) { return ReadInfo(s, org, estimate); };
+}
+
+auto LoadEstimateBody(I64 org, I64 estimate) {
+  return [org, estimate](soci::session& s) -> Result<EstimateContent> {
+    auto info = ReadInfo(s, org, estimate);
+    if (!info.ok()) return info.status();
+    EstimateContent content;
+    content.info = std::move(info).value();
+    content.sections = ReadCurrentItems(s, estimate);
+    return content;
+  };
+}
+
+auto DeleteEstimateBody(I64 org, I64 estimate) {
+  return [org, estimate](soci::session& s) -> Status {
+    I64 organization = org, id = estimate;
+    Query q(s, "DELETE FROM estimates WHERE id = :id AND organization_id = :org");
+    q.Use(id).Use(organization);
+    if (q.RunCount() == 0) return NotFound("estimate " + Id(estimate) + " does not exist");
+    return Status::Ok();
+  };
+}
+
+// One version write: whose estimate, based on which version, by whom, and where it runs.
+struct VersionWrite {
+  I64 organization = 0;
+  I64 estimate = 0;
+  I64 expected_version = 0;
+  I64 actor = 0;
+  std::string summary;
+  VersionScope scope = VersionScope::kOwnUnit;
+};
+
+// Bumps the version, lets `fill(writer, out)` make the changes, and writes the version. When a
+// check fails (the stale version included) or nothing changed, nothing stays: in a caller's unit
+// the savepoint is rolled back; in a unit of its own the caller rolls back (see MadeVersion).
+template <typename Fill>
+Result<AppliedChange> WriteVersion(soci::session& s, const VersionWrite& v, Fill fill) {
+  Savepoint savepoint(s, v.scope);
+  VersionWriter w(s, v.estimate);
+  AppliedChange out;
+  Status st = w.Begin(v.organization, v.expected_version);
+  if (st.ok()) st = fill(w, out);
+  if (!st.ok()) {
+    savepoint.Undo();
+    return st;
+  }
+  auto written = w.Finish(v.actor, v.summary);
+  if (!written) {
+    savepoint.Undo();
+    out.version = v.expected_version;
+    return out;
+  }
+  savepoint.Keep();
+  out.version = w.version();
+  out.changed_items = *written;
+  return out;
+}
+
+// Whether a version write in a unit of its own made a version, so that the unit commits; one that
+// changed nothing leaves the expected version and is rolled back.
+auto MadeVersion(I64 expected_version) {
+  return
+      [expected_version](const Result<AppliedChange>& r) { return r->version != expected_version; };
+}
+
+Status CheckChangeSet(const ChangeSet& changes) {
+  if (changes.changes.empty()) return InvalidArgument("changes: empty change set");
+  for (std::size_t i = 0; i < changes.changes.size(); ++i) {
+    if (Status s = CheckChange(changes.changes[i], "changes[" + std::to_string(i) + "]"); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+auto ApplyBody(VersionWrite v, const ChangeSet& changes) {
+  v.summary = changes.summary;
+  return [v = std::move(v), &changes](soci::session& s) {
+    return WriteVersion(s, v, [&](VersionWriter& w, AppliedChange& out) -> Status {
+      for (std::size_t i = 0; i < changes.changes.size(); ++i) {
+        Status st =
+            ApplyOne(w, changes.changes[i], "changes[" + std::to_string(i) + "]", out.added_ids);
+        if (!st.ok()) return st;
+      }
+      return Status::Ok();
+    });
+  };
+}
+
+auto RestoreBody(VersionWrite v, I64 version) {
+  v.summary = "restore of version " + Id(version);
+  return [v = std::move(v), version](soci::session& s) {
+    return WriteVersion(s, v, [&](VersionWriter& w, AppliedChange&) -> Status {
+      auto header = ReadVersionHeader(s, v.estimate, version, nullptr);
+      if (!header.ok()) return header.status();
+      // Every item changed since `version`: its state then (first.before) and now (last.after).
+      for (auto& [key, span] : SpansBetween(s, v.estimate, version, v.expected_version)) {
+        if (!Changed(span)) continue;
+        w.PutItem(key.first, key.second, span.last, span.first);
+        w.SetLoaded(key.first, key.second, span.last, span.first);
+      }
+      const EstimateStatus status = w.header().status;
+      w.header() = std::move(header).value();
+      w.header().status = status;
+      return Status::Ok();
+    });
+  };
+}
+
+// Reads the source and writes the copy in the session's transaction: consistent when that is a
+// snapshot (or SQLite's serialized writer).
+auto DuplicateBody(I64 org, I64 estimate, I64 actor, I64 object, const std::string& name) {
+  return [=, &name](soci::session& s) -> Result<EstimateInfo> {
+    auto info = ReadInfo(s, org, estimate);
+    if (!info.ok()) return info.status();
+    const I64 target = object != 0 ? object : info->object_id;
+    if (target != info->object_id && !ObjectExists(s, org, target)) {
+      return NotFound("object_id: object " + Id(target) + " does not exist");
+    }
+    I64 next = 0, source = estimate;
+    Query q(s, "SELECT next_item_id FROM estimates WHERE id = :id");
+    q.Into(next).Use(source);
+    q.Run();
+    auto sections = ReadCurrentItems(s, estimate);
+    EstimateHeader header = info->header;
+    header.status = EstimateStatus::kDraft;
+    if (!name.empty()) header.name = name;
     const I64 id =
-        InsertEstimate(s, organization_id, object_id, actor_user_id, header, next, "created");
-    InsertContent(s, id, rows);
-    auto info = ReadInfo(s, organization_id, id);
-    tx.Commit();
-    return info;
+        InsertEstimate(s, org, target, actor, header, next,
+                       "duplicate of estimate " + Id(estimate) + " version " + Id(info->version));
+    InsertContent(s, id, sections);
+    return ReadInfo(s, org, id);
+  };
+}
+
+Status CheckDuplicateName(const std::string& name) {
+  return name.empty() ? Status::Ok() : CheckName(name, "name");
+}
+
+}  // namespace
+
+// --- projects --------------------------------------------------------------------------------
+
+Result<Project> EstimateRepository::CreateProject(std::int64_t organization_id,
+                                                  const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunLeased(db_, "creating project", CreateProjectBody(organization_id, name));
+}
+
+Result<Project> EstimateRepository::CreateProject(UnitOfWork& uow, std::int64_t organization_id,
+                                                  const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunIn(uow, "creating project", CreateProjectBody(organization_id, name));
+}
+
+Result<std::vector<Project>> EstimateRepository::ListProjects(std::int64_t organization_id) {
+  return RunLeased(db_, "listing projects", [&](soci::session& s) -> Result<std::vector<Project>> {
+    std::vector<Project> out;
+    Project p;
+    I64 org = organization_id, id = 0;
+    Query q(s,
+            "SELECT id, name, created_at, updated_at FROM projects WHERE organization_id = "
+            ":org ORDER BY id");
+    q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Use(org);
+    q.Start();
+    while (q.Next()) {
+      p.id = id;
+      p.organization_id = organization_id;
+      out.push_back(p);
+    }
+    return out;
   });
+}
+
+Result<Project> EstimateRepository::GetProject(std::int64_t organization_id,
+                                               std::int64_t project_id) {
+  return RunLeased(db_, "reading project", GetProjectBody(organization_id, project_id));
+}
+
+Result<Project> EstimateRepository::GetProject(UnitOfWork& uow, std::int64_t organization_id,
+                                               std::int64_t project_id) {
+  return RunIn(uow, "reading project", GetProjectBody(organization_id, project_id));
+}
+
+Status EstimateRepository::RenameProject(std::int64_t organization_id, std::int64_t project_id,
+                                         const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunLeased(db_, "renaming project", RenameProjectBody(organization_id, project_id, name));
+}
+
+Status EstimateRepository::RenameProject(UnitOfWork& uow, std::int64_t organization_id,
+                                         std::int64_t project_id, const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunIn(uow, "renaming project", RenameProjectBody(organization_id, project_id, name));
+}
+
+Status EstimateRepository::DeleteProject(std::int64_t organization_id, std::int64_t project_id) {
+  return RunOwn(db_, "deleting project", DeleteProjectBody(organization_id, project_id));
+}
+
+Status EstimateRepository::DeleteProject(UnitOfWork& uow, std::int64_t organization_id,
+                                         std::int64_t project_id) {
+  return RunIn(uow, "deleting project", DeleteProjectBody(organization_id, project_id));
+}
+
+// --- objects ---------------------------------------------------------------------------------
+
+Result<SiteObject> EstimateRepository::CreateObject(std::int64_t organization_id,
+                                                    std::int64_t project_id,
+                                                    const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunOwn(db_, "creating object", CreateObjectBody(organization_id, project_id, name));
+}
+
+Result<SiteObject> EstimateRepository::CreateObject(UnitOfWork& uow, std::int64_t organization_id,
+                                                    std::int64_t project_id,
+                                                    const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunIn(uow, "creating object", CreateObjectBody(organization_id, project_id, name));
+}
+
+Result<std::vector<SiteObject>> EstimateRepository::ListObjects(std::int64_t organization_id,
+                                                                std::int64_t project_id) {
+  return RunRead(db_, "listing objects", [&](soci::session& s) -> Result<std::vector<SiteObject>> {
+    I64 org = organization_id, project = project_id, id = 0;
+    int one = 0;
+    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
+    exists.Into(one).Use(project).Use(org);
+    if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
+    std::vector<SiteObject> out;
+    SiteObject o;
+    Query q(s,
+            "SELECT id, name, created_at, updated_at FROM objects WHERE project_id = :p "
+            "AND organization_id = :org ORDER BY id");
+    q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(project).Use(org);
+    q.Start();
+    while (q.Next()) {
+      o.id = id, o.organization_id = organization_id, o.project_id = project_id;
+      out.push_back(o);
+    }
+    return out;
+  });
+}
+
+Result<SiteObject> EstimateRepository::GetObject(std::int64_t organization_id,
+                                                 std::int64_t object_id) {
+  return RunLeased(db_, "reading object", GetObjectBody(organization_id, object_id));
+}
+
+Result<SiteObject> EstimateRepository::GetObject(UnitOfWork& uow, std::int64_t organization_id,
+                                                 std::int64_t object_id) {
+  return RunIn(uow, "reading object", GetObjectBody(organization_id, object_id));
+}
+
+Status EstimateRepository::RenameObject(std::int64_t organization_id, std::int64_t object_id,
+                                        const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunLeased(db_, "renaming object", RenameObjectBody(organization_id, object_id, name));
+}
+
+Status EstimateRepository::RenameObject(UnitOfWork& uow, std::int64_t organization_id,
+                                        std::int64_t object_id, const std::string& name) {
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return RunIn(uow, "renaming object", RenameObjectBody(organization_id, object_id, name));
+}
+
+Status EstimateRepository::DeleteObject(std::int64_t organization_id, std::int64_t object_id) {
+  return RunOwn(db_, "deleting object", DeleteObjectBody(organization_id, object_id));
+}
+
+Status EstimateRepository::DeleteObject(UnitOfWork& uow, std::int64_t organization_id,
+                                        std::int64_t object_id) {
+  return RunIn(uow, "deleting object", DeleteObjectBody(organization_id, object_id));
+}
+
+// --- estimates -------------------------------------------------------------------------------
+
+Result<EstimateInfo> EstimateRepository::CreateEstimate(std::int64_t organization_id,
+                                                        std::int64_t object_id,
+                                                        std::int64_t actor_user_id,
+                                                        const EstimateHeader& header,
+                                                        const std::vector<NewSection>& sections) {
+  auto content = NumberContent(header, sections);
+  if (!content.ok()) return content.status();
+  return RunOwn(db_, "creating estimate",
+                CreateEstimateBody(organization_id, object_id, actor_user_id, header, *content));
+}
+
+Result<EstimateInfo> EstimateRepository::CreateEstimate(UnitOfWork& uow,
+                                                        std::int64_t organization_id,
+                                                        std::int64_t object_id,
+                                                        std::int64_t actor_user_id,
+                                                        const EstimateHeader& header,
+                                                        const std::vector<NewSection>& sections) {
+  auto content = NumberContent(header, sections);
+  if (!content.ok()) return content.status();
+  return RunIn(uow, "creating estimate",
+               CreateEstimateBody(organization_id, object_id, actor_user_id, header, *content));
 }
 
 Result<EstimateInfo> EstimateRepository::GetEstimate(std::int64_t organization_id,
                                                      std::int64_t estimate_id) {
-  return WithSession(db_, "reading estimate " + Id(estimate_id),
-                     [&](soci::session& s) { return ReadInfo(s, organization_id, estimate_id); });
+  return RunLeased(db_, "reading estimate " + Id(estimate_id),
+                   GetEstimateBody(organization_id, estimate_id));
+}
+
+Result<EstimateInfo> EstimateRepository::GetEstimate(UnitOfWork& uow, std::int64_t organization_id,
+                                                     std::int64_t estimate_id) {
+  return RunIn(uow, "reading estimate " + Id(estimate_id),
+               GetEstimateBody(organization_id, estimate_id));
 }
 
 Result<std::vector<EstimateInfo>> EstimateRepository::ListEstimates(std::int64_t organization_id,
                                                                     std::int64_t object_id) {
-  return WithSession(
+  return RunRead(
       db_, "listing estimates", [&](soci::session& s) -> Result<std::vector<EstimateInfo>> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
         if (!ObjectExists(s, organization_id, object_id)) {
           return NotFound("object " + Id(object_id) + " does not exist");
         }
@@ -1253,40 +1496,32 @@ Result<std::vector<EstimateInfo>> EstimateRepository::ListEstimates(std::int64_t
           info.object_id = object_id, info.header = h.ToHeader();
           out.push_back(info);
         }
-        tx.Commit();
         return out;
       });
 }
 
 Result<EstimateContent> EstimateRepository::LoadEstimate(std::int64_t organization_id,
                                                          std::int64_t estimate_id) {
-  return WithSession(db_, "loading estimate " + Id(estimate_id),
-                     [&](soci::session& s) -> Result<EstimateContent> {
-                       Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
-                       auto info = ReadInfo(s, organization_id, estimate_id);
-                       if (!info.ok()) return info.status();
-                       EstimateContent content;
-                       content.info = std::move(info).value();
-                       content.sections = ReadCurrentItems(s, estimate_id);
-                       tx.Commit();
-                       return content;
-                     });
+  return RunRead(db_, "loading estimate " + Id(estimate_id),
+                 LoadEstimateBody(organization_id, estimate_id));
+}
+
+Result<EstimateContent> EstimateRepository::LoadEstimate(UnitOfWork& uow,
+                                                         std::int64_t organization_id,
+                                                         std::int64_t estimate_id) {
+  return RunIn(uow, "loading estimate " + Id(estimate_id),
+               LoadEstimateBody(organization_id, estimate_id));
 }
 
 Status EstimateRepository::DeleteEstimate(std::int64_t organization_id, std::int64_t estimate_id) {
-  auto r = WithSession(db_, "deleting estimate " + Id(estimate_id),
-                       [&](soci::session& s) -> Result<bool> {
-                         I64 org = organization_id, id = estimate_id;
-                         Query q(s,
-                                 "DELETE FROM estimates WHERE id = :id AND organization_id = "
-                                 ":org");
-                         q.Use(id).Use(org);
-                         if (q.RunCount() == 0) {
-                           return NotFound("estimate " + Id(estimate_id) + " does not exist");
-                         }
-                         return true;
-                       });
-  return r.status();
+  return RunLeased(db_, "deleting estimate " + Id(estimate_id),
+                   DeleteEstimateBody(organization_id, estimate_id));
+}
+
+Status EstimateRepository::DeleteEstimate(UnitOfWork& uow, std::int64_t organization_id,
+                                          std::int64_t estimate_id) {
+  return RunIn(uow, "deleting estimate " + Id(estimate_id),
+               DeleteEstimateBody(organization_id, estimate_id));
 }
 
 Result<AppliedChange> EstimateRepository::Apply(std::int64_t organization_id,
@@ -1294,43 +1529,29 @@ Result<AppliedChange> EstimateRepository::Apply(std::int64_t organization_id,
                                                 std::int64_t expected_version,
                                                 std::int64_t actor_user_id,
                                                 const ChangeSet& changes) {
-  if (changes.changes.empty()) return InvalidArgument("changes: empty change set");
-  for (std::size_t i = 0; i < changes.changes.size(); ++i) {
-    if (Status s = CheckChange(changes.changes[i], "changes[" + std::to_string(i) + "]"); !s.ok()) {
-      return s;
-    }
-  }
-  return WithSession(
-      db_, "saving estimate " + Id(estimate_id), [&](soci::session& s) -> Result<AppliedChange> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-        VersionWriter w(s, estimate_id);
-        if (Status st = w.Begin(organization_id, expected_version); !st.ok()) {
-          return st;
-        }
-        AppliedChange out;
-        for (std::size_t i = 0; i < changes.changes.size(); ++i) {
-          Status st =
-              ApplyOne(w, changes.changes[i], "changes[" + std::to_string(i) + "]", out.added_ids);
-          if (!st.ok()) return st;
-        }
-        auto written = w.Finish(actor_user_id, changes.summary);
-        if (!written) {
-          out.version = expected_version;  // nothing changed: roll back the bump
-          return out;
-        }
-        tx.Commit();
-        out.version = w.version();
-        out.changed_items = *written;
-        return out;
-      });
+  if (Status s = CheckChangeSet(changes); !s.ok()) return s;
+  VersionWrite v{organization_id, estimate_id, expected_version,
+                 actor_user_id,   {},          VersionScope::kOwnUnit};
+  return RunOwn(db_, Isolation::kReadCommitted, "saving estimate " + Id(estimate_id),
+                ApplyBody(std::move(v), changes), MadeVersion(expected_version));
+}
+
+Result<AppliedChange> EstimateRepository::Apply(UnitOfWork& uow, std::int64_t organization_id,
+                                                std::int64_t estimate_id,
+                                                std::int64_t expected_version,
+                                                std::int64_t actor_user_id,
+                                                const ChangeSet& changes) {
+  if (Status s = CheckChangeSet(changes); !s.ok()) return s;
+  VersionWrite v{organization_id, estimate_id, expected_version,
+                 actor_user_id,   {},          VersionScope::kCallersUnit};
+  return RunIn(uow, "saving estimate " + Id(estimate_id), ApplyBody(std::move(v), changes));
 }
 
 Result<std::vector<VersionInfo>> EstimateRepository::ListVersions(std::int64_t organization_id,
                                                                   std::int64_t estimate_id) {
-  return WithSession(
+  return RunRead(
       db_, "listing versions of estimate " + Id(estimate_id),
       [&](soci::session& s) -> Result<std::vector<VersionInfo>> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
         auto info = ReadInfo(s, organization_id, estimate_id);
         if (!info.ok()) return info.status();
         std::vector<VersionInfo> out;
@@ -1346,7 +1567,6 @@ Result<std::vector<VersionInfo>> EstimateRepository::ListVersions(std::int64_t o
           v.change_count = static_cast<std::size_t>(count);
           out.push_back(v);
         }
-        tx.Commit();
         return out;
       });
 }
@@ -1354,10 +1574,9 @@ Result<std::vector<VersionInfo>> EstimateRepository::ListVersions(std::int64_t o
 Result<EstimateContent> EstimateRepository::LoadVersion(std::int64_t organization_id,
                                                         std::int64_t estimate_id,
                                                         std::int64_t version) {
-  return WithSession(
+  return RunRead(
       db_, "loading version " + Id(version) + " of estimate " + Id(estimate_id),
       [&](soci::session& s) -> Result<EstimateContent> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
         auto info = ReadInfo(s, organization_id, estimate_id);
         if (!info.ok()) return info.status();
         EstimateContent content;
@@ -1380,7 +1599,6 @@ Result<EstimateContent> EstimateRepository::LoadVersion(std::int64_t organizatio
             items.erase(r.entity_id);
           }
         });
-        tx.Commit();
         content.info.version = version;
         content.info.header = std::move(header).value();
         content.sections = Assemble(sections, positions);
@@ -1391,10 +1609,9 @@ Result<EstimateContent> EstimateRepository::LoadVersion(std::int64_t organizatio
 Result<EstimateDiff> EstimateRepository::Diff(std::int64_t organization_id,
                                               std::int64_t estimate_id, std::int64_t from,
                                               std::int64_t to) {
-  return WithSession(
+  return RunRead(
       db_, "comparing versions of estimate " + Id(estimate_id),
       [&](soci::session& s) -> Result<EstimateDiff> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kRead);
         auto info = ReadInfo(s, organization_id, estimate_id);
         if (!info.ok()) return info.status();
         auto a = ReadVersionHeader(s, estimate_id, from, nullptr);
@@ -1415,7 +1632,6 @@ Result<EstimateDiff> EstimateRepository::Diff(std::int64_t organization_id,
           d.op = !d.before ? DiffOp::kAdded : !d.after ? DiffOp::kRemoved : DiffOp::kChanged;
           diff.items.push_back(std::move(d));
         }
-        tx.Commit();
         return diff;
       });
 }
@@ -1424,34 +1640,21 @@ Result<AppliedChange> EstimateRepository::Restore(std::int64_t organization_id,
                                                   std::int64_t estimate_id, std::int64_t version,
                                                   std::int64_t expected_version,
                                                   std::int64_t actor_user_id) {
-  return WithSession(
-      db_, "restoring version " + Id(version) + " of estimate " + Id(estimate_id),
-      [&](soci::session& s) -> Result<AppliedChange> {
-        Transaction tx(s, db_.dialect(), Transaction::Kind::kWrite);
-        VersionWriter w(s, estimate_id);
-        if (Status st = w.Begin(organization_id, expected_version); !st.ok()) return st;
-        auto header = ReadVersionHeader(s, estimate_id, version, nullptr);
-        if (!header.ok()) return header.status();
-        // Every item changed since `version`: its state then (first.before) and now (last.after).
-        for (auto& [key, span] : SpansBetween(s, estimate_id, version, expected_version)) {
-          if (!Changed(span)) continue;
-          w.PutItem(key.first, key.second, span.last, span.first);
-          w.SetLoaded(key.first, key.second, span.last, span.first);
-        }
-        const EstimateStatus status = w.header().status;
-        w.header() = std::move(header).value();
-        w.header().status = status;
-        AppliedChange out;
-        auto written = w.Finish(actor_user_id, "restore of version " + Id(version));
-        if (!written) {
-          out.version = expected_version;
-          return out;
-        }
-        tx.Commit();
-        out.version = w.version();
-        out.changed_items = *written;
-        return out;
-      });
+  VersionWrite v{organization_id, estimate_id, expected_version,
+                 actor_user_id,   {},          VersionScope::kOwnUnit};
+  return RunOwn(db_, Isolation::kReadCommitted,
+                "restoring version " + Id(version) + " of estimate " + Id(estimate_id),
+                RestoreBody(std::move(v), version), MadeVersion(expected_version));
+}
+
+Result<AppliedChange> EstimateRepository::Restore(UnitOfWork& uow, std::int64_t organization_id,
+                                                  std::int64_t estimate_id, std::int64_t version,
+                                                  std::int64_t expected_version,
+                                                  std::int64_t actor_user_id) {
+  VersionWrite v{organization_id, estimate_id, expected_version,
+                 actor_user_id,   {},          VersionScope::kCallersUnit};
+  return RunIn(uow, "restoring version " + Id(version) + " of estimate " + Id(estimate_id),
+               RestoreBody(std::move(v), version));
 }
 
 Result<EstimateInfo> EstimateRepository::Duplicate(std::int64_t organization_id,
@@ -1459,35 +1662,21 @@ Result<EstimateInfo> EstimateRepository::Duplicate(std::int64_t organization_id,
                                                    std::int64_t actor_user_id,
                                                    std::int64_t object_id,
                                                    const std::string& name) {
-  if (!name.empty()) {
-    if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  }
-  return WithSession(db_, "duplicating estimate " + Id(estimate_id),
-                     [&](soci::session& s) -> Result<EstimateInfo> {
-                       Transaction tx(s, db_.dialect(), Transaction::Kind::kSnapshotWrite);
-                       auto info = ReadInfo(s, organization_id, estimate_id);
-                       if (!info.ok()) return info.status();
-                       const std::int64_t target = object_id != 0 ? object_id : info->object_id;
-                       if (target != info->object_id && !ObjectExists(s, organization_id, target)) {
-                         return NotFound("object_id: object " + Id(target) + " does not exist");
-                       }
-                       I64 next = 0, source = estimate_id;
-                       Query q(s, "SELECT next_item_id FROM estimates WHERE id = :id");
-                       q.Into(next).Use(source);
-                       q.Run();
-                       auto sections = ReadCurrentItems(s, estimate_id);
-                       EstimateHeader header = info->header;
-                       header.status = EstimateStatus::kDraft;
-                       if (!name.empty()) header.name = name;
-                       const I64 id =
-                           InsertEstimate(s, organization_id, target, actor_user_id, header, next,
-                                          "duplicate of estimate " + Id(estimate_id) + " version " +
-                                              Id(info->version));
-                       InsertContent(s, id, sections);
-                       auto copy = ReadInfo(s, organization_id, id);
-                       tx.Commit();
-                       return copy;
-                     });
+  if (Status s = CheckDuplicateName(name); !s.ok()) return s;
+  // A snapshot on PostgreSQL: the source is read while others may edit it.
+  return RunOwn(db_, Isolation::kSnapshot, "duplicating estimate " + Id(estimate_id),
+                DuplicateBody(organization_id, estimate_id, actor_user_id, object_id, name),
+                [](const auto&) { return true; });
+}
+
+Result<EstimateInfo> EstimateRepository::Duplicate(UnitOfWork& uow, std::int64_t organization_id,
+                                                   std::int64_t estimate_id,
+                                                   std::int64_t actor_user_id,
+                                                   std::int64_t object_id,
+                                                   const std::string& name) {
+  if (Status s = CheckDuplicateName(name); !s.ok()) return s;
+  return RunIn(uow, "duplicating estimate " + Id(estimate_id),
+               DuplicateBody(organization_id, estimate_id, actor_user_id, object_id, name));
 }
 
 }  // namespace estimate::store

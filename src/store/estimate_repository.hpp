@@ -17,10 +17,29 @@
 //
 // Errors: InvalidArgument naming the field (changes[2].document_json, name, date…), NotFound,
 // FailedPrecondition (stale version, a project or object that is not empty), Unavailable (the
-// database cannot be reached). Exceptions stay inside the .cpp.
+// database cannot be reached or is busy). Exceptions stay inside the .cpp.
+//
+// Units of work (unit_of_work.hpp): each write, and the reads a use case needs for its audit
+// record's "before", has an overload taking a UnitOfWork& that runs in the caller's transaction,
+// so that the change and its audit record commit together. The rules of the unit hold: the
+// checked conditions above (NotFound, InvalidArgument, FailedPrecondition of a stale version or a
+// non-empty project or object) write nothing and leave the unit usable; a database error poisons
+// it. Apply and Restore run in a savepoint of the unit, rolled back to when a change of the set
+// fails a check after earlier ones were written, or when the set changes nothing. The overloads
+// without a unit run in a transaction of their own, as before.
+// - Apply and Restore lock the estimate's row until the unit ends: keep such a unit short. Run
+//   them in a default (READ COMMITTED) unit: in a kSnapshot unit on PostgreSQL an edit that
+//   another writer committed after the snapshot began is Unavailable (and poisons the unit)
+//   instead of the stale version's FailedPrecondition.
+// - Reads in a READ COMMITTED unit on PostgreSQL see each statement's own moment: LoadEstimate's
+//   content may be newer than its version if another writer commits in between, but then an
+//   Apply based on that version is refused as stale, so an audited "before" is never wrong.
+// - Duplicate in a unit reads the source in the unit's transaction: on PostgreSQL begin the unit
+//   with UnitOfWork::Isolation::kSnapshot for a consistent copy while others edit the source (the
+//   overload without a unit does). SQLite units are serialized anyway.
 //
 // Thread-safety: the repository holds only the Database, itself thread-safe; each call leases its
-// own session.
+// own session or uses the unit's.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +49,7 @@
 
 #include "core/status.hpp"
 #include "store/database.hpp"
+#include "store/unit_of_work.hpp"
 
 namespace estimate::store {
 
@@ -222,40 +242,66 @@ class EstimateRepository {
 
   // Projects.
   Result<Project> CreateProject(std::int64_t organization_id, const std::string& name);
+  Result<Project> CreateProject(UnitOfWork& uow, std::int64_t organization_id,
+                                const std::string& name);
   Result<std::vector<Project>> ListProjects(std::int64_t organization_id);
   Result<Project> GetProject(std::int64_t organization_id, std::int64_t project_id);
+  Result<Project> GetProject(UnitOfWork& uow, std::int64_t organization_id,
+                             std::int64_t project_id);
   Status RenameProject(std::int64_t organization_id, std::int64_t project_id,
+                       const std::string& name);
+  Status RenameProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id,
                        const std::string& name);
   // FailedPrecondition while the project has objects.
   Status DeleteProject(std::int64_t organization_id, std::int64_t project_id);
+  Status DeleteProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id);
 
   // Objects of a project.
   Result<SiteObject> CreateObject(std::int64_t organization_id, std::int64_t project_id,
                                   const std::string& name);
+  Result<SiteObject> CreateObject(UnitOfWork& uow, std::int64_t organization_id,
+                                  std::int64_t project_id, const std::string& name);
   Result<std::vector<SiteObject>> ListObjects(std::int64_t organization_id,
                                               std::int64_t project_id);
   Result<SiteObject> GetObject(std::int64_t organization_id, std::int64_t object_id);
+  Result<SiteObject> GetObject(UnitOfWork& uow, std::int64_t organization_id,
+                               std::int64_t object_id);
   Status RenameObject(std::int64_t organization_id, std::int64_t object_id,
+                      const std::string& name);
+  Status RenameObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id,
                       const std::string& name);
   // FailedPrecondition while the object has estimates.
   Status DeleteObject(std::int64_t organization_id, std::int64_t object_id);
+  Status DeleteObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id);
 
   // A new estimate at version 1 with the given content (may be empty).
   Result<EstimateInfo> CreateEstimate(std::int64_t organization_id, std::int64_t object_id,
                                       std::int64_t actor_user_id, const EstimateHeader& header,
                                       const std::vector<NewSection>& sections = {});
+  Result<EstimateInfo> CreateEstimate(UnitOfWork& uow, std::int64_t organization_id,
+                                      std::int64_t object_id, std::int64_t actor_user_id,
+                                      const EstimateHeader& header,
+                                      const std::vector<NewSection>& sections = {});
   Result<EstimateInfo> GetEstimate(std::int64_t organization_id, std::int64_t estimate_id);
+  Result<EstimateInfo> GetEstimate(UnitOfWork& uow, std::int64_t organization_id,
+                                   std::int64_t estimate_id);
   Result<std::vector<EstimateInfo>> ListEstimates(std::int64_t organization_id,
                                                   std::int64_t object_id);
-  // The current header, sections and positions, read in one snapshot.
+  // The current header, sections and positions, read in one snapshot (in a unit: see above).
   Result<EstimateContent> LoadEstimate(std::int64_t organization_id, std::int64_t estimate_id);
+  Result<EstimateContent> LoadEstimate(UnitOfWork& uow, std::int64_t organization_id,
+                                       std::int64_t estimate_id);
   // Removes the estimate with its history.
   Status DeleteEstimate(std::int64_t organization_id, std::int64_t estimate_id);
+  Status DeleteEstimate(UnitOfWork& uow, std::int64_t organization_id, std::int64_t estimate_id);
 
   // Saves a change set as one new version (see the guarantees above).
   Result<AppliedChange> Apply(std::int64_t organization_id, std::int64_t estimate_id,
                               std::int64_t expected_version, std::int64_t actor_user_id,
                               const ChangeSet& changes);
+  Result<AppliedChange> Apply(UnitOfWork& uow, std::int64_t organization_id,
+                              std::int64_t estimate_id, std::int64_t expected_version,
+                              std::int64_t actor_user_id, const ChangeSet& changes);
 
   // Versions, oldest first.
   Result<std::vector<VersionInfo>> ListVersions(std::int64_t organization_id,
@@ -271,11 +317,17 @@ class EstimateRepository {
   Result<AppliedChange> Restore(std::int64_t organization_id, std::int64_t estimate_id,
                                 std::int64_t version, std::int64_t expected_version,
                                 std::int64_t actor_user_id);
+  Result<AppliedChange> Restore(UnitOfWork& uow, std::int64_t organization_id,
+                                std::int64_t estimate_id, std::int64_t version,
+                                std::int64_t expected_version, std::int64_t actor_user_id);
   // A copy as a new estimate (draft, version 1) in `object_id` (0: the same object), named
-  // `name` (empty: the same name).
+  // `name` (empty: the same name). In a unit: a kSnapshot one on PostgreSQL (see above).
   Result<EstimateInfo> Duplicate(std::int64_t organization_id, std::int64_t estimate_id,
                                  std::int64_t actor_user_id, std::int64_t object_id = 0,
                                  const std::string& name = {});
+  Result<EstimateInfo> Duplicate(UnitOfWork& uow, std::int64_t organization_id,
+                                 std::int64_t estimate_id, std::int64_t actor_user_id,
+                                 std::int64_t object_id = 0, const std::string& name = {});
 
  private:
   Database& db_;

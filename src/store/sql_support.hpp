@@ -1,8 +1,8 @@
 #pragma once
 // Private to src/store (included by .cpp files only; it includes SOCI): how the repositories of
-// accounts, refresh tokens and the audit log run their statements — in a caller's UnitOfWork, in
-// a unit of their own, or on a plain leased session for reads — and how a database exception
-// becomes a Status at their edge.
+// accounts, refresh tokens, the audit log and estimates run their statements — in a caller's
+// UnitOfWork, in a unit of their own, or on a plain leased session for reads — and how a database
+// exception (or a StoreError found between statements) becomes a Status at their edge.
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -14,6 +14,7 @@
 
 #include "core/status.hpp"
 #include "store/database.hpp"
+#include "store/store_error.hpp"
 #include "store/unit_of_work.hpp"
 
 namespace estimate::store::internal {
@@ -83,8 +84,13 @@ inline SqlError ClassifySqlError(const std::exception& e) {
 }
 
 // The Status of a database exception; `broken` tells whether the session must be replaced
-// (unknown state of the connection).
+// (unknown state of the connection). A StoreError keeps its code and its message, which names
+// what it found already.
 inline Status StatusOfException(const std::exception& e, const std::string& what, bool& broken) {
+  if (const auto* store = dynamic_cast<const StoreError*>(&e)) {
+    broken = store->code() == StatusCode::kUnavailable;
+    return {store->code(), store->what()};
+  }
   std::string message = e.what();
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
     message.pop_back();
@@ -135,17 +141,26 @@ auto RunIn(UnitOfWork& uow, const std::string& what, Body&& body)
   }
 }
 
+// Runs `body(session)` in a unit of its own begun with `isolation`, committed when `body`
+// succeeds and `keep(result)` holds: a write that turns out to change nothing rolls back.
+template <typename Body, typename Keep>
+auto RunOwn(Database& db, UnitOfWork::Isolation isolation, const std::string& what, Body&& body,
+            Keep&& keep) -> std::invoke_result_t<Body&, soci::session&> {
+  auto uow = UnitOfWork::Begin(db, isolation);
+  if (!uow.ok()) return uow.status();
+  auto result = RunIn(*uow, what, body);
+  if (!StatusOf(result).ok() || !keep(result)) return result;  // ~UnitOfWork rolls back
+  Status committed = uow->Commit();
+  if (!committed.ok()) return Status(committed.code(), what + ": " + committed.message());
+  return result;
+}
+
 // Runs `body(session)` in a unit of its own, committed when `body` succeeds.
 template <typename Body>
 auto RunOwn(Database& db, const std::string& what, Body&& body)
     -> std::invoke_result_t<Body&, soci::session&> {
-  auto uow = UnitOfWork::Begin(db);
-  if (!uow.ok()) return uow.status();
-  auto result = RunIn(*uow, what, body);
-  if (!StatusOf(result).ok()) return result;  // ~UnitOfWork rolls back
-  Status committed = uow->Commit();
-  if (!committed.ok()) return Status(committed.code(), what + ": " + committed.message());
-  return result;
+  return RunOwn(db, UnitOfWork::Isolation::kReadCommitted, what, body,
+                [](const auto&) { return true; });
 }
 
 // Runs `body(session)` on a leased session in autocommit mode: reads, and writes of a single

@@ -6,11 +6,21 @@
 
 namespace estimate::store {
 
-Result<UnitOfWork> UnitOfWork::Begin(Database& db) {
+namespace {
+
+const char* BeginStatement(Dialect dialect, UnitOfWork::Isolation isolation) {
+  if (dialect == Dialect::kSqlite) return "BEGIN IMMEDIATE";
+  return isolation == UnitOfWork::Isolation::kSnapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                                       : "BEGIN";
+}
+
+}  // namespace
+
+Result<UnitOfWork> UnitOfWork::Begin(Database& db, Isolation isolation) {
   auto lease = db.Acquire();
   if (!lease.ok()) return lease.status();
   try {
-    lease->session() << (db.dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    lease->session() << BeginStatement(db.dialect(), isolation);
   } catch (const std::exception& e) {
     bool broken = false;
     Status status = internal::StatusOfException(e, "beginning a transaction", broken);

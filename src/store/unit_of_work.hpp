@@ -19,9 +19,13 @@
 //
 // The unit holds one leased session until it commits or rolls back, so keep it short and never hold
 // two at once in one thread (with a pool of one that would wait for itself). On SQLite it begins
-// with BEGIN IMMEDIATE: writers queue on the busy timeout instead of failing on a lock upgrade; on
-// PostgreSQL it is a READ COMMITTED transaction, and repositories make their own statements safe
-// under it (compare-and-set updates, unique indexes).
+// with BEGIN IMMEDIATE: writers queue on the busy timeout instead of failing on a lock upgrade, and
+// every read in the unit sees one state. On PostgreSQL it is a READ COMMITTED transaction by
+// default, and repositories make their own statements safe under it (compare-and-set updates,
+// unique indexes); a kSnapshot unit is REPEATABLE READ instead, for a use case that copies rows it
+// does not lock (EstimateRepository::Duplicate). In a kSnapshot unit an update of a row that
+// another transaction changed after the snapshot fails with Unavailable (a serialization failure
+// that poisons the unit: retry it), so compare-and-set writes belong in the default units.
 //
 // Not thread-safe: one unit belongs to one thread at a time.
 #include <optional>
@@ -37,8 +41,14 @@ struct UnitOfWorkAccess;
 
 class UnitOfWork {
  public:
+  // What the unit's reads see on PostgreSQL. SQLite units are serialized whatever the choice.
+  enum class Isolation {
+    kReadCommitted,  // each statement sees what was committed before it began
+    kSnapshot,       // every statement sees what was committed before the unit's first one
+  };
+
   // Leases a session and begins the transaction. Unavailable if the database cannot be reached.
-  static Result<UnitOfWork> Begin(Database& db);
+  static Result<UnitOfWork> Begin(Database& db, Isolation isolation = Isolation::kReadCommitted);
 
   UnitOfWork(UnitOfWork&& other) noexcept;
   UnitOfWork& operator=(UnitOfWork&&) = delete;

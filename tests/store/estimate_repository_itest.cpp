@@ -1,5 +1,6 @@
-// The estimate repository's contract, on SQLite always and on PostgreSQL when
-// ESTIMATE_TEST_DATABASE_URL names one. Each PostgreSQL case works in a schema of its own.
+// The estimate repository's contract, alone and in a UnitOfWork with the audit log, on SQLite
+// always and on PostgreSQL when ESTIMATE_TEST_DATABASE_URL names one. Each PostgreSQL case works
+// in a schema of its own.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -8,12 +9,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
+#include "auth/password.hpp"
+#include "store/account_repository.hpp"
+#include "store/audit_repository.hpp"
 #include "store/database.hpp"
 #include "store/estimate_repository.hpp"
 #include "store/estimate_sort_key.hpp"
 #include "store/migrator.hpp"
+#include "store/unit_of_work.hpp"
 
 namespace estimate::store {
 namespace {
@@ -126,8 +132,8 @@ class EstimateRepositoryContract : public testing::TestWithParam<std::string> {
     return h;
   }
 
-  // An estimate with `sections` sections of `per_section` positions numbered from 1.
-  EstimateInfo NewEstimate(std::int64_t object, int sections, int per_section) {
+  // `sections` sections of `per_section` positions numbered from 1.
+  static std::vector<NewSection> Content(int sections, int per_section) {
     std::vector<NewSection> content;
     int n = 0;
     for (int s = 0; s < sections; ++s) {
@@ -138,13 +144,19 @@ class EstimateRepositoryContract : public testing::TestWithParam<std::string> {
         section.positions.push_back(Doc(std::to_string(n), n));
       }
     }
-    auto e = repo_->CreateEstimate(kOrg, object, kActor, Header(), content);
+    return content;
+  }
+
+  // An estimate with `sections` sections of `per_section` positions numbered from 1.
+  EstimateInfo NewEstimate(std::int64_t object, int sections, int per_section,
+                           std::int64_t org = kOrg) {
+    auto e = repo_->CreateEstimate(org, object, kActor, Header(), Content(sections, per_section));
     EXPECT_TRUE(e.ok()) << e.status().message();
     return e.ok() ? *e : EstimateInfo{};
   }
 
-  EstimateContent Load(std::int64_t id) {
-    auto c = repo_->LoadEstimate(kOrg, id);
+  EstimateContent Load(std::int64_t id, std::int64_t org = kOrg) {
+    auto c = repo_->LoadEstimate(org, id);
     EXPECT_TRUE(c.ok()) << c.status().message();
     return c.ok() ? *c : EstimateContent{};
   }
@@ -584,6 +596,453 @@ TEST_P(EstimateRepositoryContract, ConcurrentWritersLoseNoUpdate) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, EstimateRepositoryContract,
+                         testing::Values("sqlite", "postgresql"));
+
+// The same repository in a UnitOfWork with the audit log: the writes of a use case and its audit
+// record commit together or not at all; checked conditions leave the unit usable.
+class EstimateUnitOfWorkContract : public EstimateRepositoryContract {
+ protected:
+  void SetUp() override {
+    EstimateRepositoryContract::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    accounts_ = std::make_unique<AccountRepository>(*db_);
+    audit_ = std::make_unique<AuditRepository>(*db_);
+    auto org = accounts_->CreateOrganization("Стройтрест");
+    ASSERT_TRUE(org.ok()) << org.status().message();
+    org_ = org->id;
+    auth::PhcHash h;
+    h.salt = std::string(16, 's');
+    h.hash = std::string(32, 'h');
+    auto user = accounts_->CreateUser(
+        {.email = "ann@example.com", .password_hash = auth::FormatPhc(h), .display_name = "Ann"});
+    ASSERT_TRUE(user.ok()) << user.status().message();
+    user_ = user->id;
+  }
+  void TearDown() override {
+    audit_.reset();
+    accounts_.reset();
+    EstimateRepositoryContract::TearDown();
+  }
+
+  UnitOfWork Begin(UnitOfWork::Isolation isolation = UnitOfWork::Isolation::kReadCommitted) {
+    auto uow = UnitOfWork::Begin(*db_, isolation);
+    EXPECT_TRUE(uow.ok()) << uow.status().message();
+    return std::move(uow).value();
+  }
+
+  AuditRecord Record(const std::string& entity_type, std::int64_t id, const std::string& action) {
+    return {.organization_id = org_,
+            .actor_user_id = user_,
+            .action = action,
+            .entity_type = entity_type,
+            .entity_id = std::to_string(id),
+            .after_json = R"({"id":)" + std::to_string(id) + "}"};
+  }
+  void Audit(UnitOfWork& uow, const std::string& entity_type, std::int64_t id,
+             const std::string& action) {
+    auto appended = audit_->Append(uow, Record(entity_type, id, action));
+    EXPECT_TRUE(appended.ok()) << appended.status().message();
+  }
+  std::vector<AuditRecord> AuditLog() {
+    auto log = audit_->Query(org_, {.limit = kMaxAuditLimit});
+    EXPECT_TRUE(log.ok()) << log.status().message();
+    return log.ok() ? *log : std::vector<AuditRecord>{};
+  }
+  long long VersionRows(std::int64_t estimate) {
+    return Count("SELECT COUNT(*) FROM estimate_versions WHERE estimate_id = " +
+                 std::to_string(estimate));
+  }
+  ChangeSet QuantityChange(std::int64_t position, int quantity) {
+    ChangeSet set;
+    set.summary = "quantity";
+    set.changes.push_back(UpdatePosition{position, Doc("1", quantity)});
+    return set;
+  }
+
+  std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<AuditRepository> audit_;
+  std::int64_t org_ = 0, user_ = 0;
+};
+
+TEST_P(EstimateUnitOfWorkContract, AChangeAndItsAuditRecordCommitTogether) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
+  const auto position = Load(e.id, org_).sections[0].positions[0].id;
+  {
+    UnitOfWork uow = Begin();
+    auto before = repo_->LoadEstimate(uow, org_, e.id);
+    ASSERT_TRUE(before.ok()) << before.status().message();
+    EXPECT_EQ(before->info.version, 1);
+    auto applied = repo_->Apply(uow, org_, e.id, 1, user_, QuantityChange(position, 5));
+    ASSERT_TRUE(applied.ok()) << applied.status().message();
+    EXPECT_EQ(applied->version, 2);
+    EXPECT_EQ(applied->changed_items, 1u);
+    Audit(uow, "estimate", e.id, "update");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  const EstimateContent after = Load(e.id, org_);
+  EXPECT_EQ(after.info.version, 2);
+  EXPECT_EQ(after.sections[0].positions[0].document_json, Doc("1", 5));
+  EXPECT_EQ(VersionRows(e.id), 2);
+  const auto log = AuditLog();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].entity_id, std::to_string(e.id));
+}
+
+TEST_P(EstimateUnitOfWorkContract, AChangeAndItsAuditRecordRollBackTogether) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
+  const EstimateContent before = Load(e.id, org_);
+  const auto position = before.sections[0].positions[0].id;
+  const auto changes = Count("SELECT COUNT(*) FROM estimate_changes");
+  {
+    UnitOfWork uow = Begin();
+    auto applied = repo_->Apply(uow, org_, e.id, 1, user_, QuantityChange(position, 5));
+    ASSERT_TRUE(applied.ok()) << applied.status().message();
+    EXPECT_EQ(applied->version, 2);
+    Audit(uow, "estimate", e.id, "update");
+  }  // destroyed without Commit
+  const EstimateContent after = Load(e.id, org_);
+  EXPECT_EQ(after.info.version, 1);
+  EXPECT_EQ(after.info.updated_at, before.info.updated_at);
+  EXPECT_EQ(Flatten(after), Flatten(before));
+  EXPECT_EQ(VersionRows(e.id), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_changes"), changes);
+  EXPECT_TRUE(AuditLog().empty());
+  // The row lock went with the unit: the same change saves now.
+  EXPECT_EQ(repo_->Apply(org_, e.id, 1, user_, QuantityChange(position, 5))->version, 2);
+}
+
+TEST_P(EstimateUnitOfWorkContract, StaleOrInvalidChangeInAUnitWritesNothingAndTheUnitGoesOn) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
+  const auto position = Load(e.id, org_).sections[0].positions[0].id;
+  ASSERT_TRUE(repo_->Apply(org_, e.id, 1, user_, QuantityChange(position, 2)).ok());
+  const EstimateContent at2 = Load(e.id, org_);
+  const auto changes = Count("SELECT COUNT(*) FROM estimate_changes");
+  {
+    UnitOfWork uow = Begin();
+    auto stale = repo_->Apply(uow, org_, e.id, 1, user_, QuantityChange(position, 3));
+    EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(stale.status().message().find("version 2"), std::string::npos)
+        << stale.status().message();
+    EXPECT_EQ(repo_->Restore(uow, org_, e.id, 1, 1, user_).status().code(),
+              StatusCode::kFailedPrecondition);
+    // A valid first change, an unknown position second: the first does not stay either.
+    ChangeSet broken = QuantityChange(position, 4);
+    broken.changes.push_back(RemovePosition{424242});
+    auto missing = repo_->Apply(uow, org_, e.id, 2, user_, broken);
+    EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+    EXPECT_NE(missing.status().message().find("changes[1].position_id"), std::string::npos)
+        << missing.status().message();
+    ChangeSet invalid;
+    invalid.changes.push_back(UpdatePosition{position, "[1, 2]"});
+    EXPECT_EQ(repo_->Apply(uow, org_, e.id, 2, user_, invalid).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_EQ(repo_->Apply(uow, org_, e.id, 2, user_, ChangeSet{}).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_FALSE(uow.failed());
+    auto inside = repo_->LoadEstimate(uow, org_, e.id);
+    ASSERT_TRUE(inside.ok()) << inside.status().message();
+    EXPECT_EQ(inside->info.version, 2);
+    EXPECT_EQ(Flatten(*inside), Flatten(at2));
+    Audit(uow, "estimate", e.id, "update_refused");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  const EstimateContent after = Load(e.id, org_);
+  EXPECT_EQ(after.info.version, 2);
+  EXPECT_EQ(Flatten(after), Flatten(at2));
+  EXPECT_EQ(VersionRows(e.id), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_changes"), changes);
+  EXPECT_EQ(AuditLog().size(), 1u);
+  // A unit that has ended refuses further work.
+  UnitOfWork ended = Begin();
+  ASSERT_TRUE(ended.Commit().ok());
+  EXPECT_EQ(repo_->Apply(ended, org_, e.id, 2, user_, QuantityChange(position, 9)).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_P(EstimateUnitOfWorkContract, AChangeSetThatChangesNothingMakesNoVersionInAUnit) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
+  const EstimateContent before = Load(e.id, org_);
+  const auto& first = before.sections[0].positions[0];
+  ChangeSet same;
+  same.changes.push_back(UpdatePosition{first.id, first.document_json});
+  {
+    UnitOfWork uow = Begin();
+    auto applied = repo_->Apply(uow, org_, e.id, 1, user_, same);
+    ASSERT_TRUE(applied.ok()) << applied.status().message();
+    EXPECT_EQ(applied->version, 1);
+    EXPECT_EQ(applied->changed_items, 0u);
+    auto restored = repo_->Restore(uow, org_, e.id, 1, 1, user_);
+    ASSERT_TRUE(restored.ok()) << restored.status().message();
+    EXPECT_EQ(restored->version, 1);
+    auto inside = repo_->GetEstimate(uow, org_, e.id);
+    ASSERT_TRUE(inside.ok());
+    EXPECT_EQ(inside->version, 1);
+    EXPECT_EQ(inside->updated_at, before.info.updated_at);
+    Audit(uow, "estimate", e.id, "update");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  EXPECT_EQ(Load(e.id, org_).info.version, 1);
+  EXPECT_EQ(Load(e.id, org_).info.updated_at, before.info.updated_at);
+  EXPECT_EQ(VersionRows(e.id), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_changes"), 0);
+  EXPECT_EQ(AuditLog().size(), 1u);
+
+  // After a no-op, a real change in the same unit is based on the same version.
+  UnitOfWork uow = Begin();
+  ASSERT_EQ(repo_->Apply(uow, org_, e.id, 1, user_, same)->version, 1);
+  auto applied = repo_->Apply(uow, org_, e.id, 1, user_, QuantityChange(first.id, 42));
+  ASSERT_TRUE(applied.ok()) << applied.status().message();
+  EXPECT_EQ(applied->version, 2);
+  ASSERT_TRUE(uow.Commit().ok());
+  EXPECT_EQ(VersionRows(e.id), 2);
+}
+
+TEST_P(EstimateUnitOfWorkContract, ProjectsAndObjectsAreWrittenInAUnit) {
+  std::int64_t project = 0, object = 0;
+  {
+    UnitOfWork uow = Begin();
+    auto p = repo_->CreateProject(uow, org_, "Школа");
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    project = p->id;
+    ASSERT_TRUE(repo_->RenameProject(uow, org_, project, "Школа на 550 мест").ok());
+    EXPECT_EQ(repo_->GetProject(uow, org_, project)->name, "Школа на 550 мест");
+    auto o = repo_->CreateObject(uow, org_, project, "Корпус 1");
+    ASSERT_TRUE(o.ok()) << o.status().message();
+    object = o->id;
+    ASSERT_TRUE(repo_->RenameObject(uow, org_, object, "Корпус А").ok());
+    auto read = repo_->GetObject(uow, org_, object);
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read->name, "Корпус А");
+    EXPECT_EQ(read->project_id, project);
+    // Checked conditions: the unit goes on.
+    EXPECT_EQ(repo_->DeleteProject(uow, org_, project).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->CreateObject(uow, org_, 999, "x").status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->RenameProject(uow, kOtherOrg, project, "x").code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->GetObject(uow, kOtherOrg, object).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->CreateProject(uow, org_, "").status().code(), StatusCode::kInvalidArgument);
+    EXPECT_FALSE(uow.failed());
+    Audit(uow, "project", project, "create");
+    Audit(uow, "object", object, "create");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  EXPECT_EQ(repo_->GetProject(org_, project)->name, "Школа на 550 мест");
+  EXPECT_EQ(repo_->GetObject(org_, object)->name, "Корпус А");
+  EXPECT_EQ(AuditLog().size(), 2u);
+
+  // Deleted in a unit that rolls back: both stay.
+  {
+    UnitOfWork uow = Begin();
+    ASSERT_TRUE(repo_->DeleteObject(uow, org_, object).ok());
+    ASSERT_TRUE(repo_->DeleteProject(uow, org_, project).ok());
+    EXPECT_EQ(repo_->GetProject(uow, org_, project).status().code(), StatusCode::kNotFound);
+    Audit(uow, "project", project, "delete");
+  }
+  EXPECT_TRUE(repo_->GetObject(org_, object).ok());
+  EXPECT_TRUE(repo_->GetProject(org_, project).ok());
+  EXPECT_EQ(AuditLog().size(), 2u);
+
+  // Committed: both go.
+  UnitOfWork uow = Begin();
+  EXPECT_EQ(repo_->DeleteObject(uow, kOtherOrg, object).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(repo_->DeleteObject(uow, org_, object).ok());
+  ASSERT_TRUE(repo_->DeleteProject(uow, org_, project).ok());
+  ASSERT_TRUE(uow.Commit().ok());
+  EXPECT_EQ(repo_->GetObject(org_, object).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo_->GetProject(org_, project).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(EstimateUnitOfWorkContract, EstimatesAreCreatedAndDeletedInAUnit) {
+  const auto object = NewObject(org_);
+  const auto project = repo_->GetObject(org_, object)->project_id;
+  std::int64_t estimate = 0;
+  {
+    UnitOfWork uow = Begin();
+    auto e = repo_->CreateEstimate(uow, org_, object, user_, Header(), Content(2, 2));
+    ASSERT_TRUE(e.ok()) << e.status().message();
+    estimate = e->id;
+    EXPECT_EQ(e->version, 1);
+    EXPECT_EQ(repo_->GetEstimate(uow, org_, estimate)->header, Header());
+    EXPECT_EQ(repo_->LoadEstimate(uow, org_, estimate)->PositionCount(), 4u);
+    // Checked conditions: the unit goes on.
+    EXPECT_EQ(repo_->DeleteObject(uow, org_, object).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->DeleteProject(uow, org_, project).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->CreateEstimate(uow, org_, 999, user_, Header()).status().code(),
+              StatusCode::kNotFound);
+    EstimateHeader bad = Header();
+    bad.date = "2025-13-01";
+    auto refused = repo_->CreateEstimate(uow, org_, object, user_, bad);
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("date"), std::string::npos);
+    EXPECT_EQ(repo_->LoadEstimate(uow, kOtherOrg, estimate).status().code(), StatusCode::kNotFound);
+    EXPECT_FALSE(uow.failed());
+    Audit(uow, "estimate", estimate, "create");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  EXPECT_EQ(Load(estimate, org_).PositionCount(), 4u);
+  EXPECT_EQ(repo_->ListEstimates(org_, object)->size(), 1u);
+
+  // Created in a unit that rolls back: gone with it.
+  {
+    UnitOfWork uow = Begin();
+    ASSERT_TRUE(repo_->CreateEstimate(uow, org_, object, user_, Header()).ok());
+  }
+  EXPECT_EQ(repo_->ListEstimates(org_, object)->size(), 1u);
+
+  // Deleted in a unit that rolls back: stays; committed: goes, with its history.
+  {
+    UnitOfWork uow = Begin();
+    ASSERT_TRUE(repo_->DeleteEstimate(uow, org_, estimate).ok());
+    EXPECT_EQ(repo_->GetEstimate(uow, org_, estimate).status().code(), StatusCode::kNotFound);
+  }
+  EXPECT_TRUE(repo_->GetEstimate(org_, estimate).ok());
+  UnitOfWork uow = Begin();
+  ASSERT_TRUE(repo_->DeleteEstimate(uow, org_, estimate).ok());
+  EXPECT_EQ(repo_->DeleteEstimate(uow, org_, estimate).code(), StatusCode::kNotFound);
+  Audit(uow, "estimate", estimate, "delete");
+  ASSERT_TRUE(uow.Commit().ok());
+  EXPECT_EQ(repo_->GetEstimate(org_, estimate).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(VersionRows(estimate), 0);
+  EXPECT_EQ(AuditLog().size(), 2u);
+}
+
+TEST_P(EstimateUnitOfWorkContract, RestoreInAUnitCommitsWithItsAuditRecord) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
+  const EstimateContent v1 = Load(e.id, org_);
+  ASSERT_TRUE(
+      repo_->Apply(org_, e.id, 1, user_, QuantityChange(v1.sections[0].positions[0].id, 7)).ok());
+  {
+    UnitOfWork uow = Begin();
+    auto restored = repo_->Restore(uow, org_, e.id, 1, 2, user_);
+    ASSERT_TRUE(restored.ok()) << restored.status().message();
+    EXPECT_EQ(restored->version, 3);
+    EXPECT_EQ(restored->changed_items, 1u);
+    // A version that does not exist: refused after the version was bumped, and the bump undone.
+    EXPECT_EQ(repo_->Restore(uow, org_, e.id, 9, 3, user_).status().code(), StatusCode::kNotFound);
+    EXPECT_FALSE(uow.failed());
+    EXPECT_EQ(repo_->GetEstimate(uow, org_, e.id)->version, 3);
+    Audit(uow, "estimate", e.id, "restore");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  const EstimateContent v3 = Load(e.id, org_);
+  EXPECT_EQ(v3.info.version, 3);
+  EXPECT_EQ(Flatten(v3), Flatten(v1));
+  EXPECT_EQ(VersionRows(e.id), 3);
+  EXPECT_EQ(AuditLog().size(), 1u);
+}
+
+TEST_P(EstimateUnitOfWorkContract, DuplicateInASnapshotUnitCopiesOneState) {
+  const auto object = NewObject(org_);
+  const EstimateInfo e = NewEstimate(object, 2, 3, org_);
+  const EstimateContent original = Load(e.id, org_);
+  const auto position = original.sections[1].positions[2].id;
+  std::int64_t copy_id = 0;
+  {
+    UnitOfWork uow = Begin(UnitOfWork::Isolation::kSnapshot);
+    ASSERT_TRUE(repo_->GetEstimate(uow, org_, e.id).ok());  // the snapshot starts here
+    if (db_->dialect() == Dialect::kPostgresql) {
+      // Another writer edits the source meanwhile; on SQLite it would wait for the unit.
+      ASSERT_TRUE(repo_->Apply(org_, e.id, 1, user_, QuantityChange(position, 77)).ok());
+    }
+    auto copy = repo_->Duplicate(uow, org_, e.id, user_, 0, "Копия");
+    ASSERT_TRUE(copy.ok()) << copy.status().message();
+    copy_id = copy->id;
+    EXPECT_EQ(copy->header.name, "Копия");
+    EXPECT_EQ(copy->version, 1);
+    EXPECT_EQ(repo_->Duplicate(uow, org_, e.id, user_, 999).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->Duplicate(uow, org_, e.id, user_, 0, std::string(1001, 'x')).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_FALSE(uow.failed());
+    Audit(uow, "estimate", copy_id, "duplicate");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  EXPECT_EQ(Flatten(Load(copy_id, org_)), Flatten(original));
+  EXPECT_EQ(AuditLog().size(), 1u);
+
+  // Rolled back: no copy.
+  {
+    UnitOfWork uow = Begin(UnitOfWork::Isolation::kSnapshot);
+    ASSERT_TRUE(repo_->Duplicate(uow, org_, e.id, user_).ok());
+  }
+  EXPECT_EQ(repo_->ListEstimates(org_, object)->size(), 2u);
+}
+
+TEST_P(EstimateUnitOfWorkContract, ConcurrentAuditedWritersLoseNoUpdateAndAuditEachOnce) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 20, org_);
+  const auto position = Load(e.id, org_).sections[0].positions[7].id;
+  constexpr int kThreads = 8;
+  constexpr int kIncrements = 12;
+  std::atomic<int> conflicts{0};
+  std::vector<std::string> errors[kThreads];
+  // One attempt: the version the client saw, then in one unit the "before", the change based on
+  // that version, and its audit record. False on a conflict (the unit rolls back).
+  auto attempt = [&](int t) -> Result<bool> {
+    auto seen = repo_->LoadEstimate(org_, e.id);
+    if (!seen.ok()) return seen.status();
+    int quantity = -1;
+    for (const auto& p : seen->sections[0].positions) {
+      if (p.id == position) quantity = QuantityOf(p.document_json);
+    }
+    auto uow = UnitOfWork::Begin(*db_);
+    if (!uow.ok()) return uow.status();
+    auto before = repo_->LoadEstimate(*uow, org_, e.id);
+    if (!before.ok()) return before.status();
+    ChangeSet set;
+    set.summary = "thread " + std::to_string(t);
+    set.changes.push_back(UpdatePosition{position, Doc("8", quantity + 1)});
+    auto applied = repo_->Apply(*uow, org_, e.id, seen->info.version, user_, set);
+    if (!applied.ok()) {
+      if (applied.status().code() != StatusCode::kFailedPrecondition) return applied.status();
+      if (uow->failed()) return Internal("a stale version poisoned the unit");
+      return false;
+    }
+    AuditRecord record = Record("estimate", e.id, "update");
+    record.after_json = R"({"version":)" + std::to_string(applied->version) + "}";
+    auto appended = audit_->Append(*uow, record);
+    if (!appended.ok()) return appended.status();
+    if (Status committed = uow->Commit(); !committed.ok()) return committed;
+    return true;
+  };
+  auto worker = [&](int t) {
+    for (int done = 0; done < kIncrements;) {
+      auto accepted = attempt(t);
+      if (!accepted.ok()) {
+        errors[t].push_back(accepted.status().message());
+        return;
+      }
+      if (*accepted) {
+        ++done;
+      } else {
+        ++conflicts;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(worker, t);
+  for (auto& t : threads) t.join();
+  for (const auto& list : errors) {
+    for (const auto& m : list) ADD_FAILURE() << m;
+  }
+  const EstimateContent c = Load(e.id, org_);
+  EXPECT_EQ(c.info.version, 1 + kThreads * kIncrements);
+  for (const auto& p : c.sections[0].positions) {
+    if (p.id == position) {
+      EXPECT_EQ(QuantityOf(p.document_json), 8 + kThreads * kIncrements);
+    }
+  }
+  EXPECT_EQ(VersionRows(e.id), 1 + kThreads * kIncrements);
+  // Exactly one record per accepted write, naming each new version once.
+  const auto log = AuditLog();
+  EXPECT_EQ(log.size(), static_cast<std::size_t>(kThreads * kIncrements));
+  std::set<std::string> versions;
+  for (const AuditRecord& r : log) versions.insert(r.after_json.value_or(""));
+  EXPECT_EQ(versions.size(), static_cast<std::size_t>(kThreads * kIncrements));
+  EXPECT_EQ(versions.count(R"({"version":2})"), 1u);
+  EXPECT_EQ(versions.count(R"({"version":)" + std::to_string(1 + kThreads * kIncrements) + "}"),
+            1u);
+  RecordProperty("conflicts", conflicts.load());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, EstimateUnitOfWorkContract,
                          testing::Values("sqlite", "postgresql"));
 
 TEST(EstimateSortKey, KeysStayOrderedAndShortUnderAnyInsertionPattern) {
