@@ -12,6 +12,7 @@ int HttpStatusOf(StatusCode code) {
     case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kUnauthenticated: return 401;
     case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kAborted: return 412;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kInternal: return 500;
   }

@@ -7,19 +7,33 @@
 #include <memory>
 #include <thread>
 
+#include "api/auth_routes.hpp"
 #include "api/base_routes.hpp"
 #include "api/calc_routes.hpp"
 #include "api/docs_routes.hpp"
+#include "api/estimate_routes.hpp"
 #include "api/health.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
+#include "app/user_commands.hpp"
+#include "auth/in_memory_login_throttle.hpp"
+#include "auth/jwt.hpp"
+#include "auth/session_manager.hpp"
 #include "cache/rate_limiter.hpp"
 #include "cache/redis_client.hpp"
+#include "cache/result_cache.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "services/account_service.hpp"
+#include "services/auth_service.hpp"
 #include "services/base_service.hpp"
+#include "services/estimate_service.hpp"
+#include "store/account_repository.hpp"
+#include "store/audit_repository.hpp"
 #include "store/base_release_repository.hpp"
+#include "store/estimate_repository.hpp"
+#include "store/sql_refresh_token_store.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 #include "telemetry/log.hpp"
@@ -103,14 +117,68 @@ int Migrate(const GlobalOptions& global) {
   return 0;
 }
 
+// The API's collaborators over one database, wired once for `serve` and `routes`.
+struct ApiServices {
+  ApiServices(store::Database& db, auth::TokenSettings tokens,
+              std::unique_ptr<cache::ResultCache> results_cache)
+      : releases(db), base(releases), accounts(db), audit(db), estimates(db), refresh_tokens(db),
+        sessions(std::move(tokens), refresh_tokens),
+        auth(accounts, audit, sessions, throttle),
+        account_service(db, accounts, audit, refresh_tokens),
+        results(std::move(results_cache)),
+        estimate_service(db, estimates, audit, base, *results, {}) {}
+
+  store::BaseReleaseRepository releases;
+  services::BaseService base;
+  store::AccountRepository accounts;
+  store::AuditRepository audit;
+  store::EstimateRepository estimates;
+  store::SqlRefreshTokenStore refresh_tokens;
+  auth::InMemoryLoginThrottle throttle;
+  auth::SessionManager sessions;
+  services::AuthService auth;
+  services::AccountService account_service;
+  std::unique_ptr<cache::ResultCache> results;
+  services::EstimateService estimate_service;
+};
+
 // Every route of the service; `serve` and `routes` (which lists them) share it.
 void AddRoutes(http::Router& router, std::vector<api::ReadinessCheck> checks,
-               const telemetry::Registry& registry, bool metrics_enabled,
-               services::BaseService& base) {
+               const telemetry::Registry& registry, bool metrics_enabled, ApiServices& api_services,
+               cache::RateLimiter* user_limiter) {
   api::AddHealthRoutes(router, std::move(checks), registry, metrics_enabled);
-  api::AddBaseRoutes(router, base);
+  api::AddBaseRoutes(router, api_services.base);
   api::AddCalcRoutes(router);
   api::AddDocsRoutes(router);
+  const api::AuthContext context{&api_services.sessions, user_limiter};
+  api::AddAuthRoutes(router, context, api_services.auth, api_services.account_service,
+                     api_services.estimate_service);
+  api::AddEstimateRoutes(router, context, api_services.estimate_service);
+}
+
+// The token settings of the configuration. Outside production a missing secret is generated for
+// this process (sessions then end when it stops), with a warning; production refuses to start
+// without them (app::ParseConfig).
+Result<auth::TokenSettings> TokenSettingsOf(const app::Config& config) {
+  auth::TokenSettings t;
+  t.access_secret = config.jwt_secret;
+  t.refresh_secret = config.jwt_refresh_secret;
+  t.access_ttl = config.jwt_expires_in;
+  t.refresh_ttl = config.jwt_refresh_expires_in;
+  for (std::string* secret : {&t.access_secret, &t.refresh_secret}) {
+    if (!secret->empty()) continue;
+    auto a = auth::NewTokenId();
+    auto b = auth::NewTokenId();
+    if (!a.ok() || !b.ok()) return Internal("cannot generate a JWT secret: no randomness");
+    *secret = *a + *b;
+  }
+  if (config.jwt_secret.empty() || config.jwt_refresh_secret.empty()) {
+    telemetry::LogWarn("JWT_SECRET / JWT_REFRESH_SECRET not set: generated for this process; "
+                       "sessions end when it stops and other instances will not accept them",
+                       {});
+  }
+  if (Status s = auth::SessionManager::CheckSettings(t); !s.ok()) return s;
+  return t;
 }
 
 // `estimate-service routes`: the HTTP routes, one "METHOD PATTERN" per line (checked against the
@@ -118,11 +186,13 @@ void AddRoutes(http::Router& router, std::vector<api::ReadinessCheck> checks,
 int ListRoutes() {
   // PostgreSQL connects lazily: nothing is opened or created here.
   auto db = store::Database::Open({"postgresql://unused@127.0.0.1/unused", 1});
-  store::BaseReleaseRepository releases(**db);
-  services::BaseService base(releases);
+  auth::TokenSettings tokens;
+  tokens.access_secret = std::string(32, 'a');
+  tokens.refresh_secret = std::string(32, 'r');
+  ApiServices api_services(**db, tokens, cache::MakeInProcessResultCache(1));
   telemetry::Registry registry;
   http::Router router;
-  AddRoutes(router, {}, registry, /*metrics_enabled=*/true, base);
+  AddRoutes(router, {}, registry, /*metrics_enabled=*/true, api_services, nullptr);
   for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
@@ -225,8 +295,19 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
 
   // The normative base: the active release in memory; a release activated by another process
   // (the CLI, another instance) is picked up within a few seconds.
-  store::BaseReleaseRepository releases(*database);
-  services::BaseService base(releases);
+  auto tokens = TokenSettingsOf(config);
+  if (!tokens.ok()) {
+    std::cerr << "estimate-service: " << tokens.status().message() << "\n";
+    return kExitUsage;
+  }
+  // Computed results: shared through Redis when configured, else in this process.
+  std::unique_ptr<cache::ResultCache> results =
+      config.redis_url.empty()
+          ? cache::MakeInProcessResultCache(256u << 20)
+          : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
+                                        std::chrono::hours(24), 64u << 20);
+  ApiServices api_services(*database, std::move(tokens).value(), std::move(results));
+  services::BaseService& base = api_services.base;
   if (Status s = base.LoadActive(); !s.ok()) {
     telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
   } else if (auto active = base.Active(); active->release) {
@@ -238,19 +319,28 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   std::mutex refresher_mu;
   std::condition_variable refresher_cv;
   bool refresher_stop = false;
+  // Once a second: another process's activation of a release (seen by every instance within
+  // that second); once an hour: forgetting expired refresh tokens.
   std::thread refresher([&] {
     std::unique_lock lock(refresher_mu);
-    while (!refresher_cv.wait_for(lock, std::chrono::seconds(3), [&] { return refresher_stop; })) {
+    int ticks = 0;
+    while (!refresher_cv.wait_for(lock, std::chrono::seconds(1), [&] { return refresher_stop; })) {
       lock.unlock();
       if (Status s = base.RefreshIfChanged(); !s.ok()) {
         telemetry::LogDebug("normative base refresh failed", {{"reason", s.message()}});
+      }
+      if (++ticks % 3600 == 1) {
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        if (Status s = api_services.refresh_tokens.DeleteExpired(auth::Seconds(now));
+            !s.ok()) {
+          telemetry::LogDebug("expired refresh tokens not deleted", {{"reason", s.message()}});
+        }
       }
       lock.lock();
     }
   });
 
-  http::Router router;
-  AddRoutes(router, std::move(checks), registry, config.prometheus_enabled, base);
   // Rate-limit counters: shared through Redis when configured, else in this process.
   std::unique_ptr<cache::RateLimiter> limiter;
   if (!config.redis_url.empty()) {
@@ -259,6 +349,9 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   } else {
     limiter = cache::MakeInProcessRateLimiter(config.rate_limit_limit, config.rate_limit_ttl);
   }
+  http::Router router;
+  AddRoutes(router, std::move(checks), registry, config.prometheus_enabled, api_services,
+            limiter.get());
   http::EdgeOptions edge;
   edge.cors_origins = config.cors_origins;
   edge.rate_limiter = limiter.get();
@@ -391,6 +484,39 @@ int main(int argc, char** argv) {
   norms_show->add_option("--quantity", norms_cmd.quantity, "Quantity of the position (default 1)");
   norms_show->add_flag("--json", norms_cmd.json, "Print JSON");
 
+  app::UserCommand user_cmd;
+  auto* user_sub = cli.add_subcommand("user", "Manage accounts: add, passwd, role, ensure-admin");
+  user_sub->require_subcommand(1);
+  auto* user_add = user_sub->add_subcommand("add", "Add a user with a role in an organization");
+  auto* user_passwd = user_sub->add_subcommand("passwd", "Set a user's password (their sessions end)");
+  auto* user_role = user_sub->add_subcommand("role", "Set a user's role in an organization");
+  auto* user_admin = user_sub->add_subcommand(
+      "ensure-admin", "Create the first admin unless the account exists (used by `make run`)");
+  for (auto* sub : {user_add, user_passwd, user_role, user_admin}) {
+    sub->add_option("--email", user_cmd.email, "The account's e-mail (sign-in name)")->required();
+  }
+  user_admin->get_option("--email")->default_val("admin@example.com");
+  user_admin->get_option("--email")->required(false)->capture_default_str();
+  user_admin->add_option("--org-name", user_cmd.org_name, "Name of the organization to create")
+      ->default_val("Моя организация")->capture_default_str();
+  user_admin->add_option("--password-file", user_cmd.password_file,
+                         "Where the generated password is written (mode 0600)")
+      ->capture_default_str();
+  user_add->add_option("--name", user_cmd.display_name, "Display name");
+  user_add->add_option("--role", user_cmd.role, "admin, estimator, reviewer or viewer")
+      ->check(CLI::IsMember({"admin", "estimator", "reviewer", "viewer"}))->capture_default_str();
+  user_add->add_option("--org-name", user_cmd.org_name, "Create a new organization of this name");
+  user_add->add_option("--org-id", user_cmd.org_id, "Add to this existing organization")
+      ->check(CLI::PositiveNumber);
+  user_role->add_option("--role", user_cmd.role, "admin, estimator, reviewer or viewer")
+      ->required()->check(CLI::IsMember({"admin", "estimator", "reviewer", "viewer"}));
+  user_role->add_option("--org-id", user_cmd.org_id, "The organization")->required()
+      ->check(CLI::PositiveNumber);
+  for (auto* sub : {user_add, user_passwd}) {
+    sub->add_flag("--password-stdin", user_cmd.password_stdin,
+                  "Read the password from the first line of stdin (else one is generated and printed)");
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -412,6 +538,14 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("routes")) return ListRoutes();
   if (cli.got_subcommand("import")) {
     return WithDatabase(global, [&](store::Database& db) { return app::RunImport(db, import_cmd); });
+  }
+  if (cli.got_subcommand("user")) {
+    user_cmd.action = user_add->parsed()      ? "add"
+                      : user_passwd->parsed() ? "passwd"
+                      : user_role->parsed()   ? "role"
+                                              : "ensure-admin";
+    if (user_cmd.action == "ensure-admin") user_cmd.role = "admin";
+    return WithDatabase(global, [&](store::Database& db) { return app::RunUser(db, user_cmd); });
   }
   if (cli.got_subcommand("releases")) {
     releases_cmd.action = rel_activate->parsed() ? "activate" : rel_rollback->parsed() ? "rollback" : "list";

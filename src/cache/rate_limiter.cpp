@@ -1,7 +1,5 @@
 #include "cache/rate_limiter.hpp"
 
-#include <hiredis/hiredis.h>
-
 #include <algorithm>
 #include <array>
 #include <mutex>
@@ -56,83 +54,26 @@ class InProcessRateLimiter final : public RateLimiter {
   std::array<Shard, 16> shards_;
 };
 
-struct ContextFree {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-struct ReplyFree {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using Context = std::unique_ptr<redisContext, ContextFree>;
-
-// INCR of "rl:<window>:<key>:<window start>" with an expiry of two windows, on a small pool of
-// connections (a broken one is dropped and replaced on the next hit).
+// INCR of "rl:<window>:<key>:<window start>" with an expiry of two windows, in one round trip.
 class RedisRateLimiter final : public RateLimiter {
  public:
   RedisRateLimiter(RedisAddress address, std::int64_t limit, std::chrono::seconds window)
-      : address_(std::move(address)), limit_(limit),
-        window_(window.count() > 0 ? window.count() : 1) {}
+      : pool_(std::move(address)), limit_(limit), window_(window.count() > 0 ? window.count() : 1) {}
 
   RateDecision Hit(const std::string& key, std::int64_t now) override {
     const std::int64_t start = now - now % window_;
     // The window length is part of the key: instances configured differently never share a count.
     const std::string redis_key =
         "rl:" + std::to_string(window_) + ":" + key + ":" + std::to_string(start);
-    Context ctx = Take();
-    if (!ctx) return {};  // fail open
-    redisAppendCommand(ctx.get(), "INCR %b", redis_key.data(), redis_key.size());
-    redisAppendCommand(ctx.get(), "EXPIRE %b %lld", redis_key.data(), redis_key.size(),
-                       static_cast<long long>(2 * window_));
-    std::int64_t count = -1;
-    for (int i = 0; i < 2; ++i) {
-      void* raw = nullptr;
-      if (redisGetReply(ctx.get(), &raw) != REDIS_OK) return {};  // connection dropped: fail open
-      std::unique_ptr<redisReply, ReplyFree> reply(static_cast<redisReply*>(raw));
-      if (i == 0 && reply->type == REDIS_REPLY_INTEGER) count = reply->integer;
-    }
-    Give(std::move(ctx));
-    if (count < 0) return {};
-    return Decide(count, limit_, start, window_, now);
+    auto replies = pool_.Run({{"INCR", redis_key}, {"EXPIRE", redis_key, std::to_string(2 * window_)}});
+    if (!replies || (*replies)[0].type != RedisReply::Type::kInteger) return {};  // fail open
+    return Decide((*replies)[0].integer, limit_, start, window_, now);
   }
 
  private:
-  Context Take() {
-    {
-      std::lock_guard lock(mu_);
-      if (!idle_.empty()) {
-        Context c = std::move(idle_.back());
-        idle_.pop_back();
-        return c;
-      }
-    }
-    timeval tv{0, 500000};
-    Context c(redisConnectWithTimeout(address_.host.c_str(), address_.port, tv));
-    if (!c || c->err) return nullptr;
-    redisSetTimeout(c.get(), tv);
-    auto ok = [&](redisReply* r) {
-      std::unique_ptr<redisReply, ReplyFree> reply(r);
-      return reply && reply->type != REDIS_REPLY_ERROR;
-    };
-    if (!address_.password.empty() &&
-        !ok(static_cast<redisReply*>(redisCommand(c.get(), "AUTH %s", address_.password.c_str())))) {
-      return nullptr;
-    }
-    if (address_.db != 0 &&
-        !ok(static_cast<redisReply*>(redisCommand(c.get(), "SELECT %d", address_.db)))) {
-      return nullptr;
-    }
-    return c;
-  }
-
-  void Give(Context c) {
-    std::lock_guard lock(mu_);
-    if (idle_.size() < 16) idle_.push_back(std::move(c));
-  }
-
-  RedisAddress address_;
+  RedisPool pool_;
   std::int64_t limit_;
   std::int64_t window_;
-  std::mutex mu_;
-  std::vector<Context> idle_;
 };
 
 }  // namespace

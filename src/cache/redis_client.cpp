@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <memory>
+#include <utility>
 
 namespace estimate::cache {
 namespace {
@@ -82,6 +83,96 @@ Status RedisPing(const RedisAddress& address, std::chrono::milliseconds timeout)
     if (auto s = command("SELECT %d", address.db); !s.ok()) return s;
   }
   return command("PING");
+}
+
+struct RedisPool::Connection {
+  std::unique_ptr<redisContext, ContextFree> context;
+};
+
+RedisPool::RedisPool(RedisAddress address, std::chrono::milliseconds timeout, std::size_t max_idle)
+    : address_(std::move(address)), timeout_(timeout), max_idle_(max_idle) {}
+
+RedisPool::~RedisPool() = default;
+
+std::unique_ptr<RedisPool::Connection> RedisPool::Take() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  timeval tv{static_cast<time_t>(timeout_.count() / 1000),
+             static_cast<suseconds_t>((timeout_.count() % 1000) * 1000)};
+  auto c = std::make_unique<Connection>();
+  c->context.reset(redisConnectWithTimeout(address_.host.c_str(), address_.port, tv));
+  if (!c->context || c->context->err) return nullptr;
+  redisSetTimeout(c->context.get(), tv);
+  auto ok = [](void* raw) {
+    std::unique_ptr<redisReply, ReplyFree> reply(static_cast<redisReply*>(raw));
+    return reply && reply->type != REDIS_REPLY_ERROR;
+  };
+  if (!address_.password.empty() &&
+      !ok(redisCommand(c->context.get(), "AUTH %s", address_.password.c_str()))) {
+    return nullptr;
+  }
+  if (address_.db != 0 && !ok(redisCommand(c->context.get(), "SELECT %d", address_.db))) {
+    return nullptr;
+  }
+  return c;
+}
+
+void RedisPool::Give(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(mu_);
+  if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
+}
+
+std::optional<std::vector<RedisReply>> RedisPool::Run(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::unique_ptr<Connection> c = Take();
+  if (!c) return std::nullopt;
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  for (const auto& command : commands) {
+    argv.clear();
+    lengths.clear();
+    for (const auto& arg : command) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(c->context.get(), static_cast<int>(argv.size()), argv.data(),
+                               lengths.data()) != REDIS_OK) {
+      return std::nullopt;
+    }
+  }
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(c->context.get(), &raw) != REDIS_OK) return std::nullopt;  // dropped
+    std::unique_ptr<redisReply, ReplyFree> reply(static_cast<redisReply*>(raw));
+    RedisReply& out = replies.emplace_back();
+    switch (reply->type) {
+      case REDIS_REPLY_INTEGER:
+        out.type = RedisReply::Type::kInteger;
+        out.integer = reply->integer;
+        break;
+      case REDIS_REPLY_STRING:
+      case REDIS_REPLY_STATUS:
+        out.type = RedisReply::Type::kString;
+        out.text.assign(reply->str, reply->len);
+        break;
+      case REDIS_REPLY_ERROR:
+        out.type = RedisReply::Type::kError;
+        out.text.assign(reply->str, reply->len);
+        break;
+      default:
+        break;
+    }
+  }
+  Give(std::move(c));
+  return replies;
 }
 
 }  // namespace estimate::cache

@@ -12,6 +12,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kPermissionDenied: return "permission_denied";
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kResourceExhausted: return "resource_exhausted";
+    case StatusCode::kAborted: return "aborted";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal";
   }

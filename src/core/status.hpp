@@ -18,6 +18,7 @@ enum class StatusCode {
   kPermissionDenied,
   kUnauthenticated,
   kResourceExhausted,
+  kAborted,  // a conditional write lost to another: the version it was based on is stale
   kUnavailable,
   kInternal,
 };
@@ -44,6 +45,7 @@ inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
+inline Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -228,7 +228,10 @@ class Reader {
 
   void Options(const json::object& root, const JsonPath& path, core::CalcOptions* options) {
     const JsonPath op = path.Key("options");
-    const json::object* o = r_.Object(r_.Field(root, "options"), op);
+    OptionsObject(r_.Object(r_.Field(root, "options"), op), op, options);
+  }
+
+  void OptionsObject(const json::object* o, const JsonPath& op, core::CalcOptions* options) {
     if (o == nullptr) return;
     if (auto places = r_.OptionalNumber(*o, "money_decimals", op)) {
       if (*places == Decimal::FromInt(2)) {
@@ -322,6 +325,71 @@ Result<core::Estimate> ParseEstimateDocument(std::string_view text) {
 std::optional<core::Estimate> ReadResourceIndexDocument(const json::object& root,
                                                         DocumentReader& reader) {
   return Reader(reader).Document(root);
+}
+
+Result<core::Position> ParsePositionDocument(std::string_view text, std::string_view path) {
+  json::monotonic_resource arena;
+  Result<json::value> v = ParseJson(text, &arena);
+  if (!v.ok()) return InvalidArgument((path.empty() ? "position" : std::string(path)) + ": not valid JSON");
+  DocumentReader reader;
+  const JsonPath document;
+  const JsonPath root = path.empty() ? document : document.Key(path);
+  const json::object* o = reader.Object(&*v, root);
+  if (o == nullptr) return InvalidArgument(reader.Message());
+  core::Position position = Reader(reader).PositionAt(*o, root);
+  if (!reader.ok()) return InvalidArgument(reader.Message());
+  return position;
+}
+
+Result<core::CalcOptions> ParseCalcOptions(std::string_view text) {
+  json::monotonic_resource arena;
+  Result<json::value> v = ParseJson(text, &arena);
+  if (!v.ok()) return InvalidArgument("options: not valid JSON");
+  DocumentReader reader;
+  const JsonPath root = JsonPath().Key("options");
+  core::CalcOptions options;
+  Reader(reader).OptionsObject(reader.Object(&*v, root), root, &options);
+  if (!reader.ok()) return InvalidArgument(reader.Message());
+  return options;
+}
+
+std::string PositionFiguresJson(const core::PositionResult& r) {
+  std::string out;
+  out.reserve(400);
+  bool first = true;
+  AppendFigures(&out, r.figures, Scope::kPosition, &first);
+  AppendField(&out, "per_unit", r.per_unit, 2, &first);
+  AppendHours(&out, r.figures, &first);
+  return out;
+}
+
+std::string SectionFiguresJson(const core::Figures& f) {
+  std::string out;
+  bool first = true;
+  AppendFigures(&out, f, Scope::kSection, &first);
+  AppendHours(&out, f, &first);
+  return out;
+}
+
+std::string TotalsFiguresJson(const core::Totals& t) {
+  std::string out;
+  bool first = true;
+  AppendFigures(&out, t.figures, Scope::kTotals, &first);
+  AppendField(&out, "construction", t.construction.total, 2, &first);
+  AppendField(&out, "installation", t.installation.total, 2, &first);
+  AppendHours(&out, t.figures, &first);
+  AppendField(&out, "market_materials", t.figures.market_materials, 2, &first);
+  AppendField(&out, "market_equipment", t.figures.market_equipment, 2, &first);
+  out += ", \"by_work_kind\": {\"construction\": {";
+  bool f1 = true;
+  AppendFigures(&out, t.construction, Scope::kWorkKind, &f1);
+  AppendHours(&out, t.construction, &f1);
+  out += "}, \"installation\": {";
+  bool f2 = true;
+  AppendFigures(&out, t.installation, Scope::kWorkKind, &f2);
+  AppendHours(&out, t.installation, &f2);
+  out += "}}";
+  return out;
 }
 
 std::string WriteEstimateResult(const core::Estimate& estimate,

@@ -36,6 +36,20 @@ std::string WriteEstimateResult(const core::Estimate& estimate, const core::Esti
 
 // The ЛСР as a readable Russian table: each position block with its resources, «Итого прямые
 // затраты», sub-rows, ФОТ, НР, СП and «Всего по позиции»; section totals; ИТОГИ ПО СМЕТЕ.
+// One position object of an estimate document (what PositionToDocument writes), validated as in a
+// whole document; problems name the field under `path`: "position.quantity: …".
+Result<core::Position> ParsePositionDocument(std::string_view json, std::string_view path);
+
+// The "options" object of an estimate document ("{}" for none); problems name "options.…".
+Result<core::CalcOptions> ParseCalcOptions(std::string_view json);
+
+// The figures as JSON members without braces, in the order and precision of estimate-result/1:
+// a position's (with extra, per_unit and hours), a section's, and the totals' (with construction,
+// installation, the market lines and by_work_kind).
+std::string PositionFiguresJson(const core::PositionResult& result);
+std::string SectionFiguresJson(const core::Figures& figures);
+std::string TotalsFiguresJson(const core::Totals& totals);
+
 std::string WriteEstimateText(const core::Estimate& estimate, const core::EstimateResult& result);
 
 }  // namespace estimate::formats

@@ -1,0 +1,137 @@
+#include "api/authenticate.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <utility>
+
+#include "api/problem.hpp"
+#include "services/auth_service.hpp"
+
+namespace estimate::api {
+
+namespace {
+
+http::Response Unauthorized(const http::Request& request, const std::string& detail,
+                            const char* error) {
+  http::Response r = http::Response::Problem(401, {}, detail, request.path, request.request_id);
+  std::string challenge = "Bearer realm=\"estimate-service\"";
+  if (error != nullptr) challenge += std::string(", error=\"") + error + "\"";
+  r.headers.emplace_back("www-authenticate", std::move(challenge));
+  return r;
+}
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+http::Handler Guarded(const AuthContext& context, GuardedHandler handler) {
+  return [context, handler = std::move(handler)](http::Request& request) -> http::Response {
+    const std::string* header = request.Header("authorization");
+    if (header == nullptr) {
+      return Unauthorized(request, "authorization: sign in and send the access token as Bearer",
+                          nullptr);
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    if (header->size() <= kBearer.size() ||
+        !std::equal(kBearer.begin(), kBearer.end(), header->begin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return Unauthorized(request, "authorization: expected \"Bearer <access token>\"",
+                          "invalid_request");
+    }
+    auto claims = context.sessions->VerifyAccess(std::string_view(*header).substr(kBearer.size()));
+    if (!claims.ok()) {
+      if (claims.status().code() != StatusCode::kUnauthenticated) {
+        return ProblemOf(claims.status(), request);
+      }
+      return Unauthorized(request, claims.status().message(), "invalid_token");
+    }
+    services::Actor actor;
+    const auto user = services::ParseId(claims->sub);
+    const auto org = services::ParseId(claims->org);
+    if (!user || !org) return Unauthorized(request, "token: malformed subject", "invalid_token");
+    actor.user_id = *user;
+    actor.organization_id = *org;
+    actor.role = claims->role;
+    actor.request_id = request.request_id;
+    request.user_id = claims->sub;
+    request.organization_id = claims->org;
+    request.role = auth::RoleName(claims->role);
+    if (context.user_limiter != nullptr) {
+      const auto decision = context.user_limiter->Hit("user:" + claims->sub, NowSeconds());
+      if (!decision.allowed) {
+        http::Response r = http::Response::Problem(
+            429, {}, "too many requests for this user; the limit is RATE_LIMIT_LIMIT per RATE_LIMIT_TTL",
+            request.path, request.request_id);
+        r.headers.emplace_back("retry-after", std::to_string(decision.retry_after.count()));
+        return r;
+      }
+    }
+    return handler(request, actor);
+  };
+}
+
+std::optional<std::int64_t> PathId(const http::Request& request, const char* name) {
+  auto it = request.path_params.find(name);
+  if (it == request.path_params.end()) return std::nullopt;
+  return services::ParseId(it->second);
+}
+
+http::Response NotFoundPath(const http::Request& request, const std::string& what) {
+  return http::Response::Problem(404, {}, what + " does not exist", request.path,
+                                 request.request_id);
+}
+
+std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
+                                                 http::Response& error) {
+  if (const std::string* type = request.Header("content-type");
+      type != nullptr && type->find("json") == std::string::npos) {
+    error = http::Response::Problem(415, {}, "content-type: send the body as application/json",
+                                    request.path, request.request_id);
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  boost::json::parse_options options;
+  options.max_depth = 64;
+  boost::json::value v = boost::json::parse(request.body, ec, {}, options);
+  if (ec) {
+    error = BadRequest(request, "body: not valid JSON (" + ec.message() + ")");
+    return std::nullopt;
+  }
+  if (!v.is_object()) {
+    error = BadRequest(request, "body: expected a JSON object");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::int64_t> IfMatchVersion(const http::Request& request, http::Response& error) {
+  const std::string* header = request.Header("if-match");
+  if (header == nullptr) {
+    error = http::Response::Problem(
+        428, {},
+        "if-match: required; send the ETag of the estimate you changed (GET gives it), so that "
+        "no one else's change is overwritten",
+        request.path, request.request_id);
+    return std::nullopt;
+  }
+  std::string_view v = *header;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  auto version = services::ParseId(v);
+  if (!version) {
+    error = BadRequest(request, "if-match: \"" + *header + "\" is not a version ETag such as \"3\"");
+    return std::nullopt;
+  }
+  return version;
+}
+
+std::string VersionTag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+}  // namespace estimate::api

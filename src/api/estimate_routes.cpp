@@ -1,0 +1,374 @@
+#include "api/estimate_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "api/problem.hpp"
+#include "services/auth_service.hpp"
+
+namespace estimate::api {
+namespace json = boost::json;
+namespace {
+
+using services::Actor;
+using services::EditOutcome;
+using services::EstimateService;
+
+http::Response JsonAnswer(int status, std::string body) {
+  return http::Response::Json(status, std::move(body));
+}
+
+http::Response Answer(const Result<std::string>& r, const http::Request& req, int status = 200) {
+  if (!r.ok()) return ProblemOf(r.status(), req);
+  return JsonAnswer(status, r.value());
+}
+
+http::Response Edited(const Result<EditOutcome>& r, const http::Request& req, int status = 200) {
+  if (!r.ok()) return ProblemOf(r.status(), req);
+  http::Response response = JsonAnswer(status, r->json);
+  response.headers.emplace_back("etag", VersionTag(r->version));
+  return response;
+}
+
+http::Response NoContent() { return http::Response::Text(204, ""); }
+
+std::optional<std::string> NameOf(const http::Request& req, const json::value& body,
+                                  http::Response& error) {
+  const json::value* v = body.get_object().if_contains("name");
+  if (v == nullptr || !v->is_string()) {
+    error = BadRequest(req, "name: is required as a string");
+    return std::nullopt;
+  }
+  return std::string(v->get_string());
+}
+
+// The body as one op of the given kind, with the path parameters added to it.
+std::string OneOp(json::object body, const char* op,
+                  std::initializer_list<std::pair<const char*, std::int64_t>> ids) {
+  body["op"] = op;
+  for (const auto& [key, id] : ids) body[key] = id;
+  return json::serialize(json::array{std::move(body)});
+}
+
+std::string SummaryOf(const json::object& o) {
+  const json::value* v = o.if_contains("summary");
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// Routes of one kind of id: `handler(req, actor, id)`.
+template <typename Fn>
+http::Handler WithId(const AuthContext& context, const char* what, Fn fn) {
+  return Guarded(context, [what, fn](http::Request& req, const Actor& actor) {
+    auto id = PathId(req, "id");
+    if (!id) return NotFoundPath(req, what);
+    return fn(req, actor, *id);
+  });
+}
+
+// Estimate writes: `fn(req, actor, id, expected_version, body)`.
+template <typename Fn>
+http::Handler Write(const AuthContext& context, bool needs_body, Fn fn) {
+  return WithId(context, "estimate",
+                [needs_body, fn](http::Request& req, const Actor& actor, std::int64_t id) {
+                  http::Response error;
+                  json::value body = json::object();
+                  if (needs_body) {
+                    auto parsed = JsonObjectBody(req, error);
+                    if (!parsed) return error;
+                    body = std::move(*parsed);
+                  }
+                  auto version = IfMatchVersion(req, error);
+                  if (!version) return error;
+                  return fn(req, actor, id, *version, body.get_object());
+                });
+}
+
+void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+  router.Add("GET", "/api/v1/projects",
+             Guarded(context, [&s](http::Request& req, const Actor& actor) {
+               return Answer(s.ListProjects(actor), req);
+             }));
+  router.Add("POST", "/api/v1/projects",
+             Guarded(context, [&s](http::Request& req, const Actor& actor) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto name = NameOf(req, *body, error);
+               if (!name) return error;
+               return Answer(s.CreateProject(actor, *name), req, 201);
+             }));
+  router.Add("GET", "/api/v1/projects/{id}",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.GetProject(a, id), req);
+             }));
+  router.Add("PATCH", "/api/v1/projects/{id}",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto name = NameOf(req, *body, error);
+               if (!name) return error;
+               return Answer(s.RenameProject(a, id, *name), req);
+             }));
+  router.Add("DELETE", "/api/v1/projects/{id}",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               if (Status st = s.DeleteProject(a, id); !st.ok()) return ProblemOf(st, req);
+               return NoContent();
+             }));
+  router.Add("GET", "/api/v1/projects/{id}/objects",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.ListObjects(a, id), req);
+             }));
+  router.Add("POST", "/api/v1/projects/{id}/objects",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto name = NameOf(req, *body, error);
+               if (!name) return error;
+               return Answer(s.CreateObject(a, id, *name), req, 201);
+             }));
+  router.Add("GET", "/api/v1/projects/{id}/summary-estimate",
+             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               services::SummaryRequest r;
+               r.date = req.QueryParam("date");
+               if (auto v = req.QueryParam("contingency"); !v.empty()) r.contingency_percent = v;
+               r.temporary_buildings_percent = req.QueryParam("temporary_buildings");
+               r.winter_percent = req.QueryParam("winter");
+               return Answer(s.SummaryEstimate(a, id, r), req);
+             }));
+}
+
+void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+  router.Add("GET", "/api/v1/objects/{id}",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.GetObject(a, id), req);
+             }));
+  router.Add("PATCH", "/api/v1/objects/{id}",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto name = NameOf(req, *body, error);
+               if (!name) return error;
+               return Answer(s.RenameObject(a, id, *name), req);
+             }));
+  router.Add("DELETE", "/api/v1/objects/{id}",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               if (Status st = s.DeleteObject(a, id); !st.ok()) return ProblemOf(st, req);
+               return NoContent();
+             }));
+  router.Add("GET", "/api/v1/objects/{id}/estimates",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.ListEstimates(a, id), req);
+             }));
+  router.Add("POST", "/api/v1/objects/{id}/estimates",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               http::Response error;
+               if (!JsonObjectBody(req, error)) return error;
+               return Edited(s.CreateEstimate(a, id, {req.body}), req, 201);
+             }));
+  router.Add("GET", "/api/v1/objects/{id}/object-estimate",
+             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.ObjectEstimate(a, id), req);
+             }));
+}
+
+void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+  router.Add("GET", "/api/v1/estimates/{id}",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               auto version = s.CurrentVersion(a, id);
+               if (!version.ok()) return ProblemOf(version.status(), req);
+               const std::string tag = VersionTag(*version);
+               if (const std::string* none = req.Header("if-none-match"); none && *none == tag) {
+                 http::Response r = http::Response::Text(304, "");
+                 r.headers.emplace_back("etag", tag);
+                 return r;
+               }
+               auto view = s.View(a, id);
+               if (!view.ok()) return ProblemOf(view.status(), req);
+               http::Response r = JsonAnswer(200, *view->json);
+               r.headers.emplace_back("etag", VersionTag(view->version));
+               return r;
+             }));
+  router.Add("GET", "/api/v1/estimates/{id}/document",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               std::optional<std::int64_t> version;
+               if (auto v = req.QueryParam("version"); !v.empty()) {
+                 version = services::ParseId(v);
+                 if (!version) return BadRequest(req, "version: expected a version number");
+               }
+               return Answer(s.Document(a, id, version), req);
+             }));
+  router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               auto position = PathId(req, "position_id");
+               if (!position) return NotFoundPath(req, "position");
+               return Answer(s.PositionView(a, id, *position), req);
+             }));
+  router.Add("GET", "/api/v1/estimates/{id}/versions",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.Versions(a, id), req);
+             }));
+  router.Add("GET", "/api/v1/estimates/{id}/versions/{version}",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               auto version = PathId(req, "version");
+               if (!version) return NotFoundPath(req, "version");
+               return Answer(s.VersionView(a, id, *version), req);
+             }));
+  router.Add("GET", "/api/v1/estimates/{id}/diff",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               auto from = services::ParseId(req.QueryParam("from"));
+               if (!from) return BadRequest(req, "from: expected a version number");
+               auto to = services::ParseId(req.QueryParam("to"));
+               if (!to) return BadRequest(req, "to: expected a version number");
+               return Answer(s.Diff(a, id, *from, *to), req);
+             }));
+}
+
+void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+  router.Add("PATCH", "/api/v1/estimates/{id}",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               return Edited(s.Edit(a, id, v, OneOp(body, "update_header", {}), "", "header"), req);
+             }));
+  router.Add("DELETE", "/api/v1/estimates/{id}",
+             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                        std::int64_t v, const json::object&) {
+               if (Status st = s.DeleteEstimate(a, id, v); !st.ok()) return ProblemOf(st, req);
+               return NoContent();
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/changes",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               const json::value* changes = body.if_contains("changes");
+               if (changes == nullptr || !changes->is_array()) {
+                 return BadRequest(req, "changes: is required as an array of {\"op\": …}");
+               }
+               return Edited(s.Edit(a, id, v, json::serialize(*changes), "changes", SummaryOf(body)),
+                             req);
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/sections",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               return Edited(s.Edit(a, id, v, OneOp(body, "add_section", {}), "", SummaryOf(body)),
+                             req, 201);
+             }));
+  router.Add("PATCH", "/api/v1/estimates/{id}/sections/{section_id}",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               auto section = PathId(req, "section_id");
+               if (!section) return NotFoundPath(req, "section");
+               return Edited(s.Edit(a, id, v,
+                                    OneOp(body, "rename_section", {{"section_id", *section}}), "",
+                                    SummaryOf(body)),
+                             req);
+             }));
+  router.Add("DELETE", "/api/v1/estimates/{id}/sections/{section_id}",
+             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                        std::int64_t v, const json::object& body) {
+               auto section = PathId(req, "section_id");
+               if (!section) return NotFoundPath(req, "section");
+               return Edited(s.Edit(a, id, v,
+                                    OneOp(body, "remove_section", {{"section_id", *section}}), "",
+                                    ""),
+                             req);
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/positions",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               return Edited(s.Edit(a, id, v, OneOp(body, "add_position", {}), "", SummaryOf(body)),
+                             req, 201);
+             }));
+  router.Add("PATCH", "/api/v1/estimates/{id}/positions/{position_id}",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               auto position = PathId(req, "position_id");
+               if (!position) return NotFoundPath(req, "position");
+               // section_id/index move the position; the other fields change it.
+               json::object fields = body, move;
+               for (const char* key : {"section_id", "index"}) {
+                 if (const json::value* x = fields.if_contains(key)) {
+                   move[key] = *x;
+                   fields.erase(key);
+                 }
+               }
+               fields.erase("summary");
+               json::array ops;
+               if (!move.empty()) {
+                 move["op"] = "move_position";
+                 move["position_id"] = *position;
+                 ops.push_back(std::move(move));
+               }
+               if (!fields.empty() || ops.empty()) {
+                 fields["op"] = "update_position";
+                 fields["position_id"] = *position;
+                 ops.push_back(std::move(fields));
+               }
+               const std::string path = ops.size() == 1 ? "" : "changes";
+               return Edited(s.Edit(a, id, v, json::serialize(ops), path, SummaryOf(body)), req);
+             }));
+  router.Add("DELETE", "/api/v1/estimates/{id}/positions/{position_id}",
+             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                        std::int64_t v, const json::object& body) {
+               auto position = PathId(req, "position_id");
+               if (!position) return NotFoundPath(req, "position");
+               return Edited(s.Edit(a, id, v,
+                                    OneOp(body, "remove_position", {{"position_id", *position}}),
+                                    "", ""),
+                             req);
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/status",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               const json::value* status = body.if_contains("status");
+               if (status == nullptr || !status->is_string()) {
+                 return BadRequest(req, "status: is required (draft, review or approved)");
+               }
+               return Edited(s.SetStatus(a, id, v, std::string(status->get_string())), req);
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/restore",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               const json::value* version = body.if_contains("version");
+               if (version == nullptr || !version->is_int64() || version->get_int64() <= 0) {
+                 return BadRequest(req, "version: is required as a positive integer");
+               }
+               return Edited(s.Restore(a, id, version->get_int64(), v), req);
+             }));
+  router.Add("POST", "/api/v1/estimates/{id}/duplicate",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               http::Response error;
+               json::value body = json::object();
+               if (!req.body.empty()) {
+                 auto parsed = JsonObjectBody(req, error);
+                 if (!parsed) return error;
+                 body = std::move(*parsed);
+               }
+               const json::object& o = body.get_object();
+               std::int64_t object = 0;
+               if (const json::value* x = o.if_contains("object_id"); x && !x->is_null()) {
+                 if (!x->is_int64() || x->get_int64() <= 0) {
+                   return BadRequest(req, "object_id: expected a positive integer");
+                 }
+                 object = x->get_int64();
+               }
+               std::string name;
+               if (const json::value* x = o.if_contains("name"); x && !x->is_null()) {
+                 if (!x->is_string()) return BadRequest(req, "name: expected a string");
+                 name = std::string(x->get_string());
+               }
+               return Edited(s.Duplicate(a, id, object, name), req, 201);
+             }));
+}
+
+}  // namespace
+
+void AddEstimateRoutes(http::Router& router, const AuthContext& context,
+                       EstimateService& estimates) {
+  AddProjectRoutes(router, context, estimates);
+  AddObjectRoutes(router, context, estimates);
+  AddEstimateReadRoutes(router, context, estimates);
+  AddEstimateWriteRoutes(router, context, estimates);
+}
+
+}  // namespace estimate::api

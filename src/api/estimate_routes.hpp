@@ -1,0 +1,15 @@
+#pragma once
+// Projects, objects and estimates (docs in src/api/docs/openapi.json; the service's rules in
+// services/estimate_service.hpp). Every route needs a valid access token; rows of another
+// organization are 404. Writes to an estimate need `If-Match` with its version (ETag); a stale one
+// is 412, a missing one 428. Reads of an estimate answer `If-None-Match` with 304.
+#include "api/authenticate.hpp"
+#include "http/router.hpp"
+#include "services/estimate_service.hpp"
+
+namespace estimate::api {
+
+void AddEstimateRoutes(http::Router& router, const AuthContext& context,
+                       services::EstimateService& estimates);
+
+}  // namespace estimate::api

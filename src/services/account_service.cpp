@@ -1,0 +1,212 @@
+#include "services/account_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <utility>
+
+#include "auth/policy.hpp"
+#include "store/unit_of_work.hpp"
+
+namespace estimate::services {
+namespace {
+
+std::string MemberJson(const store::User& user, std::int64_t organization_id, auth::Role role) {
+  boost::json::object o{{"user_id", user.id},
+                        {"email", user.email},
+                        {"display_name", user.display_name},
+                        {"organization_id", organization_id},
+                        {"role", auth::RoleName(role)}};
+  return boost::json::serialize(o);
+}
+
+// The name shown for an account without one: the part of the e-mail before '@'.
+std::string DisplayName(const NewMember& member) {
+  if (!member.display_name.empty()) return member.display_name;
+  return member.email.substr(0, member.email.find('@'));
+}
+
+store::AuditRecord Record(const Actor& actor, std::int64_t organization_id, const char* action,
+                          const char* entity_type, std::int64_t entity_id) {
+  store::AuditRecord r;
+  r.organization_id = organization_id;
+  r.actor_user_id = actor.AuditActor();
+  r.action = action;
+  r.entity_type = entity_type;
+  r.entity_id = std::to_string(entity_id);
+  r.request_id = actor.request_id;
+  return r;
+}
+
+// Runs `body(uow)` in one transaction and commits it.
+template <typename T, typename Body>
+Result<T> InUnit(store::Database& db, Body body) {
+  auto uow = store::UnitOfWork::Begin(db);
+  if (!uow.ok()) return uow.status();
+  Result<T> r = body(*uow);
+  if (!r.ok()) return r;
+  if (Status s = uow->Commit(); !s.ok()) return s;
+  return r;
+}
+
+}  // namespace
+
+AccountService::AccountService(store::Database& db, store::AccountRepository& accounts,
+                               store::AuditRepository& audit, auth::RefreshTokenStore& sessions,
+                               auth::Argon2Params password_params)
+    : db_(db), accounts_(accounts), audit_(audit), sessions_(sessions),
+      password_params_(password_params) {}
+
+Result<CreatedAccount> AccountService::AddUser(const NewMember& member,
+                                               const std::string& organization_name,
+                                               std::optional<std::int64_t> organization_id) {
+  if (Status s = auth::CheckPasswordPolicy(member.password); !s.ok()) return s;
+  auto hash = auth::HashPassword(member.password, password_params_);
+  if (!hash.ok()) return hash.status();
+  const Actor system;
+  return InUnit<CreatedAccount>(db_, [&](store::UnitOfWork& uow) -> Result<CreatedAccount> {
+    CreatedAccount out;
+    if (organization_id) {
+      auto org = accounts_.FindOrganization(*organization_id);
+      if (!org.ok()) return org.status();
+      out.organization = std::move(org).value();
+    } else {
+      auto org = accounts_.CreateOrganization(uow, organization_name);
+      if (!org.ok()) return org.status();
+      out.organization = std::move(org).value();
+      auto rec = Record(system, out.organization.id, "create", "organization", out.organization.id);
+      rec.after_json = boost::json::serialize(boost::json::object{{"name", out.organization.name}});
+      if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    }
+    auto user = accounts_.CreateUser(uow, {member.email, *hash, DisplayName(member), true});
+    if (!user.ok()) return user.status();
+    out.user = std::move(user).value();
+    if (Status s = accounts_.AddMembership(uow, out.user.id, out.organization.id, member.role);
+        !s.ok()) {
+      return s;
+    }
+    out.role = member.role;
+    auto rec = Record(system, out.organization.id, "create", "membership", out.user.id);
+    rec.after_json = MemberJson(out.user, out.organization.id, member.role);
+    if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    return out;
+  });
+}
+
+Status AccountService::SetPassword(const std::string& email, const std::string& password) {
+  if (Status s = auth::CheckPasswordPolicy(password); !s.ok()) return s;
+  auto hash = auth::HashPassword(password, password_params_);
+  if (!hash.ok()) return hash.status();
+  auto user = accounts_.FindUserByEmail(email);
+  if (!user.ok()) return user.status();
+  auto memberships = accounts_.MembershipsOfUser(user->id);
+  if (!memberships.ok()) return memberships.status();
+  auto done = InUnit<bool>(db_, [&](store::UnitOfWork& uow) -> Result<bool> {
+    if (Status s = accounts_.SetPasswordHash(uow, user->id, *hash); !s.ok()) return s;
+    for (const auto& m : *memberships) {
+      auto rec = Record(Actor{}, m.organization_id, "password_change", "user", user->id);
+      if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    }
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return sessions_.RevokeUser(std::to_string(user->id));
+}
+
+Status AccountService::SetRole(const std::string& email, std::int64_t organization_id,
+                               auth::Role role) {
+  auto user = accounts_.FindUserByEmail(email);
+  if (!user.ok()) return user.status();
+  auto done = InUnit<bool>(db_, [&](store::UnitOfWork& uow) -> Result<bool> {
+    auto old = accounts_.ChangeRole(uow, user->id, organization_id, role);
+    if (!old.ok()) return old.status();
+    auto rec = Record(Actor{}, organization_id, "role_change", "membership", user->id);
+    rec.before_json = MemberJson(*user, organization_id, *old);
+    rec.after_json = MemberJson(*user, organization_id, role);
+    if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return sessions_.RevokeUser(std::to_string(user->id));
+}
+
+Result<std::vector<store::Member>> AccountService::ListMembers(const Actor& actor) {
+  if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
+  return accounts_.ListMembers(actor.organization_id);
+}
+
+Result<store::Member> AccountService::FindMember(std::int64_t organization_id,
+                                                 std::int64_t user_id) {
+  auto members = accounts_.ListMembers(organization_id);
+  if (!members.ok()) return members.status();
+  for (auto& m : *members) {
+    if (m.user_id == user_id) return m;
+  }
+  return NotFound("user " + std::to_string(user_id) + " is not a member of this organization");
+}
+
+Result<store::Member> AccountService::AddMember(const Actor& actor, const NewMember& member) {
+  if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
+  if (Status s = auth::CheckPasswordPolicy(member.password); !s.ok()) return s;
+  auto hash = auth::HashPassword(member.password, password_params_);
+  if (!hash.ok()) return hash.status();
+  return InUnit<store::Member>(db_, [&](store::UnitOfWork& uow) -> Result<store::Member> {
+    auto user = accounts_.CreateUser(uow, {member.email, *hash, DisplayName(member), true});
+    if (!user.ok()) return user.status();
+    if (Status s = accounts_.AddMembership(uow, user->id, actor.organization_id, member.role);
+        !s.ok()) {
+      return s;
+    }
+    auto rec = Record(actor, actor.organization_id, "create", "membership", user->id);
+    rec.after_json = MemberJson(*user, actor.organization_id, member.role);
+    if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    return store::Member{user->id, user->email, user->display_name, user->active, member.role};
+  });
+}
+
+Result<store::Member> AccountService::ChangeRole(const Actor& actor, std::int64_t user_id,
+                                                 auth::Role role) {
+  if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
+  auto member = FindMember(actor.organization_id, user_id);
+  if (!member.ok()) return member.status();
+  if (user_id == actor.user_id && role != auth::Role::kAdmin) {
+    return FailedPrecondition("role: an admin cannot demote themself; ask another admin");
+  }
+  auto user = accounts_.FindUserById(user_id);
+  if (!user.ok()) return user.status();
+  auto done = InUnit<bool>(db_, [&](store::UnitOfWork& uow) -> Result<bool> {
+    auto old = accounts_.ChangeRole(uow, user_id, actor.organization_id, role);
+    if (!old.ok()) return old.status();
+    auto rec = Record(actor, actor.organization_id, "role_change", "membership", user_id);
+    rec.before_json = MemberJson(*user, actor.organization_id, *old);
+    rec.after_json = MemberJson(*user, actor.organization_id, role);
+    if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  if (Status s = sessions_.RevokeUser(std::to_string(user_id)); !s.ok()) return s;
+  member->role = role;
+  return member;
+}
+
+Status AccountService::RemoveMember(const Actor& actor, std::int64_t user_id) {
+  if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
+  auto member = FindMember(actor.organization_id, user_id);
+  if (!member.ok()) return member.status();
+  if (user_id == actor.user_id) {
+    return FailedPrecondition("user_id: an admin cannot remove themself; ask another admin");
+  }
+  auto user = accounts_.FindUserById(user_id);
+  if (!user.ok()) return user.status();
+  auto done = InUnit<bool>(db_, [&](store::UnitOfWork& uow) -> Result<bool> {
+    auto old = accounts_.RemoveMembership(uow, user_id, actor.organization_id);
+    if (!old.ok()) return old.status();
+    auto rec = Record(actor, actor.organization_id, "delete", "membership", user_id);
+    rec.before_json = MemberJson(*user, actor.organization_id, *old);
+    if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return sessions_.RevokeUser(std::to_string(user_id));
+}
+
+}  // namespace estimate::services
