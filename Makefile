@@ -23,10 +23,12 @@ build: deps configure
 migrate: build
 	$(BUILD_DIR)/estimate-service migrate
 
-# Migrates, loads the demo normative base once (a no-op when it is already there), serves.
+# Migrates, loads the demo normative base once (a no-op when it is already there), creates the
+# first admin once (printing how to sign in), serves.
 run: build
 	$(BUILD_DIR)/estimate-service migrate
 	$(BUILD_DIR)/estimate-service import demo/base --skip-if-loaded --name "Демо-база ФСНБ-2022"
+	$(BUILD_DIR)/estimate-service user ensure-admin
 	$(BUILD_DIR)/estimate-service serve
 
 test: build
