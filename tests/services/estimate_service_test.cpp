@@ -1,0 +1,281 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "formats/calc.hpp"
+#include "service_fixture.hpp"
+
+namespace estimate::services {
+namespace {
+
+namespace json = boost::json;
+using testing::ServiceFixture;
+
+class EstimateServiceTest : public ServiceFixture {
+ protected:
+  // A project, an object and an empty estimate of region 28, 2025-Q2 with one section.
+  void MakeEstimate(EstimateService& s) {
+    auto project = s.CreateProject(admin_a_, "Школа");
+    ASSERT_TRUE(project.ok()) << project.status().message();
+    project_ = Json(*project).at("id").as_int64();
+    auto object = s.CreateObject(admin_a_, project_, "Корпус 1");
+    ASSERT_TRUE(object.ok()) << object.status().message();
+    object_ = Json(*object).at("id").as_int64();
+    auto created = s.CreateEstimate(
+        admin_a_, object_,
+        {R"({"name": "ЛСР 02-01-01", "region": "28", "zone": "1", "quarter": "2025-Q2",
+             "date": "2026-03-01", "sections": [{"name": "Раздел 1"}]})"});
+    ASSERT_TRUE(created.ok()) << created.status().message();
+    const json::value v = Json(created->json);
+    estimate_ = v.at("id").as_int64();
+    section_ = v.at("sections").at(0).at("id").as_int64();
+    version_ = created->version;
+  }
+
+  // Applies `ops` (a JSON array) and keeps the new version.
+  EditOutcome Edit(EstimateService& s, const Actor& actor, const std::string& ops) {
+    auto r = s.Edit(actor, estimate_, version_, ops, "changes", "");
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    if (!r.ok()) return {};
+    version_ = r->version;
+    return *r;
+  }
+
+  json::value Totals(EstimateService& s) {
+    auto view = s.View(admin_a_, estimate_);
+    EXPECT_TRUE(view.ok()) << view.status().message();
+    return Json(*view->json).at("totals");
+  }
+
+  std::int64_t project_ = 0, object_ = 0, estimate_ = 0, section_ = 0, version_ = 0;
+};
+
+TEST_P(EstimateServiceTest, FiguresEqualTheCalculationOfTheEstimatesDocument) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  auto added = Edit(*estimates_, admin_a_,
+                    R"([{"op": "add_position", "section_id": )" + std::to_string(section_) +
+                        R"(, "code": "ГЭСН01-01-013-01", "quantity": "12.5"},
+                        {"op": "add_position", "section_id": )" + std::to_string(section_) +
+                        R"(, "position": {"type": "resource", "kind": "equipment", "code": "ТЦ_1",
+                           "name": "Насос", "unit": "шт", "quantity": "2", "price": "15000.50"}}])");
+  ASSERT_EQ(added.added_ids.size(), 2u);
+  Edit(*estimates_, admin_a_,
+       R"([{"op": "update_position", "position_id": )" + std::to_string(added.added_ids[0]) +
+           R"(, "quantity": "20", "coefficients": [{"name": "п.58", "labor": "1.15",
+              "machines": "1.25"}], "overhead": {"percent": "95", "k": "0.9"}}])");
+
+  auto document = estimates_->Document(admin_a_, estimate_, std::nullopt);
+  ASSERT_TRUE(document.ok()) << document.status().message();
+  auto computed = formats::Calculate(*document, formats::OutputFormat::kJson);
+  ASSERT_TRUE(computed.ok()) << computed.ProblemText();
+  const json::value expected = Json(computed.json).at("totals");
+  const json::value totals = Totals(*estimates_);
+  for (const char* key : {"ot", "em", "otm", "m", "equipment", "direct", "fot", "overhead",
+                          "profit", "total", "construction", "installation", "labor_hours"}) {
+    EXPECT_EQ(totals.at(key), expected.at(key)) << key;
+  }
+  EXPECT_EQ(totals.at("equipment").as_string(), "30001.00");
+
+  // What an instance that never saw the edits computes from the store is the same.
+  auto fresh = NewEstimateService();
+  EXPECT_EQ(Totals(*fresh), totals);
+}
+
+TEST_P(EstimateServiceTest, AStaleVersionIsAbortedAndWritesNothing) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  const std::int64_t before = version_;
+  Edit(*estimates_, admin_a_, R"([{"op": "update_header", "number": "02-01-01"}])");
+  auto stale = estimates_->Edit(admin_a_, estimate_, before,
+                                R"([{"op": "update_header", "number": "lost"}])", "changes", "");
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), StatusCode::kAborted);
+  auto view = estimates_->View(admin_a_, estimate_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->version, version_);
+  EXPECT_EQ(Json(*view->json).at("number").as_string(), "02-01-01");
+}
+
+TEST_P(EstimateServiceTest, BadInputNamesTheFieldAndLeavesTheEstimateAsItWas) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  const std::string s = std::to_string(section_);
+  auto view_before = estimates_->View(admin_a_, estimate_);
+  ASSERT_TRUE(view_before.ok());
+  const std::pair<std::string, std::string> cases[] = {
+      {R"([{"op": "add_position", "section_id": )" + s + R"(, "code": "ГЭСН99-99-999-99", "quantity": "1"}])",
+       "changes[0].code"},
+      {R"([{"op": "add_position", "section_id": )" + s + R"(, "code": "ГЭСН01-01-013-01", "quantity": "-2"}])",
+       "changes[0].quantity"},
+      {R"([{"op": "add_position", "section_id": )" + s + R"(, "code": "ГЭСН01-01-013-01", "quantity": 2}])",
+       "changes[0].quantity"},
+      {R"([{"op": "add_position", "section_id": 999, "code": "ГЭСН01-01-013-01", "quantity": "1"}])",
+       "changes[0].section_id"},
+      {R"([{"op": "explode"}])", "changes[0].op"},
+      {R"([{"op": "update_header", "date": "2026-13-45"}])", "changes[0].date"},
+      {R"([{"op": "add_section", "name": ""}])", "changes[0].name"},
+      {R"([{"op": "add_section", "name": "ok"}, {"op": "remove_position", "position_id": 77}])",
+       "changes[1].position_id"},
+  };
+  for (const auto& [ops, field] : cases) {
+    auto r = estimates_->Edit(admin_a_, estimate_, version_, ops, "changes", "");
+    ASSERT_FALSE(r.ok()) << ops;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << ops;
+    EXPECT_EQ(r.status().message().rfind(field, 0), 0u) << r.status().message();
+  }
+  auto view_after = estimates_->View(admin_a_, estimate_);
+  ASSERT_TRUE(view_after.ok());
+  EXPECT_EQ(*view_after->json, *view_before->json);
+}
+
+TEST_P(EstimateServiceTest, RolesAndTheWorkflowDecideWhoChangesWhat) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  const Actor viewer = MemberOfA(auth::Role::kViewer, "viewer@a.example");
+  const Actor estimator = MemberOfA(auth::Role::kEstimator, "estimator@a.example");
+  const Actor reviewer = MemberOfA(auth::Role::kReviewer, "reviewer@a.example");
+  const std::string rename = R"([{"op": "update_header", "name": "Новое имя"}])";
+
+  EXPECT_EQ(estimates_->CreateProject(viewer, "x").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(estimates_->Edit(viewer, estimate_, version_, rename, "changes", "").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(estimates_->Edit(reviewer, estimate_, version_, rename, "changes", "").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(estimates_->View(viewer, estimate_).ok());
+  Edit(*estimates_, estimator, rename);
+
+  // draft → review by the estimator; only a reviewer (or admin) approves.
+  auto submitted = estimates_->SetStatus(estimator, estimate_, version_, "review");
+  ASSERT_TRUE(submitted.ok()) << submitted.status().message();
+  version_ = submitted->version;
+  EXPECT_EQ(estimates_->SetStatus(estimator, estimate_, version_, "approved").status().code(),
+            StatusCode::kPermissionDenied);
+  auto approved = estimates_->SetStatus(reviewer, estimate_, version_, "approved");
+  ASSERT_TRUE(approved.ok()) << approved.status().message();
+  version_ = approved->version;
+  // Approved is read-only: nobody edits it until an admin reopens it.
+  EXPECT_EQ(estimates_->Edit(estimator, estimate_, version_, rename, "changes", "").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(estimates_->SetStatus(estimator, estimate_, version_, "draft").status().code(),
+            StatusCode::kPermissionDenied);
+  auto reopened = estimates_->SetStatus(admin_a_, estimate_, version_, "draft");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+}
+
+TEST_P(EstimateServiceTest, AnotherOrganizationSeesNothing) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  const Actor& b = admin_b_;
+  EXPECT_EQ(estimates_->GetProject(b, project_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->GetObject(b, object_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->View(b, estimate_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->Document(b, estimate_, std::nullopt).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->Versions(b, estimate_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->Edit(b, estimate_, version_, R"([{"op": "update_header", "name": "x"}])",
+                             "changes", "")
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->DeleteProject(b, project_).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Json(*estimates_->ListProjects(b)).as_array().size(), 0u);
+}
+
+TEST_P(EstimateServiceTest, ConcurrentEditorsLoseNothingAndEveryWriteIsAudited) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  auto added = Edit(*estimates_, admin_a_,
+                    R"([{"op": "add_position", "section_id": )" + std::to_string(section_) +
+                        R"(, "code": "ГЭСН01-01-013-01", "quantity": "0"}])");
+  ASSERT_EQ(added.added_ids.size(), 1u);
+  const std::string position = std::to_string(added.added_ids[0]);
+  // Two instances over one database, four writers each: read, add one, write with the version.
+  auto other = NewEstimateService();
+  constexpr int kWriters = 8, kEach = 5;
+  std::atomic<int> accepted = 0, conflicts = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      EstimateService& s = t % 2 == 0 ? *estimates_ : *other;
+      for (int done = 0; done < kEach;) {
+        auto view = s.View(admin_a_, estimate_);
+        if (!view.ok()) continue;
+        const json::value v = Json(*view->json);
+        const auto q = std::stoll(std::string(
+            v.at("sections").at(0).at("positions").at(0).at("quantity").as_string()));
+        auto r = s.Edit(admin_a_, estimate_, view->version,
+                        R"([{"op": "update_position", "position_id": )" + position +
+                            R"(, "quantity": ")" + std::to_string(q + 1) + R"("}])",
+                        "changes", "");
+        if (r.ok()) {
+          ++done, ++accepted;
+        } else if (r.status().code() == StatusCode::kAborted) {
+          ++conflicts;
+        } else {
+          ADD_FAILURE() << r.status().message();
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), kWriters * kEach);
+  auto view = estimates_->View(admin_a_, estimate_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Json(*view->json).at("sections").at(0).at("positions").at(0).at("quantity").as_string(),
+            std::to_string(kWriters * kEach));
+  store::AuditQuery q;
+  q.entity_type = "estimate";
+  q.entity_id = std::to_string(estimate_);
+  q.limit = 1000;
+  auto records = audit_->Query(org_a_, q);
+  ASSERT_TRUE(records.ok());
+  int updates = 0;
+  for (const auto& r : *records) updates += r.action == "update";
+  EXPECT_EQ(updates, kWriters * kEach + 1);  // and the add
+  std::cout << "conflicts retried: " << conflicts.load() << "\n";
+}
+
+TEST_P(EstimateServiceTest, VersionsDiffRestoreAndDuplicate) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  auto added = Edit(*estimates_, admin_a_,
+                    R"([{"op": "add_position", "section_id": )" + std::to_string(section_) +
+                        R"(, "code": "ГЭСН01-01-013-01", "quantity": "10"}])");
+  const std::int64_t with_ten = version_;
+  const json::value totals_ten = Totals(*estimates_);
+  Edit(*estimates_, admin_a_,
+       R"([{"op": "update_position", "position_id": )" + std::to_string(added.added_ids[0]) +
+           R"(, "quantity": "30"}])");
+  auto diff = estimates_->Diff(admin_a_, estimate_, with_ten, version_);
+  ASSERT_TRUE(diff.ok()) << diff.status().message();
+  const json::value d = Json(*diff);
+  ASSERT_EQ(d.at("items").as_array().size(), 1u);
+  const json::value& item = d.at("items").at(0);
+  EXPECT_EQ(item.at("op").as_string(), "changed");
+  EXPECT_NE(item.at("before").at("figures").at("total"), item.at("after").at("figures").at("total"));
+
+  auto restored = estimates_->Restore(admin_a_, estimate_, with_ten, version_);
+  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  EXPECT_GT(restored->version, version_);
+  version_ = restored->version;
+  EXPECT_EQ(Totals(*estimates_), totals_ten);
+
+  auto copy = estimates_->Duplicate(admin_a_, estimate_, 0, "Копия");
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  EXPECT_EQ(Json(copy->json).at("totals"), totals_ten);
+  EXPECT_EQ(Json(copy->json).at("name").as_string(), "Копия");
+
+  auto osr = estimates_->ObjectEstimate(admin_a_, object_);
+  ASSERT_TRUE(osr.ok()) << osr.status().message();
+  auto ssr = estimates_->SummaryEstimate(admin_a_, project_, {"2026-03-01", "2", "", ""});
+  ASSERT_TRUE(ssr.ok()) << ssr.status().message();
+  EXPECT_EQ(Json(*ssr).at("result").at("vat_percent").as_string(), "22");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, EstimateServiceTest, ::testing::Values("sqlite", "postgresql"),
+                         testing::EngineName);
+
+}  // namespace
+}  // namespace estimate::services
