@@ -305,7 +305,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
       config.redis_url.empty()
           ? cache::MakeInProcessResultCache(256u << 20)
           : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
-                                        std::chrono::hours(24), 64u << 20);
+                                        std::chrono::hours(1), 64u << 20);
   ApiServices api_services(*database, std::move(tokens).value(), std::move(results));
   services::BaseService& base = api_services.base;
   if (Status s = base.LoadActive(); !s.ok()) {
