@@ -82,6 +82,38 @@ http::Handler Write(const AuthContext& context, bool needs_body, Fn fn) {
                 });
 }
 
+// A handler whose body is {"name": …}: `fn(req, actor, id, name)`.
+template <typename Fn>
+http::Handler WithName(const AuthContext& context, const char* what, Fn fn) {
+  return WithId(context, what, [fn](http::Request& req, const Actor& actor, std::int64_t id) {
+    http::Response error;
+    auto body = JsonObjectBody(req, error);
+    if (!body) return error;
+    auto name = NameOf(req, *body, error);
+    if (!name) return error;
+    return fn(req, actor, id, *name);
+  });
+}
+
+// GET, PATCH (rename) and DELETE of a named entity (a project, an object) at `path`.
+template <typename Get, typename Rename, typename Remove>
+void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, const std::string& path,
+                          const char* what, Get get, Rename rename, Remove remove) {
+  router.Add("GET", path,
+             WithId(context, what, [get](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(get(a, id), req);
+             }));
+  router.Add("PATCH", path,
+             WithName(context, what,
+                      [rename](http::Request& req, const Actor& a, std::int64_t id,
+                               const std::string& name) { return Answer(rename(a, id, name), req); }));
+  router.Add("DELETE", path,
+             WithId(context, what, [remove](http::Request& req, const Actor& a, std::int64_t id) {
+               if (Status st = remove(a, id); !st.ok()) return ProblemOf(st, req);
+               return NoContent();
+             }));
+}
+
 void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
   router.Add("GET", "/api/v1/projects",
              Guarded(context, [&s](http::Request& req, const Actor& actor) {
@@ -96,37 +128,21 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                if (!name) return error;
                return Answer(s.CreateProject(actor, *name), req, 201);
              }));
-  router.Add("GET", "/api/v1/projects/{id}",
-             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.GetProject(a, id), req);
-             }));
-  router.Add("PATCH", "/api/v1/projects/{id}",
-             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               http::Response error;
-               auto body = JsonObjectBody(req, error);
-               if (!body) return error;
-               auto name = NameOf(req, *body, error);
-               if (!name) return error;
-               return Answer(s.RenameProject(a, id, *name), req);
-             }));
-  router.Add("DELETE", "/api/v1/projects/{id}",
-             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               if (Status st = s.DeleteProject(a, id); !st.ok()) return ProblemOf(st, req);
-               return NoContent();
-             }));
+  AddNamedEntityRoutes(
+      router, context, "/api/v1/projects/{id}", "project",
+      [&s](const Actor& a, std::int64_t id) { return s.GetProject(a, id); },
+      [&s](const Actor& a, std::int64_t id, const std::string& n) { return s.RenameProject(a, id, n); },
+      [&s](const Actor& a, std::int64_t id) { return s.DeleteProject(a, id); });
   router.Add("GET", "/api/v1/projects/{id}/objects",
              WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                return Answer(s.ListObjects(a, id), req);
              }));
   router.Add("POST", "/api/v1/projects/{id}/objects",
-             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               http::Response error;
-               auto body = JsonObjectBody(req, error);
-               if (!body) return error;
-               auto name = NameOf(req, *body, error);
-               if (!name) return error;
-               return Answer(s.CreateObject(a, id, *name), req, 201);
-             }));
+             WithName(context, "project",
+                      [&s](http::Request& req, const Actor& a, std::int64_t id,
+                           const std::string& name) {
+                        return Answer(s.CreateObject(a, id, name), req, 201);
+                      }));
   router.Add("GET", "/api/v1/projects/{id}/summary-estimate",
              WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                services::SummaryRequest r;
@@ -139,24 +155,11 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
 }
 
 void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
-  router.Add("GET", "/api/v1/objects/{id}",
-             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.GetObject(a, id), req);
-             }));
-  router.Add("PATCH", "/api/v1/objects/{id}",
-             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               http::Response error;
-               auto body = JsonObjectBody(req, error);
-               if (!body) return error;
-               auto name = NameOf(req, *body, error);
-               if (!name) return error;
-               return Answer(s.RenameObject(a, id, *name), req);
-             }));
-  router.Add("DELETE", "/api/v1/objects/{id}",
-             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               if (Status st = s.DeleteObject(a, id); !st.ok()) return ProblemOf(st, req);
-               return NoContent();
-             }));
+  AddNamedEntityRoutes(
+      router, context, "/api/v1/objects/{id}", "object",
+      [&s](const Actor& a, std::int64_t id) { return s.GetObject(a, id); },
+      [&s](const Actor& a, std::int64_t id, const std::string& n) { return s.RenameObject(a, id, n); },
+      [&s](const Actor& a, std::int64_t id) { return s.DeleteObject(a, id); });
   router.Add("GET", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                return Answer(s.ListEstimates(a, id), req);

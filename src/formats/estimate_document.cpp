@@ -305,6 +305,31 @@ void AppendHours(std::string* out, const core::Figures& f, bool* first) {
   AppendField(out, "machinist_hours", f.machinist_hours, 7, first);
 }
 
+// The members of "totals"; `indent` separates the by_work_kind block (the result file is
+// indented, the API's view is not).
+void AppendTotals(std::string* out, const core::Totals& t, std::string_view indent) {
+  bool first = true;
+  AppendFigures(out, t.figures, Scope::kTotals, &first);
+  AppendField(out, "construction", t.construction.total, 2, &first);
+  AppendField(out, "installation", t.installation.total, 2, &first);
+  AppendHours(out, t.figures, &first);
+  AppendField(out, "market_materials", t.figures.market_materials, 2, &first);
+  AppendField(out, "market_equipment", t.figures.market_equipment, 2, &first);
+  *out += ",";
+  *out += indent.empty() ? " " : "\n    ";
+  *out += "\"by_work_kind\": {\"construction\": {";
+  bool f1 = true;
+  AppendFigures(out, t.construction, Scope::kWorkKind, &f1);
+  AppendHours(out, t.construction, &f1);
+  *out += "},";
+  *out += indent.empty() ? " " : "\n      ";
+  *out += "\"installation\": {";
+  bool f2 = true;
+  AppendFigures(out, t.installation, Scope::kWorkKind, &f2);
+  AppendHours(out, t.installation, &f2);
+  *out += "}}";
+}
+
 }  // namespace
 
 Result<core::Estimate> ParseEstimateDocument(std::string_view text) {
@@ -373,22 +398,7 @@ std::string SectionFiguresJson(const core::Figures& f) {
 
 std::string TotalsFiguresJson(const core::Totals& t) {
   std::string out;
-  bool first = true;
-  AppendFigures(&out, t.figures, Scope::kTotals, &first);
-  AppendField(&out, "construction", t.construction.total, 2, &first);
-  AppendField(&out, "installation", t.installation.total, 2, &first);
-  AppendHours(&out, t.figures, &first);
-  AppendField(&out, "market_materials", t.figures.market_materials, 2, &first);
-  AppendField(&out, "market_equipment", t.figures.market_equipment, 2, &first);
-  out += ", \"by_work_kind\": {\"construction\": {";
-  bool f1 = true;
-  AppendFigures(&out, t.construction, Scope::kWorkKind, &f1);
-  AppendHours(&out, t.construction, &f1);
-  out += "}, \"installation\": {";
-  bool f2 = true;
-  AppendFigures(&out, t.installation, Scope::kWorkKind, &f2);
-  AppendHours(&out, t.installation, &f2);
-  out += "}}";
+  AppendTotals(&out, t, "");
   return out;
 }
 
@@ -422,24 +432,9 @@ std::string WriteEstimateResult(const core::Estimate& estimate,
     AppendHours(&out, result.sections[s].figures, &first);
     out += "}";
   }
-  const core::Totals& t = result.totals;
   out += "\n  ],\n  \"totals\": {";
-  bool first = true;
-  AppendFigures(&out, t.figures, Scope::kTotals, &first);
-  AppendField(&out, "construction", t.construction.total, 2, &first);
-  AppendField(&out, "installation", t.installation.total, 2, &first);
-  AppendHours(&out, t.figures, &first);
-  AppendField(&out, "market_materials", t.figures.market_materials, 2, &first);
-  AppendField(&out, "market_equipment", t.figures.market_equipment, 2, &first);
-  out += ",\n    \"by_work_kind\": {\"construction\": {";
-  bool f1 = true;
-  AppendFigures(&out, t.construction, Scope::kWorkKind, &f1);
-  AppendHours(&out, t.construction, &f1);
-  out += "},\n      \"installation\": {";
-  bool f2 = true;
-  AppendFigures(&out, t.installation, Scope::kWorkKind, &f2);
-  AppendHours(&out, t.installation, &f2);
-  out += "}}}\n}\n";
+  AppendTotals(&out, result.totals, "\n");
+  out += "}\n}\n";
   return out;
 }
 

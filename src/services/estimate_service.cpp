@@ -955,6 +955,33 @@ Result<T> Audited(store::Database& db, store::AuditRepository& audit, Body body,
   return r;
 }
 
+// Renames (`new_name` set) or deletes a project or an object, with its audit record, in one
+// transaction: `get(uow)` reads the entity before, `write(uow)` changes it.
+template <typename Entity, typename Get, typename Write, typename ToJson>
+Result<Entity> ChangeNamed(store::Database& db, store::AuditRepository& audit, const Actor& actor,
+                           const char* entity_type, std::int64_t id,
+                           const std::optional<std::string>& new_name, Get get, Write write,
+                           ToJson to_json) {
+  return Audited<Entity>(
+      db, audit,
+      [&](store::UnitOfWork& uow) -> Result<Entity> {
+        auto before = get(uow);
+        if (!before.ok()) return before.status();
+        if (Status s = write(uow); !s.ok()) return s;
+        return before;
+      },
+      [&](const Entity& before) {
+        auto r = Record(actor, new_name ? "update" : "delete", entity_type, id);
+        r.before_json = json::serialize(to_json(before));
+        if (new_name) {
+          Entity after = before;
+          after.name = *new_name;
+          r.after_json = json::serialize(to_json(after));
+        }
+        return r;
+      });
+}
+
 }  // namespace
 
 Result<std::string> EstimateService::ListProjects(const Actor& actor) {
@@ -992,47 +1019,25 @@ Result<std::string> EstimateService::RenameProject(const Actor& actor, std::int6
                                                    const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto p = Audited<store::Project>(
-      db_, audit_,
-      [&](store::UnitOfWork& uow) -> Result<store::Project> {
-        auto before = estimates_.GetProject(uow, actor.organization_id, project_id);
-        if (!before.ok()) return before.status();
-        if (Status s = estimates_.RenameProject(uow, actor.organization_id, project_id, name);
-            !s.ok()) {
-          return s;
-        }
-        return before;
-      },
-      [&](const store::Project& before) {
-        auto r = Record(actor, "update", "project", project_id);
-        r.before_json = json::serialize(ProjectJson(before));
-        store::Project after = before;
-        after.name = name;
-        r.after_json = json::serialize(ProjectJson(after));
-        return r;
-      });
+  const std::int64_t org = actor.organization_id;
+  auto p = ChangeNamed<store::Project>(
+      db_, audit_, actor, "project", project_id, name,
+      [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
+      [&](store::UnitOfWork& uow) { return estimates_.RenameProject(uow, org, project_id, name); },
+      ProjectJson);
   if (!p.ok()) return p.status();
   return GetProject(actor, project_id);
 }
 
 Status EstimateService::DeleteProject(const Actor& actor, std::int64_t project_id) {
   if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
-  auto done = Audited<store::Project>(
-      db_, audit_,
-      [&](store::UnitOfWork& uow) -> Result<store::Project> {
-        auto before = estimates_.GetProject(uow, actor.organization_id, project_id);
-        if (!before.ok()) return before.status();
-        if (Status s = estimates_.DeleteProject(uow, actor.organization_id, project_id); !s.ok()) {
-          return s;
-        }
-        return before;
-      },
-      [&](const store::Project& before) {
-        auto r = Record(actor, "delete", "project", project_id);
-        r.before_json = json::serialize(ProjectJson(before));
-        return r;
-      });
-  return done.status();
+  const std::int64_t org = actor.organization_id;
+  return ChangeNamed<store::Project>(
+             db_, audit_, actor, "project", project_id, std::nullopt,
+             [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
+             [&](store::UnitOfWork& uow) { return estimates_.DeleteProject(uow, org, project_id); },
+             ProjectJson)
+      .status();
 }
 
 Result<std::string> EstimateService::ListObjects(const Actor& actor, std::int64_t project_id) {
@@ -1073,47 +1078,25 @@ Result<std::string> EstimateService::RenameObject(const Actor& actor, std::int64
                                                   const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto o = Audited<store::SiteObject>(
-      db_, audit_,
-      [&](store::UnitOfWork& uow) -> Result<store::SiteObject> {
-        auto before = estimates_.GetObject(uow, actor.organization_id, object_id);
-        if (!before.ok()) return before.status();
-        if (Status s = estimates_.RenameObject(uow, actor.organization_id, object_id, name);
-            !s.ok()) {
-          return s;
-        }
-        return before;
-      },
-      [&](const store::SiteObject& before) {
-        auto r = Record(actor, "update", "object", object_id);
-        r.before_json = json::serialize(ObjectJson(before));
-        store::SiteObject after = before;
-        after.name = name;
-        r.after_json = json::serialize(ObjectJson(after));
-        return r;
-      });
+  const std::int64_t org = actor.organization_id;
+  auto o = ChangeNamed<store::SiteObject>(
+      db_, audit_, actor, "object", object_id, name,
+      [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
+      [&](store::UnitOfWork& uow) { return estimates_.RenameObject(uow, org, object_id, name); },
+      ObjectJson);
   if (!o.ok()) return o.status();
   return GetObject(actor, object_id);
 }
 
 Status EstimateService::DeleteObject(const Actor& actor, std::int64_t object_id) {
   if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
-  auto done = Audited<store::SiteObject>(
-      db_, audit_,
-      [&](store::UnitOfWork& uow) -> Result<store::SiteObject> {
-        auto before = estimates_.GetObject(uow, actor.organization_id, object_id);
-        if (!before.ok()) return before.status();
-        if (Status s = estimates_.DeleteObject(uow, actor.organization_id, object_id); !s.ok()) {
-          return s;
-        }
-        return before;
-      },
-      [&](const store::SiteObject& before) {
-        auto r = Record(actor, "delete", "object", object_id);
-        r.before_json = json::serialize(ObjectJson(before));
-        return r;
-      });
-  return done.status();
+  const std::int64_t org = actor.organization_id;
+  return ChangeNamed<store::SiteObject>(
+             db_, audit_, actor, "object", object_id, std::nullopt,
+             [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
+             [&](store::UnitOfWork& uow) { return estimates_.DeleteObject(uow, org, object_id); },
+             ObjectJson)
+      .status();
 }
 
 Result<std::string> EstimateService::ListEstimates(const Actor& actor, std::int64_t object_id) {
