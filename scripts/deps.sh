@@ -10,8 +10,10 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   libxml2-dev libzip-dev libstemmer-dev libargon2-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 curl
+  # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back)
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils
   prometheus nginx-light wrk hyperfine
   # servers for production mode and its tests
   postgresql redis-server sqlite3
