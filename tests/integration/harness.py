@@ -4,14 +4,19 @@ Environment:
   ESTIMATE_BINARY             the program under test (CMake passes it)
   ESTIMATE_TEST_DATABASE_URL  postgresql://… to run against PostgreSQL; default: a fresh SQLite file
   ESTIMATE_TEST_REDIS_URL     redis://… to include Redis in readiness
+
+Every Service signs tokens with the fixed JWT_SECRET / JWT_REFRESH_SECRET of SERVICE_DEFAULTS
+(unless the test gives its own), so that instances on one database accept each other's tokens.
 """
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -26,6 +31,14 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# The settings every Service starts with, under the test's own `env`. Not in base_env: the
+# configuration tests check what the program says when the secrets are missing.
+SERVICE_DEFAULTS = {
+    "JWT_SECRET": "integration-tests-access-token-secret-0123456789",
+    "JWT_REFRESH_SECRET": "integration-tests-refresh-token-secret-9876543210",
+}
 
 
 def base_env(tmp, extra=None, database_url=None):
@@ -57,7 +70,7 @@ class Service:
 
     def __init__(self, env=None, args=None, migrate=True, database_url=None):
         self.tmp = tempfile.mkdtemp(prefix="estimate-it-")
-        self.env = base_env(self.tmp, env, database_url)
+        self.env = base_env(self.tmp, dict(SERVICE_DEFAULTS, **(env or {})), database_url)
         if migrate:
             r = run_cli(["migrate"], self.env, self.tmp)
             if r.returncode != 0:
@@ -137,6 +150,58 @@ class Service:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class OwnDatabase:
+    """A migrated database of one test class: a new SQLite file, or a new schema in the test
+    PostgreSQL (ESTIMATE_TEST_DATABASE_URL), dropped by destroy(). Its ids start at a random
+    offset, so that Redis keys built from them (cached results, rate-limit counters) do not meet
+    those of another test's database on a shared ESTIMATE_TEST_REDIS_URL."""
+
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="estimate-db-")
+        self.pg = os.environ.get("ESTIMATE_TEST_DATABASE_URL", "")
+        self.schema = None
+        offset = random.randrange(10 ** 6, 10 ** 9)
+        if self.pg.startswith("postgres"):
+            self.schema = "it_" + os.path.basename(self.tmp).replace("-", "_").lower()
+            self._psql("CREATE SCHEMA " + self.schema)
+            sep = "&" if "?" in self.pg else "?"
+            self.url = self.pg + sep + "options=-csearch_path%3D" + self.schema
+        else:
+            self.url = "sqlite://" + os.path.join(self.tmp, "estimate.db")
+        self.env = base_env(self.tmp, database_url=self.url)
+        r = run_cli(["migrate"], self.env, self.tmp)
+        if r.returncode != 0:
+            raise RuntimeError("migrate failed: " + r.stderr)
+        if self.schema:
+            self._psql("SELECT setval(format('%%I.%%I', schemaname, sequencename), %d) "
+                       "FROM pg_sequences WHERE schemaname = '%s'" % (offset, self.schema))
+        else:
+            with sqlite3.connect(self.url[len("sqlite://"):]) as db:
+                tables = [r[0] for r in db.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'")]
+                for t in tables:
+                    if db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?",
+                                  (offset, t)).rowcount == 0:
+                        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                                   (t, offset))
+
+    def _psql(self, sql):
+        subprocess.run(["psql", self.pg, "-qc", sql], check=True, capture_output=True, timeout=60)
+
+    def cli(self, args, stdin=None, timeout=120):
+        return subprocess.run([BINARY] + args, env=self.env, cwd=self.tmp, input=stdin,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def destroy(self):
+        if self.schema:
+            try:
+                self._psql("DROP SCHEMA %s CASCADE" % self.schema)
+            except subprocess.SubprocessError:
+                pass
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
