@@ -31,6 +31,16 @@ http::Response Edited(const Result<EditOutcome>& r, const http::Request& req, in
 
 http::Response NoContent() { return http::Response::Text(204, ""); }
 
+// A section or position named in the path that the estimate does not have is 404, like any
+// other missing resource (in a batch body it is a 400 naming the field).
+Result<EditOutcome> PathItem(Result<EditOutcome> r, const char* field) {
+  if (!r.ok() && r.status().code() == StatusCode::kInvalidArgument &&
+      r.status().message().starts_with(std::string(field) + ": the estimate has no ")) {
+    return NotFound(r.status().message().substr(std::string(field).size() + 2));
+  }
+  return r;
+}
+
 std::optional<std::string> NameOf(const http::Request& req, const json::value& body,
                                   http::Response& error) {
   const json::value* v = body.get_object().if_contains("name");
@@ -260,9 +270,11 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                                        std::int64_t v, const json::object& body) {
                auto section = PathId(req, "section_id");
                if (!section) return NotFoundPath(req, "section");
-               return Edited(s.Edit(a, id, v,
-                                    OneOp(body, "rename_section", {{"section_id", *section}}), "",
-                                    SummaryOf(body)),
+               return Edited(PathItem(s.Edit(a, id, v,
+                                             OneOp(body, "rename_section",
+                                                   {{"section_id", *section}}),
+                                             "", SummaryOf(body)),
+                                      "section_id"),
                              req);
              }));
   router.Add("DELETE", "/api/v1/estimates/{id}/sections/{section_id}",
@@ -270,9 +282,11 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                                         std::int64_t v, const json::object& body) {
                auto section = PathId(req, "section_id");
                if (!section) return NotFoundPath(req, "section");
-               return Edited(s.Edit(a, id, v,
-                                    OneOp(body, "remove_section", {{"section_id", *section}}), "",
-                                    ""),
+               return Edited(PathItem(s.Edit(a, id, v,
+                                             OneOp(body, "remove_section",
+                                                   {{"section_id", *section}}),
+                                             "", ""),
+                                      "section_id"),
                              req);
              }));
   router.Add("POST", "/api/v1/estimates/{id}/positions",
@@ -307,16 +321,23 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                  ops.push_back(std::move(fields));
                }
                const std::string path = ops.size() == 1 ? "" : "changes";
-               return Edited(s.Edit(a, id, v, json::serialize(ops), path, SummaryOf(body)), req);
+               auto edited = PathItem(s.Edit(a, id, v, json::serialize(ops), path, SummaryOf(body)),
+                                      "position_id");
+               if (!edited.ok() && path == "changes") {
+                 edited = PathItem(std::move(edited), "changes[0].position_id");
+               }
+               return Edited(edited, req);
              }));
   router.Add("DELETE", "/api/v1/estimates/{id}/positions/{position_id}",
              Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                         std::int64_t v, const json::object& body) {
                auto position = PathId(req, "position_id");
                if (!position) return NotFoundPath(req, "position");
-               return Edited(s.Edit(a, id, v,
-                                    OneOp(body, "remove_position", {{"position_id", *position}}),
-                                    "", ""),
+               return Edited(PathItem(s.Edit(a, id, v,
+                                             OneOp(body, "remove_position",
+                                                   {{"position_id", *position}}),
+                                             "", ""),
+                                      "position_id"),
                              req);
              }));
   router.Add("POST", "/api/v1/estimates/{id}/status",

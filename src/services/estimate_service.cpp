@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <span>
@@ -17,6 +18,7 @@
 #include "formats/json_out.hpp"
 #include "normbase/pricing.hpp"
 #include "services/auth_service.hpp"
+#include "store/migrator.hpp"
 #include "store/unit_of_work.hpp"
 
 namespace estimate::services {
@@ -36,6 +38,8 @@ struct WorkingEstimate {
   std::optional<core::ResourceIndexCalculation> calc;
   std::string base_index_result;  // base-index: the result JSON of the whole document
   std::string problem;            // why the figures could not be computed; empty when they were
+  // PositionCount() as of the last change, readable without `mu` (the working set's bound).
+  std::atomic<std::size_t> positions{0};
 
   std::size_t PositionCount() const {
     std::size_t n = 0;
@@ -306,6 +310,7 @@ Result<std::shared_ptr<WorkingEstimate>> Build(store::EstimateContent content) {
   } else {
     w->problem = problems.front();
   }
+  w->positions = w->PositionCount();
   return w;
 }
 
@@ -823,8 +828,8 @@ void ApplyToWorking(WorkingEstimate& w, std::vector<PreparedOp>& ops,
             core::Section section;
             section.name = change.name;
             w.estimate.sections.insert(w.estimate.sections.begin() + at, std::move(section));
-            w.position_ids.insert(w.position_ids.begin() + at, {});
-            w.documents.insert(w.documents.begin() + at, {});
+            w.position_ids.insert(w.position_ids.begin() + at, std::vector<std::int64_t>());
+            w.documents.insert(w.documents.begin() + at, std::vector<std::string>());
           } else if constexpr (std::is_same_v<T, store::RenameSection>) {
             w.estimate.sections[*FindSection(w, change.section_id)].name = change.name;
           } else if constexpr (std::is_same_v<T, store::RemoveSection>) {
@@ -1238,7 +1243,7 @@ Result<EditOutcome> EstimateService::CreateEstimate(const Actor& actor, std::int
   if (!info.ok()) return info.status();
   auto view = View(actor, info->id);
   if (!view.ok()) return view.status();
-  return EditOutcome{view->version, {}, *view->json};
+  return EditOutcome{view->version, {}, {}, *view->json};
 }
 
 Result<std::int64_t> EstimateService::CurrentVersion(const Actor& actor,
@@ -1290,7 +1295,7 @@ void EstimateService::Remember(const WorkingPtr& working) {
   working_.push_front(working);
   std::size_t positions = 0;
   for (auto it = working_.begin(); it != working_.end(); ++it) {
-    positions += (*it)->PositionCount();
+    positions += (*it)->positions.load();
     if (positions > options_.working_set_positions && it != working_.begin()) {
       working_.erase(it, working_.end());
       break;
@@ -1305,12 +1310,19 @@ void EstimateService::Forget(std::int64_t organization_id, std::int64_t estimate
   });
 }
 
-namespace {
-std::string ViewKey(const store::EstimateInfo& info) {
-  return "estimate:" + Id(info.organization_id) + ":" + Id(info.id) + ":v" + Id(info.version) +
-         ":view";
+std::string EstimateService::ViewKey(const store::EstimateInfo& info) {
+  std::string ns;
+  {
+    std::lock_guard lock(mu_);
+    if (cache_namespace_.empty()) {
+      // Keys name the database too: several databases may share one Redis.
+      if (auto id = store::InstallationId(db_); id.ok()) cache_namespace_ = *id;
+    }
+    ns = cache_namespace_.empty() ? "unknown" : cache_namespace_;
+  }
+  return "estimate:" + ns + ":" + Id(info.organization_id) + ":" + Id(info.id) + ":v" +
+         Id(info.version) + ":view";
 }
-}  // namespace
 
 EstimateView EstimateService::CachedView(const WorkingPtr& w) {
   std::lock_guard lock(w->mu);
@@ -1397,6 +1409,7 @@ Result<EditOutcome> EstimateService::Save(const Actor& actor, std::int64_t estim
   EditOutcome out;
   out.version = applied->version;
   out.added_ids = applied->added_ids;
+  out.updated_at = applied->updated_at;
   if (applied->version == expected_version) return out;  // nothing changed: no version, no record
   auto record = Record(actor, action.c_str(), "estimate", estimate_id);
   record.before_json = "{\"version\":" + Id(expected_version) + ",\"items\":" + before_json + "}";
@@ -1504,6 +1517,8 @@ Result<EditOutcome> EstimateService::Edit(const Actor& actor, std::int64_t estim
   }
   ApplyToWorking(w, prepared, out.added_ids);
   w.info.version = out.version;
+  w.info.updated_at = out.updated_at;
+  w.positions = w.PositionCount();
   if (!reprice_only) Compute(w);
 
   // 4. Answer with what changed and the new totals.
@@ -1578,6 +1593,7 @@ Result<EditOutcome> EstimateService::SetStatus(const Actor& actor, std::int64_t 
   }
   w.info.header.status = *target;
   w.info.version = saved->version;
+  w.info.updated_at = saved->updated_at;
   EditOutcome out = std::move(saved).value();
   out.json = "{\"id\":" + Id(estimate_id) + ",\"version\":" + Id(out.version) +
              ",\"status\":\"" + status + "\"}";
@@ -1721,7 +1737,7 @@ Result<EditOutcome> EstimateService::Restore(const Actor& actor, std::int64_t es
   Forget(actor.organization_id, estimate_id);
   auto view = View(actor, estimate_id);
   if (!view.ok()) return view.status();
-  return EditOutcome{view->version, {}, *view->json};
+  return EditOutcome{view->version, {}, {}, *view->json};
 }
 
 Result<EditOutcome> EstimateService::Duplicate(const Actor& actor, std::int64_t estimate_id,
@@ -1743,7 +1759,7 @@ Result<EditOutcome> EstimateService::Duplicate(const Actor& actor, std::int64_t 
   if (Status s = uow->Commit(); !s.ok()) return s;
   auto view = View(actor, info->id);
   if (!view.ok()) return view.status();
-  return EditOutcome{view->version, {info->id}, *view->json};
+  return EditOutcome{view->version, {info->id}, {}, *view->json};
 }
 
 namespace {

@@ -61,6 +61,7 @@ struct NewEstimateRequest {
 struct EditOutcome {
   std::int64_t version = 0;
   std::vector<std::int64_t> added_ids;
+  std::string updated_at;
   std::string json;  // {"id", "version", "added_ids", "positions": [...], "sections", "totals"}
 };
 
@@ -175,8 +176,12 @@ class EstimateService {
   cache::ResultCache& results_;
   Options options_;
 
-  std::mutex mu_;  // guards working_
+  // The result cache's key of an estimate's view at its version.
+  std::string ViewKey(const store::EstimateInfo& info);
+
+  std::mutex mu_;  // guards working_ and cache_namespace_
   std::list<WorkingPtr> working_;  // most recently used first
+  std::string cache_namespace_;    // the database's installation id, read once
 };
 
 }  // namespace estimate::services

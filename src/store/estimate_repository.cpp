@@ -519,6 +519,8 @@ class VersionWriter {
   }
 
   I64 version() const { return version_; }
+  // The time the version is stamped with (the estimate's updated_at).
+  const std::string& now() const { return now_; }
   EstimateHeader& header() { return header_; }
   I64 NextId() { return next_id_++; }
 
@@ -1216,6 +1218,7 @@ Result<AppliedChange> WriteVersion(soci::session& s, const VersionWrite& v, Fill
   savepoint.Keep();
   out.version = w.version();
   out.changed_items = *written;
+  out.updated_at = w.now();
   return out;
 }
 

@@ -199,6 +199,7 @@ struct AppliedChange {
   std::int64_t version = 0;             // the new version (the old one if nothing changed)
   std::vector<std::int64_t> added_ids;  // ids of the items the set added, in order
   std::size_t changed_items = 0;        // change rows written
+  std::string updated_at;               // the estimate's updated_at now (empty if nothing changed)
 };
 
 struct VersionInfo {

@@ -94,6 +94,21 @@ Result<SchemaState> InspectSchema(Database& db) {
   }
 }
 
+Result<std::string> InstallationId(Database& db) {
+  auto lease = db.Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    std::string id;
+    soci::indicator ind = soci::i_null;
+    lease->session() << "SELECT value FROM settings WHERE key = 'installation_id'", soci::into(id, ind);
+    if (ind != soci::i_ok || id.empty()) return NotFound("settings: no installation_id; run migrate");
+    return id;
+  } catch (const std::exception& e) {
+    lease->MarkBroken();
+    return Unavailable(std::string("database: cannot read the installation id: ") + e.what());
+  }
+}
+
 Result<int> Migrate(Database& db) {
   auto lease = db.Acquire();
   if (!lease.ok()) return lease.status();

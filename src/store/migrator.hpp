@@ -14,6 +14,10 @@ struct SchemaState {
 
 Result<SchemaState> InspectSchema(Database& db);
 
+// The random id migration 0001 gave this database (settings.installation_id): it tells databases
+// apart where they share something, e.g. cache keys in one Redis. Unavailable when unreachable.
+Result<std::string> InstallationId(Database& db);
+
 // Returns the number of migrations applied. On failure nothing of the failing migration remains
 // and the message names it.
 Result<int> Migrate(Database& db);
