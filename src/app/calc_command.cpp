@@ -10,6 +10,8 @@
 #include <string>
 
 #include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/gge_xml.hpp"
 
 namespace estimate::app {
 namespace {
@@ -80,6 +82,49 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
     return kExitIoError;
   }
   return kExitOk;
+}
+
+int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
+              const std::string& version, std::ostream& out, std::ostream& err) {
+  if (format != "gge") {
+    err << "estimate-service export: --format " << format << " is not supported yet (gge)\n";
+    return kExitBadInput;
+  }
+  std::string text, error;
+  if (!ReadAll(path, &text, &error)) {
+    err << "estimate-service export: " << error << "\n";
+    return kExitIoError;
+  }
+  auto estimate = formats::ParseEstimateDocument(text);
+  if (!estimate.ok()) {
+    err << estimate.status().message() << "\n";
+    return kExitBadInput;
+  }
+  auto header = formats::ParseGgeHeader(text, formats::Fsnb2022Header());
+  if (!header.ok()) {
+    err << header.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (header->name.empty()) header->name = estimate->name;
+  header->software_version = version;
+  auto xml = formats::WriteGgeLocalEstimate(*estimate, *header);
+  if (!xml.ok()) {
+    err << xml.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (xsd_dir.empty()) {
+    err << "estimate-service export: GGE_XSD_DIR (or --xsd-dir) must name the folder of the "
+           "ГГЭ schemas: an export is validated before it is written\n";
+    return kExitIoError;
+  }
+  const std::string xsd = xsd_dir + "/LocalEstimateResourceIndexMethod-3_01.xsd";
+  if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
+    err << "estimate-service export: " << s.message() << "\n";
+    return s.code() == StatusCode::kNotFound ? kExitIoError : kExitBadInput;
+  }
+  out << *xml;
+  out.flush();
+  return out ? kExitOk : kExitIoError;
 }
 
 }  // namespace estimate::app

@@ -13,4 +13,11 @@ namespace estimate::app {
 int RunCalc(const std::string& path, const std::string& format, std::ostream& out,
             std::ostream& err);
 
+// `estimate-service export FILE|- --format gge`: the estimate document (with its optional
+// `header`) as ГГЭ XML 3.01, validated against LocalEstimateResourceIndexMethod-3_01.xsd in
+// `xsd_dir` before anything is written; an invalid result is an error with the schema's
+// messages. Exit status as RunCalc; 1 when the schema is missing.
+int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
+              const std::string& version, std::ostream& out, std::ostream& err);
+
 }  // namespace estimate::app

@@ -435,6 +435,17 @@ int main(int argc, char** argv) {
   calc_cmd->add_option("--format", calc_format, "Output: json (estimate-result/1) or text (Russian table)")
       ->check(CLI::IsMember({"json", "text"}))->capture_default_str();
 
+  std::string export_path, export_format = "gge";
+  std::string export_xsd_dir = std::getenv("GGE_XSD_DIR") != nullptr ? std::getenv("GGE_XSD_DIR") : "";
+  auto* export_cmd = cli.add_subcommand(
+      "export", "Write an estimate document as ГГЭ XML 3.01 (validated against the XSD)");
+  export_cmd->add_option("FILE", export_path, "Estimate document JSON (with an optional header), or -")
+      ->required();
+  export_cmd->add_option("--format", export_format, "gge")
+      ->check(CLI::IsMember({"gge"}))->capture_default_str();
+  export_cmd->add_option("--xsd-dir", export_xsd_dir,
+                         "Folder of the ГГЭ schemas (default: GGE_XSD_DIR)");
+
   app::ImportCommand import_cmd;
   auto* import_sub = cli.add_subcommand(
       "import", "Import normative base files (ФСНБ-2022 XML, ФСБЦ, ТГ, coefficients, НР/СП XLSX, "
@@ -536,6 +547,10 @@ int main(int argc, char** argv) {
   }
   if (cli.got_subcommand("migrate")) return Migrate(global);
   if (cli.got_subcommand("routes")) return ListRoutes();
+  if (cli.got_subcommand("export")) {
+    return app::RunExport(export_path, export_format, export_xsd_dir, ESTIMATE_VERSION, std::cout,
+                          std::cerr);
+  }
   if (cli.got_subcommand("import")) {
     return WithDatabase(global, [&](store::Database& db) { return app::RunImport(db, import_cmd); });
   }

@@ -232,6 +232,11 @@ ResultingCoefficients CombineCoefficients(const std::vector<Coefficient>& coeffi
   return product;
 }
 
+Figures ExcludingEquipment(Figures figures) {
+  WithoutEquipment(&figures);
+  return figures;
+}
+
 Result<PositionResult> CalculatePosition(const Position& position, const CalcOptions& options,
                                          PositionDetail* detail) {
   PositionResult r;

@@ -55,6 +55,10 @@ struct PositionDetail {
   Rate profit;
 };
 
+// The figures of a position as the construction / installation blocks of the totals count them:
+// without its equipment (total − equipment, no equipment, extra or market equipment).
+Figures ExcludingEquipment(Figures figures);
+
 // Computes one position. `detail` may be null (the fast path).
 Result<PositionResult> CalculatePosition(const Position& position, const CalcOptions& options,
                                          PositionDetail* detail = nullptr);

@@ -1,0 +1,98 @@
+#pragma once
+// ГГЭ XML (приказ Минстроя 783/пр): the ЛСР by the resource-index method in schema 3.01
+// (LocalEstimateResourceIndexMethod-3_01.xsd, root `Construction`), the format state expertise
+// takes. docs/design/documents-io.md §2 is the mapping; in short:
+//
+//   estimate-document/1 + GgeHeader  → WriteGgeLocalEstimate → XML 3.01 (UTF-8, no namespace)
+//   XML 3.01                         → ReadGgeLocalEstimate  → estimate-document/1 + header +
+//                                      the totals the file states, compared with ours
+//
+// Every figure of the file comes from the calculator (core::CalculatePosition with its detail),
+// never from a second implementation of the arithmetic. What 3.01 cannot express (a labour
+// resource as its own position, a machinist count that is not whole) is an error naming the
+// position, never a silent loss. A file meant for the expertise gets no placeholders: every
+// required header field that is missing is a problem of its own.
+//
+// ValidateXml checks a document against an XSD with libxml2; the service validates every export
+// before it offers it (an invalid result is an error with the schema's messages).
+//
+// Thread-safe: no shared state (libxml2 is initialised once).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/estimate.hpp"
+#include "core/status.hpp"
+
+namespace estimate::formats {
+
+// A normative act of the Legal block (TLegal).
+struct GgeLegal {
+  std::string name;
+  std::string type = "ГСН";  // ГСН | ОСН | ТЕР | ИСН | НЗ | Справочная информация
+  std::string date;          // YYYY-MM-DD
+  std::string number;        // ФРСН registration number (a positive integer)
+  std::string orders;        // the amending orders, optional
+};
+
+// What the form states besides the positions (the `header` of an estimate document).
+struct GgeHeader {
+  std::string construction_number, construction_name;  // стройка
+  std::string object_number, object_name, object_address;
+  std::string number;  // the ЛСР number, e.g. 02-01-05
+  std::string name;    // the ЛСР name
+  std::string date;    // YYYY-MM-DD, optional
+  std::string basis;   // основание (Reason), optional
+  std::string region_code, region_name;
+  std::string zone_code, zone_name;  // SubRegion, optional
+  std::string territory = "Территория";  // Территория | МПРКС | РКС
+  int price_year = 0;                    // PriceLevelCur
+  int price_quarter = 0;
+  GgeLegal main, methodology, overheads, profits;
+  std::vector<GgeLegal> indexes;
+  std::string salary_act;  // Salary: the act on workers' pay, may be empty
+  std::string composed_by, verified_by;
+  std::string guid;  // {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, optional
+  std::string software_version;
+  std::string export_time;  // xs:dateTime; empty: now (UTC)
+};
+
+// The Legal block of ФСНБ-2022 as registered in ФРСН (August 2025): ГСН 535 (сметные нормы),
+// 532 (методика), 377 (НР, 812/пр), 376 (СП, 774/пр). The other fields are left empty.
+GgeHeader Fsnb2022Header();
+
+// Reads the optional `header` object of an estimate document (docs/design/documents-io.md §2.2)
+// over `defaults`. Problems name the JSON path ("header.region.code: …").
+Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader defaults);
+
+// The ЛСР as ГГЭ XML 3.01. InvalidArgument with one line per problem (a missing header field,
+// a position 3.01 cannot hold, a figure the calculator refuses).
+Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const GgeHeader& header);
+
+// A figure the file states and the same figure recomputed from its inputs.
+struct GgeDifference {
+  std::string path;  // e.g. "Sections/Section[1]/Items/Item[3]/Totals/Current"
+  std::string stated;
+  std::string computed;
+};
+
+struct GgeImport {
+  std::string document_json;  // estimate-document/1 with `header`
+  GgeHeader header;
+  std::vector<std::string> warnings;       // what was read approximately or not at all
+  std::vector<GgeDifference> differences;  // stated ≠ recomputed; empty: «пересчёт совпадает»
+  std::size_t compared = 0;                // figures compared
+};
+
+// Reads a ЛСР of schema 3.01 (a UTF-8 BOM and processing instructions are accepted; DTDs and
+// external entities are refused). InvalidArgument naming the line and element for what is not a
+// ЛСР 3.01; figures that differ from the recalculation are reported, never fixed silently.
+Result<GgeImport> ReadGgeLocalEstimate(std::string_view xml);
+
+// Validates `xml` against the XSD at `xsd_path`. InvalidArgument with the schema's messages
+// ("line 12: Element 'Num': … is not a valid value"), at most 20 of them; NotFound when the
+// schema file is missing.
+Status ValidateXml(std::string_view xml, const std::string& xsd_path);
+
+}  // namespace estimate::formats
