@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
+
 #include "api/problem.hpp"
+#include "http/multipart.hpp"
 #include "services/auth_service.hpp"
 
 namespace estimate::api {
@@ -30,6 +33,23 @@ http::Response Edited(const Result<EditOutcome>& r, const http::Request& req, in
 }
 
 http::Response NoContent() { return http::Response::Text(204, ""); }
+
+// attachment; filename of ASCII letters and the UTF-8 name by RFC 6266/5987.
+std::string ContentDisposition(const std::string& filename) {
+  std::string ascii, encoded;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : filename) {
+    ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
 
 // A section or position named in the path that the estimate does not have is 404, like any
 // other missing resource (in a batch body it is a 400 naming the field).
@@ -211,6 +231,16 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                }
                return Answer(s.Document(a, id, version), req);
              }));
+  router.Add("GET", "/api/v1/estimates/{id}/export",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               const std::string format = req.QueryParam("format");
+               if (format.empty()) return BadRequest(req, "format: is required (gge)");
+               auto file = s.Export(a, id, format);
+               if (!file.ok()) return ProblemOf(file.status(), req);
+               http::Response r = http::Response::Text(200, std::move(file->bytes), file->content_type);
+               r.headers.emplace_back("content-disposition", ContentDisposition(file->filename));
+               return r;
+             }));
   router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                auto position = PathId(req, "position_id");
@@ -235,6 +265,31 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                if (!to) return BadRequest(req, "to: expected a version number");
                return Answer(s.Diff(a, id, *from, *to), req);
              }));
+}
+
+void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+  router.Add("POST", "/api/v1/imports", Guarded(context, [&s](http::Request& req, const Actor& a) {
+    const std::string* type = req.Header("content-type");
+    auto parts = http::ParseMultipart(type != nullptr ? *type : "", req.body);
+    if (!parts.ok()) {
+      if (parts.status().message().starts_with("content-type")) {
+        return http::Response::Problem(415, {}, parts.status().message() +
+                                                    " (fields: file, object_id)",
+                                       req.path, req.request_id);
+      }
+      return ProblemOf(parts.status(), req);
+    }
+    const http::MultipartPart* file = nullptr;
+    std::optional<std::int64_t> object;
+    for (const auto& part : *parts) {
+      if (part.name == "file") file = &part;
+      if (part.name == "object_id") object = services::ParseId(part.data);
+    }
+    if (file == nullptr) return BadRequest(req, "file: is required (a ГГЭ XML ЛСР, .gge)");
+    if (!object) return BadRequest(req, "object_id: is required (the object the estimate joins)");
+    if (file->data.empty()) return BadRequest(req, "file: is empty");
+    return Edited(s.Import(a, *object, file->data, file->filename), req, 201);
+  }));
 }
 
 void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
@@ -392,6 +447,7 @@ void AddEstimateRoutes(http::Router& router, const AuthContext& context,
   AddObjectRoutes(router, context, estimates);
   AddEstimateReadRoutes(router, context, estimates);
   AddEstimateWriteRoutes(router, context, estimates);
+  AddImportRoutes(router, context, estimates);
 }
 
 }  // namespace estimate::api

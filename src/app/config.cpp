@@ -130,6 +130,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"RATE_LIMIT_LIMIT", "100", "requests per window per user and per IP", false},
       {"FSBTS_UPDATE_SCHEDULE", "0 3 * * 1", "cron schedule of the ФГИС ЦС collector (5 fields)", false},
       {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector", true},
+      {"GGE_XSD_DIR", "../shared/samples/xsd", "folder of the Minstroy/ГГЭ XSD schemas every XML export is validated against", false},
   };
   return kVariables;
 }
@@ -302,6 +303,7 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     else c.fsbts_update_schedule = v;
   }
   get("MINSTROYRF_API_KEY", c.minstroyrf_api_key);
+  get("GGE_XSD_DIR", c.gge_xsd_dir);
   return c;
 }
 

@@ -31,6 +31,7 @@ struct Config {
   std::chrono::seconds rate_limit_ttl{60};
   int rate_limit_limit = 100;
   std::string fsbts_update_schedule = "0 3 * * 1";  // cron: Mondays 03:00
+  std::string gge_xsd_dir = "../shared/samples/xsd";  // the ГГЭ schemas exports are validated by
   std::string minstroyrf_api_key;
 
   bool production() const { return env == "production"; }

@@ -15,8 +15,10 @@
 #include "formats/calc.hpp"
 #include "formats/estimate_document.hpp"
 #include "formats/estimate_document_writer.hpp"
+#include "formats/gge_xml.hpp"
 #include "formats/json_out.hpp"
 #include "normbase/pricing.hpp"
+#include "normbase/regions.hpp"
 #include "services/auth_service.hpp"
 #include "store/migrator.hpp"
 #include "store/unit_of_work.hpp"
@@ -1917,6 +1919,108 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
   auto outcome = formats::Calculate(document, formats::OutputFormat::kJson);
   if (!outcome.ok()) return FailedPrecondition("summary estimate: " + outcome.problems.front());
   return "{\"document\":" + document + ",\"result\":" + outcome.json + "}";
+}
+
+Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t estimate_id,
+                                            const std::string& format) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  if (format != "gge") {
+    return InvalidArgument("format: \"" + format + "\" is not supported yet (gge)");
+  }
+  auto version = CurrentVersion(actor, estimate_id);
+  if (!version.ok()) return version.status();
+  auto working = Working(actor, estimate_id, *version);
+  if (!working.ok()) return working.status();
+  core::Estimate estimate;
+  store::EstimateInfo info;
+  {
+    std::lock_guard lock((*working)->mu);
+    if (!(*working)->resource_index) {
+      return FailedPrecondition("format: ГГЭ XML of a base-index estimate is not written yet");
+    }
+    if (!(*working)->problem.empty()) return FailedPrecondition("estimate: " + (*working)->problem);
+    estimate = (*working)->estimate;
+    info = (*working)->info;
+  }
+  auto object = estimates_.GetObject(actor.organization_id, info.object_id);
+  if (!object.ok()) return object.status();
+  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  if (!project.ok()) return project.status();
+
+  formats::GgeHeader h = formats::Fsnb2022Header();
+  const store::EstimateHeader& eh = info.header;
+  h.construction_number = Id(project->id);
+  h.construction_name = project->name;
+  h.object_number = Id(object->id);
+  h.object_name = object->name;
+  h.number = eh.number.empty() ? Id(info.id) : eh.number;
+  h.name = eh.name;
+  h.date = eh.date;
+  h.region_code = eh.region;
+  h.zone_code = eh.zone;
+  if (auto active = base_.Active(); active->release) {
+    for (const auto& prices : active->release->prices) {
+      if (prices.region_code == eh.region) h.region_name = std::string(prices.region_name);
+    }
+  }
+  if (h.region_name.empty()) h.region_name = std::string(normbase::RegionName(eh.region));
+  if (eh.quarter.size() == 7 && eh.quarter[4] == '-' && eh.quarter[5] == 'Q') {
+    h.price_year = std::atoi(eh.quarter.substr(0, 4).c_str());
+    h.price_quarter = eh.quarter[6] - '0';
+  }
+  char guid[40];
+  std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
+                static_cast<long long>(info.id));
+  h.guid = guid;
+  auto xml = formats::WriteGgeLocalEstimate(estimate, h);
+  if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+  const std::string xsd = options_.gge_xsd_dir + "/LocalEstimateResourceIndexMethod-3_01.xsd";
+  if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
+    if (s.code() == StatusCode::kNotFound) {
+      return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+    }
+    return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
+                              "offered: " + s.message());
+  }
+  return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
+}
+
+Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t object_id,
+                                            std::string_view bytes, const std::string& filename) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  auto imported = formats::ReadGgeLocalEstimate(bytes);
+  if (!imported.ok()) {
+    return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") +
+                           imported.status().message());
+  }
+  const formats::GgeHeader& h = imported->header;
+  json::object body{{"name", h.name.empty() ? filename : h.name},
+                    {"number", h.number},
+                    {"region", h.region_code},
+                    {"zone", h.zone_code},
+                    {"date", h.date},
+                    {"document", json::parse(imported->document_json)}};
+  if (h.price_year > 0 && h.price_quarter > 0) {
+    body["quarter"] = std::to_string(h.price_year) + "-Q" + std::to_string(h.price_quarter);
+  }
+  auto created = CreateEstimate(actor, object_id, {json::serialize(body)});
+  if (!created.ok()) return created.status();
+  json::array differences, warnings;
+  for (const auto& d : imported->differences) {
+    differences.push_back(json::object{{"path", d.path}, {"stated", d.stated}, {"computed", d.computed}});
+  }
+  for (const auto& w : imported->warnings) warnings.push_back(json::string(w));
+  const json::value estimate = json::parse(created->json);
+  created->json = json::serialize(json::object{
+      {"estimate_id", estimate.at("id")},
+      {"version", created->version},
+      {"source", filename},
+      {"compared", imported->compared},
+      {"reproduced", imported->differences.empty()},
+      {"differences", std::move(differences)},
+      {"warnings", std::move(warnings)},
+      {"totals", estimate.as_object().contains("totals") ? estimate.at("totals") : json::value(nullptr)}});
+  return created;
 }
 
 Result<std::string> EstimateService::Audit(const Actor& actor, const store::AuditQuery& query) {

@@ -71,6 +71,13 @@ struct EstimateView {
   std::shared_ptr<const std::string> json;
 };
 
+// A document to download.
+struct ExportedFile {
+  std::string content_type;
+  std::string filename;
+  std::string bytes;
+};
+
 // Summary estimate (ССР) options of a project.
 struct SummaryRequest {
   std::string date;                  // YYYY-MM-DD: the VAT rate; empty: today (UTC)
@@ -83,6 +90,7 @@ class EstimateService {
  public:
   struct Options {
     std::size_t working_set_positions = 200'000;  // memory bound of the in-memory estimates
+    std::string gge_xsd_dir;  // the ГГЭ schemas every XML export is validated against
   };
 
   EstimateService(store::Database& db, store::EstimateRepository& estimates,
@@ -148,6 +156,15 @@ class EstimateService {
   Result<std::string> ObjectEstimate(const Actor& actor, std::int64_t object_id);
   Result<std::string> SummaryEstimate(const Actor& actor, std::int64_t project_id,
                                       const SummaryRequest& request);
+
+  // Documents out: `format` gge (ГГЭ XML 3.01, validated against the XSD before it is returned).
+  Result<ExportedFile> Export(const Actor& actor, std::int64_t estimate_id,
+                              const std::string& format);
+  // Documents in: a ГГЭ XML ЛСР as a new draft estimate of `object_id`. The answer's JSON names
+  // the new estimate and reports every figure the file states that the recalculation does not
+  // reproduce, and what could not be read.
+  Result<EditOutcome> Import(const Actor& actor, std::int64_t object_id, std::string_view bytes,
+                             const std::string& filename);
 
   // The audit log of the actor's organization (read_audit), newest first.
   Result<std::string> Audit(const Actor& actor, const store::AuditQuery& query);

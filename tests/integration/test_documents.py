@@ -1,0 +1,135 @@
+"""Documents in and out over HTTP: the ГГЭ XML export of an estimate (validated by the service,
+and again here by xmllint), the import of a real ГГЭ file as a new draft with its totals
+reproduced, and malformed uploads (wrong type, XML with external entities, a body over
+UPLOAD_MAX_SIZE) refused with nothing created."""
+import os
+import subprocess
+import tempfile
+import unittest
+import uuid
+
+from api_client import NORM, PROBLEM, Org, add_user, import_demo_base, login
+from harness import ROOT, OwnDatabase, Service
+
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+XSD_DIR = os.path.join(SHARED, "samples", "xsd")
+PD12 = os.path.join(SHARED, "samples", "gge_lsr_rim_example_PD12.gge")
+
+
+def multipart(fields, files):
+    boundary = "----test" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                % (boundary, name, value)).encode()
+    for name, (filename, data) in files.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name, filename)).encode()
+        out += data + b"\r\n"
+    out += ("--%s--\r\n" % boundary).encode()
+    return out, "multipart/form-data; boundary=" + boundary
+
+
+class Documents(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.db = OwnDatabase()
+        import_demo_base(cls.db)
+        _, org = add_user(cls.db, "admin@d.test", "admin", org_name="Сметчики")
+        add_user(cls.db, "viewer@d.test", "viewer", org_id=org)
+        cls.svc = Service(env={"RATE_LIMIT_LIMIT": "1000000", "UPLOAD_MAX_SIZE": "10mb",
+                               "GGE_XSD_DIR": XSD_DIR},
+                          database_url=cls.db.url, migrate=False)
+        cls.admin = Org(cls.svc, login(cls.svc, "admin@d.test")["access_token"])
+        cls.viewer = Org(cls.svc, login(cls.svc, "viewer@d.test")["access_token"])
+        cls.P = cls.admin.project("Школа")
+        cls.O = cls.admin.object(cls.P, "Корпус 1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        cls.db.destroy()
+
+    def upload(self, org, fields, files, headers=None):
+        body, ctype = multipart(fields, files)
+        h = {"Content-Type": ctype}
+        h.update(headers or {})
+        return org.call("POST", "/api/v1/imports", body, h)
+
+    def estimates_of_object(self):
+        return [e["id"] for e in self.admin.ok("GET", "/api/v1/objects/%d/estimates" % self.O).json]
+
+    def test_an_estimate_exports_as_valid_gge_xml_with_its_totals(self):
+        e = self.admin.estimate(self.O, codes=(NORM, "ГЭСН06-01-001-01"))
+        total = self.admin.ok("GET", "/api/v1/estimates/%d" % e["id"]).json["totals"]["total"]
+        r = self.viewer.call("GET", "/api/v1/estimates/%d/export?format=gge" % e["id"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers["content-type"], "application/xml")
+        self.assertIn("attachment", r.headers["content-disposition"])
+        with tempfile.NamedTemporaryFile(suffix=".gge") as f:
+            f.write(r.body)
+            f.flush()
+            lint = subprocess.run(["xmllint", "--noout", "--schema",
+                                   os.path.join(XSD_DIR, "LocalEstimateResourceIndexMethod-3_01.xsd"),
+                                   f.name], capture_output=True, text=True)
+        self.assertEqual(lint.returncode, 0, lint.stderr)
+        text = r.body.decode()
+        price = text[text.index("<EstimatePrice>"):text.index("</EstimatePrice>")]
+        self.assertIn("<Total>%s</Total>" % total, price)
+        self.assertIn("<RegionName>Амурская область</RegionName>", text)
+        bad = self.admin.call("GET", "/api/v1/estimates/%d/export?format=docx" % e["id"])
+        self.assertEqual(bad.status, 400)
+        self.assertIn("format", bad.json["detail"])
+
+    def test_the_real_grand_smeta_file_imports_as_a_draft_with_its_totals(self):
+        with open(PD12, "rb") as f:
+            data = f.read()
+        r = self.upload(self.admin, {"object_id": self.O}, {"file": ("ЛСР 09-01-01.gge", data)})
+        self.assertEqual(r.status, 201, r)
+        report = r.json
+        self.assertTrue(report["reproduced"], report)
+        self.assertEqual(report["totals"]["total"], "5957.22")
+        self.assertGreaterEqual(report["compared"], 3)
+        view = self.admin.ok("GET", "/api/v1/estimates/%d" % report["estimate_id"]).json
+        self.assertEqual(view["status"], "draft")
+        self.assertEqual(view["region"], "47")
+        self.assertEqual(view["quarter"], "2025-Q3")
+        # And it goes out again as valid ГГЭ XML.
+        again = self.admin.call("GET", "/api/v1/estimates/%d/export?format=gge" % report["estimate_id"])
+        self.assertEqual(again.status, 200, again)
+
+    def test_malformed_uploads_are_refused_and_nothing_is_created(self):
+        before = self.estimates_of_object()
+        with open(PD12, "rb") as f:
+            pd12 = f.read()
+        xxe = (b'<?xml version="1.0"?><!DOCTYPE Construction [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+               b"<Construction>&x;</Construction>")
+        cases = [
+            (self.upload(self.admin, {"object_id": self.O}, {"file": ("x.gge", xxe)}), 400, "DOCTYPE"),
+            (self.upload(self.admin, {"object_id": self.O}, {"file": ("x.gge", b"<a>")}), 400, "xml"),
+            (self.upload(self.admin, {"object_id": self.O},
+                         {"file": ("x.pdf", b"%PDF-1.4 not an estimate")}), 400, "file"),
+            (self.upload(self.admin, {}, {"file": ("x.gge", pd12)}), 400, "object_id"),
+            (self.upload(self.admin, {"object_id": self.O}, {}), 400, "file"),
+            (self.admin.call("POST", "/api/v1/imports", {"file": "x"}), 415, "multipart"),
+            (self.upload(self.viewer, {"object_id": self.O},
+                         {"file": ("x.gge", pd12)}), 403, ""),
+            (self.upload(self.admin, {"object_id": 999999},
+                         {"file": ("x.gge", pd12)}), 404, ""),
+        ]
+        for r, status, word in cases:
+            self.assertEqual(r.status, status, r)
+            self.assertEqual(r.headers.get("content-type"), PROBLEM, r)
+            self.assertIn(word, r.json["detail"], r)
+        # 10 MB + 1 byte: refused from its Content-Length, before it is read.
+        request = ("POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n"
+                   % (self.admin.token, 10 * 1024 * 1024 + 1)).encode()
+        raw = self.svc.raw(request)
+        self.assertTrue(raw.startswith(b"HTTP/1.1 413"), raw[:200])
+        self.assertIn(b"UPLOAD_MAX_SIZE", raw)
+        self.assertEqual(self.estimates_of_object(), before)
+
+
+if __name__ == "__main__":
+    unittest.main()
