@@ -16,6 +16,7 @@
 #include "formats/estimate_document.hpp"
 #include "formats/estimate_document_writer.hpp"
 #include "formats/gge_xml.hpp"
+#include "formats/xlsx_forms.hpp"
 #include "formats/json_out.hpp"
 #include "normbase/pricing.hpp"
 #include "normbase/regions.hpp"
@@ -1924,8 +1925,8 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
 Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t estimate_id,
                                             const std::string& format) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  if (format != "gge") {
-    return InvalidArgument("format: \"" + format + "\" is not supported yet (gge)");
+  if (format != "gge" && format != "xlsx") {
+    return InvalidArgument("format: \"" + format + "\" is not supported yet (gge, xlsx)");
   }
   auto version = CurrentVersion(actor, estimate_id);
   if (!version.ok()) return version.status();
@@ -1967,6 +1968,22 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   if (eh.quarter.size() == 7 && eh.quarter[4] == '-' && eh.quarter[5] == 'Q') {
     h.price_year = std::atoi(eh.quarter.substr(0, 4).c_str());
     h.price_quarter = eh.quarter[6] - '0';
+  }
+  if (format == "xlsx") {
+    formats::PrintHeader ph;
+    ph.construction = h.construction_name;
+    ph.object = h.object_name;
+    ph.number = h.number;
+    ph.name = h.name;
+    ph.region = h.region_name;
+    ph.region_zone = h.zone_code;
+    if (h.price_year > 0) {
+      ph.price_level = std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
+    }
+    auto xlsx = formats::WriteEstimateXlsx(estimate, ph);
+    if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
+    return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
   }
   char guid[40];
   std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",

@@ -9,7 +9,13 @@ import hmac
 import json
 import random
 import time
+import os
 import unittest
+
+from harness import ROOT as _ROOT
+
+PD12 = os.path.join(os.path.normpath(os.path.join(_ROOT, "..", "shared")), "samples",
+                    "gge_lsr_rim_example_PD12.gge")
 
 from api_client import (HEADER, NORM, PASSWORD, PROBLEM, Org, add_user, call, import_demo_base,
                         login, routes)
@@ -217,8 +223,22 @@ class Api(unittest.TestCase):
             path = "/api/v1/estimates/%d" % est["id"]
             return Req(path + "/restore", {"version": 1}, match(path), [path])
 
+        def import_file(role):
+            boundary = "b" + role
+            with open(PD12, "rb") as f:
+                data = f.read()
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"object_id\"\r\n\r\n%s\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.gge\"\r\n\r\n"
+                    % (boundary, O.rsplit("/", 1)[1], boundary)).encode() + data + \
+                ("\r\n--%s--\r\n" % boundary).encode()
+            return Req("/api/v1/imports", body,
+                       {"Content-Type": "multipart/form-data; boundary=" + boundary},
+                       watch=[O + "/estimates"])
+
         qty = {"viewer": "4", "reviewer": "5", "estimator": "6", "admin": "7"}
         return [
+            ("GET", "/api/v1/estimates/{id}/export", ALL, lambda role: Req(E + "/export?format=xlsx")),
+            ("POST", "/api/v1/imports", EDIT, import_file),
             ("GET", "/api/v1/auth/me", ALL, lambda role: Req("/api/v1/auth/me")),
             ("GET", "/api/v1/users", ADMIN, lambda role: Req("/api/v1/users")),
             ("POST", "/api/v1/users", ADMIN, lambda role: Req(
@@ -409,6 +429,9 @@ class Api(unittest.TestCase):
         self.assertProblem(b.call("POST", "/api/v1/projects/%d/objects" % fx.P, {"name": "x"}), 404)
         self.assertProblem(b.call("POST", "/api/v1/objects/%d/estimates" % fx.O,
                                   dict(HEADER, name="x")), 404)
+        upload = [m for m in self.matrix() if m[1] == "/api/v1/imports"][0][3]("admin")
+        self.assertProblem(call(self.svc, "POST", upload.path, upload.body, fx.token_b,
+                                upload.headers), 404)
         # B's projects and estimates are not A's either.
         self.assertNotIn(pb, [p["id"] for p in fx.a.ok("GET", "/api/v1/projects").json])
         self.assertProblem(fx.a.call("GET", "/api/v1/estimates/%d" % eb["id"]), 404)

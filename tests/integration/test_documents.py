@@ -77,6 +77,17 @@ class Documents(unittest.TestCase):
         price = text[text.index("<EstimatePrice>"):text.index("</EstimatePrice>")]
         self.assertIn("<Total>%s</Total>" % total, price)
         self.assertIn("<RegionName>Амурская область</RegionName>", text)
+        # The printed form as Excel, read back with the standard library alone.
+        x = self.viewer.call("GET", "/api/v1/estimates/%d/export?format=xlsx" % e["id"])
+        self.assertEqual(x.status, 200, x)
+        import io
+        import zipfile
+        with zipfile.ZipFile(io.BytesIO(x.body)) as z:
+            strings = z.read("xl/sharedStrings.xml").decode()
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        self.assertIn("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ", strings)
+        self.assertIn("ИТОГИ ПО СМЕТЕ", strings)
+        self.assertIn("<v>%s</v>" % total.rstrip("0").rstrip("."), sheet)
         bad = self.admin.call("GET", "/api/v1/estimates/%d/export?format=docx" % e["id"])
         self.assertEqual(bad.status, 400)
         self.assertIn("format", bad.json["detail"])
