@@ -12,6 +12,7 @@
 #include "formats/calc.hpp"
 #include "formats/estimate_document.hpp"
 #include "formats/gge_xml.hpp"
+#include "formats/xlsx_forms.hpp"
 
 namespace estimate::app {
 namespace {
@@ -86,8 +87,8 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
 
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format != "gge") {
-    err << "estimate-service export: --format " << format << " is not supported yet (gge)\n";
+  if (format != "gge" && format != "xlsx") {
+    err << "estimate-service export: --format " << format << " is not supported yet (gge, xlsx)\n";
     return kExitBadInput;
   }
   std::string text, error;
@@ -107,6 +108,24 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   }
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
+  if (format == "xlsx") {
+    formats::PrintHeader print;
+    print.construction = header->construction_name;
+    print.object = header->object_name;
+    print.number = header->number;
+    print.name = header->name;
+    print.region = header->region_name;
+    print.composed_by = header->composed_by;
+    print.checked_by = header->verified_by;
+    auto xlsx = formats::WriteEstimateXlsx(*estimate, print);
+    if (!xlsx.ok()) {
+      err << xlsx.status().message() << "\n";
+      return kExitBadInput;
+    }
+    out << *xlsx;
+    out.flush();
+    return out ? kExitOk : kExitIoError;
+  }
   auto xml = formats::WriteGgeLocalEstimate(*estimate, *header);
   if (!xml.ok()) {
     err << xml.status().message() << "\n";
@@ -125,6 +144,30 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   out << *xml;
   out.flush();
   return out ? kExitOk : kExitIoError;
+}
+
+int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& err) {
+  std::string text, error;
+  if (!ReadAll(path, &text, &error)) {
+    err << "estimate-service import-estimate: " << error << "\n";
+    return kExitIoError;
+  }
+  auto imported = formats::ReadGgeLocalEstimate(text);
+  if (!imported.ok()) {
+    err << "estimate-service import-estimate: " << path << ": " << imported.status().message() << "\n";
+    return kExitBadInput;
+  }
+  for (const auto& w : imported->warnings) err << "warning: " << w << "\n";
+  for (const auto& d : imported->differences) {
+    err << "differs: " << d.path << ": the file states " << d.stated << ", recomputed "
+        << d.computed << "\n";
+  }
+  err << imported->compared << " figures compared, "
+      << (imported->differences.empty() ? std::string("пересчёт совпадает")
+                                        : std::to_string(imported->differences.size()) + " differ")
+      << "\n";
+  out << imported->document_json << "\n";
+  return kExitOk;
 }
 
 }  // namespace estimate::app

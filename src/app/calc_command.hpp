@@ -13,11 +13,16 @@ namespace estimate::app {
 int RunCalc(const std::string& path, const std::string& format, std::ostream& out,
             std::ostream& err);
 
-// `estimate-service export FILE|- --format gge`: the estimate document (with its optional
-// `header`) as ГГЭ XML 3.01, validated against LocalEstimateResourceIndexMethod-3_01.xsd in
+// `estimate-service export FILE|- --format gge|xlsx`: the estimate document (with its optional
+// `header`) as the ЛСР form in Excel, or as ГГЭ XML 3.01, validated against LocalEstimateResourceIndexMethod-3_01.xsd in
 // `xsd_dir` before anything is written; an invalid result is an error with the schema's
 // messages. Exit status as RunCalc; 1 when the schema is missing.
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err);
+
+// `estimate-service import-estimate FILE|-`: a ГГЭ XML ЛСР (3.01) as an estimate document on
+// `out`; on `err` every figure the file states that the recalculation does not reproduce, and
+// what could not be read. Exit 0, 2 for a file that is not such an estimate, 1 on I/O failure.
+int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& err);
 
 }  // namespace estimate::app

@@ -120,13 +120,14 @@ int Migrate(const GlobalOptions& global) {
 // The API's collaborators over one database, wired once for `serve` and `routes`.
 struct ApiServices {
   ApiServices(store::Database& db, auth::TokenSettings tokens,
-              std::unique_ptr<cache::ResultCache> results_cache)
+              std::unique_ptr<cache::ResultCache> results_cache,
+              services::EstimateService::Options estimate_options = {})
       : releases(db), base(releases), accounts(db), audit(db), estimates(db), refresh_tokens(db),
         sessions(std::move(tokens), refresh_tokens),
         auth(accounts, audit, sessions, throttle),
         account_service(db, accounts, audit, refresh_tokens),
         results(std::move(results_cache)),
-        estimate_service(db, estimates, audit, base, *results, {}) {}
+        estimate_service(db, estimates, audit, base, *results, std::move(estimate_options)) {}
 
   store::BaseReleaseRepository releases;
   services::BaseService base;
@@ -306,7 +307,10 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
           ? cache::MakeInProcessResultCache(256u << 20)
           : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
                                         std::chrono::hours(1), 64u << 20);
-  ApiServices api_services(*database, std::move(tokens).value(), std::move(results));
+  services::EstimateService::Options estimate_options;
+  estimate_options.gge_xsd_dir = config.gge_xsd_dir;
+  ApiServices api_services(*database, std::move(tokens).value(), std::move(results),
+                           std::move(estimate_options));
   services::BaseService& base = api_services.base;
   if (Status s = base.LoadActive(); !s.ok()) {
     telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
@@ -438,11 +442,15 @@ int main(int argc, char** argv) {
   std::string export_path, export_format = "gge";
   std::string export_xsd_dir = std::getenv("GGE_XSD_DIR") != nullptr ? std::getenv("GGE_XSD_DIR") : "";
   auto* export_cmd = cli.add_subcommand(
-      "export", "Write an estimate document as ГГЭ XML 3.01 (validated against the XSD)");
+      "export", "Write an estimate document as ГГЭ XML 3.01 (validated against the XSD) or XLSX");
   export_cmd->add_option("FILE", export_path, "Estimate document JSON (with an optional header), or -")
       ->required();
-  export_cmd->add_option("--format", export_format, "gge")
-      ->check(CLI::IsMember({"gge"}))->capture_default_str();
+  export_cmd->add_option("--format", export_format, "gge (ГГЭ XML 3.01) or xlsx (the ЛСР form)")
+      ->check(CLI::IsMember({"gge", "xlsx"}))->capture_default_str();
+  std::string import_estimate_path;
+  auto* import_estimate_cmd = cli.add_subcommand(
+      "import-estimate", "Read a ГГЭ XML ЛСР as an estimate document, comparing its totals");
+  import_estimate_cmd->add_option("FILE", import_estimate_path, "The .gge file, or -")->required();
   export_cmd->add_option("--xsd-dir", export_xsd_dir,
                          "Folder of the ГГЭ schemas (default: GGE_XSD_DIR)");
 
@@ -550,6 +558,9 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("export")) {
     return app::RunExport(export_path, export_format, export_xsd_dir, ESTIMATE_VERSION, std::cout,
                           std::cerr);
+  }
+  if (cli.got_subcommand("import-estimate")) {
+    return app::RunImportEstimate(import_estimate_path, std::cout, std::cerr);
   }
   if (cli.got_subcommand("import")) {
     return WithDatabase(global, [&](store::Database& db) { return app::RunImport(db, import_cmd); });
