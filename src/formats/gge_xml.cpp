@@ -14,60 +14,16 @@
 #include "core/decimal.hpp"
 #include "core/resource_index_calculator.hpp"
 #include "formats/estimate_document.hpp"
+#include "formats/xml_support.hpp"
 
 namespace estimate::formats {
 namespace {
 
 namespace json = boost::json;
 using core::Decimal;
-
-void InitLibxml() {
-  static std::once_flag once;
-  std::call_once(once, [] { xmlInitParser(); });
-}
+using namespace xml;  // NOLINT: the XML helpers of this file
 
 // --- the writer ------------------------------------------------------------------------------
-
-// A streaming XML writer into memory (libxml2 escapes the text).
-class XmlOut {
- public:
-  XmlOut() : buffer_(xmlBufferCreate()), writer_(xmlNewTextWriterMemory(buffer_, 0)) {
-    xmlTextWriterSetIndent(writer_, 1);
-    xmlTextWriterSetIndentString(writer_, BAD_CAST "  ");
-    xmlTextWriterStartDocument(writer_, "1.0", "utf-8", nullptr);
-  }
-  ~XmlOut() {
-    if (writer_ != nullptr) xmlFreeTextWriter(writer_);
-    xmlBufferFree(buffer_);
-  }
-  XmlOut(const XmlOut&) = delete;
-  XmlOut& operator=(const XmlOut&) = delete;
-
-  void Open(const char* name) { xmlTextWriterStartElement(writer_, BAD_CAST name); }
-  void Close() { xmlTextWriterEndElement(writer_); }
-  void Attribute(const char* name, const char* value) {
-    xmlTextWriterWriteAttribute(writer_, BAD_CAST name, BAD_CAST value);
-  }
-  void Text(const char* name, std::string_view value) {
-    const std::string v(value);
-    xmlTextWriterWriteElement(writer_, BAD_CAST name, BAD_CAST v.c_str());
-  }
-  void Number(const char* name, const Decimal& d, int places) { Text(name, d.ToFixed(places)); }
-  // A decimal as given (consumptions, coefficients: no padding).
-  void Plain(const char* name, const Decimal& d) { Text(name, d.ToString()); }
-
-  std::string Finish() {
-    xmlTextWriterEndDocument(writer_);
-    xmlFreeTextWriter(writer_);
-    writer_ = nullptr;
-    return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer_)),
-                       static_cast<std::size_t>(xmlBufferLength(buffer_)));
-  }
-
- private:
-  xmlBufferPtr buffer_;
-  xmlTextWriterPtr writer_;
-};
 
 // "2025-08-14" → {2025, 8, 14}; false for anything else.
 bool SplitDate(const std::string& date, int& y, int& m, int& d) {
@@ -919,62 +875,7 @@ void CollectError(void* context, xmlError* error) {
 
 namespace {
 
-std::string Content(const xmlNode* n) {
-  if (n == nullptr) return {};
-  xmlChar* c = xmlNodeGetContent(n);
-  std::string out = c != nullptr ? reinterpret_cast<const char*>(c) : "";
-  xmlFree(c);
-  const auto first = out.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return out.substr(first, out.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-bool Is(const xmlNode* n, std::string_view name) {
-  return n != nullptr && n->type == XML_ELEMENT_NODE &&
-         std::string_view(reinterpret_cast<const char*>(n->name)) == name;
-}
-
-const xmlNode* Child(const xmlNode* n, std::string_view name) {
-  if (n == nullptr) return nullptr;
-  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-    if (Is(c, name)) return c;
-  }
-  return nullptr;
-}
-
-// Child by a path of names: "Totals/Current".
-const xmlNode* At(const xmlNode* n, std::string_view path) {
-  while (n != nullptr && !path.empty()) {
-    const std::size_t slash = path.find('/');
-    n = Child(n, path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-  }
-  return n;
-}
-
-std::string TextAt(const xmlNode* n, std::string_view path) { return Content(At(n, path)); }
-
-std::vector<const xmlNode*> Children(const xmlNode* n) {
-  std::vector<const xmlNode*> out;
-  if (n == nullptr) return out;
-  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE) out.push_back(c);
-  }
-  return out;
-}
-
-std::string Name(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
-
-std::string DateOf(const xmlNode* n) {
-  if (n == nullptr) return {};
-  const int y = std::atoi(TextAt(n, "Year").c_str());
-  const int m = std::atoi(TextAt(n, "Month").c_str());
-  const int d = std::atoi(TextAt(n, "Day").c_str());
-  if (y == 0) return {};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m == 0 ? 1 : m, d == 0 ? 1 : d);
-  return buf;
-}
+using namespace xml;  // NOLINT
 
 GgeLegal LegalOf(const xmlNode* n) {
   return {TextAt(n, "Name"), TextAt(n, "Type"), DateOf(Child(n, "Date")), TextAt(n, "Num"),
