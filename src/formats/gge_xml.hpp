@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/estimate.hpp"
+#include "core/object_estimate.hpp"
 #include "core/status.hpp"
 
 namespace estimate::formats {
@@ -89,6 +90,41 @@ struct GgeImport {
 // external entities are refused). InvalidArgument naming the line and element for what is not a
 // ЛСР 3.01; figures that differ from the recalculation are reported, never fixed silently.
 Result<GgeImport> ReadGgeLocalEstimate(std::string_view xml);
+
+// --- ОСР (ObjectEstimate-3_01.xsd) ----------------------------------------------------------
+
+// What the ОСР file states besides its rows.
+struct GgeObjectHeader {
+  std::string construction_number, construction_name;  // стройка
+  std::string region_code;                             // 0..99
+  std::string created, approved;                       // YYYY-MM-DD
+  int price_year = 0, price_quarter = 0;
+  bool basic_price = false;  // the ОСР is at the base price level (БИМ)
+  std::string chief_engineer, chief, department, composer, verifier;
+  std::string software_version;
+  std::string export_time;  // empty: now (UTC)
+};
+
+// The ОСР as ГГЭ XML (schema 3.01): the rows in тыс. руб. from core::CalculateObjectEstimate.
+Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& input,
+                                           const GgeObjectHeader& header);
+
+struct GgeObjectImport {
+  std::string document_json;  // object-estimate/1 (lines in roubles: ×1000, exact)
+  core::ObjectEstimateInput input;  // the same, as core types
+  GgeObjectHeader header;
+  std::vector<std::string> warnings;
+  std::vector<GgeDifference> differences;
+  std::size_t compared = 0;
+};
+
+// Reads an ОСР file; every row, SubSummary1 and Summary are recomputed and compared.
+// TempBuildings/Additions/Extra rows are refused (not representable yet), never folded in.
+Result<GgeObjectImport> ReadGgeObjectEstimate(std::string_view xml);
+
+// The document type a ГГЭ file declares (Meta/File/Type: "ЛС", "ОСР", "ССР", …), or
+// InvalidArgument when it is not a ГГЭ XML file.
+Result<std::string> GgeDocumentType(std::string_view xml);
 
 // Validates `xml` against the XSD at `xsd_path`. InvalidArgument with the schema's messages
 // ("line 12: Element 'Num': … is not a valid value"), at most 20 of them; NotFound when the

@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using core::Decimal;
 
 const fs::path kShared = ESTIMATE_SHARED_DIR;
 const fs::path kXsd = kShared / "samples/xsd/LocalEstimateResourceIndexMethod-3_01.xsd";
@@ -179,6 +180,57 @@ TEST(GgeXml, ValidationReportsTheSchemasMessagesWithLines) {
   EXPECT_NE(s.message().find("line "), std::string::npos);
   EXPECT_NE(s.message().find("Code"), std::string::npos);
   EXPECT_EQ(ValidateXml(*xml, "/nonexistent.xsd").code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace estimate::formats
+
+namespace estimate::formats {
+namespace {
+
+const fs::path kOsrXsd = kShared / "samples/xsd/ObjectEstimate-3_01.xsd";
+
+TEST(GgeObjectEstimate, TheRealFileImportsWithEveryRowAndTotalReproduced) {
+  const std::string file = ReadFile(kShared / "samples/gge_osr_01-02_rekultivaciya_GSS.gge");
+  EXPECT_EQ(GgeDocumentType(file).value(), "ОСР");
+  auto imported = ReadGgeObjectEstimate(file);
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  EXPECT_TRUE(imported->differences.empty())
+      << imported->differences.front().path << ": " << imported->differences.front().stated
+      << " vs " << imported->differences.front().computed;
+  EXPECT_EQ(imported->input.lines.size(), 3u);
+  EXPECT_GE(imported->compared, 25u);  // 3 rows, SubSummary1 and Summary, five columns each
+  const json::value doc = json::parse(imported->document_json);
+  EXPECT_EQ(doc.at("lines").at(0).at("construction").as_string(), "16893250.00");  // roubles
+}
+
+TEST(GgeObjectEstimate, ExportIsValidAndRoundTripsByteForByte) {
+  auto imported = ReadGgeObjectEstimate(ReadFile(kShared / "samples/gge_osr_01-02_rekultivaciya_GSS.gge"));
+  ASSERT_TRUE(imported.ok());
+  GgeObjectHeader h = imported->header;
+  h.export_time = "2026-11-26T10:00:00+03:00";
+  auto xml = WriteGgeObjectEstimate(imported->input, h);
+  ASSERT_TRUE(xml.ok()) << xml.status().message();
+  Status valid = ValidateXml(*xml, kOsrXsd.string());
+  EXPECT_TRUE(valid.ok()) << valid.message();
+  EXPECT_NE(xml->find("<Total>73276.66</Total>"), std::string::npos);
+  auto again = ReadGgeObjectEstimate(*xml);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->differences.empty());
+  auto second = WriteGgeObjectEstimate(again->input, again->header);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *xml);
+}
+
+TEST(GgeObjectEstimate, MissingHeaderFieldsAreNamed) {
+  core::ObjectEstimateInput input;
+  input.name = "Объект";
+  input.lines.push_back({"01", "ЛСР", Decimal::FromInt(1000), {}, {}, {}, {}});
+  auto xml = WriteGgeObjectEstimate(input, {});
+  ASSERT_FALSE(xml.ok());
+  for (const char* field : {"header.construction.name", "header.region.code", "header.created"}) {
+    EXPECT_NE(xml.status().message().find(field), std::string::npos) << field;
+  }
 }
 
 }  // namespace
