@@ -7,6 +7,30 @@ namespace estimate::core {
 
 namespace {
 
+constexpr const char* kChapterTitles[kSummaryChapters] = {
+    "Подготовка территории строительства",
+    "Основные объекты строительства",
+    "Объекты подсобного и обслуживающего назначения",
+    "Объекты энергетического хозяйства",
+    "Объекты транспортного хозяйства и связи",
+    "Наружные сети и сооружения водоснабжения, водоотведения, теплоснабжения и газоснабжения",
+    "Благоустройство и озеленение территории",
+    "Временные здания и сооружения",
+    "Прочие работы и затраты",
+    "Содержание службы заказчика. Строительный контроль",
+    "Подготовка эксплуатационных кадров",
+    "Публичный технологический и ценовой аудит, проектные и изыскательские работы",
+};
+
+}  // namespace
+
+const char* SummaryChapterTitle(int chapter) {
+  return chapter >= 1 && chapter <= kSummaryChapters ? kChapterTitles[chapter - 1] : "";
+}
+
+
+namespace {
+
 constexpr CostColumn kColumns[] = {CostColumn::kConstruction, CostColumn::kInstallation,
                                    CostColumn::kEquipment, CostColumn::kOther};
 

@@ -44,6 +44,10 @@ struct CalendarDate {
   int day = 0;
 };
 
+// The name of chapter 1–12 of the ССР (Методика 421/пр п.171): "Подготовка территории
+// строительства", …; empty outside 1–12.
+const char* SummaryChapterTitle(int chapter);
+
 // 22 from 2026-01-01 (Федеральный закон от 28.11.2025 № 425-ФЗ), 20 before (from 2019-01-01).
 Decimal VatPercentOn(CalendarDate date);
 

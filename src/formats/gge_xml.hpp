@@ -24,6 +24,7 @@
 
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
+#include "core/summary_estimate.hpp"
 #include "core/status.hpp"
 
 namespace estimate::formats {
@@ -121,6 +122,39 @@ struct GgeObjectImport {
 // Reads an ОСР file; every row, SubSummary1 and Summary are recomputed and compared.
 // TempBuildings/Additions/Extra rows are refused (not representable yet), never folded in.
 Result<GgeObjectImport> ReadGgeObjectEstimate(std::string_view xml);
+
+// --- ССР (SummaryEstimate-current.xsd, the 3.01 line) --------------------------------------
+
+struct GgeSummaryHeader {
+  std::string customer;
+  std::string created, approved;  // YYYY-MM-DD
+  int price_year = 0, price_quarter = 0;
+  bool basic_price = false;
+  std::string project_org, chief_engineer, chief, department, customer_signatory;
+  std::string software_version;
+  std::string export_time;  // empty: now (UTC)
+};
+
+// The ССР as ГГЭ XML: chapters 1–12 with their lines (ОСР, ЛСР, расчёты, % additions), the
+// running «Итого по главам» in chapters 7–13, the reserve (chapter 13) and VAT (chapter 14),
+// all from core::CalculateSummaryEstimate, in тыс. руб.
+Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& input,
+                                            const GgeSummaryHeader& header);
+
+struct GgeSummaryImport {
+  std::string document_json;        // summary-estimate/1
+  core::SummaryEstimateInput input;  // the same, as core types
+  GgeSummaryHeader header;
+  std::vector<std::string> warnings;
+  std::vector<GgeDifference> differences;
+  std::size_t compared = 0;
+};
+
+// Reads a ССР: every line as an amount line; the reserve percent and the VAT rate from the lines
+// of chapters 13 and 14 (one percent each, or the file is refused), the VAT-exempt part of the
+// base from the VAT charged; then every chapter total, running total and the grand total are
+// recomputed and compared.
+Result<GgeSummaryImport> ReadGgeSummaryEstimate(std::string_view xml);
 
 // The document type a ГГЭ file declares (Meta/File/Type: "ЛС", "ОСР", "ССР", …), or
 // InvalidArgument when it is not a ГГЭ XML file.

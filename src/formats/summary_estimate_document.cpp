@@ -19,22 +19,6 @@ namespace {
 namespace json = boost::json;
 using core::Decimal;
 
-// Chapter titles of the ССР form (Методика 421/пр).
-constexpr const char* kChapterTitles[core::kSummaryChapters] = {
-    "Подготовка территории строительства",
-    "Основные объекты строительства",
-    "Объекты подсобного и обслуживающего назначения",
-    "Объекты энергетического хозяйства",
-    "Объекты транспортного хозяйства и связи",
-    "Наружные сети и сооружения водоснабжения, водоотведения, теплоснабжения и газоснабжения",
-    "Благоустройство и озеленение территории",
-    "Временные здания и сооружения",
-    "Прочие работы и затраты",
-    "Содержание службы заказчика. Строительный контроль",
-    "Подготовка эксплуатационных кадров",
-    "Публичный технологический и ценовой аудит, проектные и изыскательские работы",
-};
-
 bool LeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 // "YYYY-MM-DD", a real calendar date.
@@ -267,7 +251,7 @@ std::string WriteSummaryEstimateText(const core::SummaryEstimateInput& input,
   for (int c = 1; c <= core::kSummaryChapters; ++c) {
     const bool has_lines = at < result.lines.size() && result.lines[at].chapter == c;
     if (has_lines) {
-      t.Line("Глава " + std::to_string(c) + ". " + kChapterTitles[c - 1]);
+      t.Line("Глава " + std::to_string(c) + ". " + core::SummaryChapterTitle(c));
       for (; at < result.lines.size() && result.lines[at].chapter == c; ++at) {
         const core::SummaryLineResult& l = result.lines[at];
         row(l.number, l.justification, l.name, l.amounts);

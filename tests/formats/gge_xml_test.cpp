@@ -235,3 +235,51 @@ TEST(GgeObjectEstimate, MissingHeaderFieldsAreNamed) {
 
 }  // namespace
 }  // namespace estimate::formats
+
+namespace estimate::formats {
+namespace {
+
+const fs::path kSsrXsd = kShared / "samples/xsd/SummaryEstimate-current.xsd";
+
+TEST(GgeSummaryEstimate, TheRealFileImportsWithEveryChapterAndTotalReproduced) {
+  const std::string file = ReadFile(kShared / "samples/gge_ssr_SSRSS-0_GrandSmeta.gge");
+  EXPECT_EQ(GgeDocumentType(file).value(), "ССР");
+  auto imported = ReadGgeSummaryEstimate(file);
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  // Every total is reproduced. Only the column split of the reserve and the VAT may differ, by
+  // a kopeck: the file charges each of them in two lines (Московская обл. and г. Москва, each on
+  // its own base and rounded on its own), summary-estimate/1 in one line on the whole base.
+  for (const auto& d : imported->differences) {
+    const bool reserve_or_vat = d.path.starts_with("Chapter13/") || d.path.starts_with("Chapter14/");
+    const bool column = !d.path.ends_with("/Total");
+    const Decimal gap = Decimal::Parse(d.stated).value() - Decimal::Parse(d.computed).value();
+    EXPECT_TRUE(reserve_or_vat && column &&
+                (gap == Decimal::Literal("0.01") || gap == Decimal::Literal("-0.01")))
+        << d.path << ": stated " << d.stated << ", computed " << d.computed;
+  }
+  EXPECT_GE(imported->compared, 60u);
+  EXPECT_EQ(imported->input.contingency_percent, Decimal::FromInt(3));
+  ASSERT_TRUE(imported->input.vat_exempt_amount.has_value());
+  EXPECT_EQ(imported->input.vat_exempt_amount->total.ToFixed(2), "461722.14");
+}
+
+TEST(GgeSummaryEstimate, ExportIsValidAndRoundTripsByteForByte) {
+  auto imported = ReadGgeSummaryEstimate(ReadFile(kShared / "samples/gge_ssr_SSRSS-0_GrandSmeta.gge"));
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  GgeSummaryHeader h = imported->header;
+  h.export_time = "2026-11-26T10:00:00+03:00";
+  auto xml = WriteGgeSummaryEstimate(imported->input, h);
+  ASSERT_TRUE(xml.ok()) << xml.status().message();
+  Status valid = ValidateXml(*xml, kSsrXsd.string());
+  EXPECT_TRUE(valid.ok()) << valid.message();
+  EXPECT_NE(xml->find("<Total>43463199.72</Total>"), std::string::npos);
+  auto again = ReadGgeSummaryEstimate(*xml);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(again->differences.empty());
+  auto second = WriteGgeSummaryEstimate(again->input, again->header);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *xml);
+}
+
+}  // namespace
+}  // namespace estimate::formats
