@@ -146,28 +146,52 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   return out ? kExitOk : kExitIoError;
 }
 
+namespace {
+
+// The report of an import on `err` and its document on `out`.
+template <typename Import>
+int Report(const Import& imported, std::ostream& out, std::ostream& err) {
+  for (const auto& w : imported.warnings) err << "warning: " << w << "\n";
+  for (const auto& d : imported.differences) {
+    err << "differs: " << d.path << ": the file states " << d.stated << ", recomputed "
+        << d.computed << "\n";
+  }
+  err << imported.compared << " figures compared, "
+      << (imported.differences.empty() ? std::string("пересчёт совпадает")
+                                       : std::to_string(imported.differences.size()) + " differ")
+      << "\n";
+  out << imported.document_json << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& err) {
   std::string text, error;
   if (!ReadAll(path, &text, &error)) {
     err << "estimate-service import-estimate: " << error << "\n";
     return kExitIoError;
   }
-  auto imported = formats::ReadGgeLocalEstimate(text);
-  if (!imported.ok()) {
-    err << "estimate-service import-estimate: " << path << ": " << imported.status().message() << "\n";
+  const auto fail = [&](const Status& s) {
+    err << "estimate-service import-estimate: " << path << ": " << s.message() << "\n";
     return kExitBadInput;
+  };
+  auto type = formats::GgeDocumentType(text);
+  if (!type.ok()) return fail(type.status());
+  if (*type == "ОСР") {
+    auto imported = formats::ReadGgeObjectEstimate(text);
+    return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
   }
-  for (const auto& w : imported->warnings) err << "warning: " << w << "\n";
-  for (const auto& d : imported->differences) {
-    err << "differs: " << d.path << ": the file states " << d.stated << ", recomputed "
-        << d.computed << "\n";
+  if (*type == "ССР") {
+    auto imported = formats::ReadGgeSummaryEstimate(text);
+    return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
   }
-  err << imported->compared << " figures compared, "
-      << (imported->differences.empty() ? std::string("пересчёт совпадает")
-                                        : std::to_string(imported->differences.size()) + " differ")
-      << "\n";
-  out << imported->document_json << "\n";
-  return kExitOk;
+  if (*type != "ЛС") {
+    return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
+                                " (ЛС, ОСР and ССР are read)"));
+  }
+  auto imported = formats::ReadGgeLocalEstimate(text);
+  return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
 }
 
 }  // namespace estimate::app
