@@ -191,6 +191,9 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
                                 " (ЛС, ОСР and ССР are read)"));
   }
   auto imported = formats::ReadGgeLocalEstimate(text);
+  if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
+    imported = formats::ReadGgeBaseIndexEstimate(text);  // the base-index method
+  }
   return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
 }
 

@@ -92,6 +92,11 @@ struct GgeImport {
 // ЛСР 3.01; figures that differ from the recalculation are reported, never fixed silently.
 Result<GgeImport> ReadGgeLocalEstimate(std::string_view xml);
 
+// Reads a ЛСР by the base-index method (ФЕР/ТЕР × indices; the 3.01 shape ГОССТРОЙСМЕТА writes,
+// docs/design/documents-io.md §4) into an estimate document of method base-index; every
+// position's, section's and the estimate's base and current totals are recomputed and compared.
+Result<GgeImport> ReadGgeBaseIndexEstimate(std::string_view xml);
+
 // --- ОСР (ObjectEstimate-3_01.xsd) ----------------------------------------------------------
 
 // What the ОСР file states besides its rows.

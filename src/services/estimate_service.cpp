@@ -209,6 +209,15 @@ std::string AssembleDocument(const store::EstimateInfo& info,
   std::string out = OpenObject(head);
   out += ",\"options\":";
   out += h.options_json.empty() ? "{}" : h.options_json;
+  if (h.method == "base-index") {
+    boost::system::error_code ec;
+    const json::value options = json::parse(h.options_json, ec);
+    if (!ec && options.is_object()) {
+      if (const json::value* indices = options.get_object().if_contains("indices")) {
+        out += ",\"indices\":" + json::serialize(*indices);
+      }
+    }
+  }
   out += ",\"sections\":[";
   for (std::size_t s = 0; s < documents.size(); ++s) {
     if (s > 0) out += ',';
@@ -1176,9 +1185,16 @@ Result<std::vector<store::NewSection>> NewSections(const json::object& o,
     if (const json::value* m = d.if_contains("method"); m && m->is_string()) {
       header.method = std::string(m->get_string());
     }
+    json::object options;
     if (const json::value* opts = d.if_contains("options"); opts && opts->is_object()) {
-      header.options_json = json::serialize(*opts);
+      options = opts->get_object();
     }
+    // A base-index estimate's indices travel in its options (the store keeps no other
+    // document-level field); AssembleDocument puts them back.
+    if (const json::value* indices = d.if_contains("indices"); indices && indices->is_object()) {
+      options["indices"] = *indices;
+    }
+    header.options_json = json::serialize(options);
     sections = d.if_contains("sections");
   }
   if (sections == nullptr || sections->is_null()) return out;
@@ -2006,6 +2022,9 @@ Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t obj
                                             std::string_view bytes, const std::string& filename) {
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
   auto imported = formats::ReadGgeLocalEstimate(bytes);
+  if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
+    imported = formats::ReadGgeBaseIndexEstimate(bytes);  // a ЛСР by the base-index method
+  }
   if (!imported.ok()) {
     return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") +
                            imported.status().message());

@@ -283,3 +283,24 @@ TEST(GgeSummaryEstimate, ExportIsValidAndRoundTripsByteForByte) {
 
 }  // namespace
 }  // namespace estimate::formats
+
+namespace estimate::formats {
+namespace {
+
+TEST(GgeBaseIndexEstimate, TheGosstroysmetaFileImportsAndEveryTotalIsReproduced) {
+  for (const fs::path& file : {kShared / "samples/gge_lsr_bim_3.01_example1_GSS.gge",
+                               kShared / "lsr_fixtures/gge_bim_3.01_example1.xml"}) {
+    auto imported = ReadGgeBaseIndexEstimate(ReadFile(file));
+    ASSERT_TRUE(imported.ok()) << imported.status().message();
+    for (const auto& d : imported->differences) {
+      ADD_FAILURE() << d.path << ": stated " << d.stated << ", computed " << d.computed;
+    }
+    EXPECT_GE(imported->compared, 25u);  // 15 items (base; current where stated), 7 sections, the estimate
+    const json::value doc = json::parse(imported->document_json);
+    EXPECT_EQ(doc.at("method").as_string(), "base-index");
+    EXPECT_EQ(doc.at("indices").at("other").as_string(), "12.29");
+  }
+}
+
+}  // namespace
+}  // namespace estimate::formats

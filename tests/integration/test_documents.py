@@ -109,6 +109,16 @@ class Documents(unittest.TestCase):
         again = self.admin.call("GET", "/api/v1/estimates/%d/export?format=gge" % report["estimate_id"])
         self.assertEqual(again.status, 200, again)
 
+    def test_a_base_index_estimate_imports_with_its_totals(self):
+        with open(os.path.join(SHARED, "samples", "gge_lsr_bim_3.01_example1_GSS.gge"), "rb") as f:
+            data = f.read()
+        r = self.upload(self.admin, {"object_id": self.O}, {"file": ("bim.gge", data)})
+        self.assertEqual(r.status, 201, r)
+        self.assertTrue(r.json["reproduced"], r.json)
+        view = self.admin.ok("GET", "/api/v1/estimates/%d" % r.json["estimate_id"]).json
+        self.assertEqual(view["method"], "base-index")
+        self.assertEqual(view["result"]["totals"]["total"]["current"]["total"], "36150662.20")
+
     def test_malformed_uploads_are_refused_and_nothing_is_created(self):
         before = self.estimates_of_object()
         with open(PD12, "rb") as f:
