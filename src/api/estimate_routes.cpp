@@ -281,14 +281,20 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     }
     const http::MultipartPart* file = nullptr;
     std::optional<std::int64_t> object;
+    EstimateService::ImportOptions options;
     for (const auto& part : *parts) {
       if (part.name == "file") file = &part;
       if (part.name == "object_id") object = services::ParseId(part.data);
+      if (part.name == "region") options.region = std::string(part.data);
+      if (part.name == "zone") options.zone = std::string(part.data);
+      if (part.name == "quarter") options.quarter = std::string(part.data);
     }
-    if (file == nullptr) return BadRequest(req, "file: is required (a ГГЭ XML ЛСР, .gge)");
+    if (file == nullptr) {
+      return BadRequest(req, "file: is required (ГГЭ XML .gge, АРПС .arp, or a ВОР .xlsx/.csv)");
+    }
     if (!object) return BadRequest(req, "object_id: is required (the object the estimate joins)");
     if (file->data.empty()) return BadRequest(req, "file: is empty");
-    return Edited(s.Import(a, *object, file->data, file->filename), req, 201);
+    return Edited(s.Import(a, *object, file->data, file->filename, options), req, 201);
   }));
 }
 

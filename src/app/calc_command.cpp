@@ -13,6 +13,8 @@
 #include "formats/estimate_document.hpp"
 #include "formats/gge_xml.hpp"
 #include "formats/xlsx_forms.hpp"
+#include "formats/pdf_forms.hpp"
+#include "formats/arps.hpp"
 
 namespace estimate::app {
 namespace {
@@ -87,8 +89,8 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
 
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format != "gge" && format != "xlsx") {
-    err << "estimate-service export: --format " << format << " is not supported yet (gge, xlsx)\n";
+  if (format != "gge" && format != "xlsx" && format != "pdf" && format != "arps") {
+    err << "estimate-service export: --format " << format << " is not one of gge, xlsx, pdf, arps\n";
     return kExitBadInput;
   }
   std::string text, error;
@@ -108,7 +110,22 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   }
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
-  if (format == "xlsx") {
+  if (format == "arps") {
+    formats::ArpsHeader a;
+    a.number = header->number;
+    a.name = header->name;
+    a.construction_name = header->construction_name;
+    a.object_name = header->object_name;
+    auto arps = formats::WriteArps(*estimate, a);
+    if (!arps.ok()) {
+      err << arps.status().message() << "\n";
+      return kExitBadInput;
+    }
+    out << *arps;
+    out.flush();
+    return out ? kExitOk : kExitIoError;
+  }
+  if (format == "xlsx" || format == "pdf") {
     formats::PrintHeader print;
     print.construction = header->construction_name;
     print.object = header->object_name;
@@ -117,7 +134,8 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     print.region = header->region_name;
     print.composed_by = header->composed_by;
     print.checked_by = header->verified_by;
-    auto xlsx = formats::WriteEstimateXlsx(*estimate, print);
+    auto xlsx = format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
+                                : formats::WriteEstimateXlsx(*estimate, print);
     if (!xlsx.ok()) {
       err << xlsx.status().message() << "\n";
       return kExitBadInput;
@@ -176,6 +194,10 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
     err << "estimate-service import-estimate: " << path << ": " << s.message() << "\n";
     return kExitBadInput;
   };
+  if (text.starts_with("1#")) {
+    auto arps = formats::ReadArps(text);
+    return arps.ok() ? Report(*arps, out, err) : fail(arps.status());
+  }
   auto type = formats::GgeDocumentType(text);
   if (!type.ok()) return fail(type.status());
   if (*type == "ОСР") {

@@ -445,11 +445,12 @@ int main(int argc, char** argv) {
       "export", "Write an estimate document as ГГЭ XML 3.01 (validated against the XSD) or XLSX");
   export_cmd->add_option("FILE", export_path, "Estimate document JSON (with an optional header), or -")
       ->required();
-  export_cmd->add_option("--format", export_format, "gge (ГГЭ XML 3.01) or xlsx (the ЛСР form)")
-      ->check(CLI::IsMember({"gge", "xlsx"}))->capture_default_str();
+  export_cmd->add_option("--format", export_format,
+                         "gge (ГГЭ XML 3.01), xlsx or pdf (the ЛСР form), arps (АРПС 1.10, cp866)")
+      ->check(CLI::IsMember({"gge", "xlsx", "pdf", "arps"}))->capture_default_str();
   std::string import_estimate_path;
   auto* import_estimate_cmd = cli.add_subcommand(
-      "import-estimate", "Read a ГГЭ XML ЛСР as an estimate document, comparing its totals");
+      "import-estimate", "Read a ГГЭ XML ЛСР/ОСР/ССР or an АРПС file as a document, comparing its totals");
   import_estimate_cmd->add_option("FILE", import_estimate_path, "The .gge file, or -")->required();
   export_cmd->add_option("--xsd-dir", export_xsd_dir,
                          "Folder of the ГГЭ schemas (default: GGE_XSD_DIR)");

@@ -250,6 +250,19 @@ class ArpsWriter {
                           " and cannot be written in a text");
       return {};
     }
+    // cp866 has no typographic quotes and dashes; names are full of them (ОАО «РЖД»). They
+    // become their ASCII forms, as other programs' АРПС writers do; anything else cp866 lacks
+    // stays an error.
+    std::string plain(utf8);
+    static const std::pair<std::string_view, std::string_view> kTypography[] = {
+        {"«", "\""}, {"»", "\""}, {"„", "\""}, {"“", "\""}, {"”", "\""}, {"‘", "'"}, {"’", "'"},
+        {"–", "-"}, {"—", "-"}, {"…", "..."}, {"≤", "<="}, {"≥", ">="}, {"×", "x"}};
+    for (const auto& [from, to] : kTypography) {
+      for (std::size_t at = plain.find(from); at != std::string::npos; at = plain.find(from, at + to.size())) {
+        plain.replace(at, from.size(), to);
+      }
+    }
+    utf8 = plain;
     std::string out;
     std::size_t failed_at = 0;
     if (!to_cp866_.Convert(utf8, out, &failed_at)) {

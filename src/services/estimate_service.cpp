@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -17,6 +19,9 @@
 #include "formats/estimate_document_writer.hpp"
 #include "formats/gge_xml.hpp"
 #include "formats/xlsx_forms.hpp"
+#include "formats/pdf_forms.hpp"
+#include "formats/arps.hpp"
+#include "formats/boq_import.hpp"
 #include "formats/json_out.hpp"
 #include "normbase/pricing.hpp"
 #include "normbase/regions.hpp"
@@ -1941,8 +1946,8 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
 Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t estimate_id,
                                             const std::string& format) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  if (format != "gge" && format != "xlsx") {
-    return InvalidArgument("format: \"" + format + "\" is not supported yet (gge, xlsx)");
+  if (format != "gge" && format != "xlsx" && format != "pdf" && format != "arps") {
+    return InvalidArgument("format: \"" + format + "\" is not one of gge, xlsx, pdf, arps");
   }
   auto version = CurrentVersion(actor, estimate_id);
   if (!version.ok()) return version.status();
@@ -1985,7 +1990,18 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
     h.price_year = std::atoi(eh.quarter.substr(0, 4).c_str());
     h.price_quarter = eh.quarter[6] - '0';
   }
-  if (format == "xlsx") {
+  if (format == "arps") {
+    formats::ArpsHeader ah;
+    ah.number = h.number;
+    ah.name = h.name;
+    ah.construction_name = h.construction_name;
+    ah.object_name = h.object_name;
+    auto arps = formats::WriteArps(estimate, ah);
+    if (!arps.ok()) return FailedPrecondition("export: " + arps.status().message());
+    return ExportedFile{"text/plain; charset=IBM866", "ЛСР " + h.number + ".arp",
+                        std::move(arps).value()};
+  }
+  if (format == "xlsx" || format == "pdf") {
     formats::PrintHeader ph;
     ph.construction = h.construction_name;
     ph.object = h.object_name;
@@ -1995,6 +2011,11 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
     ph.region_zone = h.zone_code;
     if (h.price_year > 0) {
       ph.price_level = std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
+    }
+    if (format == "pdf") {
+      auto pdf = formats::WriteEstimatePdf(estimate, ph);
+      if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
+      return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
     }
     auto xlsx = formats::WriteEstimateXlsx(estimate, ph);
     if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
@@ -2018,17 +2039,63 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
 }
 
+namespace {
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  std::string tail = s.substr(s.size() - suffix.size());
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == suffix;
+}
+
+}  // namespace
+
 Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t object_id,
-                                            std::string_view bytes, const std::string& filename) {
+                                            std::string_view bytes, const std::string& filename,
+                                            const ImportOptions& options) {
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  // Whatever is wrong with an upload (malformed, a zip bomb, entities) is the client's 400.
+  const auto fail = [&](const Status& s) -> Status {
+    return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") +
+                           s.message());
+  };
+  // What the file is, by its first bytes: a zip (xlsx: a bill of quantities), АРПС ("1#"), or
+  // XML (ГГЭ); a .csv name is a bill of quantities.
+  if (bytes.starts_with("PK")) {
+    auto boq = formats::ReadBoqXlsx(bytes);
+    if (!boq.ok()) return fail(boq.status());
+    return ImportBoq(actor, object_id, *boq, filename, options);
+  }
+  if (EndsWith(filename, ".csv")) {
+    auto boq = formats::ReadBoqCsv(bytes);
+    if (!boq.ok()) return fail(boq.status());
+    return ImportBoq(actor, object_id, *boq, filename, options);
+  }
+  if (bytes.starts_with("1#")) {
+    auto arps = formats::ReadArps(bytes);
+    if (!arps.ok()) return fail(arps.status());
+    formats::GgeImport as_gge;
+    as_gge.document_json = std::move(arps->document_json);
+    as_gge.header.number = arps->header.number;
+    as_gge.header.name = arps->header.name;
+    as_gge.warnings = std::move(arps->warnings);
+    as_gge.differences = std::move(arps->differences);
+    as_gge.compared = arps->compared;
+    return ImportDocument(actor, object_id, std::move(as_gge), filename, options);
+  }
   auto imported = formats::ReadGgeLocalEstimate(bytes);
   if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
     imported = formats::ReadGgeBaseIndexEstimate(bytes);  // a ЛСР by the base-index method
   }
-  if (!imported.ok()) {
-    return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") +
-                           imported.status().message());
-  }
+  if (!imported.ok()) return fail(imported.status());
+  return ImportDocument(actor, object_id, std::move(imported).value(), filename, options);
+}
+
+Result<EditOutcome> EstimateService::ImportDocument(const Actor& actor, std::int64_t object_id,
+                                                    formats::GgeImport imported_value,
+                                                    const std::string& filename,
+                                                    const ImportOptions& options) {
+  auto imported = &imported_value;
   const formats::GgeHeader& h = imported->header;
   json::object body{{"name", h.name.empty() ? filename : h.name},
                     {"number", h.number},
@@ -2039,6 +2106,9 @@ Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t obj
   if (h.price_year > 0 && h.price_quarter > 0) {
     body["quarter"] = std::to_string(h.price_year) + "-Q" + std::to_string(h.price_quarter);
   }
+  if (!options.region.empty()) body["region"] = options.region;
+  if (!options.zone.empty()) body["zone"] = options.zone;
+  if (!options.quarter.empty()) body["quarter"] = options.quarter;
   auto created = CreateEstimate(actor, object_id, {json::serialize(body)});
   if (!created.ok()) return created.status();
   json::array differences, warnings;
@@ -2057,6 +2127,83 @@ Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t obj
       {"warnings", std::move(warnings)},
       {"totals", estimate.as_object().contains("totals") ? estimate.at("totals") : json::value(nullptr)}});
   return created;
+}
+
+Result<EditOutcome> EstimateService::ImportBoq(const Actor& actor, std::int64_t object_id,
+                                               const formats::BoqImport& boq,
+                                               const std::string& filename,
+                                               const ImportOptions& options) {
+  if (boq.lines.empty()) return InvalidArgument("file: " + filename + ": the bill of quantities has no lines");
+  // Sections in the order the ВОР names them.
+  std::vector<std::string> sections;
+  for (const auto& line : boq.lines) {
+    const std::string name = line.section.empty() ? "Раздел 1" : line.section;
+    if (std::find(sections.begin(), sections.end(), name) == sections.end()) sections.push_back(name);
+  }
+  std::string name = filename;
+  if (const auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(0, dot);
+  json::array section_list;
+  for (const auto& s : sections) section_list.push_back(json::object{{"name", s}});
+  json::object body{{"name", name.empty() ? std::string("ВОР") : name},
+                    {"region", options.region},
+                    {"zone", options.zone},
+                    {"quarter", options.quarter},
+                    {"sections", std::move(section_list)}};
+  auto created = CreateEstimate(actor, object_id, {json::serialize(body)});
+  if (!created.ok()) return created.status();
+  const json::value view = json::parse(created->json);
+  const std::int64_t estimate_id = view.at("id").as_int64();
+  std::map<std::string, std::int64_t> section_ids;
+  for (const auto& s : view.at("sections").as_array()) {
+    section_ids[std::string(s.at("name").as_string())] = s.at("id").as_int64();
+  }
+  // A line whose code is a norm of the active release is priced from it; any other is listed
+  // unpriced, as the estimator's work list, with a warning.
+  auto active = base_.Active();
+  json::array ops, warnings;
+  for (const auto& w : boq.warnings) warnings.push_back(json::string(w));
+  std::size_t priced = 0;
+  for (const auto& line : boq.lines) {
+    const std::int64_t section = section_ids[line.section.empty() ? "Раздел 1" : line.section];
+    bool norm = false;
+    if (auto split = SplitNormCode(line.code); split && active->release &&
+        !options.region.empty() && !options.quarter.empty()) {
+      norm = active->release->FindNorm(split->first, split->second) != nullptr;
+    }
+    if (norm) {
+      ++priced;
+      ops.push_back(json::object{{"op", "add_position"}, {"section_id", section},
+                                 {"code", line.code}, {"quantity", line.quantity.ToString()},
+                                 {"number", line.number.empty() ? json::value(nullptr) : json::value(line.number)}});
+      continue;
+    }
+    json::object doc{{"type", "resource"}, {"kind", "material"},
+                     {"code", line.code.empty() ? "ВОР-" + std::to_string(line.row) : line.code},
+                     {"name", line.name}, {"unit", line.unit}, {"quantity", line.quantity.ToString()}};
+    if (!line.number.empty()) doc["number"] = line.number;
+    ops.push_back(json::object{{"op", "add_position"}, {"section_id", section}, {"position", std::move(doc)}});
+    warnings.push_back(json::string("row " + std::to_string(line.row) + ": «" + line.name +
+                                    "» is listed unpriced" +
+                                    (line.code.empty() ? std::string(" (no code)")
+                                                       : " (" + line.code + " is not a norm of the active release"
+                                                         " or no region/quarter was given)")));
+  }
+  auto edited = Edit(actor, estimate_id, created->version, json::serialize(ops), "lines",
+                     "ВОР " + filename);
+  if (!edited.ok()) {
+    (void)DeleteEstimate(actor, estimate_id, created->version);  // nothing half-made stays
+    return edited.status();
+  }
+  const json::value after = json::parse(edited->json);
+  edited->json = json::serialize(json::object{
+      {"estimate_id", estimate_id},
+      {"version", edited->version},
+      {"source", filename},
+      {"lines", boq.lines.size()},
+      {"priced", priced},
+      {"warnings", std::move(warnings)},
+      {"totals", after.as_object().contains("totals") ? after.at("totals") : json::value(nullptr)}});
+  return edited;
 }
 
 Result<std::string> EstimateService::Audit(const Actor& actor, const store::AuditQuery& query) {

@@ -39,6 +39,8 @@
 #include <vector>
 
 #include "cache/result_cache.hpp"
+#include "formats/boq_import.hpp"
+#include "formats/gge_xml.hpp"
 #include "core/status.hpp"
 #include "services/actor.hpp"
 #include "services/base_service.hpp"
@@ -160,11 +162,16 @@ class EstimateService {
   // Documents out: `format` gge (ГГЭ XML 3.01, validated against the XSD before it is returned).
   Result<ExportedFile> Export(const Actor& actor, std::int64_t estimate_id,
                               const std::string& format);
-  // Documents in: a ГГЭ XML ЛСР as a new draft estimate of `object_id`. The answer's JSON names
-  // the new estimate and reports every figure the file states that the recalculation does not
-  // reproduce, and what could not be read.
+  // Documents in, as a new draft estimate of `object_id`: a ГГЭ XML ЛСР (either method), an
+  // АРПС 1.10 file, or a bill of quantities (ВОР, XLSX or CSV: lines whose code is a norm of the
+  // active release are priced for `options`' region and quarter, the others listed unpriced).
+  // The answer's JSON names the new estimate and reports every figure the file states that the
+  // recalculation does not reproduce, and what could not be read.
+  struct ImportOptions {
+    std::string region, zone, quarter;  // override or complete the file's
+  };
   Result<EditOutcome> Import(const Actor& actor, std::int64_t object_id, std::string_view bytes,
-                             const std::string& filename);
+                             const std::string& filename, const ImportOptions& options);
 
   // The audit log of the actor's organization (read_audit), newest first.
   Result<std::string> Audit(const Actor& actor, const store::AuditQuery& query);
@@ -178,6 +185,13 @@ class EstimateService {
   void Remember(const WorkingPtr& working);
   void Forget(std::int64_t organization_id, std::int64_t estimate_id);
   EstimateView CachedView(const WorkingPtr& working);
+  Result<EditOutcome> ImportDocument(const Actor& actor, std::int64_t object_id,
+                                     formats::GgeImport imported, const std::string& filename,
+                                     const ImportOptions& options);
+  Result<EditOutcome> ImportBoq(const Actor& actor, std::int64_t object_id,
+                                const formats::BoqImport& boq, const std::string& filename,
+                                const ImportOptions& options);
+
   // Saves `changes` as one version with its audit record, in one transaction.
   Result<EditOutcome> Save(const Actor& actor, std::int64_t estimate_id,
                            std::int64_t expected_version, const store::ChangeSet& changes,

@@ -119,13 +119,66 @@ class Documents(unittest.TestCase):
         self.assertEqual(view["method"], "base-index")
         self.assertEqual(view["result"]["totals"]["total"]["current"]["total"], "36150662.20")
 
+    def test_pdf_and_arps_go_out_and_arps_comes_back_with_the_same_totals(self):
+        e = self.admin.estimate(self.O, codes=(NORM, "ГЭСН06-01-001-01"))
+        view = self.admin.ok("GET", "/api/v1/estimates/%d" % e["id"]).json
+        pdf = self.viewer.call("GET", "/api/v1/estimates/%d/export?format=pdf" % e["id"])
+        self.assertEqual(pdf.status, 200, pdf)
+        self.assertEqual(pdf.headers["content-type"], "application/pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf.body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True,
+                                  text=True).stdout
+        self.assertIn("ИТОГИ ПО СМЕТЕ", text)
+        total = view["totals"]["total"]
+        rub, kop = total.split(".")
+        groups = []
+        while rub:
+            groups.insert(0, rub[-3:])
+            rub = rub[:-3]
+        self.assertIn(" ".join(groups) + "," + kop, text)
+        arps = self.admin.call("GET", "/api/v1/estimates/%d/export?format=arps" % e["id"])
+        self.assertEqual(arps.status, 200, arps)
+        self.assertTrue(arps.body.startswith(b"1#\x80\x90\x8f\x91 1.10#"), arps.body[:20])
+        r = self.upload(self.admin, {"object_id": self.O}, {"file": ("back.arp", arps.body)})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["totals"]["total"], total)
+        self.assertTrue(r.json["reproduced"], r.json)
+
+    def test_a_bill_of_quantities_becomes_a_draft(self):
+        with open(os.path.join(SHARED, "samples", "vor_example_2025-12-11.xlsx"), "rb") as f:
+            data = f.read()
+        r = self.upload(self.admin, {"object_id": self.O, "region": "28", "zone": "1",
+                                     "quarter": "2025-Q2"}, {"file": ("ВОР.xlsx", data)})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["lines"], 20)
+        view = self.admin.ok("GET", "/api/v1/estimates/%d" % r.json["estimate_id"]).json
+        self.assertEqual(view["position_count"], 20)
+        self.assertEqual(view["status"], "draft")
+        csv = "№;Наименование работ;Ед. изм.;Количество;Шифр\n1;Разработка грунта;1000 м3;1,5;ГЭСН01-01-013-01\n"
+        r = self.upload(self.admin, {"object_id": self.O, "region": "28", "zone": "1",
+                                     "quarter": "2025-Q2"}, {"file": ("ВОР.csv", csv.encode("cp1251"))})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["priced"], 1)
+        self.assertNotEqual(r.json["totals"]["total"], "0.00")
+
     def test_malformed_uploads_are_refused_and_nothing_is_created(self):
         before = self.estimates_of_object()
         with open(PD12, "rb") as f:
             pd12 = f.read()
         xxe = (b'<?xml version="1.0"?><!DOCTYPE Construction [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                b"<Construction>&x;</Construction>")
+        # A zip bomb: one entry of 200 MB of zeros, a few hundred kilobytes compressed.
+        import io
+        import zipfile
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("xl/workbook.xml", b"<workbook/>")
+            z.writestr("xl/worksheets/sheet1.xml", b"\0" * (200 * 1024 * 1024))
         cases = [
+            (self.upload(self.admin, {"object_id": self.O}, {"file": ("bomb.xlsx", bomb.getvalue())}),
+             400, "zip bomb"),
             (self.upload(self.admin, {"object_id": self.O}, {"file": ("x.gge", xxe)}), 400, "DOCTYPE"),
             (self.upload(self.admin, {"object_id": self.O}, {"file": ("x.gge", b"<a>")}), 400, "xml"),
             (self.upload(self.admin, {"object_id": self.O},
