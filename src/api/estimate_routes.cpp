@@ -51,6 +51,14 @@ std::string ContentDisposition(const std::string& filename) {
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
+// A file to download, or the problem.
+http::Response Download(Result<services::ExportedFile> file, const http::Request& req) {
+  if (!file.ok()) return ProblemOf(file.status(), req);
+  http::Response r = http::Response::Text(200, std::move(file->bytes), file->content_type);
+  r.headers.emplace_back("content-disposition", ContentDisposition(file->filename));
+  return r;
+}
+
 // A section or position named in the path that the estimate does not have is 404, like any
 // other missing resource (in a batch body it is a 400 naming the field).
 Result<EditOutcome> PathItem(Result<EditOutcome> r, const char* field) {
@@ -180,6 +188,9 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                if (auto v = req.QueryParam("contingency"); !v.empty()) r.contingency_percent = v;
                r.temporary_buildings_percent = req.QueryParam("temporary_buildings");
                r.winter_percent = req.QueryParam("winter");
+               if (const std::string format = req.QueryParam("format"); !format.empty()) {
+                 return Download(s.ExportSummaryEstimate(a, id, r, format), req);
+               }
                return Answer(s.SummaryEstimate(a, id, r), req);
              }));
 }
@@ -202,6 +213,9 @@ void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateS
              }));
   router.Add("GET", "/api/v1/objects/{id}/object-estimate",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               if (const std::string format = req.QueryParam("format"); !format.empty()) {
+                 return Download(s.ExportObjectEstimate(a, id, format), req);
+               }
                return Answer(s.ObjectEstimate(a, id), req);
              }));
 }
@@ -235,11 +249,7 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                const std::string format = req.QueryParam("format");
                if (format.empty()) return BadRequest(req, "format: is required (gge)");
-               auto file = s.Export(a, id, format);
-               if (!file.ok()) return ProblemOf(file.status(), req);
-               http::Response r = http::Response::Text(200, std::move(file->bytes), file->content_type);
-               r.headers.emplace_back("content-disposition", ContentDisposition(file->filename));
-               return r;
+               return Download(s.Export(a, id, format), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {

@@ -124,4 +124,33 @@ CalcOutcome Calculate(std::string_view document, OutputFormat format) {
   return outcome;
 }
 
+namespace {
+
+template <typename Input, typename Read>
+Result<Input> ParseShape(std::string_view document, DocumentKind expected, const char* name,
+                         Read read) {
+  json::monotonic_resource arena;
+  Result<json::value> parsed = ParseJson(document, &arena);
+  if (!parsed.ok()) return parsed.status();
+  DocumentReader reader;
+  const std::optional<DocumentKind> kind = ReadDocumentKind(*parsed, reader);
+  if (kind && *kind != expected) reader.Problem(JsonPath(), std::string("not a ") + name + " document");
+  if (!reader.ok()) return InvalidArgument(reader.Message());
+  std::optional<Input> input = read(parsed->get_object(), reader);
+  if (!input) return InvalidArgument(reader.Message());
+  return std::move(*input);
+}
+
+}  // namespace
+
+Result<core::ObjectEstimateInput> ParseObjectEstimateDocument(std::string_view document) {
+  return ParseShape<core::ObjectEstimateInput>(document, DocumentKind::kObjectEstimate,
+                                               "object-estimate/1", ReadObjectEstimateDocument);
+}
+
+Result<core::SummaryEstimateInput> ParseSummaryEstimateDocument(std::string_view document) {
+  return ParseShape<core::SummaryEstimateInput>(document, DocumentKind::kSummaryEstimate,
+                                                "summary-estimate/1", ReadSummaryEstimateDocument);
+}
+
 }  // namespace estimate::formats

@@ -16,6 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/object_estimate.hpp"
+#include "core/status.hpp"
+#include "core/summary_estimate.hpp"
+
 namespace estimate::formats {
 
 enum class OutputFormat {
@@ -36,5 +40,10 @@ struct CalcOutcome {
 };
 
 CalcOutcome Calculate(std::string_view document, OutputFormat format);
+
+// The input of an object-estimate/1 or summary-estimate/1 document as core types (for the
+// writers of other formats). InvalidArgument with one line per problem, as Calculate reports.
+Result<core::ObjectEstimateInput> ParseObjectEstimateDocument(std::string_view document);
+Result<core::SummaryEstimateInput> ParseSummaryEstimateDocument(std::string_view document);
 
 }  // namespace estimate::formats

@@ -2206,6 +2206,100 @@ Result<EditOutcome> EstimateService::ImportBoq(const Actor& actor, std::int64_t 
   return edited;
 }
 
+namespace {
+
+const char* const kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+Status CheckRollUpFormat(const std::string& format) {
+  if (format == "gge" || format == "xlsx" || format == "pdf") return Status::Ok();
+  return InvalidArgument("format: \"" + format + "\" is not one of gge, xlsx, pdf");
+}
+
+// Validates an XML export against `xsd` in `dir`; the service never offers an invalid one.
+Status ValidatedExport(const std::string& xml, const std::string& dir, const char* xsd) {
+  Status s = formats::ValidateXml(xml, dir + "/" + xsd);
+  if (s.ok()) return s;
+  if (s.code() == StatusCode::kNotFound) {
+    return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+  }
+  return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not offered: " +
+                            s.message());
+}
+
+}  // namespace
+
+Result<ExportedFile> EstimateService::ExportObjectEstimate(const Actor& actor,
+                                                           std::int64_t object_id,
+                                                           const std::string& format) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
+  std::string number, name;
+  auto document = ObjectEstimateDocument(actor, object_id, &number, &name);
+  if (!document.ok()) return document.status();
+  auto input = formats::ParseObjectEstimateDocument(*document);
+  if (!input.ok()) return FailedPrecondition("object estimate: " + input.status().message());
+  auto object = estimates_.GetObject(actor.organization_id, object_id);
+  if (!object.ok()) return object.status();
+  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  if (!project.ok()) return project.status();
+  const std::string file = "ОСР " + number;
+  if (format == "gge") {
+    formats::GgeObjectHeader h;
+    h.construction_number = Id(project->id);
+    h.construction_name = project->name;
+    auto list = estimates_.ListEstimates(actor.organization_id, object_id);
+    if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
+    h.created = h.approved = TodayUtc();
+    auto xml = formats::WriteGgeObjectEstimate(*input, h);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "ObjectEstimate-3_01.xsd"); !s.ok()) {
+      return s;
+    }
+    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
+  }
+  formats::PrintHeader ph;
+  ph.construction = project->name;
+  ph.object = object->name;
+  ph.number = number;
+  auto bytes = format == "pdf" ? formats::WriteObjectEstimatePdf(*input, ph)
+                               : formats::WriteObjectEstimateXlsx(*input, ph);
+  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
+  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
+                      std::move(bytes).value()};
+}
+
+Result<ExportedFile> EstimateService::ExportSummaryEstimate(const Actor& actor,
+                                                            std::int64_t project_id,
+                                                            const SummaryRequest& request,
+                                                            const std::string& format) {
+  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
+  auto computed = SummaryEstimate(actor, project_id, request);
+  if (!computed.ok()) return computed.status();
+  const json::value both = json::parse(*computed);
+  auto input = formats::ParseSummaryEstimateDocument(json::serialize(both.at("document")));
+  if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
+  auto project = estimates_.GetProject(actor.organization_id, project_id);
+  if (!project.ok()) return project.status();
+  const std::string file = "ССР " + input->number;
+  if (format == "gge") {
+    formats::GgeSummaryHeader h;
+    h.created = h.approved = request.date.empty() ? TodayUtc() : request.date;
+    auto xml = formats::WriteGgeSummaryEstimate(*input, h);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "SummaryEstimate-current.xsd"); !s.ok()) {
+      return s;
+    }
+    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
+  }
+  formats::PrintHeader ph;
+  ph.construction = project->name;
+  auto bytes = format == "pdf" ? formats::WriteSummaryEstimatePdf(*input, ph)
+                               : formats::WriteSummaryEstimateXlsx(*input, ph);
+  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
+  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
+                      std::move(bytes).value()};
+}
+
 Result<std::string> EstimateService::Audit(const Actor& actor, const store::AuditQuery& query) {
   if (Status s = Denied(actor, auth::Permission::kReadAudit); !s.ok()) return s;
   auto records = audit_.Query(actor.organization_id, query);

@@ -173,6 +173,14 @@ class EstimateService {
   Result<EditOutcome> Import(const Actor& actor, std::int64_t object_id, std::string_view bytes,
                              const std::string& filename, const ImportOptions& options);
 
+  // The ОСР of an object and the ССР of a project as files: gge (validated against the XSD),
+  // xlsx or pdf.
+  Result<ExportedFile> ExportObjectEstimate(const Actor& actor, std::int64_t object_id,
+                                            const std::string& format);
+  Result<ExportedFile> ExportSummaryEstimate(const Actor& actor, std::int64_t project_id,
+                                             const SummaryRequest& request,
+                                             const std::string& format);
+
   // The audit log of the actor's organization (read_audit), newest first.
   Result<std::string> Audit(const Actor& actor, const store::AuditQuery& query);
 

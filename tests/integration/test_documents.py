@@ -146,6 +146,25 @@ class Documents(unittest.TestCase):
         self.assertEqual(r.json["totals"]["total"], total)
         self.assertTrue(r.json["reproduced"], r.json)
 
+    def test_object_and_summary_estimates_go_out_as_gge_xlsx_and_pdf(self):
+        self.admin.estimate(self.O, codes=(NORM,))
+        for path, xsd in (("/api/v1/objects/%d/object-estimate" % self.O, "ObjectEstimate-3_01.xsd"),
+                          ("/api/v1/projects/%d/summary-estimate?contingency=2&date=2026-03-01"
+                           % self.P, "SummaryEstimate-current.xsd")):
+            sep = "&" if "?" in path else "?"
+            gge = self.viewer.call("GET", path + sep + "format=gge")
+            self.assertEqual(gge.status, 200, gge)
+            with tempfile.NamedTemporaryFile(suffix=".gge") as f:
+                f.write(gge.body)
+                f.flush()
+                lint = subprocess.run(["xmllint", "--noout", "--schema", os.path.join(XSD_DIR, xsd),
+                                       f.name], capture_output=True, text=True)
+            self.assertEqual(lint.returncode, 0, lint.stderr)
+            for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+                r = self.viewer.call("GET", path + sep + "format=" + fmt)
+                self.assertEqual(r.status, 200, r)
+                self.assertTrue(r.body.startswith(magic), (fmt, r.body[:10]))
+
     def test_a_bill_of_quantities_becomes_a_draft(self):
         with open(os.path.join(SHARED, "samples", "vor_example_2025-12-11.xlsx"), "rb") as f:
             data = f.read()
