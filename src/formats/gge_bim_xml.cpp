@@ -70,11 +70,7 @@ class BaseIndexReader {
                      {"name", out_.header.name},
                      {"indices", std::move(indices)},
                      {"sections", std::move(sections)}};
-    if (!problems_.empty()) {
-      std::string message;
-      for (const auto& p : problems_) message += (message.empty() ? "" : "\n") + p;
-      return InvalidArgument(message);
-    }
+    if (!problems_.empty()) return Problems(problems_);
     out_.document_json = json::serialize(doc);
     Compare(e);
     return std::move(out_);
@@ -350,17 +346,9 @@ class BaseIndexReader {
 }  // namespace
 
 Result<GgeImport> ReadGgeBaseIndexEstimate(std::string_view bytes) {
-  InitLibxml();
-  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-      xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "import.xml", nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-      xmlFreeDoc);
-  if (!doc) return InvalidArgument("xml: not well-formed");
-  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
-  }
-  return BaseIndexReader().Read(xmlDocGetRootElement(doc.get()));
+  auto doc = ParseGgeFile(bytes);
+  if (!doc.ok()) return doc.status();
+  return BaseIndexReader().Read(xmlDocGetRootElement(doc->get()));
 }
 
 }  // namespace estimate::formats

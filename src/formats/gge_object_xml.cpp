@@ -15,22 +15,7 @@ using namespace xml;  // NOLINT: the XML helpers
 
 const Decimal kThousand = Decimal::FromInt(1000);
 
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
 
-void PriceElements(XmlOut& x, const core::CostColumns& c) {
-  x.Number("Building", c.construction, 2);
-  x.Number("Mounting", c.installation, 2);
-  x.Number("Equipment", c.equipment, 2);
-  x.Number("Other", c.other, 2);
-  x.Number("Total", c.total, 2);
-}
 
 // TSummary of a row or of the object: the breakdown under the columns (тыс. руб.).
 void Summary(XmlOut& x, const core::CostColumns& c, const core::CostDetails& d) {
@@ -86,25 +71,9 @@ Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& inpu
   if (!IsDate(h.approved)) problems.push_back("header.approved: a date YYYY-MM-DD is required");
   auto result = core::CalculateObjectEstimate(input);
   if (!result.ok()) problems.push_back(result.status().message());
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return InvalidArgument(message);
-  }
+  if (!problems.empty()) return Problems(problems);
   XmlOut x;
-  x.Open("Construction");
-  x.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-  x.Attribute("xsi:noNamespaceSchemaLocation", "ObjectEstimate-3_01.xsd");
-  x.Open("Meta");
-  x.Open("Soft");
-  x.Text("Name", "Estimate Service");
-  x.Text("Version", h.software_version.empty() ? "1" : h.software_version);
-  x.Close();
-  x.Open("File");
-  x.Text("Type", "ОСР");
-  x.Text("Version", "3.01");
-  x.Close();
-  x.Close();
+  OpenGgeRoot(x, "ObjectEstimate-3_01.xsd", "ОСР", h.software_version);
   x.Text("Num", h.construction_number);
   x.Text("Name", h.construction_name);
   x.Open("Object");
@@ -128,7 +97,7 @@ Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& inpu
     x.Close();
   }
   x.Open("Summary");
-  PriceElements(x, result->total);
+  WriteCostColumns(x, result->total);
   x.Close();
   x.Open("Signatures");
   x.Open("ChiefProjectEngineer");
@@ -150,7 +119,7 @@ Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& inpu
   for (std::size_t i = 0; i < result->rows.size(); ++i) {
     const core::ObjectEstimateRow& row = result->rows[i];
     x.Open("LocalEstimate");
-    PriceElements(x, row.amounts);
+    WriteCostColumns(x, row.amounts);
     x.Text("Name", row.name);
     x.Text("Num", std::to_string(i + 1));
     x.Text("Reason", row.number);
@@ -159,7 +128,7 @@ Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& inpu
     x.Close();
   }
   x.Open("SubSummary1");
-  PriceElements(x, result->total);
+  WriteCostColumns(x, result->total);
   x.Close();
   Summary(x, result->total, result->details);
   x.Close();  // Object
@@ -257,11 +226,7 @@ class ObjectEstimateReader {
         out_.warnings.push_back("Object/Quantity " + q + ": no measure, the unit cost is not compared");
       }
     }
-    if (!problems_.empty()) {
-      std::string message;
-      for (const auto& p : problems_) message += (message.empty() ? "" : "\n") + p;
-      return InvalidArgument(message);
-    }
+    if (!problems_.empty()) return Problems(problems_);
     out_.document_json = json::serialize(doc);
     out_.input = input;
     auto result = core::CalculateObjectEstimate(input);
@@ -309,36 +274,16 @@ class ObjectEstimateReader {
   std::vector<std::string> problems_;
 };
 
-using DocPtr = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
-
-// Parses a ГГЭ file safely: no network, no DTD, no entities; a BOM is skipped.
-Result<DocPtr> ParseGge(std::string_view bytes) {
-  InitLibxml();
-  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  DocPtr doc(xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "import.xml", nullptr,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-             xmlFreeDoc);
-  if (!doc) {
-    const xmlError* e = xmlGetLastError();
-    return InvalidArgument("xml: not well-formed" +
-                           (e != nullptr ? " (line " + std::to_string(e->line) + ")" : std::string()));
-  }
-  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
-  }
-  return doc;
-}
-
 }  // namespace
 
 Result<GgeObjectImport> ReadGgeObjectEstimate(std::string_view bytes) {
-  auto doc = ParseGge(bytes);
+  auto doc = ParseGgeFile(bytes);
   if (!doc.ok()) return doc.status();
   return ObjectEstimateReader().Read(xmlDocGetRootElement(doc->get()));
 }
 
 Result<std::string> GgeDocumentType(std::string_view bytes) {
-  auto doc = ParseGge(bytes);
+  auto doc = ParseGgeFile(bytes);
   if (!doc.ok()) return doc.status();
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   std::string type = TextAt(root, "Meta/File/Type");

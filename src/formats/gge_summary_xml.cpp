@@ -14,22 +14,7 @@ namespace {
 namespace json = boost::json;
 using namespace xml;  // NOLINT: the XML helpers
 
-std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
 
-void Columns(XmlOut& x, const core::CostColumns& c) {
-  x.Number("Building", c.construction, 2);
-  x.Number("Mounting", c.installation, 2);
-  x.Number("Equipment", c.equipment, 2);
-  x.Number("Other", c.other, 2);
-  x.Number("Total", c.total, 2);
-}
 
 void Details(XmlOut& x, const core::CostColumns& c) {
   x.Open("Details");
@@ -67,25 +52,9 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
   }
   auto result = core::CalculateSummaryEstimate(input);
   if (!result.ok()) problems.push_back(result.status().message());
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
-    return InvalidArgument(message);
-  }
+  if (!problems.empty()) return Problems(problems);
   XmlOut x;
-  x.Open("Construction");
-  x.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-  x.Attribute("xsi:noNamespaceSchemaLocation", "SummaryEstimate-3_01.xsd");
-  x.Open("Meta");
-  x.Open("Soft");
-  x.Text("Name", "Estimate Service");
-  x.Text("Version", h.software_version.empty() ? "1" : h.software_version);
-  x.Close();
-  x.Open("File");
-  x.Text("Type", "ССР");
-  x.Text("Version", "3.01");
-  x.Close();
-  x.Close();
+  OpenGgeRoot(x, "SummaryEstimate-3_01.xsd", "ССР", h.software_version);
   x.Text("Num", input.number);
   x.Text("Name", input.name);
   x.Text("Customer", h.customer);
@@ -99,7 +68,7 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
     x.Close();
   }
   x.Open("Summary");
-  Columns(x, result->total);
+  WriteCostColumns(x, result->total);
   x.Close();
   std::size_t num = 0;
   for (int chapter = 1; chapter <= core::kSummaryChapters; ++chapter) {
@@ -124,7 +93,7 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
         element = "Calculation";
       }
       x.Open(element);
-      Columns(x, line.amounts);
+      WriteCostColumns(x, line.amounts);
       x.Text("Name", line.name);
       x.Text("Num", std::to_string(++num));
       x.Text("Reason", line.justification);
@@ -138,11 +107,11 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
       x.Close();
     }
     x.Open("Summary");
-    Columns(x, result->chapters[chapter - 1]);
+    WriteCostColumns(x, result->chapters[chapter - 1]);
     x.Close();
     if (chapter >= 7) {
       x.Open("SubSummary");
-      Columns(x, result->cumulative[chapter - 1]);
+      WriteCostColumns(x, result->cumulative[chapter - 1]);
       x.Close();
     }
     x.Close();
@@ -154,7 +123,7 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
   x.Close();
   if (!input.contingency_percent.IsZero()) {
     x.Open("Addition");
-    Columns(x, result->contingency);
+    WriteCostColumns(x, result->contingency);
     x.Text("Name", "Резерв средств на непредвиденные работы и затраты – " +
                        input.contingency_percent.ToString() + "%");
     x.Text("Num", std::to_string(++num));
@@ -162,10 +131,10 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
     x.Close();
   }
   x.Open("Summary");
-  Columns(x, result->contingency);
+  WriteCostColumns(x, result->contingency);
   x.Close();
   x.Open("SubSummary");
-  Columns(x, result->total_with_contingency);
+  WriteCostColumns(x, result->total_with_contingency);
   x.Close();
   x.Close();
   x.Open("Chapter14");
@@ -173,13 +142,13 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
   x.Text("ConstantNameChapter", "Налоги и обязательные платежи");
   x.Close();
   x.Open("Addition");
-  Columns(x, result->vat);
+  WriteCostColumns(x, result->vat);
   x.Text("Name", "Налог на добавленную стоимость – " + result->vat_percent.ToString() + "%");
   x.Text("Num", std::to_string(++num));
   x.Text("Reason", "НДС " + result->vat_percent.ToString() + "%");
   x.Close();
   x.Open("Summary");
-  Columns(x, result->vat);
+  WriteCostColumns(x, result->vat);
   x.Close();
   x.Close();
   x.Open("Signatures");
@@ -321,11 +290,7 @@ class SummaryEstimateReader {
   }
 
  private:
-  Status Fail() const {
-    std::string message;
-    for (const auto& p : problems_) message += (message.empty() ? "" : "\n") + p;
-    return InvalidArgument(message);
-  }
+  Status Fail() const { return Problems(problems_); }
 
   Decimal Amount(const xmlNode* n, const std::string& path) {
     if (n == nullptr) return Decimal::FromInt(0);
@@ -404,21 +369,12 @@ class SummaryEstimateReader {
   std::vector<std::string> problems_;
 };
 
-using DocPtr = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
-
 }  // namespace
 
 Result<GgeSummaryImport> ReadGgeSummaryEstimate(std::string_view bytes) {
-  InitLibxml();
-  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  DocPtr doc(xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "import.xml", nullptr,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-             xmlFreeDoc);
-  if (!doc) return InvalidArgument("xml: not well-formed");
-  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
-  }
-  return SummaryEstimateReader().Read(xmlDocGetRootElement(doc.get()));
+  auto doc = ParseGgeFile(bytes);
+  if (!doc.ok()) return doc.status();
+  return SummaryEstimateReader().Read(xmlDocGetRootElement(doc->get()));
 }
 
 }  // namespace estimate::formats

@@ -216,19 +216,7 @@ class LocalEstimateWriter {
     result_ = &calc->result();
     money_ = e_.options.money_places;
 
-    x_.Open("Construction");
-    x_.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
-    x_.Attribute("xsi:noNamespaceSchemaLocation", "LocalEstimateResourceIndexMethod-3_01.xsd");
-    x_.Open("Meta");
-    x_.Open("Soft");
-    x_.Text("Name", "Estimate Service");
-    x_.Text("Version", h_.software_version.empty() ? "1" : h_.software_version);
-    x_.Close();
-    x_.Open("File");
-    x_.Text("Type", "ЛС");
-    x_.Text("Version", "3.01");
-    x_.Close();
-    x_.Close();
+    OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_01.xsd", "ЛС", h_.software_version);
     x_.Text("Num", h_.construction_number);
     x_.Text("Name", h_.construction_name);
     x_.Open("Object");
@@ -249,20 +237,8 @@ class LocalEstimateWriter {
   }
 
  private:
-  static std::string NowUtc() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-    return buf;
-  }
 
-  Status Fail() const {
-    std::string message;
-    for (const auto& p : problems_) message += (message.empty() ? "" : "\n") + p;
-    return InvalidArgument(message);
-  }
+  Status Fail() const { return Problems(problems_); }
 
   void Require(const std::string& value, const char* field) {
     if (value.empty()) problems_.push_back(std::string("header.") + field + ": is required for ГГЭ XML");
@@ -912,11 +888,7 @@ class LocalEstimateReader {
                      {"name", out_.header.name},
                      {"sections", std::move(sections)}};
     out_.document_json = json::serialize(doc);
-    if (!problems_.empty()) {
-      std::string message;
-      for (const auto& p : problems_) message += (message.empty() ? "" : "\n") + p;
-      return InvalidArgument(message);
-    }
+    if (!problems_.empty()) return Problems(problems_);
     Compare(estimate);
     return std::move(out_);
   }
@@ -1201,23 +1173,9 @@ class LocalEstimateReader {
 }  // namespace
 
 Result<GgeImport> ReadGgeLocalEstimate(std::string_view xml) {
-  InitLibxml();
-  if (xml.size() >= 3 && xml.substr(0, 3) == "\xEF\xBB\xBF") xml.remove_prefix(3);
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-      xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "import.xml", nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-      xmlFreeDoc);
-  if (!doc) {
-    const xmlError* e = xmlGetLastError();
-    return InvalidArgument("xml: not well-formed" +
-                           (e != nullptr ? " (line " + std::to_string(e->line) + ": " +
-                                               std::string(e->message != nullptr ? e->message : "") + ")"
-                                         : std::string()));
-  }
-  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
-  }
-  return LocalEstimateReader().Read(xmlDocGetRootElement(doc.get()));
+  auto doc = ParseGgeFile(xml);
+  if (!doc.ok()) return doc.status();
+  return LocalEstimateReader().Read(xmlDocGetRootElement(doc->get()));
 }
 
 Status ValidateXml(std::string_view xml, const std::string& xsd_path) {

@@ -315,22 +315,6 @@ class CostRows {
   std::vector<FormRow> rows_;
 };
 
-// The chapter names of the ССР (Методика 421/пр п.171), as summary_estimate_document.cpp prints
-// them in the text form.
-constexpr const char* kChapterTitles[core::kSummaryChapters] = {
-    "Подготовка территории строительства",
-    "Основные объекты строительства",
-    "Объекты подсобного и обслуживающего назначения",
-    "Объекты энергетического хозяйства",
-    "Объекты транспортного хозяйства и связи",
-    "Наружные сети и сооружения водоснабжения, водоотведения, теплоснабжения и газоснабжения",
-    "Благоустройство и озеленение территории",
-    "Временные здания и сооружения",
-    "Прочие работы и затраты",
-    "Содержание службы заказчика. Строительный контроль",
-    "Подготовка эксплуатационных кадров",
-    "Публичный технологический и ценовой аудит, проектные и изыскательские работы",
-};
 
 }  // namespace
 
@@ -411,7 +395,7 @@ std::vector<FormRow> SummaryEstimateFormRows(const core::SummaryEstimateInput& i
   for (int c = 1; c <= core::kSummaryChapters; ++c) {
     const bool has_lines = at < result.lines.size() && result.lines[at].chapter == c;
     if (has_lines) {
-      t.Heading("Глава " + std::to_string(c) + ". " + kChapterTitles[c - 1]);
+      t.Heading("Глава " + std::to_string(c) + ". " + core::SummaryChapterTitle(c));
       for (; at < result.lines.size() && result.lines[at].chapter == c; ++at) {
         const core::SummaryLineResult& l = result.lines[at];
         t.Line(l.number, l.justification, l.name, l.amounts);

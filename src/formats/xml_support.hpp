@@ -6,12 +6,16 @@
 #include <libxml/xmlwriter.h>
 
 #include <cstdio>
+#include <ctime>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/decimal.hpp"
+#include "core/object_estimate.hpp"
+#include "core/status.hpp"
 
 namespace estimate::formats::xml {
 
@@ -118,6 +122,76 @@ inline std::string DateOf(const xmlNode* n) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m == 0 ? 1 : m, d == 0 ? 1 : d);
   return buf;
+}
+
+// --- shared by the ГГЭ XML formats ----------------------------------------------------------
+
+// Now as xs:dateTime with its offset (UTC), as ExportDateTime wants it.
+inline std::string NowUtc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+  return buf;
+}
+
+// The problems as one InvalidArgument message, one line each.
+inline Status Problems(const std::vector<std::string>& problems) {
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return InvalidArgument(message);
+}
+
+// Opens the root `Construction` of a ГГЭ file with its schema location and the Meta block.
+inline void OpenGgeRoot(XmlOut& x, const char* schema, const char* type,
+                        const std::string& software_version) {
+  x.Open("Construction");
+  x.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+  x.Attribute("xsi:noNamespaceSchemaLocation", schema);
+  x.Open("Meta");
+  x.Open("Soft");
+  x.Text("Name", "Estimate Service");
+  x.Text("Version", software_version.empty() ? "1" : software_version);
+  x.Close();
+  x.Open("File");
+  x.Text("Type", type);
+  x.Text("Version", "3.01");
+  x.Close();
+  x.Close();
+}
+
+// The five money columns of ОСР/ССР rows (TPriceElements), in тыс. руб.
+inline void WriteCostColumns(XmlOut& x, const core::CostColumns& c) {
+  x.Number("Building", c.construction, 2);
+  x.Number("Mounting", c.installation, 2);
+  x.Number("Equipment", c.equipment, 2);
+  x.Number("Other", c.other, 2);
+  x.Number("Total", c.total, 2);
+}
+
+using DocPtr = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
+
+// Parses a ГГЭ file safely: no network, no DTD, no entity substitution (a DOCTYPE is refused);
+// a UTF-8 BOM is skipped. InvalidArgument naming the line of a well-formedness error.
+inline Result<DocPtr> ParseGgeFile(std::string_view bytes) {
+  InitLibxml();
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  DocPtr doc(xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "import.xml", nullptr,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+             xmlFreeDoc);
+  if (!doc) {
+    const xmlError* e = xmlGetLastError();
+    return InvalidArgument(
+        "xml: not well-formed" +
+        (e != nullptr ? " (line " + std::to_string(e->line) + ": " +
+                            std::string(e->message != nullptr ? e->message : "") + ")"
+                      : std::string()));
+  }
+  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
+    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
+  }
+  return doc;
 }
 
 }  // namespace estimate::formats::xml
