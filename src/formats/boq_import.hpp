@@ -61,4 +61,8 @@ Result<BoqImport> ReadBoqXlsx(std::string_view bytes, const XlsxLimits& limits);
 
 Result<BoqImport> ReadBoqCsv(std::string_view bytes);
 
+// A bill of quantities in ГГЭ XML (QuantityTakeoff 3.01, or the namespaced «Минстрой» layout):
+// each work a line, each of its resources a line numbered "work.resource", in their sections.
+Result<BoqImport> ReadBoqGge(std::string_view bytes);
+
 }  // namespace estimate::formats

@@ -2083,6 +2083,18 @@ Result<EditOutcome> EstimateService::Import(const Actor& actor, std::int64_t obj
     as_gge.compared = arps->compared;
     return ImportDocument(actor, object_id, std::move(as_gge), filename, options);
   }
+  auto type = formats::GgeDocumentType(bytes);
+  if (!type.ok() || *type == "Ведомость объемов работ") {
+    // A ГГЭ bill of quantities (the «Минстрой» layout declares no Meta/File/Type).
+    auto boq = formats::ReadBoqGge(bytes);
+    if (boq.ok()) return ImportBoq(actor, object_id, *boq, filename, options);
+    if (type.ok()) return fail(boq.status());
+    return fail(type.status());
+  }
+  if (*type != "ЛС") {
+    return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
+                                "; an estimate is made from a ЛСР (ЛС) or a ВОР"));
+  }
   auto imported = formats::ReadGgeLocalEstimate(bytes);
   if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
     imported = formats::ReadGgeBaseIndexEstimate(bytes);  // a ЛСР by the base-index method

@@ -543,5 +543,26 @@ TEST(BoqImport, RefusesMalformedSheetXml) {
       << boq.status().message();
 }
 
+TEST(BoqGge, BothGgeLayoutsOfTheBillOfQuantitiesGiveTheSameLines) {
+  const std::string plain = ReadSample("gge_vor_3.01_example.gge");
+  const std::string minstroy = ReadSample("gge_vor_minstroy_ns_example.gge");
+  auto a = ReadBoqGge(plain);
+  auto b = ReadBoqGge(minstroy);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_EQ(a->lines.size(), 18u);  // 7 works and their 11 resources
+  ASSERT_EQ(b->lines.size(), a->lines.size());
+  for (std::size_t i = 0; i < a->lines.size(); ++i) {
+    EXPECT_EQ(a->lines[i].name, b->lines[i].name) << i;
+    EXPECT_EQ(a->lines[i].quantity, b->lines[i].quantity) << i;
+    EXPECT_EQ(a->lines[i].number, b->lines[i].number) << i;
+  }
+  EXPECT_EQ(a->lines[0].section, "Подготовка котлована");
+  EXPECT_EQ(a->lines[0].unit, "м3");
+  EXPECT_EQ(a->lines[0].quantity, core::Decimal::Literal("39.176"));
+  EXPECT_EQ(a->lines[1].number, "1.1");
+  EXPECT_FALSE(ReadBoqGge(ReadSample("gge_osr_01-02_rekultivaciya_GSS.gge")).ok());
+}
+
 }  // namespace
 }  // namespace estimate::formats

@@ -175,6 +175,17 @@ class Documents(unittest.TestCase):
         view = self.admin.ok("GET", "/api/v1/estimates/%d" % r.json["estimate_id"]).json
         self.assertEqual(view["position_count"], 20)
         self.assertEqual(view["status"], "draft")
+        # The ГГЭ XML bill of quantities, in either layout.
+        for sample in ("gge_vor_3.01_example.gge", "gge_vor_minstroy_ns_example.gge"):
+            with open(os.path.join(SHARED, "samples", sample), "rb") as f:
+                r = self.upload(self.admin, {"object_id": self.O}, {"file": (sample, f.read())})
+            self.assertEqual(r.status, 201, r)
+            self.assertEqual(r.json["lines"], 18)
+        # Other ГГЭ documents are not estimates: named and refused.
+        with open(os.path.join(SHARED, "samples", "gge_ka_4.03_example1_GSS.gge"), "rb") as f:
+            r = self.upload(self.admin, {"object_id": self.O}, {"file": ("ka.gge", f.read())})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("КА", r.json["detail"])
         csv = "№;Наименование работ;Ед. изм.;Количество;Шифр\n1;Разработка грунта;1000 м3;1,5;ГЭСН01-01-013-01\n"
         r = self.upload(self.admin, {"object_id": self.O, "region": "28", "zone": "1",
                                      "quarter": "2025-Q2"}, {"file": ("ВОР.csv", csv.encode("cp1251"))})
