@@ -89,8 +89,10 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
 
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format != "gge" && format != "xlsx" && format != "pdf" && format != "arps") {
-    err << "estimate-service export: --format " << format << " is not one of gge, xlsx, pdf, arps\n";
+  if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
+      format != "arps") {
+    err << "estimate-service export: --format " << format
+        << " is not one of gge, gge-3.02, xlsx, pdf, arps\n";
     return kExitBadInput;
   }
   std::string text, error;
@@ -144,7 +146,9 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     out.flush();
     return out ? kExitOk : kExitIoError;
   }
-  auto xml = formats::WriteGgeLocalEstimate(*estimate, *header);
+  const bool draft = format == "gge-3.02";
+  auto xml = formats::WriteGgeLocalEstimate(
+      *estimate, *header, draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301);
   if (!xml.ok()) {
     err << xml.status().message() << "\n";
     return kExitBadInput;
@@ -154,7 +158,8 @@ int RunExport(const std::string& path, const std::string& format, const std::str
            "ГГЭ schemas: an export is validated before it is written\n";
     return kExitIoError;
   }
-  const std::string xsd = xsd_dir + "/LocalEstimateResourceIndexMethod-3_01.xsd";
+  const std::string xsd = xsd_dir + (draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+                                            : "/LocalEstimateResourceIndexMethod-3_01.xsd");
   if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
     err << "estimate-service export: " << s.message() << "\n";
     return s.code() == StatusCode::kNotFound ? kExitIoError : kExitBadInput;

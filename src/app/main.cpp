@@ -446,8 +446,9 @@ int main(int argc, char** argv) {
   export_cmd->add_option("FILE", export_path, "Estimate document JSON (with an optional header), or -")
       ->required();
   export_cmd->add_option("--format", export_format,
-                         "gge (ГГЭ XML 3.01), xlsx or pdf (the ЛСР form), arps (АРПС 1.10, cp866)")
-      ->check(CLI::IsMember({"gge", "xlsx", "pdf", "arps"}))->capture_default_str();
+                         "gge (ГГЭ XML 3.01), gge-3.02 (the 3.02 draft), xlsx or pdf (the ЛСР "
+                         "form), arps (АРПС 1.10, cp866)")
+      ->check(CLI::IsMember({"gge", "gge-3.02", "xlsx", "pdf", "arps"}))->capture_default_str();
   std::string import_estimate_path;
   auto* import_estimate_cmd = cli.add_subcommand(
       "import-estimate", "Read a ГГЭ XML ЛСР/ОСР/ССР or an АРПС file as a document, comparing its totals");

@@ -206,7 +206,8 @@ struct PriceParts {
 
 class LocalEstimateWriter {
  public:
-  LocalEstimateWriter(const core::Estimate& e, const GgeHeader& h) : e_(e), h_(h) {}
+  LocalEstimateWriter(const core::Estimate& e, const GgeHeader& h, GgeVersion version)
+      : e_(e), h_(h), v302_(version == GgeVersion::k302) {}
 
   Result<std::string> Write() {
     CheckHeader();
@@ -216,7 +217,12 @@ class LocalEstimateWriter {
     result_ = &calc->result();
     money_ = e_.options.money_places;
 
-    OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_01.xsd", "ЛС", h_.software_version);
+    if (v302_) {
+      OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_02.xsd", "ЛС", h_.software_version,
+                  "LocalEstimateResourceIndexMethod", "3.02");
+    } else {
+      OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_01.xsd", "ЛС", h_.software_version);
+    }
     x_.Text("Num", h_.construction_number);
     x_.Text("Name", h_.construction_name);
     x_.Open("Object");
@@ -296,7 +302,12 @@ class LocalEstimateWriter {
       x_.Close();
     }
     x_.Close();
-    x_.Text("\xD0\xA2" "erritory" "\xD0\xA2" "ype", h_.territory);  // Cyrillic Т, as the XSD spells it
+    if (v302_) {
+      x_.Text("TerritoryType", h_.territory);
+      x_.Text("ObjectType", h_.object_type);
+    } else {
+      x_.Text("\xD0\xA2" "erritory" "\xD0\xA2" "ype", h_.territory);  // Cyrillic Т, as 3.01 spells it
+    }
     x_.Text("Num", h_.number);
     x_.Text("Name", h_.name);
     if (!h_.date.empty()) WriteDate(x_, "Date", h_.date);
@@ -447,6 +458,31 @@ class LocalEstimateWriter {
     }
   }
 
+  // The quantity of a resource line: 3.01 writes Consumption (and an early Comment) before Unit
+  // and ConsumptionTotal after the prices; 3.02 writes Quantity and QuantityTotal before Unit
+  // and only a late Comment.
+  void QuantityHead(const std::string& per_unit, const std::string& total,
+                    const std::string& comment) {
+    if (v302_) {
+      x_.Text("Quantity", per_unit);
+      x_.Text("QuantityTotal", total);
+      return;
+    }
+    x_.Text("Consumption", per_unit);
+    if (!comment.empty()) x_.Text("Comment", comment);
+  }
+  void QuantityTail(const std::string& total, const std::string& comment) {
+    if (v302_) {
+      if (!comment.empty()) x_.Text("Comment", comment);
+      return;
+    }
+    x_.Text("ConsumptionTotal", total);
+  }
+  // 3.02: a market price (ТЦ_…) is marked as found by a market analysis.
+  void External(const std::string& code) {
+    if (v302_ && code.rfind("ТЦ_", 0) == 0) x_.Text("isExternal", "true");
+  }
+
   void WriteResource(const char* element, const core::Resource& r, const core::ComputedLine& line,
                      const core::ComputedLine* machinist, std::size_t num, const std::string& at) {
     x_.Open(element);
@@ -455,33 +491,40 @@ class LocalEstimateWriter {
     x_.Text("Code", r.code);
     x_.Text("Name", r.name);
     if (r.by_project) {
-      x_.Text("Consumption", "0");
-      x_.Text("Comment", "П");
+      QuantityHead("0", "0", "П");
       x_.Text("Unit", r.unit);
       x_.Text("PriceTotalCur", "0");
-      x_.Text("ConsumptionTotal", "0");
+      QuantityTail("0", "П");
       x_.Close();
       return;
     }
-    x_.Plain("Consumption", r.consumption);
+    const std::string total = line.quantity.ToFixed(7);
+    QuantityHead(r.consumption.ToString(), total, "");
     x_.Text("Unit", r.unit);
     WritePrices(r.price, line, true);
-    x_.Number("ConsumptionTotal", line.quantity, 7);
+    QuantityTail(total, "");
     if (machinist != nullptr && r.machinist) {
       const core::Machinist& m = *r.machinist;
-      if (m.labor_per_machine_hour.Round(0) != m.labor_per_machine_hour) {
+      if (!v302_ && m.labor_per_machine_hour.Round(0) != m.labor_per_machine_hour) {
         problems_.push_back(at + ".machinist.labor_per_machine_hour: ГГЭ XML 3.01 takes a whole "
                             "number of machinists (" + m.labor_per_machine_hour.ToString() + ")");
       }
       x_.Open("Machinist");
       x_.Text("Code", m.code);
       x_.Text("Grade", GradeOf(m.code));
-      x_.Number("Consumption", Decimal::MulRound(r.consumption, m.labor_per_machine_hour, 7), 7);
-      x_.Text("Count", m.labor_per_machine_hour.Round(0).ToFixed(0));
+      const Decimal per_unit = Decimal::MulRound(r.consumption, m.labor_per_machine_hour, 7);
+      if (v302_) {
+        x_.Number("Quantity", per_unit, 7);
+        x_.Number("QuantityTotal", machinist->quantity, 7);
+        x_.Number("Count", m.labor_per_machine_hour, 2);
+      } else {
+        x_.Number("Consumption", per_unit, 7);
+        x_.Text("Count", m.labor_per_machine_hour.Round(0).ToFixed(0));
+      }
       x_.Text("Unit", "чел.-ч");
       if (machinist->priced) x_.Number("PricePerUnitCur", machinist->price, 2);
       x_.Number("PriceTotalCur", machinist->priced ? machinist->total : Decimal::FromInt(0), money_);
-      x_.Number("ConsumptionTotal", machinist->quantity, 7);
+      if (!v302_) x_.Number("ConsumptionTotal", machinist->quantity, 7);
       x_.Close();
     }
     x_.Close();
@@ -543,7 +586,7 @@ class LocalEstimateWriter {
     x_.Text("Num", NumOf(p));
     x_.Text("Code", p.code);
     x_.Text("Name", p.name);
-    x_.Plain("Consumption", p.quantity);
+    QuantityHead(p.quantity.ToString(), p.quantity.Round(7).ToFixed(7), "");
     x_.Text("Unit", p.unit);
     core::ComputedLine line;
     line.quantity = p.quantity.Round(7);
@@ -553,7 +596,8 @@ class LocalEstimateWriter {
                      : p.price.price;
     line.total = r.figures.total;
     WritePrices(p.price, line, true);
-    x_.Number("ConsumptionTotal", line.quantity, 7);
+    QuantityTail(line.quantity.ToFixed(7), "");
+    External(p.code);
     x_.Close();
     x_.Open("Totals");
     x_.Number("Current", r.figures.total, money_);
@@ -671,13 +715,13 @@ class LocalEstimateWriter {
       x_.Text("Code", row.code);
       x_.Text("Name", row.name);
       // calc-v1 keeps the sub-row's total quantity; the schema wants it per unit of the norm.
-      x_.Plain("Consumption", p.quantity.IsZero()
-                                  ? row.quantity
-                                  : Decimal::Divide(row.quantity, p.quantity, 7).Normalized());
-      if (!row.number.empty()) x_.Text("Comment", row.number);
+      const Decimal per_unit = p.quantity.IsZero()
+                                   ? row.quantity
+                                   : Decimal::Divide(row.quantity, p.quantity, 7).Normalized();
+      QuantityHead(per_unit.ToString(), line.quantity.ToFixed(7), row.number);
       x_.Text("Unit", row.unit);
       WritePrices(row.price, line, true);
-      x_.Number("ConsumptionTotal", line.quantity, 7);
+      QuantityTail(line.quantity.ToFixed(7), row.number);
       for (const auto& [code, id] : abstract_ids_) {
         if (row.kind == core::ResourceKind::kMaterial && row.code.rfind(code, 0) == 0) {
           x_.Open("LinkResource");
@@ -686,6 +730,7 @@ class LocalEstimateWriter {
           break;
         }
       }
+      External(row.code);
       x_.Close();
     }
     if (aux) {
@@ -695,10 +740,11 @@ class LocalEstimateWriter {
       x_.Text("Code", "421/пр_2020_п.75_пп.а");
       x_.Text("Name", p.auxiliary_materials->name.empty() ? "Вспомогательные ненормируемые материалы"
                                                           : p.auxiliary_materials->name);
-      x_.Plain("Consumption", p.auxiliary_materials->percent);
+      const std::string percent = p.auxiliary_materials->percent.ToString();
+      QuantityHead(percent, percent, "");
       x_.Text("Unit", "%");
       x_.Number("PriceTotalCur", d.auxiliary_materials, money_);
-      x_.Plain("ConsumptionTotal", p.auxiliary_materials->percent);
+      QuantityTail(percent, "");
       x_.Close();
     }
     x_.Close();
@@ -707,6 +753,7 @@ class LocalEstimateWriter {
 
   const core::Estimate& e_;
   const GgeHeader& h_;
+  const bool v302_;
   const core::EstimateResult* result_ = nullptr;
   int money_ = 2;
   XmlOut x_;
@@ -826,9 +873,9 @@ Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader h) {
 }
 
 Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate,
-                                          const GgeHeader& header) {
+                                          const GgeHeader& header, GgeVersion version) {
   InitLibxml();
-  return LocalEstimateWriter(estimate, header).Write();
+  return LocalEstimateWriter(estimate, header, version).Write();
 }
 
 namespace {

@@ -49,6 +49,7 @@ struct GgeHeader {
   std::string region_code, region_name;
   std::string zone_code, zone_name;  // SubRegion, optional
   std::string territory = "Территория";  // Территория | МПРКС | РКС
+  std::string object_type = "Непроизводственный";  // 3.02: Производственный | Непроизводственный | Линейный
   int price_year = 0;                    // PriceLevelCur
   int price_quarter = 0;
   GgeLegal main, methodology, overheads, profits;
@@ -68,9 +69,16 @@ GgeHeader Fsnb2022Header();
 // over `defaults`. Problems name the JSON path ("header.region.code: …").
 Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader defaults);
 
-// The ЛСР as ГГЭ XML 3.01. InvalidArgument with one line per problem (a missing header field,
-// a position 3.01 cannot hold, a figure the calculator refuses).
-Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const GgeHeader& header);
+// The schema versions of the ЛСР: 3.01, what programs exchange and the expertise takes today,
+// and the 3.02 working draft (root LocalEstimateResourceIndexMethod, Latin TerritoryType,
+// ObjectType, Quantity/QuantityTotal together, a decimal machinist count, isExternal on market
+// prices; docs/design/documents-io.md §3). 3.01 stays the default until ГГЭ publishes 3.02.
+enum class GgeVersion { k301, k302 };
+
+// The ЛСР as ГГЭ XML. InvalidArgument with one line per problem (a missing header field,
+// a position the version cannot hold, a figure the calculator refuses).
+Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const GgeHeader& header,
+                                          GgeVersion version = GgeVersion::k301);
 
 // A figure the file states and the same figure recomputed from its inputs.
 struct GgeDifference {

@@ -145,8 +145,9 @@ inline Status Problems(const std::vector<std::string>& problems) {
 
 // Opens the root `Construction` of a ГГЭ file with its schema location and the Meta block.
 inline void OpenGgeRoot(XmlOut& x, const char* schema, const char* type,
-                        const std::string& software_version) {
-  x.Open("Construction");
+                        const std::string& software_version, const char* root = "Construction",
+                        const char* version = "3.01") {
+  x.Open(root);
   x.Attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
   x.Attribute("xsi:noNamespaceSchemaLocation", schema);
   x.Open("Meta");
@@ -156,7 +157,7 @@ inline void OpenGgeRoot(XmlOut& x, const char* schema, const char* type,
   x.Close();
   x.Open("File");
   x.Text("Type", type);
-  x.Text("Version", "3.01");
+  x.Text("Version", version);
   x.Close();
   x.Close();
 }

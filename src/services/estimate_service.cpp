@@ -1946,8 +1946,9 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
 Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t estimate_id,
                                             const std::string& format) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  if (format != "gge" && format != "xlsx" && format != "pdf" && format != "arps") {
-    return InvalidArgument("format: \"" + format + "\" is not one of gge, xlsx, pdf, arps");
+  if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
+      format != "arps") {
+    return InvalidArgument("format: \"" + format + "\" is not one of gge, gge-3.02, xlsx, pdf, arps");
   }
   auto version = CurrentVersion(actor, estimate_id);
   if (!version.ok()) return version.status();
@@ -2026,9 +2027,13 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
                 static_cast<long long>(info.id));
   h.guid = guid;
-  auto xml = formats::WriteGgeLocalEstimate(estimate, h);
+  const bool draft = format == "gge-3.02";
+  auto xml = formats::WriteGgeLocalEstimate(
+      estimate, h, draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301);
   if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
-  const std::string xsd = options_.gge_xsd_dir + "/LocalEstimateResourceIndexMethod-3_01.xsd";
+  const std::string xsd =
+      options_.gge_xsd_dir + (draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+                                    : "/LocalEstimateResourceIndexMethod-3_01.xsd");
   if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
     if (s.code() == StatusCode::kNotFound) {
       return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());

@@ -304,3 +304,33 @@ TEST(GgeBaseIndexEstimate, TheGosstroysmetaFileImportsAndEveryTotalIsReproduced)
 
 }  // namespace
 }  // namespace estimate::formats
+
+namespace estimate::formats {
+namespace {
+
+TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
+  const fs::path xsd = kShared / "samples/xsd/LocalEstimateResourceIndexMethod-3_02-draft.xsd";
+  for (const auto& [name, total] : {std::pair<std::string, std::string>{"contract_example", "10437.52"},
+                                    {"rik_02-01-05_vodomernyi_uzel", "232833.98"},
+                                    {"rik_02-01-02_remont_otopleniya", "1979227.22"}}) {
+    auto xml = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
+    ASSERT_TRUE(xml.ok()) << name << ": " << xml.status().message();
+    Status valid = ValidateXml(*xml, xsd.string());
+    EXPECT_TRUE(valid.ok()) << name << ": " << valid.message();
+    EXPECT_NE(xml->find("<LocalEstimateResourceIndexMethod "), std::string::npos);
+    EXPECT_NE(xml->find("<TerritoryType>Территория</TerritoryType>"), std::string::npos);
+    EXPECT_NE(xml->find("<ObjectType>Непроизводственный</ObjectType>"), std::string::npos);
+    EXPECT_EQ(xml->find("<Consumption>"), std::string::npos);
+    const std::string price = xml->substr(xml->find("<EstimatePrice>"));
+    EXPECT_NE(price.substr(0, price.find("</EstimatePrice>")).rfind("<Total>" + total + "</Total>"),
+              std::string::npos)
+        << name;
+  }
+  // A market price is marked as such.
+  auto xml = WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader(), GgeVersion::k302);
+  ASSERT_TRUE(xml.ok());
+  EXPECT_NE(xml->find("<isExternal>true</isExternal>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace estimate::formats

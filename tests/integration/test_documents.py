@@ -88,6 +88,16 @@ class Documents(unittest.TestCase):
         self.assertIn("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ", strings)
         self.assertIn("ИТОГИ ПО СМЕТЕ", strings)
         self.assertIn("<v>%s</v>" % total.rstrip("0").rstrip("."), sheet)
+        # The newest schema (3.02 draft), validated by xmllint as well.
+        draft = self.viewer.call("GET", "/api/v1/estimates/%d/export?format=gge-3.02" % e["id"])
+        self.assertEqual(draft.status, 200, draft)
+        with tempfile.NamedTemporaryFile(suffix=".gge") as f:
+            f.write(draft.body)
+            f.flush()
+            lint = subprocess.run(["xmllint", "--noout", "--schema",
+                                   os.path.join(XSD_DIR, "LocalEstimateResourceIndexMethod-3_02-draft.xsd"),
+                                   f.name], capture_output=True, text=True)
+        self.assertEqual(lint.returncode, 0, lint.stderr)
         bad = self.admin.call("GET", "/api/v1/estimates/%d/export?format=docx" % e["id"])
         self.assertEqual(bad.status, 400)
         self.assertIn("format", bad.json["detail"])
