@@ -90,6 +90,88 @@ class BoqGgeReader {
   std::vector<std::string> problems_;
 };
 
+// The comparative bill of quantities (сопоставительная ВОР, ComparativeQuantityTakeoff): each
+// item's volume in every alteration; the line takes the last one, and every decrease the file
+// states (from an earlier alteration) is checked against the volumes.
+// Every element named `name` below `n`, depth first (a comparative ВОР holds one section list
+// per estimate it compares).
+void FindAll(const xmlNode* n, std::string_view name, std::vector<const xmlNode*>& out) {
+  for (const xmlNode* c : Children(n)) {
+    if (Is(c, name)) out.push_back(c);
+    FindAll(c, name, out);  // items hold their resources as items of their own
+  }
+}
+
+Result<BoqImport> ReadComparative(const xmlNode* root) {
+  BoqImport out;
+  std::vector<std::string> problems;
+  // Items sit in sections, subsections and one section list per compared estimate: every item,
+  // in document order, under the name of its nearest section.
+  std::vector<const xmlNode*> items;
+  FindAll(root, "item", items);
+  {
+    for (const xmlNode* item : items) {
+      std::string section_name;
+      for (const xmlNode* up = item->parent; up != nullptr && up->type == XML_ELEMENT_NODE;
+           up = up->parent) {
+        if (Is(up, "section")) {
+          section_name = TextAt(up, "sectionName");
+          break;
+        }
+      }
+      const xmlNode* work = Child(item, "work");
+      BoqLine line;
+      // A resource of a work is an item inside the work's item: numbered "work.resource".
+      line.number = Attribute(item, "itemPositionId");
+      for (const xmlNode* up = item->parent; up != nullptr && up->type == XML_ELEMENT_NODE;
+           up = up->parent) {
+        if (Is(up, "item")) line.number = Attribute(up, "itemPositionId") + "." + line.number;
+      }
+      line.name = TextAt(work, "workName");
+      line.unit = TextAt(work, "measurementUnit");
+      line.code = TextAt(work, "normCodePrefix") + TextAt(work, "normCode");
+      line.section = section_name;
+      line.row = static_cast<int>(item->line);
+      std::vector<std::pair<std::string, Decimal>> volumes;  // alteration → quantity
+      for (const xmlNode* v : Children(Child(item, "volumeList"))) {
+        if (!Is(v, "volume")) continue;
+        const std::string q = TextAt(v, "volumeQuantity");
+        auto quantity = Decimal::Parse(q);
+        if (!quantity.ok()) {
+          problems.push_back("xml: line " + std::to_string(v->line) + ": item " + line.number +
+                             ": volume \"" + q + "\" is not a number");
+          continue;
+        }
+        const std::string alteration = Attribute(v, "alterationRef");
+        for (const xmlNode* d : Children(Child(v, "decreaseList"))) {
+          const std::string from = Attribute(d, "fromRef");
+          auto amount = Decimal::Parse(TextAt(d, "amount"));
+          for (const auto& [ref, earlier] : volumes) {
+            if (ref != from || !amount.ok()) continue;
+            if (earlier - *quantity != *amount) {
+              out.warnings.push_back("line " + std::to_string(d->line) + ": item " + line.number +
+                                     ": the decrease from " + from + " is stated as " +
+                                     amount->ToString() + ", the volumes give " +
+                                     (earlier - *quantity).ToString());
+            }
+          }
+        }
+        volumes.emplace_back(alteration, *quantity);
+      }
+      if (volumes.empty()) {
+        problems.push_back("xml: line " + std::to_string(item->line) + ": item " + line.number +
+                           " has no volume");
+        continue;
+      }
+      line.quantity = volumes.back().second;
+      out.lines.push_back(std::move(line));
+    }
+  }
+  if (!problems.empty()) return Problems(problems);
+  if (out.lines.empty()) return InvalidArgument("xml: the comparative bill of quantities has no items");
+  return out;
+}
+
 }  // namespace
 
 Result<BoqImport> ReadBoqGge(std::string_view bytes) {
@@ -97,6 +179,7 @@ Result<BoqImport> ReadBoqGge(std::string_view bytes) {
   if (!doc.ok()) return doc.status();
   const xmlNode* root = xmlDocGetRootElement(doc->get());
   if (Is(root, "quantityTakeoff")) return BoqGgeReader(kMinstroy).Read(root);
+  if (Is(root, "comparativeQuantityTakeoff")) return ReadComparative(root);
   if (Is(root, "Construction") && TextAt(root, "Meta/File/Type") == "Ведомость объемов работ") {
     return BoqGgeReader(kPlain).Read(root);
   }

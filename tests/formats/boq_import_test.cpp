@@ -564,5 +564,15 @@ TEST(BoqGge, BothGgeLayoutsOfTheBillOfQuantitiesGiveTheSameLines) {
   EXPECT_FALSE(ReadBoqGge(ReadSample("gge_osr_01-02_rekultivaciya_GSS.gge")).ok());
 }
 
+TEST(BoqGge, TheComparativeBillTakesTheLastVolumeAndChecksEveryStatedDecrease) {
+  auto boq = ReadBoqGge(ReadSample("gge_svor_4.01_example.gge"));
+  ASSERT_TRUE(boq.ok()) << boq.status().message();
+  ASSERT_EQ(boq->lines.size(), 9u);  // 9 items, resources of works among them ("1.1")
+  EXPECT_EQ(boq->lines[0].code, "01-01-023-01");
+  EXPECT_EQ(boq->lines[0].number, "1");
+  EXPECT_LT(boq->lines[0].quantity, core::Decimal::Literal("2.6"));  // decreased from the base
+  for (const auto& w : boq->warnings) ADD_FAILURE() << w;  // every stated decrease holds
+}
+
 }  // namespace
 }  // namespace estimate::formats

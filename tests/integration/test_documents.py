@@ -186,11 +186,13 @@ class Documents(unittest.TestCase):
         self.assertEqual(view["position_count"], 20)
         self.assertEqual(view["status"], "draft")
         # The ГГЭ XML bill of quantities, in either layout.
-        for sample in ("gge_vor_3.01_example.gge", "gge_vor_minstroy_ns_example.gge"):
+        for sample, lines in (("gge_vor_3.01_example.gge", 18),
+                              ("gge_vor_minstroy_ns_example.gge", 18),
+                              ("gge_svor_4.01_example.gge", 9)):  # the comparative ВОР: last volumes
             with open(os.path.join(SHARED, "samples", sample), "rb") as f:
                 r = self.upload(self.admin, {"object_id": self.O}, {"file": (sample, f.read())})
             self.assertEqual(r.status, 201, r)
-            self.assertEqual(r.json["lines"], 18)
+            self.assertEqual(r.json["lines"], lines)
         # Other ГГЭ documents are not estimates: named and refused.
         with open(os.path.join(SHARED, "samples", "gge_ka_4.03_example1_GSS.gge"), "rb") as f:
             r = self.upload(self.admin, {"object_id": self.O}, {"file": ("ka.gge", f.read())})
