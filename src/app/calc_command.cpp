@@ -15,6 +15,9 @@
 #include "formats/xlsx_forms.hpp"
 #include "formats/pdf_forms.hpp"
 #include "formats/arps.hpp"
+#include "formats/boq_import.hpp"
+
+#include <boost/json.hpp>
 
 namespace estimate::app {
 namespace {
@@ -204,7 +207,31 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
     return arps.ok() ? Report(*arps, out, err) : fail(arps.status());
   }
   auto type = formats::GgeDocumentType(text);
-  if (!type.ok()) return fail(type.status());
+  if (!type.ok() || *type == "Ведомость объемов работ") {
+    // A bill of quantities (ВОР, СВОР; the Минстрой layouts declare no Meta/File/Type).
+    auto boq = formats::ReadBoqGge(text);
+    if (!boq.ok()) return fail(type.ok() ? boq.status() : type.status());
+    for (const auto& w : boq->warnings) err << "warning: " << w << "\n";
+    boost::json::array lines;
+    for (const auto& l : boq->lines) {
+      lines.push_back(boost::json::object{{"number", l.number}, {"code", l.code}, {"name", l.name},
+                                          {"unit", l.unit}, {"quantity", l.quantity.ToString()},
+                                          {"section", l.section}});
+    }
+    err << boq->lines.size() << " lines read\n";
+    out << boost::json::serialize(boost::json::object{{"format", "bill-of-quantities/1"},
+                                                      {"lines", std::move(lines)}})
+        << "\n";
+    return kExitOk;
+  }
+  if (*type == "СЗ") {
+    auto report = formats::ReadGgeCostsSummary(text);
+    return report.ok() ? Report(*report, out, err) : fail(report.status());
+  }
+  if (*type == "КА") {
+    auto report = formats::ReadGgeMarketAnalysis(text);
+    return report.ok() ? Report(*report, out, err) : fail(report.status());
+  }
   if (*type == "ОСР") {
     auto imported = formats::ReadGgeObjectEstimate(text);
     return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
@@ -215,7 +242,7 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
   }
   if (*type != "ЛС") {
     return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
-                                " (ЛС, ОСР and ССР are read)"));
+                                " (ЛС, ОСР, ССР, СЗ, КА and ВОР are read)"));
   }
   auto imported = formats::ReadGgeLocalEstimate(text);
   if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {

@@ -169,6 +169,30 @@ struct GgeSummaryImport {
 // recomputed and compared.
 Result<GgeSummaryImport> ReadGgeSummaryEstimate(std::string_view xml);
 
+// --- Сводка затрат (СЗ) and конъюнктурный анализ (КА): read and checked ---------------------
+
+// What a ГГЭ file that is not an estimate says, recomputed: `report_json` is our reading of it
+// ("costs-summary/1": the ЛСР rows, their totals and the costs with VAT; "market-analysis/1":
+// every item with its offers recomputed and the chosen price), `differences` what the file
+// states that the recalculation does not reproduce.
+struct GgeReport {
+  std::string report_json;
+  std::vector<std::string> warnings;
+  std::vector<GgeDifference> differences;
+  std::size_t compared = 0;
+  std::string document_json;  // = report_json (for the CLI's report)
+};
+
+// СЗ (CostsSummary 3.01): every row's Direct = ОТ + ЭМ + М + transport, Salary = ОТ + ОТм,
+// Total = Direct + НР + СП + equipment; Totals = Σ rows; Estimate = Building + Equipment + Other;
+// VAT = Σ round2(line × rate) per cost line at the rate of the approval date; the total with VAT.
+Result<GgeReport> ReadGgeCostsSummary(std::string_view xml);
+
+// КА (MarketAnalysis 4.03): each offer's price without VAT, its unit price (conversion factor,
+// deflator: divided for market offers, multiplied for ФСБЦ items), storage %, the estimate price,
+// and the winner — the lowest estimate price.
+Result<GgeReport> ReadGgeMarketAnalysis(std::string_view xml);
+
 // The document type a ГГЭ file declares (Meta/File/Type: "ЛС", "ОСР", "ССР", …), or
 // InvalidArgument when it is not a ГГЭ XML file.
 Result<std::string> GgeDocumentType(std::string_view xml);

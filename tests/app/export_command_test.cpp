@@ -54,15 +54,17 @@ TEST(ImportEstimateCommand, ReadsTheRealFileAndSaysTheRecalculationMatches) {
   EXPECT_EQ(RunImportEstimate(kShared + "/samples/gge_lsr_rim_example_PD12.gge", out, err), 0);
   EXPECT_NE(err.str().find("пересчёт совпадает"), std::string::npos) << err.str();
   EXPECT_EQ(boost::json::parse(out.str()).at("format").as_string(), "estimate-document/1");
-  // ОСР and ССР files too; other ГГЭ documents (ВОР, КА) are named and refused.
+  // Every ГГЭ file of the samples is read.
   for (const char* file : {"gge_osr_01-02_rekultivaciya_GSS.gge", "gge_ssr_SSRSS-0_GrandSmeta.gge",
-                           "gge_lsr_bim_3.01_example1_GSS.gge"}) {
+                           "gge_lsr_bim_3.01_example1_GSS.gge", "gge_costs_summary_SZ_etapy_GSS.gge",
+                           "gge_ka_4.03_example1_GSS.gge", "gge_vor_3.01_example.gge",
+                           "gge_vor_minstroy_ns_example.gge", "gge_svor_4.01_example.gge"}) {
     std::ostringstream o, e;
     EXPECT_EQ(RunImportEstimate(kShared + "/samples/" + file, o, e), 0) << file << e.str();
     EXPECT_NE(o.str().find("\"format\""), std::string::npos) << file;
   }
   std::ostringstream out2, err2;
-  EXPECT_EQ(RunImportEstimate(kShared + "/samples/gge_vor_3.01_example.gge", out2, err2), 2);
+  EXPECT_EQ(RunImportEstimate(kShared + "/samples/xsd/ObjectEstimate-3_01.xsd", out2, err2), 2);
   EXPECT_TRUE(out2.str().empty());
 }
 

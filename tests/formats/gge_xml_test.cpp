@@ -334,3 +334,29 @@ TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
 
 }  // namespace
 }  // namespace estimate::formats
+
+namespace estimate::formats {
+namespace {
+
+TEST(GgeReports, TheCostsSummaryIsReadAndEveryFigureReproduced) {
+  auto r = ReadGgeCostsSummary(ReadFile(kShared / "samples/gge_costs_summary_SZ_etapy_GSS.gge"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // VAT is charged on each cost line and rounded on its own (186.37 → 37.27, 2.76 → 0.55):
+  // 37.82, where 20 % of the sum would give 37.83.
+  for (const auto& d : r->differences) ADD_FAILURE() << d.path << ": " << d.stated << " vs " << d.computed;
+  EXPECT_GE(r->compared, 20u);
+  EXPECT_EQ(json::parse(r->report_json).at("costs").at("vat").as_string(), "37.82");
+}
+
+TEST(GgeReports, TheMarketAnalysisIsRecomputedOfferByOfferAndItsWinnerIsTheLowest) {
+  auto r = ReadGgeMarketAnalysis(ReadFile(kShared / "samples/gge_ka_4.03_example1_GSS.gge"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  for (const auto& d : r->differences) ADD_FAILURE() << d.path << ": " << d.stated << " vs " << d.computed;
+  EXPECT_GE(r->compared, 10u);
+  const json::value report = json::parse(r->report_json);
+  EXPECT_EQ(report.at("items").at(0).at("price").as_string(), "4201.74");
+  EXPECT_EQ(report.at("items").at(1).at("price").as_string(), "15818.10");
+}
+
+}  // namespace
+}  // namespace estimate::formats
