@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "app/calc_command.hpp"
 
 namespace estimate::app {
@@ -24,7 +26,10 @@ std::string DocumentWithHeader() {
       "object": {"name": "Корпус 1"}, "number": "02-01-05",
       "region": {"code": "28", "name": "Амурская область"},
       "price_level": {"year": "2025", "quarter": "2"}})");
-  const std::string path = ::testing::TempDir() + "/export-doc.json";
+  // One file per test: ctest runs the cases of this file in parallel processes.
+  const std::string path = ::testing::TempDir() + "/export-doc-" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+                           std::to_string(::getpid()) + ".json";
   std::ofstream(path) << boost::json::serialize(doc);
   return path;
 }
