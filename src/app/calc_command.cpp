@@ -10,6 +10,8 @@
 #include <string>
 
 #include "formats/calc.hpp"
+
+#include <ctime>
 #include "formats/estimate_document.hpp"
 #include "formats/gge_xml.hpp"
 #include "formats/xlsx_forms.hpp"
@@ -90,6 +92,108 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
   return kExitOk;
 }
 
+namespace {
+
+// Validates an XML export and writes it; an invalid one is an error with the schema's messages.
+int WriteValidated(const Result<std::string>& xml, const std::string& xsd_dir, const char* xsd,
+                   std::ostream& out, std::ostream& err) {
+  if (!xml.ok()) {
+    err << xml.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (xsd_dir.empty()) {
+    err << "estimate-service export: GGE_XSD_DIR (or --xsd-dir) must name the folder of the "
+           "ГГЭ schemas: an export is validated before it is written\n";
+    return kExitIoError;
+  }
+  if (Status s = formats::ValidateXml(*xml, xsd_dir + "/" + xsd); !s.ok()) {
+    err << "estimate-service export: " << s.message() << "\n";
+    return s.code() == StatusCode::kNotFound ? kExitIoError : kExitBadInput;
+  }
+  out << *xml;
+  out.flush();
+  return out ? kExitOk : kExitIoError;
+}
+
+int WriteBytes(const Result<std::string>& bytes, std::ostream& out, std::ostream& err) {
+  if (!bytes.ok()) {
+    err << bytes.status().message() << "\n";
+    return kExitBadInput;
+  }
+  out << *bytes;
+  out.flush();
+  return out ? kExitOk : kExitIoError;
+}
+
+std::string Today() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// The ОСР and ССР documents (object-estimate/1, summary-estimate/1) as ГГЭ XML, XLSX or PDF.
+int ExportRollUp(const std::string& text, const std::string& kind, const std::string& format,
+                 const std::string& xsd_dir, const std::string& version, std::ostream& out,
+                 std::ostream& err) {
+  if (format != "gge" && format != "xlsx" && format != "pdf") {
+    err << "estimate-service export: an " << kind << " goes out as gge, xlsx or pdf\n";
+    return kExitBadInput;
+  }
+  auto header = formats::ParseGgeHeader(text, formats::Fsnb2022Header());
+  if (!header.ok()) {
+    err << header.status().message() << "\n";
+    return kExitBadInput;
+  }
+  formats::PrintHeader print;
+  print.construction = header->construction_name;
+  print.object = header->object_name;
+  const std::string date = header->date.empty() ? Today() : header->date;
+  if (kind == "object-estimate/1") {
+    auto input = formats::ParseObjectEstimateDocument(text);
+    if (!input.ok()) {
+      err << input.status().message() << "\n";
+      return kExitBadInput;
+    }
+    if (format == "gge") {
+      formats::GgeObjectHeader h;
+      h.construction_number = header->construction_number;
+      h.construction_name = header->construction_name;
+      h.region_code = header->region_code;
+      h.created = h.approved = date;
+      h.price_year = header->price_year;
+      h.price_quarter = header->price_quarter;
+      h.software_version = version;
+      return WriteValidated(formats::WriteGgeObjectEstimate(*input, h), xsd_dir,
+                            "ObjectEstimate-3_01.xsd", out, err);
+    }
+    return WriteBytes(format == "pdf" ? formats::WriteObjectEstimatePdf(*input, print)
+                                      : formats::WriteObjectEstimateXlsx(*input, print),
+                      out, err);
+  }
+  auto input = formats::ParseSummaryEstimateDocument(text);
+  if (!input.ok()) {
+    err << input.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (format == "gge") {
+    formats::GgeSummaryHeader h;
+    h.created = h.approved = date;
+    h.price_year = header->price_year;
+    h.price_quarter = header->price_quarter;
+    h.software_version = version;
+    return WriteValidated(formats::WriteGgeSummaryEstimate(*input, h), xsd_dir,
+                          "SummaryEstimate-current.xsd", out, err);
+  }
+  return WriteBytes(format == "pdf" ? formats::WriteSummaryEstimatePdf(*input, print)
+                                    : formats::WriteSummaryEstimateXlsx(*input, print),
+                    out, err);
+}
+
+}  // namespace
+
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err) {
   if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
@@ -102,6 +206,15 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   if (!ReadAll(path, &text, &error)) {
     err << "estimate-service export: " << error << "\n";
     return kExitIoError;
+  }
+  {
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(text, ec);
+    const boost::json::value* kind = !ec && v.is_object() ? v.get_object().if_contains("format") : nullptr;
+    if (kind != nullptr && kind->is_string() &&
+        (kind->get_string() == "object-estimate/1" || kind->get_string() == "summary-estimate/1")) {
+      return ExportRollUp(text, std::string(kind->get_string()), format, xsd_dir, version, out, err);
+    }
   }
   auto estimate = formats::ParseEstimateDocument(text);
   if (!estimate.ok()) {
@@ -121,14 +234,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     a.name = header->name;
     a.construction_name = header->construction_name;
     a.object_name = header->object_name;
-    auto arps = formats::WriteArps(*estimate, a);
-    if (!arps.ok()) {
-      err << arps.status().message() << "\n";
-      return kExitBadInput;
-    }
-    out << *arps;
-    out.flush();
-    return out ? kExitOk : kExitIoError;
+    return WriteBytes(formats::WriteArps(*estimate, a), out, err);
   }
   if (format == "xlsx" || format == "pdf") {
     formats::PrintHeader print;
@@ -139,37 +245,18 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     print.region = header->region_name;
     print.composed_by = header->composed_by;
     print.checked_by = header->verified_by;
-    auto xlsx = format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
-                                : formats::WriteEstimateXlsx(*estimate, print);
-    if (!xlsx.ok()) {
-      err << xlsx.status().message() << "\n";
-      return kExitBadInput;
-    }
-    out << *xlsx;
-    out.flush();
-    return out ? kExitOk : kExitIoError;
+    return WriteBytes(format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
+                                      : formats::WriteEstimateXlsx(*estimate, print),
+                      out, err);
   }
   const bool draft = format == "gge-3.02";
-  auto xml = formats::WriteGgeLocalEstimate(
-      *estimate, *header, draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301);
-  if (!xml.ok()) {
-    err << xml.status().message() << "\n";
-    return kExitBadInput;
-  }
-  if (xsd_dir.empty()) {
-    err << "estimate-service export: GGE_XSD_DIR (or --xsd-dir) must name the folder of the "
-           "ГГЭ schemas: an export is validated before it is written\n";
-    return kExitIoError;
-  }
-  const std::string xsd = xsd_dir + (draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
-                                            : "/LocalEstimateResourceIndexMethod-3_01.xsd");
-  if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
-    err << "estimate-service export: " << s.message() << "\n";
-    return s.code() == StatusCode::kNotFound ? kExitIoError : kExitBadInput;
-  }
-  out << *xml;
-  out.flush();
-  return out ? kExitOk : kExitIoError;
+  return WriteValidated(
+      formats::WriteGgeLocalEstimate(*estimate, *header,
+                                     draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301),
+      xsd_dir,
+      draft ? "LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+            : "LocalEstimateResourceIndexMethod-3_01.xsd",
+      out, err);
 }
 
 namespace {

@@ -54,6 +54,31 @@ TEST(ExportCommand, WritesTheFormAsXlsx) {
   std::remove(path.c_str());
 }
 
+TEST(ExportCommand, WritesObjectAndSummaryEstimatesAsValidatedGgeXmlAndForms) {
+  for (const char* golden : {"osr_01-02_rekultivaciya", "ssr_example_h_ssrss-0"}) {
+    std::ifstream in(std::string(ESTIMATE_SOURCE_DIR) + "/tests/golden/" + golden + "/input.json");
+    std::stringstream s;
+    s << in.rdbuf();
+    boost::json::object doc = boost::json::parse(s.str()).as_object();
+    doc["header"] = boost::json::parse(
+        R"({"construction": {"name": "Стройка"}, "region": {"code": "50"}, "date": "2026-03-01"})");
+    const std::string path = ::testing::TempDir() + "/rollup-" + golden + "-" +
+                             std::to_string(::getpid()) + ".json";
+    std::ofstream(path) << boost::json::serialize(doc);
+    std::ostringstream out, err;
+    EXPECT_EQ(RunExport(path, "gge", kXsdDir, "test", out, err), 0) << golden << ": " << err.str();
+    EXPECT_NE(out.str().find("<Construction"), std::string::npos) << golden;
+    for (const char* format : {"xlsx", "pdf"}) {
+      std::ostringstream o, e;
+      EXPECT_EQ(RunExport(path, format, "", "test", o, e), 0) << golden << " " << format << e.str();
+      EXPECT_FALSE(o.str().empty());
+    }
+    std::ostringstream o, e;
+    EXPECT_EQ(RunExport(path, "arps", "", "test", o, e), 2) << golden;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(ImportEstimateCommand, ReadsTheRealFileAndSaysTheRecalculationMatches) {
   std::ostringstream out, err;
   EXPECT_EQ(RunImportEstimate(kShared + "/samples/gge_lsr_rim_example_PD12.gge", out, err), 0);
