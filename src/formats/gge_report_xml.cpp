@@ -29,11 +29,7 @@ class Checker {
   }
 
   void Same(const std::string& path, const xmlNode* stated, const Decimal& computed, int places = 2) {
-    if (stated == nullptr) return;
-    ++out_.compared;
-    auto v = Decimal::Parse(Content(stated));
-    if (v.ok() && *v == computed) return;
-    out_.differences.push_back({path, Content(stated), computed.ToFixed(places)});
+    CompareStated(path, stated, computed, places, out_.differences, out_.compared);
   }
 
  private:

@@ -334,11 +334,7 @@ class SummaryEstimateReader {
   }
 
   void Differ(const std::string& path, const xmlNode* stated, const Decimal& computed) {
-    if (stated == nullptr) return;
-    ++out_.compared;
-    auto value = Decimal::Parse(Content(stated));
-    if (value.ok() && *value == computed) return;
-    out_.differences.push_back({path, Content(stated), computed.ToFixed(2)});
+    CompareStated(path, stated, computed, 2, out_.differences, out_.compared);
   }
 
   void Compare(const std::string& path, const xmlNode* n, const core::CostColumns& c) {

@@ -1165,11 +1165,7 @@ class LocalEstimateReader {
   }
 
   void Differ(const std::string& path, const xmlNode* stated, const Decimal& computed, int places) {
-    if (stated == nullptr) return;
-    ++out_.compared;
-    auto value = Decimal::Parse(Content(stated));
-    if (value.ok() && *value == computed) return;
-    out_.differences.push_back({path, Content(stated), computed.ToFixed(places)});
+    CompareStated(path, stated, computed, places, out_.differences, out_.compared);
   }
 
   // Recomputes the imported document and compares every total the file states.

@@ -364,11 +364,9 @@ class Form {
 
   // The head: `top` cells over two rows (a group cell spans several columns and has `sub`
   // headings under it), then the row of графа numbers.
-  struct HeadCell {
-    std::size_t first, last;
-    std::string text;
-  };
-  void TableHead(std::vector<HeadCell> top, std::vector<HeadCell> sub) {
+  void TableHead(const FormHead& head) {
+    const std::vector<HeadCell>& top = head.top;
+    const std::vector<HeadCell>& sub = head.sub;
     const Font f{kHeadSize};
     // A group cell has sub-headings under it and is one row high; the others take both rows.
     std::vector<bool> group;
@@ -758,20 +756,7 @@ void FillEstimate(Form& f, const core::Estimate& estimate, const core::EstimateR
          "чел.-ч."}}},
   });
 
-  f.TableHead({{0, 0, "№ п/п"},
-               {1, 1, "Обоснование"},
-               {2, 2, "Наименование работ и затрат"},
-               {3, 3, "Единица измерения"},
-               {4, 6, "Количество"},
-               {7, 11, "Сметная стоимость, руб."}},
-              {{4, 4, "на единицу измерения"},
-               {5, 5, "коэффициенты"},
-               {6, 6, "всего с учетом коэффициентов"},
-               {7, 7, "на единицу измерения в базисном уровне цен"},
-               {8, 8, "индекс"},
-               {9, 9, "на единицу измерения в текущем уровне цен"},
-               {10, 10, "коэффициенты"},
-               {11, 11, "всего в текущем уровне цен"}});
+  f.TableHead(EstimateFormHead());
   f.Body(EstimateFormRows(estimate, result), kColName);
   f.Signatures({{"Составил", h.composed_by}, {"Проверил", h.checked_by}});
 }
@@ -785,17 +770,7 @@ const std::vector<double> kCostWidths = {5, 16, 45, 19, 16, 16, 16, 16};
 const std::vector<Align> kCostAlign = {Align::kCenter, Align::kLeft,  Align::kLeft,  Align::kRight,
                                        Align::kRight,  Align::kRight, Align::kRight, Align::kRight};
 
-void CostTableHead(Form& f, const char* name_heading) {
-  f.TableHead({{0, 0, "№ п/п"},
-               {1, 1, "Обоснование"},
-               {2, 2, name_heading},
-               {3, 7, "Сметная стоимость, тыс. руб."}},
-              {{3, 3, "строительных (ремонтно-строительных, ремонтно-реставрационных) работ"},
-               {4, 4, "монтажных работ"},
-               {5, 5, "оборудования"},
-               {6, 6, "прочих затрат"},
-               {7, 7, "всего"}});
-}
+void CostTableHead(Form& f, const char* name_heading) { f.TableHead(CostFormHead(name_heading)); }
 
 void FillObjectEstimate(Form& f, const core::ObjectEstimateInput& input,
                         const core::ObjectEstimateResult& result, const PrintHeader& h) {

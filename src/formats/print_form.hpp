@@ -109,4 +109,20 @@ std::vector<FormRow> ObjectEstimateFormRows(const core::ObjectEstimateInput& inp
 std::vector<FormRow> SummaryEstimateFormRows(const core::SummaryEstimateInput& input,
                                              const core::SummaryEstimateResult& result);
 
+// The column head of a printed form, the same in every renderer: `top` cells over two rows
+// (a group cell spans columns `first`..`last` and has `sub` headings under it).
+struct HeadCell {
+  std::size_t first, last;
+  std::string text;
+};
+struct FormHead {
+  std::vector<HeadCell> top;
+  std::vector<HeadCell> sub;
+};
+
+// The 12 columns of the ЛСР form (Приложение № 3 к Методике 421/пр).
+const FormHead& EstimateFormHead();
+// The 8 columns of the ОСР and ССР forms; `name_heading` is the third column's title.
+FormHead CostFormHead(const char* name_heading);
+
 }  // namespace estimate::formats

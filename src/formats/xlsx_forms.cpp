@@ -323,11 +323,9 @@ class Form {
 
   // The table head: `top` cells over two rows (group cells may span several columns, with
   // `sub` headings under them), then the row of графа numbers, which repeats on every page.
-  struct HeadCell {
-    std::size_t first, last;
-    std::string text;
-  };
-  void TableHead(const std::vector<HeadCell>& top, const std::vector<HeadCell>& sub) {
+  void TableHead(const FormHead& head) {
+    const std::vector<HeadCell>& top = head.top;
+    const std::vector<HeadCell>& sub = head.sub;
     Style s;
     s.align = Align::kCenter;
     s.wrap = true;
@@ -632,20 +630,7 @@ Status FillEstimate(lxw_workbook* workbook, const core::Estimate& estimate,
            "чел.-ч.", 11);
   f.Skip(7);
 
-  f.TableHead({{0, 0, "№ п/п"},
-               {1, 1, "Обоснование"},
-               {2, 2, "Наименование работ и затрат"},
-               {3, 3, "Единица измерения"},
-               {4, 6, "Количество"},
-               {7, 11, "Сметная стоимость, руб."}},
-              {{4, 4, "на единицу измерения"},
-               {5, 5, "коэффициенты"},
-               {6, 6, "всего с учетом коэффициентов"},
-               {7, 7, "на единицу измерения в базисном уровне цен"},
-               {8, 8, "индекс"},
-               {9, 9, "на единицу измерения в текущем уровне цен"},
-               {10, 10, "коэффициенты"},
-               {11, 11, "всего в текущем уровне цен"}});
+  f.TableHead(EstimateFormHead());
   f.Body(EstimateFormRows(estimate, result), kColName);
   f.Signatures({{"Составил", h.composed_by}, {"Проверил", h.checked_by}}, 1, 2, 5);
   return f.Finish();
@@ -664,17 +649,7 @@ Form CostForm(lxw_workbook* workbook, const char* sheet_name) {
               {false, true, true, false, false, false, false, false});
 }
 
-void CostTableHead(Form& f, const char* name_heading) {
-  f.TableHead({{0, 0, "№ п/п"},
-               {1, 1, "Обоснование"},
-               {2, 2, name_heading},
-               {3, 7, "Сметная стоимость, тыс. руб."}},
-              {{3, 3, "строительных (ремонтно-строительных, ремонтно-реставрационных) работ"},
-               {4, 4, "монтажных работ"},
-               {5, 5, "оборудования"},
-               {6, 6, "прочих затрат"},
-               {7, 7, "всего"}});
-}
+void CostTableHead(Form& f, const char* name_heading) { f.TableHead(CostFormHead(name_heading)); }
 
 Status FillObjectEstimate(lxw_workbook* workbook, const core::ObjectEstimateInput& input,
                           const core::ObjectEstimateResult& result, const PrintHeader& h) {

@@ -16,6 +16,7 @@
 #include "core/decimal.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
+#include "formats/gge_xml.hpp"
 
 namespace estimate::formats::xml {
 
@@ -169,6 +170,18 @@ inline void WriteCostColumns(XmlOut& x, const core::CostColumns& c) {
   x.Number("Equipment", c.equipment, 2);
   x.Number("Other", c.other, 2);
   x.Number("Total", c.total, 2);
+}
+
+// Compares a figure the file states (`stated`, absent: nothing to compare) with the
+// recalculation; counts it, and records a difference, never a silent fix.
+inline void CompareStated(const std::string& path, const xmlNode* stated, const Decimal& computed,
+                          int places, std::vector<GgeDifference>& differences,
+                          std::size_t& compared) {
+  if (stated == nullptr) return;
+  ++compared;
+  auto value = Decimal::Parse(Content(stated));
+  if (value.ok() && *value == computed) return;
+  differences.push_back({path, Content(stated), computed.ToFixed(places)});
 }
 
 using DocPtr = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
