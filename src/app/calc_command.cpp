@@ -1,7 +1,10 @@
 #include "app/calc_command.hpp"
 
+#include <boost/json.hpp>
+
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -9,17 +12,13 @@
 #include <sstream>
 #include <string>
 
-#include "formats/calc.hpp"
-
-#include <ctime>
-#include "formats/estimate_document.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/xlsx_forms.hpp"
-#include "formats/pdf_forms.hpp"
 #include "formats/arps.hpp"
 #include "formats/boq_import.hpp"
-
-#include <boost/json.hpp>
+#include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/gge_xml.hpp"
+#include "formats/pdf_forms.hpp"
+#include "formats/xlsx_forms.hpp"
 
 namespace estimate::app {
 namespace {
@@ -192,6 +191,43 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
                     out, err);
 }
 
+bool IsBaseIndexDocument(const std::string& text) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(text, ec);
+  const boost::json::value* method =
+      !ec && v.is_object() ? v.get_object().if_contains("method") : nullptr;
+  return method != nullptr && method->is_string() && method->get_string() == "base-index";
+}
+
+// A ЛСР by the base-index method: ГГЭ XML in the 3.01 shape (no published schema: the same
+// document rendered for the 3.02 draft is what is validated) or the 3.02 draft itself.
+int ExportBaseIndex(const std::string& text, const std::string& format, const std::string& xsd_dir,
+                    const std::string& version, std::ostream& out, std::ostream& err) {
+  if (format != "gge" && format != "gge-3.02") {
+    err << "estimate-service export: a base-index estimate is written as gge or gge-3.02 (" << format
+        << " is for the resource-index method)\n";
+    return kExitBadInput;
+  }
+  auto estimate = formats::ParseBaseIndexDocument(text);
+  if (!estimate.ok()) {
+    err << estimate.status().message() << "\n";
+    return kExitBadInput;
+  }
+  auto header = formats::ParseGgeHeader(text, formats::Fer2001Header());
+  if (!header.ok()) {
+    err << header.status().message() << "\n";
+    return kExitBadInput;
+  }
+  if (header->name.empty()) header->name = estimate->name;
+  header->software_version = version;
+  const char* xsd = "LocalEstimateBaseIndexMethod-3_02-draft.xsd";
+  const auto draft = formats::WriteGgeBaseIndexEstimate(*estimate, *header, formats::GgeVersion::k302);
+  if (format == "gge-3.02") return WriteValidated(draft, xsd_dir, xsd, out, err);
+  std::ostringstream checked;  // the 3.01 shape is valid when its 3.02 rendering is
+  if (const int rc = WriteValidated(draft, xsd_dir, xsd, checked, err); rc != kExitOk) return rc;
+  return WriteBytes(formats::WriteGgeBaseIndexEstimate(*estimate, *header), out, err);
+}
+
 }  // namespace
 
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
@@ -216,6 +252,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
       return ExportRollUp(text, std::string(kind->get_string()), format, xsd_dir, version, out, err);
     }
   }
+  if (IsBaseIndexDocument(text)) return ExportBaseIndex(text, format, xsd_dir, version, out, err);
   auto estimate = formats::ParseEstimateDocument(text);
   if (!estimate.ok()) {
     err << estimate.status().message() << "\n";

@@ -442,7 +442,8 @@ int main(int argc, char** argv) {
   std::string export_path, export_format = "gge";
   std::string export_xsd_dir = std::getenv("GGE_XSD_DIR") != nullptr ? std::getenv("GGE_XSD_DIR") : "";
   auto* export_cmd = cli.add_subcommand(
-      "export", "Write an estimate document as ГГЭ XML 3.01 (validated against the XSD) or XLSX");
+      "export", "Write an estimate document (ЛСР of either method, ОСР, ССР) as ГГЭ XML "
+                "(validated against the XSD), XLSX, PDF or АРПС");
   export_cmd->add_option("FILE", export_path, "Estimate document JSON (with an optional header), or -")
       ->required();
   export_cmd->add_option("--format", export_format,

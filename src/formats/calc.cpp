@@ -143,6 +143,12 @@ Result<Input> ParseShape(std::string_view document, DocumentKind expected, const
 
 }  // namespace
 
+Result<core::BaseIndexEstimate> ParseBaseIndexDocument(std::string_view document) {
+  return ParseShape<core::BaseIndexEstimate>(document, DocumentKind::kBaseIndexEstimate,
+                                             "base-index estimate-document/1",
+                                             ReadBaseIndexDocument);
+}
+
 Result<core::ObjectEstimateInput> ParseObjectEstimateDocument(std::string_view document) {
   return ParseShape<core::ObjectEstimateInput>(document, DocumentKind::kObjectEstimate,
                                                "object-estimate/1", ReadObjectEstimateDocument);

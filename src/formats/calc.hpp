@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base_index_calculator.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
 #include "core/summary_estimate.hpp"
@@ -41,8 +42,10 @@ struct CalcOutcome {
 
 CalcOutcome Calculate(std::string_view document, OutputFormat format);
 
-// The input of an object-estimate/1 or summary-estimate/1 document as core types (for the
-// writers of other formats). InvalidArgument with one line per problem, as Calculate reports.
+// The input of a base-index ЛСР, an object-estimate/1 or a summary-estimate/1 document as core
+// types (for the writers of other formats). InvalidArgument with one line per problem, as
+// Calculate reports.
+Result<core::BaseIndexEstimate> ParseBaseIndexDocument(std::string_view document);
 Result<core::ObjectEstimateInput> ParseObjectEstimateDocument(std::string_view document);
 Result<core::SummaryEstimateInput> ParseSummaryEstimateDocument(std::string_view document);
 

@@ -37,7 +37,8 @@ class BaseIndexReader {
  public:
   Result<GgeImport> Read(const xmlNode* root) {
     const xmlNode* e = At(root, "Object/Estimate");
-    if (!Is(root, "Construction") || e == nullptr || Child(e, "IndexType") == nullptr) {
+    if (!(Is(root, "Construction") || Is(root, "LocalEstimateBaseIndexMethod")) || e == nullptr ||
+        Child(e, "IndexType") == nullptr) {
       return InvalidArgument("xml: not a base-index ЛСР (no Object/Estimate/IndexType)");
     }
     ReadHeader(root, e);
@@ -47,16 +48,27 @@ class BaseIndexReader {
       indices["indexing"] = "by_cost_element";
     } else if (type == "Индексы к СМР") {
       indices["indexing"] = "construction_installation";
+      Put(indices, "construction_installation",
+          FirstOf(Child(e, "EstimatePrice"), {"Building/Total/PriceIndex/Final",
+                                              "Mounting/Total/PriceIndex/Final"}));
     } else {
       return InvalidArgument("xml: IndexType «" + type + "» is not read (by cost element or to СМР)");
     }
     const xmlNode* price = Child(e, "EstimatePrice");
-    Put(indices, "machines", TextAt(price, "Building/Machines/PriceIndex/Final"));
-    Put(indices, "materials", TextAt(price, "Building/Materials/Price/PriceIndex/Final"));
+    if (type == "Индексы к элементам прямых затрат") {
+      Put(indices, "machines", FirstOf(price, {"Building/Machines/PriceIndex/Final",
+                                               "Mounting/Machines/PriceIndex/Final"}));
+      Put(indices, "materials", FirstOf(price, {"Building/Materials/Price/PriceIndex/Final",
+                                                "Mounting/Materials/Price/PriceIndex/Final"}));
+      shared_pay_ = SharedIndex(e, "ОТ");
+      Put(indices, "workers_pay", shared_pay_);
+      if (const std::string otm = SharedIndex(e, "ОТМ"); !otm.empty() && otm != shared_pay_) {
+        indices["machinists_pay"] = otm;
+      }
+    }
     Put(indices, "equipment", TextAt(price, "Equipment/Price/PriceIndex/Final"));
-    shared_pay_ = SharedPayIndex(e);
-    Put(indices, "workers_pay", shared_pay_);
-    Put(indices, "other", OtherIndex(Child(price, "Other")));
+    const std::string other = TextAt(price, "Other/PriceIndex/Final");
+    Put(indices, "other", other.empty() ? OtherIndex(Child(price, "Other")) : other);
 
     json::array sections;
     for (const xmlNode* section : Children(Child(e, "Sections"))) {
@@ -68,6 +80,7 @@ class BaseIndexReader {
     json::object doc{{"format", "estimate-document/1"},
                      {"method", "base-index"},
                      {"name", out_.header.name},
+                     {"header", json::parse(GgeHeaderJson(out_.header))},
                      {"indices", std::move(indices)},
                      {"sections", std::move(sections)}};
     if (!problems_.empty()) return Problems(problems_);
@@ -83,27 +96,35 @@ class BaseIndexReader {
 
   void ReadHeader(const xmlNode* root, const xmlNode* e) {
     GgeHeader& h = out_.header;
-    h.software_version = TextAt(root, "Meta/Soft/Version");
-    h.construction_number = TextAt(root, "Num");
-    h.construction_name = TextAt(root, "Name");
-    h.object_number = TextAt(root, "Object/Num");
-    h.object_name = TextAt(root, "Object/Name");
-    h.region_code = TextAt(e, "Region/RegionCode");
-    h.region_name = TextAt(e, "Region/RegionName");
-    h.number = TextAt(e, "Num");
-    h.name = TextAt(e, "Name");
-    h.date = DateOf(Child(e, "Date"));
-    h.price_year = std::atoi(TextAt(e, "PriceLevelCur/Year").c_str());
-    h.price_quarter = std::atoi(TextAt(e, "PriceLevelCur/Quarter").c_str());
-    h.export_time = TextAt(root, "ExportDateTime");
+    ReadGgeHeader(root, e, h);
+    h.index_object_type = TextAt(e, "IndexObjectType");
+    h.index_industry_type = TextAt(e, "IndexIndustryType");
+    if (const std::string type = TextAt(e, "ObjectType"); !type.empty()) h.object_type = type;
+    if (const xmlNode* type = Child(e, "EstimateType")) {
+      h.construction_type = Content(type);
+    } else if (const xmlNode* code = Child(e, "LocalEstimateBaseIndexMethodType")) {
+      static const char* const kTypes[] = {"Строительство", "Реконструкция", "Капитальный ремонт",
+                                           "Снос", "Сохранение объекта культурного наследия"};
+      const int n = std::atoi(Content(code).c_str());
+      if (n >= 1 && n <= 5) h.construction_type = kTypes[n - 1];
+    }
+    h.base_price_note = TextAt(e, "PriceLevelBase/Note");
   }
 
-  // The pay index most positions share (Cost/Index, target ОТ).
-  static std::string SharedPayIndex(const xmlNode* e) {
+  // The text at the first of `paths` that has one.
+  static std::string FirstOf(const xmlNode* n, std::initializer_list<const char*> paths) {
+    for (const char* path : paths) {
+      if (std::string v = TextAt(n, path); !v.empty()) return v;
+    }
+    return {};
+  }
+
+  // The ОТ or ОТМ index most positions share (Cost/Index).
+  static std::string SharedIndex(const xmlNode* e, std::string_view target) {
     std::map<std::string, int> seen;
     for (const xmlNode* section : Children(Child(e, "Sections"))) {
       for (const xmlNode* item : Children(Child(section, "Items"))) {
-        const std::string v = ValueFor(At(item, "Cost/Index/Values"), "ОТ");
+        const std::string v = ValueFor(At(item, "Cost/Index/Values"), target);
         if (!v.empty()) ++seen[v];
       }
     }
@@ -137,12 +158,19 @@ class BaseIndexReader {
     return "construction";
   }
 
+  // ConsumptionTotal (3.01) or QuantityTotal (3.02 draft).
+  static std::string Total(const xmlNode* r) {
+    std::string v = TextAt(r, "ConsumptionTotal");
+    return v.empty() ? TextAt(r, "QuantityTotal") : v;
+  }
+
   static std::string Code(const xmlNode* r) { return Trim(TextAt(r, "Prefix") + TextAt(r, "Code")); }
 
   // A transport row under a material or equipment.
   static json::object Transport(const xmlNode* t) {
     json::object o{{"code", Code(t)},
-                   {"quantity", TextAt(t, "ConsumptionTotal")},
+                   {"name", TextAt(t, "Name")},
+                   {"quantity", Total(t)},
                    {"base_price", TextAt(t, "PricePerUnitBase")}};
     Put(o, "index", TextAt(t, "Indexes/Index/Value/Final"));
     if (o.if_contains("index") == nullptr) Put(o, "index", TextAt(t, "Index/Value/Final"));
@@ -156,7 +184,7 @@ class BaseIndexReader {
     json::object o{{"code", Code(r)},
                    {"name", TextAt(r, "Name")},
                    {"unit", TextAt(r, "Unit")},
-                   {"quantity", TextAt(r, "ConsumptionTotal")},
+                   {"quantity", Total(r)},
                    {"base_price", TextAt(r, "PricePerUnitBase")}};
     const std::string factor = ValueFor(At(r, "Coefficients/Final/Values"), "Стоимость");
     if (!factor.empty() && factor != "1") o["price_factor"] = factor;
@@ -199,7 +227,9 @@ class BaseIndexReader {
     json::object rate{{"percent", value->Normalized().ToString()}};
     if (const std::string code = TextAt(n, "Reason"); !code.empty()) rate["code"] = code;
     auto total = Decimal::Parse(TextAt(n, "ValueTotal"));
-    if (total.ok() && *total != *value) {
+    if (const std::string k = TextAt(n, "Coefficients/Final"); !k.empty()) {
+      rate["k"] = k;  // the factor as stated; ValueTotal = round7(Value × k)
+    } else if (total.ok() && *total != *value) {
       rate["k"] = Decimal::Divide(*total, *value, 10).Normalized().ToString();
     }
     o[key] = std::move(rate);
@@ -213,6 +243,7 @@ class BaseIndexReader {
     if (cost == nullptr) {
       const xmlNode* r = Child(item, "Material");
       if (r == nullptr) r = Child(item, "Equipment");
+      if (r == nullptr) r = Child(item, "Other");
       if (r == nullptr) {
         out_.warnings.push_back(path + ": an item without a norm, material or equipment, left out");
         return {};
@@ -255,6 +286,8 @@ class BaseIndexReader {
         materials.push_back(Resource(r, transport));
       } else if (Is(r, "Equipment")) {
         equipment.push_back(Resource(r, transport));
+      } else if (Is(r, "Transport")) {
+        transport.push_back(Transport(r));
       } else if (Is(r, "Machine")) {
         // The top-up of machinists' pay (421/пр п.60.1 …): the calculator derives it.
       } else {

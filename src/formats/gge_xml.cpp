@@ -25,56 +25,6 @@ using namespace xml;  // NOLINT: the XML helpers of this file
 
 // --- the writer ------------------------------------------------------------------------------
 
-// "2025-08-14" → {2025, 8, 14}; false for anything else.
-bool SplitDate(const std::string& date, int& y, int& m, int& d) {
-  return date.size() == 10 && std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 &&
-         m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
-void WriteDate(XmlOut& x, const char* name, const std::string& date) {
-  int y = 0, m = 0, d = 0;
-  SplitDate(date, y, m, d);
-  x.Open(name);
-  x.Text("Year", std::to_string(y));
-  x.Text("Month", std::to_string(m));
-  x.Text("Day", std::to_string(d));
-  x.Close();
-}
-
-void WriteLegal(XmlOut& x, const char* element, const GgeLegal& l) {
-  x.Open(element);
-  x.Text("Name", l.name);
-  x.Text("Type", l.type);
-  WriteDate(x, "Date", l.date);
-  x.Text("Num", l.number);
-  if (!l.orders.empty()) x.Text("Orders", l.orders);
-  x.Close();
-}
-
-bool IsPositiveInteger(const std::string& s) {
-  if (s.empty() || s.size() > 9 || s[0] == '0') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The Cost/Prefix of a norm code ("ГЭСН16-06-005-01" → "ГЭСН", "16-06-005-01"); the longest
-// prefix the schema's pattern allows wins; a space after it is dropped.
-std::optional<std::pair<std::string, std::string>> SplitCode(const std::string& code) {
-  static const char* const kPrefixes[] = {"ГЭСНмр", "ГЭСНм", "ГЭСНр", "ГЭСНп", "ГЭСН",
-                                          "ФЕРмр",  "ФЕРм",  "ФЕРр",  "ФЕРп",  "ФЕР",
-                                          "ТЕРмр",  "ТЕРкр", "ТЕРм",  "ТЕРр",  "ТЕРп",
-                                          "ТЕР",    "ФССЦпг", "ФССЦ", "ТССЦпг", "ТССЦ",
-                                          "ФСЭМ",   "ТСЭМ",  "КСР"};
-  for (const char* prefix : kPrefixes) {
-    const std::string p(prefix);
-    if (code.rfind(p, 0) == 0 && code.size() > p.size()) {
-      std::string rest = code.substr(p.size());
-      while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
-      if (!rest.empty()) return std::make_pair(p, rest);
-    }
-  }
-  return std::nullopt;
-}
-
 // "4-100-040" → "4"; "4-100-035" → "3.5": the machinist's rank from the labour code.
 std::string GradeOf(const std::string& code) {
   const std::size_t dash = code.rfind('-');
@@ -210,7 +160,7 @@ class LocalEstimateWriter {
       : e_(e), h_(h), v302_(version == GgeVersion::k302) {}
 
   Result<std::string> Write() {
-    CheckHeader();
+    CheckGgeHeader(h_, problems_);
     auto calc = core::ResourceIndexCalculation::Calculate(e_);
     if (!calc.ok()) problems_.push_back(calc.status().message());
     if (!problems_.empty()) return Fail();
@@ -246,42 +196,6 @@ class LocalEstimateWriter {
 
   Status Fail() const { return Problems(problems_); }
 
-  void Require(const std::string& value, const char* field) {
-    if (value.empty()) problems_.push_back(std::string("header.") + field + ": is required for ГГЭ XML");
-  }
-
-  void CheckHeader() {
-    Require(h_.construction_name, "construction.name");
-    Require(h_.object_name, "object.name");
-    Require(h_.number, "number");
-    Require(h_.name, "name");
-    Require(h_.region_code, "region.code");
-    Require(h_.region_name, "region.name");
-    if (h_.price_year < 1964 || h_.price_year > 2100 || h_.price_quarter < 1 || h_.price_quarter > 4) {
-      problems_.push_back("header.price_level: the year and quarter of current prices are required");
-    }
-    if (h_.territory != "Территория" && h_.territory != "МПРКС" && h_.territory != "РКС") {
-      problems_.push_back("header.territory: expected Территория, МПРКС or РКС");
-    }
-    int y = 0, m = 0, d = 0;
-    if (!h_.date.empty() && !SplitDate(h_.date, y, m, d)) {
-      problems_.push_back("header.date: expected YYYY-MM-DD");
-    }
-    const std::pair<const GgeLegal*, const char*> legal[] = {{&h_.main, "main"},
-                                                             {&h_.methodology, "methodology"},
-                                                             {&h_.overheads, "overheads"},
-                                                             {&h_.profits, "profits"}};
-    for (const auto& [l, name] : legal) {
-      if (l->name.empty() || !IsPositiveInteger(l->number) || !SplitDate(l->date, y, m, d)) {
-        problems_.push_back(std::string("header.legal.") + name +
-                            ": name, date (YYYY-MM-DD) and number (ФРСН) are required");
-      }
-    }
-    if (!h_.guid.empty() && (h_.guid.size() != 38 || h_.guid.front() != '{')) {
-      problems_.push_back("header.guid: expected {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}");
-    }
-  }
-
   void WriteHeader() {
     if (!h_.guid.empty()) x_.Text("GUID", h_.guid);
     x_.Open("Legal");
@@ -292,21 +206,12 @@ class LocalEstimateWriter {
     for (const auto& l : h_.indexes) WriteLegal(x_, "Indexes", l);
     x_.Close();
     x_.Text("Salary", h_.salary_act);
-    x_.Open("Region");
-    x_.Text("RegionCode", h_.region_code);
-    x_.Text("RegionName", h_.region_name);
-    if (!h_.zone_code.empty()) {
-      x_.Open("SubRegion");
-      x_.Text("SubRegionCode", h_.zone_code);
-      x_.Text("SubRegionName", h_.zone_name.empty() ? h_.region_name : h_.zone_name);
-      x_.Close();
-    }
-    x_.Close();
+    WriteRegion(x_, h_);
     if (v302_) {
       x_.Text("TerritoryType", h_.territory);
       x_.Text("ObjectType", h_.object_type);
     } else {
-      x_.Text("\xD0\xA2" "erritory" "\xD0\xA2" "ype", h_.territory);  // Cyrillic Т, as 3.01 spells it
+      x_.Text(kTerritoryType301, h_.territory);
     }
     x_.Text("Num", h_.number);
     x_.Text("Name", h_.name);
@@ -830,6 +735,11 @@ Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader h) {
   text(o, "basis", h.basis, p);
   text(o, "territory", h.territory, p);
   text(o, "guid", h.guid, p);
+  text(o, "object_type", h.object_type, p);
+  text(o, "index_object_type", h.index_object_type, p);
+  text(o, "index_industry_type", h.index_industry_type, p);
+  text(o, "construction_type", h.construction_type, p);
+  text(o, "base_price_note", h.base_price_note, p);
   if (const auto* r = object(o, "region", p)) {
     text(*r, "code", h.region_code, p + "region.");
     text(*r, "name", h.region_name, p + "region.");
@@ -862,6 +772,29 @@ Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader h) {
         text(*l, "orders", act->orders, lp);
       }
     }
+    if (const json::value* list = legal->if_contains("indexes"); list && !list->is_null()) {
+      if (!list->is_array()) {
+        problems.push_back(p + "legal.indexes: expected an array of acts");
+      } else {
+        h.indexes.clear();
+        for (std::size_t i = 0; i < list->get_array().size(); ++i) {
+          const std::string lp = p + "legal.indexes[" + std::to_string(i) + "].";
+          const json::value& item = list->get_array()[i];
+          if (!item.is_object()) {
+            problems.push_back(lp.substr(0, lp.size() - 1) + ": expected an object");
+            continue;
+          }
+          GgeLegal act;
+          act.type = "Справочная информация";
+          for (const auto& [key, field] :
+               {std::pair<const char*, std::string*>{"name", &act.name}, {"type", &act.type},
+                {"date", &act.date}, {"number", &act.number}, {"orders", &act.orders}}) {
+            text(item.get_object(), key, *field, lp);
+          }
+          h.indexes.push_back(std::move(act));
+        }
+      }
+    }
     text(*legal, "salary_act", h.salary_act, p + "legal.");
   }
   if (!problems.empty()) {
@@ -870,6 +803,65 @@ Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader h) {
     return InvalidArgument(message);
   }
   return h;
+}
+
+std::string GgeHeaderJson(const GgeHeader& h) {
+  const auto put = [](json::object& o, const char* key, const std::string& value) {
+    if (!value.empty()) o[key] = value;
+  };
+  const auto act = [&](const GgeLegal& l) {
+    json::object o;
+    put(o, "name", l.name);
+    put(o, "type", l.type);
+    put(o, "date", l.date);
+    put(o, "number", l.number);
+    put(o, "orders", l.orders);
+    return o;
+  };
+  json::object o;
+  json::object construction, object, region, signatures, legal;
+  put(construction, "number", h.construction_number);
+  put(construction, "name", h.construction_name);
+  put(object, "number", h.object_number);
+  put(object, "name", h.object_name);
+  put(object, "address", h.object_address);
+  if (!construction.empty()) o["construction"] = std::move(construction);
+  if (!object.empty()) o["object"] = std::move(object);
+  put(o, "number", h.number);
+  put(o, "name", h.name);
+  put(o, "date", h.date);
+  put(o, "basis", h.basis);
+  put(o, "territory", h.territory);
+  put(o, "guid", h.guid);
+  put(o, "object_type", h.object_type);
+  put(o, "index_object_type", h.index_object_type);
+  put(o, "index_industry_type", h.index_industry_type);
+  put(o, "construction_type", h.construction_type);
+  put(o, "base_price_note", h.base_price_note);
+  put(region, "code", h.region_code);
+  put(region, "name", h.region_name);
+  put(region, "zone_code", h.zone_code);
+  put(region, "zone_name", h.zone_name);
+  if (!region.empty()) o["region"] = std::move(region);
+  if (h.price_year > 0) {
+    o["price_level"] = json::object{{"year", std::to_string(h.price_year)},
+                                    {"quarter", std::to_string(h.price_quarter)}};
+  }
+  put(signatures, "composed", h.composed_by);
+  put(signatures, "verified", h.verified_by);
+  if (!signatures.empty()) o["signatures"] = std::move(signatures);
+  legal["norms"] = act(h.main);
+  legal["methodology"] = act(h.methodology);
+  legal["overheads"] = act(h.overheads);
+  legal["profits"] = act(h.profits);
+  if (!h.indexes.empty()) {
+    json::array indexes;
+    for (const GgeLegal& l : h.indexes) indexes.push_back(act(l));
+    legal["indexes"] = std::move(indexes);
+  }
+  put(legal, "salary_act", h.salary_act);
+  o["legal"] = std::move(legal);
+  return json::serialize(o);
 }
 
 Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate,
@@ -900,10 +892,6 @@ namespace {
 
 using namespace xml;  // NOLINT
 
-GgeLegal LegalOf(const xmlNode* n) {
-  return {TextAt(n, "Name"), TextAt(n, "Type"), DateOf(Child(n, "Date")), TextAt(n, "Num"),
-          TextAt(n, "Orders")};
-}
 
 class LocalEstimateReader {
  public:
@@ -933,6 +921,7 @@ class LocalEstimateReader {
     json::object doc{{"format", "estimate-document/1"},
                      {"method", "resource-index"},
                      {"name", out_.header.name},
+                     {"header", json::parse(GgeHeaderJson(out_.header))},
                      {"sections", std::move(sections)}};
     out_.document_json = json::serialize(doc);
     if (!problems_.empty()) return Problems(problems_);
@@ -941,40 +930,7 @@ class LocalEstimateReader {
   }
 
  private:
-  void ReadHeader(const xmlNode* root, const xmlNode* e) {
-    GgeHeader& h = out_.header;
-    h.software_version = TextAt(root, "Meta/Soft/Version");
-    h.construction_number = TextAt(root, "Num");
-    h.construction_name = TextAt(root, "Name");
-    h.object_number = TextAt(root, "Object/Num");
-    h.object_name = TextAt(root, "Object/Name");
-    h.object_address = TextAt(root, "Object/Address");
-    h.guid = TextAt(e, "GUID");
-    const xmlNode* legal = Child(e, "Legal");
-    h.main = LegalOf(Child(legal, "Main"));
-    h.methodology = LegalOf(Child(legal, "Metodology"));
-    h.overheads = LegalOf(Child(legal, "Overheads"));
-    h.profits = LegalOf(Child(legal, "Profits"));
-    for (const xmlNode* c : Children(legal)) {
-      if (Is(c, "Indexes")) h.indexes.push_back(LegalOf(c));
-    }
-    h.salary_act = TextAt(e, "Salary");
-    h.region_code = TextAt(e, "Region/RegionCode");
-    h.region_name = TextAt(e, "Region/RegionName");
-    h.zone_code = TextAt(e, "Region/SubRegion/SubRegionCode");
-    h.zone_name = TextAt(e, "Region/SubRegion/SubRegionName");
-    h.territory = TextAt(e, "\xD0\xA2" "erritory" "\xD0\xA2" "ype");
-    if (h.territory.empty()) h.territory = TextAt(e, "TerritoryType");
-    h.number = TextAt(e, "Num");
-    h.name = TextAt(e, "Name");
-    h.date = DateOf(Child(e, "Date"));
-    h.basis = TextAt(e, "Reason");
-    h.price_year = std::atoi(TextAt(e, "PriceLevelCur/Year").c_str());
-    h.price_quarter = std::atoi(TextAt(e, "PriceLevelCur/Quarter").c_str());
-    h.composed_by = TextAt(e, "Signatures/ComposeFIO");
-    h.verified_by = TextAt(e, "Signatures/VerifyFIO");
-    h.export_time = TextAt(root, "ExportDateTime");
-  }
+  void ReadHeader(const xmlNode* root, const xmlNode* e) { ReadGgeHeader(root, e, out_.header); }
 
   // A decimal element as the document's string; a problem naming the line when it is not one.
   std::string Number(const xmlNode* n, const std::string& path, bool required = true) {

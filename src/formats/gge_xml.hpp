@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base_index_calculator.hpp"
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
 #include "core/summary_estimate.hpp"
@@ -52,6 +53,12 @@ struct GgeHeader {
   std::string object_type = "Непроизводственный";  // 3.02: Производственный | Непроизводственный | Линейный
   int price_year = 0;                    // PriceLevelCur
   int price_quarter = 0;
+  // The base-index method only (ЛСР БИМ): what the indices are of (the object kind and industry
+  // of the Minstroy letter), the kind of works (Строительство, Реконструкция, Капитальный ремонт,
+  // Снос, Сохранение объекта культурного наследия) and the base price level's note.
+  std::string index_object_type, index_industry_type;
+  std::string construction_type = "Строительство";
+  std::string base_price_note;
   GgeLegal main, methodology, overheads, profits;
   std::vector<GgeLegal> indexes;
   std::string salary_act;  // Salary: the act on workers' pay, may be empty
@@ -64,6 +71,16 @@ struct GgeHeader {
 // The Legal block of ФСНБ-2022 as registered in ФРСН (August 2025): ГСН 535 (сметные нормы),
 // 532 (методика), 377 (НР, 812/пр), 376 (СП, 774/пр). The other fields are left empty.
 GgeHeader Fsnb2022Header();
+
+// The Legal block of ФЕР-2001 (ред. 2020) and the base-index method as ГОССТРОЙСМЕТА writes it:
+// ГСН 395 (876/пр, the ФЕР), 348 (421/пр), 430 (812/пр), 425 (774/пр). The Minstroy letter with
+// the indices (Legal/Indexes) changes every quarter and is the estimate's to give.
+GgeHeader Fer2001Header();
+
+// The `header` object of an estimate document (the inverse of ParseGgeHeader): what an import
+// read, so that the imported document exports again with the same header. Empty fields are left
+// out; the export time and software are not part of it.
+std::string GgeHeaderJson(const GgeHeader& header);
 
 // Reads the optional `header` object of an estimate document (docs/design/documents-io.md §2.2)
 // over `defaults`. Problems name the JSON path ("header.region.code: …").
@@ -79,6 +96,18 @@ enum class GgeVersion { k301, k302 };
 // a position the version cannot hold, a figure the calculator refuses).
 Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const GgeHeader& header,
                                           GgeVersion version = GgeVersion::k301);
+
+// The ЛСР by the base-index method as ГГЭ XML. k301: the shape ГОССТРОЙСМЕТА writes and the
+// expertise takes today (root Construction, schemaLocation LocalEstimateBaseIndexMethod-3_01.xsd,
+// which is not published); k302: the 3.02 draft (LocalEstimateBaseIndexMethod-3_02-draft.xsd).
+// The two differ only by the renames of docs/design/documents-io.md §4.3, so validating the
+// k302 rendering checks the structure of both. Every figure comes from
+// core::CalculateBaseIndexEstimate: per position its base figures, the per-position indexed pay,
+// НР and СП, and per block (строительные, монтажные, оборудование, прочие) base, index and
+// current. The Minstroy letter with the indices (header.indexes) is required.
+Result<std::string> WriteGgeBaseIndexEstimate(const core::BaseIndexEstimate& estimate,
+                                              const GgeHeader& header,
+                                              GgeVersion version = GgeVersion::k301);
 
 // A figure the file states and the same figure recomputed from its inputs.
 struct GgeDifference {

@@ -5,12 +5,16 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -127,6 +131,118 @@ inline std::string DateOf(const xmlNode* n) {
 
 // --- shared by the ГГЭ XML formats ----------------------------------------------------------
 
+// "2025-08-14" → {2025, 8, 14}; false for anything else.
+inline bool SplitDate(const std::string& date, int& y, int& m, int& d) {
+  return date.size() == 10 && std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 &&
+         m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+inline void WriteDate(XmlOut& x, const char* name, const std::string& date) {
+  int y = 0, m = 0, d = 0;
+  SplitDate(date, y, m, d);
+  x.Open(name);
+  x.Text("Year", std::to_string(y));
+  x.Text("Month", std::to_string(m));
+  x.Text("Day", std::to_string(d));
+  x.Close();
+}
+
+inline void WriteLegal(XmlOut& x, const char* element, const GgeLegal& l) {
+  x.Open(element);
+  x.Text("Name", l.name);
+  x.Text("Type", l.type);
+  WriteDate(x, "Date", l.date);
+  x.Text("Num", l.number);
+  if (!l.orders.empty()) x.Text("Orders", l.orders);
+  x.Close();
+}
+
+inline bool IsPositiveInteger(const std::string& s) {
+  if (s.empty() || s.size() > 9 || s[0] == '0') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The Cost/Prefix of a norm code ("ГЭСН16-06-005-01" → "ГЭСН", "16-06-005-01"); the longest
+// prefix the schema's pattern allows wins; a space after it is dropped.
+inline std::optional<std::pair<std::string, std::string>> SplitCode(const std::string& code) {
+  static const char* const kPrefixes[] = {"ГЭСНмр", "ГЭСНм", "ГЭСНр", "ГЭСНп", "ГЭСН",
+                                          "ФЕРмр",  "ФЕРм",  "ФЕРр",  "ФЕРп",  "ФЕР",
+                                          "ТЕРмр",  "ТЕРкр", "ТЕРм",  "ТЕРр",  "ТЕРп",
+                                          "ТЕР",    "ФССЦпг", "ФССЦ", "ТССЦпг", "ТССЦ",
+                                          "ФСЭМ",   "ТСЭМ",  "КСР"};
+  for (const char* prefix : kPrefixes) {
+    const std::string p(prefix);
+    if (code.rfind(p, 0) == 0 && code.size() > p.size()) {
+      std::string rest = code.substr(p.size());
+      while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+      if (!rest.empty()) return std::make_pair(p, rest);
+    }
+  }
+  return std::nullopt;
+}
+
+
+// The 3.01 ЛСР schemas spell this one element with the Cyrillic Т (U+0422) at positions 1 and 9;
+// ГРАНД-Смета and ГОССТРОЙСМЕТА write it so. The 3.02 drafts spell it TerritoryType.
+inline constexpr const char* kTerritoryType301 = "\xD0\xA2" "erritory" "\xD0\xA2" "ype";
+
+// The header fields every ЛСР of ГГЭ XML needs, one problem per missing or malformed field.
+inline void CheckGgeHeader(const GgeHeader& h, std::vector<std::string>& problems) {
+  const auto require = [&](const std::string& value, const char* field) {
+    if (value.empty()) problems.push_back(std::string("header.") + field + ": is required for ГГЭ XML");
+  };
+  require(h.construction_name, "construction.name");
+  require(h.object_name, "object.name");
+  require(h.number, "number");
+  require(h.name, "name");
+  require(h.region_code, "region.code");
+  require(h.region_name, "region.name");
+  if (h.price_year < 1964 || h.price_year > 2100 || h.price_quarter < 1 || h.price_quarter > 4) {
+    problems.push_back("header.price_level: the year and quarter of current prices are required");
+  }
+  if (h.territory != "Территория" && h.territory != "МПРКС" && h.territory != "РКС") {
+    problems.push_back("header.territory: expected Территория, МПРКС or РКС");
+  }
+  int y = 0, m = 0, d = 0;
+  if (!h.date.empty() && !SplitDate(h.date, y, m, d)) {
+    problems.push_back("header.date: expected YYYY-MM-DD");
+  }
+  const std::pair<const GgeLegal*, const char*> legal[] = {{&h.main, "main"},
+                                                           {&h.methodology, "methodology"},
+                                                           {&h.overheads, "overheads"},
+                                                           {&h.profits, "profits"}};
+  for (const auto& [l, name] : legal) {
+    if (l->name.empty() || !IsPositiveInteger(l->number) || !SplitDate(l->date, y, m, d)) {
+      problems.push_back(std::string("header.legal.") + name +
+                         ": name, date (YYYY-MM-DD) and number (ФРСН) are required");
+    }
+  }
+  for (std::size_t i = 0; i < h.indexes.size(); ++i) {
+    const GgeLegal& l = h.indexes[i];
+    if (l.name.empty() || !IsPositiveInteger(l.number) || !SplitDate(l.date, y, m, d)) {
+      problems.push_back("header.legal.indexes[" + std::to_string(i) +
+                         "]: name, date (YYYY-MM-DD) and number (ФРСН) are required");
+    }
+  }
+  if (!h.guid.empty() && (h.guid.size() != 38 || h.guid.front() != '{')) {
+    problems.push_back("header.guid: expected {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}");
+  }
+}
+
+// Region {RegionCode, RegionName, SubRegion?} of a ЛСР.
+inline void WriteRegion(XmlOut& x, const GgeHeader& h) {
+  x.Open("Region");
+  x.Text("RegionCode", h.region_code);
+  x.Text("RegionName", h.region_name);
+  if (!h.zone_code.empty()) {
+    x.Open("SubRegion");
+    x.Text("SubRegionCode", h.zone_code);
+    x.Text("SubRegionName", h.zone_name.empty() ? h.region_name : h.zone_name);
+    x.Close();
+  }
+  x.Close();
+}
+
 // Now as xs:dateTime with its offset (UTC), as ExportDateTime wants it.
 inline std::string NowUtc() {
   const std::time_t t = std::time(nullptr);
@@ -142,6 +258,46 @@ inline Status Problems(const std::vector<std::string>& problems) {
   std::string message;
   for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
   return InvalidArgument(message);
+}
+
+inline GgeLegal LegalOf(const xmlNode* n) {
+  return {TextAt(n, "Name"), TextAt(n, "Type"), DateOf(Child(n, "Date")), TextAt(n, "Num"),
+          TextAt(n, "Orders")};
+}
+
+// The header of a ЛСР (either method, either spelling of TerritoryType) into `h`.
+inline void ReadGgeHeader(const xmlNode* root, const xmlNode* e, GgeHeader& h) {
+  h.software_version = TextAt(root, "Meta/Soft/Version");
+  h.construction_number = TextAt(root, "Num");
+  h.construction_name = TextAt(root, "Name");
+  h.object_number = TextAt(root, "Object/Num");
+  h.object_name = TextAt(root, "Object/Name");
+  h.object_address = TextAt(root, "Object/Address");
+  h.guid = TextAt(e, "GUID");
+  const xmlNode* legal = Child(e, "Legal");
+  h.main = LegalOf(Child(legal, "Main"));
+  h.methodology = LegalOf(Child(legal, "Metodology"));
+  h.overheads = LegalOf(Child(legal, "Overheads"));
+  h.profits = LegalOf(Child(legal, "Profits"));
+  for (const xmlNode* c : Children(legal)) {
+    if (Is(c, "Indexes")) h.indexes.push_back(LegalOf(c));
+  }
+  h.salary_act = TextAt(e, "Salary");
+  h.region_code = TextAt(e, "Region/RegionCode");
+  h.region_name = TextAt(e, "Region/RegionName");
+  h.zone_code = TextAt(e, "Region/SubRegion/SubRegionCode");
+  h.zone_name = TextAt(e, "Region/SubRegion/SubRegionName");
+  h.territory = TextAt(e, kTerritoryType301);
+  if (h.territory.empty()) h.territory = TextAt(e, "TerritoryType");
+  h.number = TextAt(e, "Num");
+  h.name = TextAt(e, "Name");
+  h.date = DateOf(Child(e, "Date"));
+  h.basis = TextAt(e, "Reason");
+  h.price_year = std::atoi(TextAt(e, "PriceLevelCur/Year").c_str());
+  h.price_quarter = std::atoi(TextAt(e, "PriceLevelCur/Quarter").c_str());
+  h.composed_by = TextAt(e, "Signatures/ComposeFIO");
+  h.verified_by = TextAt(e, "Signatures/VerifyFIO");
+  h.export_time = TextAt(root, "ExportDateTime");
 }
 
 // Opens the root `Construction` of a ГГЭ file with its schema location and the Meta block.

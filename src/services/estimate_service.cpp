@@ -3,11 +3,12 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <map>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <ctime>
+#include <map>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -1955,22 +1956,32 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   auto working = Working(actor, estimate_id, *version);
   if (!working.ok()) return working.status();
   core::Estimate estimate;
+  std::optional<core::BaseIndexEstimate> base_index;
   store::EstimateInfo info;
   {
     std::lock_guard lock((*working)->mu);
-    if (!(*working)->resource_index) {
-      return FailedPrecondition("format: ГГЭ XML of a base-index estimate is not written yet");
+    const WorkingEstimate& w = **working;
+    if (!w.problem.empty()) return FailedPrecondition("estimate: " + w.problem);
+    if (!w.resource_index) {
+      if (format != "gge" && format != "gge-3.02") {
+        return FailedPrecondition("format: a base-index estimate is exported as ГГЭ XML (gge, "
+                                  "gge-3.02); " + format + " is written for the resource-index "
+                                  "method only");
+      }
+      auto parsed =
+          formats::ParseBaseIndexDocument(AssembleDocument(w.info, SectionNames(w), w.documents));
+      if (!parsed.ok()) return FailedPrecondition("estimate: " + parsed.status().message());
+      base_index = std::move(parsed).value();
     }
-    if (!(*working)->problem.empty()) return FailedPrecondition("estimate: " + (*working)->problem);
-    estimate = (*working)->estimate;
-    info = (*working)->info;
+    estimate = w.estimate;
+    info = w.info;
   }
   auto object = estimates_.GetObject(actor.organization_id, info.object_id);
   if (!object.ok()) return object.status();
   auto project = estimates_.GetProject(actor.organization_id, object->project_id);
   if (!project.ok()) return project.status();
 
-  formats::GgeHeader h = formats::Fsnb2022Header();
+  formats::GgeHeader h = base_index ? formats::Fer2001Header() : formats::Fsnb2022Header();
   const store::EstimateHeader& eh = info.header;
   h.construction_number = Id(project->id);
   h.construction_name = project->name;
@@ -2028,13 +2039,23 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
                 static_cast<long long>(info.id));
   h.guid = guid;
   const bool draft = format == "gge-3.02";
-  auto xml = formats::WriteGgeLocalEstimate(
-      estimate, h, draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301);
+  const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
+  // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
+  // only by renames (docs/design/documents-io.md §4.3), is what is validated.
+  auto xml = base_index ? formats::WriteGgeBaseIndexEstimate(*base_index, h, schema)
+                        : formats::WriteGgeLocalEstimate(estimate, h, schema);
   if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+  Result<std::string> checked = *xml;
+  if (base_index && !draft) {
+    checked = formats::WriteGgeBaseIndexEstimate(*base_index, h, formats::GgeVersion::k302);
+    if (!checked.ok()) return InvalidArgument("export: " + checked.status().message());
+  }
   const std::string xsd =
-      options_.gge_xsd_dir + (draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
-                                    : "/LocalEstimateResourceIndexMethod-3_01.xsd");
-  if (Status s = formats::ValidateXml(*xml, xsd); !s.ok()) {
+      options_.gge_xsd_dir +
+      (base_index ? "/LocalEstimateBaseIndexMethod-3_02-draft.xsd"
+                  : draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+                          : "/LocalEstimateResourceIndexMethod-3_01.xsd");
+  if (Status s = formats::ValidateXml(*checked, xsd); !s.ok()) {
     if (s.code() == StatusCode::kNotFound) {
       return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
     }

@@ -128,6 +128,26 @@ class Documents(unittest.TestCase):
         view = self.admin.ok("GET", "/api/v1/estimates/%d" % r.json["estimate_id"]).json
         self.assertEqual(view["method"], "base-index")
         self.assertEqual(view["result"]["totals"]["total"]["current"]["total"], "36150662.20")
+        # It goes out again as ГГЭ XML by the base-index method: the 3.01 shape of ГОССТРОЙСМЕТА
+        # and the 3.02 draft, which xmllint validates; the totals are the file's.
+        path = "/api/v1/estimates/%d/export?format=" % r.json["estimate_id"]
+        v301 = self.viewer.call("GET", path + "gge")
+        self.assertEqual(v301.status, 200, v301)
+        self.assertIn(b"<Construction ", v301.body)
+        self.assertIn("<IndexType>Индексы к элементам прямых затрат</IndexType>".encode(), v301.body)
+        self.assertIn(b"<PriceCurrent>36150662.20</PriceCurrent>", v301.body)
+        v302 = self.viewer.call("GET", path + "gge-3.02")
+        self.assertEqual(v302.status, 200, v302)
+        with tempfile.NamedTemporaryFile(suffix=".gge") as f:
+            f.write(v302.body)
+            f.flush()
+            lint = subprocess.run(["xmllint", "--noout", "--schema",
+                                   os.path.join(XSD_DIR, "LocalEstimateBaseIndexMethod-3_02-draft.xsd"),
+                                   f.name], capture_output=True, text=True)
+        self.assertEqual(lint.returncode, 0, lint.stderr)
+        xlsx = self.viewer.call("GET", path + "xlsx")
+        self.assertEqual(xlsx.status, 409, xlsx)
+        self.assertIn("base-index", xlsx.json["detail"])
 
     def test_pdf_and_arps_go_out_and_arps_comes_back_with_the_same_totals(self):
         e = self.admin.estimate(self.O, codes=(NORM, "ГЭСН06-01-001-01"))
