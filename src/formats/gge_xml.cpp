@@ -896,7 +896,8 @@ using namespace xml;  // NOLINT
 class LocalEstimateReader {
  public:
   Result<GgeImport> Read(const xmlNode* root) {
-    if (!Is(root, "Construction")) {
+    const bool v302 = Is(root, "LocalEstimateResourceIndexMethod");  // the 3.02 draft
+    if (!Is(root, "Construction") && !v302) {
       return InvalidArgument("xml: line " + std::to_string(root->line) +
                              ": the root is not Construction (not a ЛСР of ГГЭ XML)");
     }
@@ -904,7 +905,10 @@ class LocalEstimateReader {
       return InvalidArgument("xml: Meta/File/Type is not ЛС (not a local estimate)");
     }
     const std::string version = TextAt(root, "Meta/File/Version");
-    if (version != "3.01") out_.warnings.push_back("Meta/File/Version " + version + ": read as 3.01");
+    if (version != (v302 ? "3.02" : "3.01")) {
+      out_.warnings.push_back("Meta/File/Version " + version + ": read as " +
+                              (v302 ? "3.02" : "3.01"));
+    }
     const xmlNode* estimate = At(root, "Object/Estimate");
     if (estimate == nullptr) return InvalidArgument("xml: Object/Estimate is missing");
     if (Child(estimate, "IndexType") != nullptr) {
@@ -962,6 +966,17 @@ class LocalEstimateReader {
 
   static std::string CodeOf(const xmlNode* r) { return TextAt(r, "Prefix") + TextAt(r, "Code"); }
 
+  // The quantity per unit and in total of a resource row: Consumption and ConsumptionTotal in
+  // 3.01, Quantity and QuantityTotal in the 3.02 draft.
+  static const xmlNode* PerUnit(const xmlNode* r) {
+    const xmlNode* n = Child(r, "Consumption");
+    return n != nullptr ? n : Child(r, "Quantity");
+  }
+  static const xmlNode* TotalOf(const xmlNode* r) {
+    const xmlNode* n = Child(r, "ConsumptionTotal");
+    return n != nullptr ? n : Child(r, "QuantityTotal");
+  }
+
   json::object Resource(const xmlNode* r, const char* kind, const std::string& path,
                         bool project) {
     json::object o{{"kind", kind}, {"code", CodeOf(r)}, {"name", TextAt(r, "Name")},
@@ -971,11 +986,13 @@ class LocalEstimateReader {
       o["consumption"] = "П";
       return o;
     }
-    o["consumption"] = Number(Child(r, "Consumption"), path + "/Consumption");
+    o["consumption"] = Number(PerUnit(r), path + "/Consumption");
     for (auto& [k, v] : Price(r, path)) o[k] = v;
     if (const xmlNode* m = Child(r, "Machinist")) {
-      json::object machinist{{"code", TextAt(m, "Code")},
-                             {"labor_per_machine_hour", Number(Child(m, "Count"), path + "/Machinist/Count")}};
+      // 3.02 writes the count with two decimals ("1.00"); the count is what it is, "1".
+      std::string count = Number(Child(m, "Count"), path + "/Machinist/Count");
+      if (auto c = Decimal::Parse(count); c.ok()) count = c->Normalized().ToString();
+      json::object machinist{{"code", TextAt(m, "Code")}, {"labor_per_machine_hour", count}};
       if (const xmlNode* price = Child(m, "PricePerUnitCur")) {
         machinist["price"] = Number(price, path + "/Machinist/PricePerUnitCur");
       }
@@ -1047,7 +1064,7 @@ class LocalEstimateReader {
         json::object o{{"number", TextAt(r, "Num").empty() ? std::to_string(running) : TextAt(r, "Num")},
                        {"type", "resource"}, {"kind", kind}, {"code", CodeOf(r)},
                        {"name", TextAt(r, "Name")}, {"unit", TextAt(r, "Unit")},
-                       {"quantity", Number(Child(r, "Consumption"), path + "/" + element + "/Consumption")},
+                       {"quantity", Number(PerUnit(r), path + "/" + element + "/Consumption")},
                        {"work_kind", WorkKind(summary)}};
         for (auto& [k, v] : Price(r, path + "/" + element)) o[k] = v;
         return o;
@@ -1081,7 +1098,7 @@ class LocalEstimateReader {
       const std::string code = CodeOf(r);
       if (code.rfind("421/пр_2020_п.75", 0) == 0) {
         o["auxiliary_materials"] = json::object{{"name", TextAt(r, "Name")},
-                                                {"percent", Number(Child(r, "Consumption"), rp + "/Consumption")}};
+                                                {"percent", Number(PerUnit(r), rp + "/Consumption")}};
         continue;
       }
       if (element != "Material" && element != "Equipment") {
@@ -1090,7 +1107,7 @@ class LocalEstimateReader {
       }
       json::object x{{"kind", element == "Equipment" ? "equipment" : "material"}, {"code", code},
                      {"name", TextAt(r, "Name")}, {"unit", TextAt(r, "Unit")},
-                     {"quantity", Number(Child(r, "ConsumptionTotal"), rp + "/ConsumptionTotal")}};
+                     {"quantity", Number(TotalOf(r), rp + "/ConsumptionTotal")}};
       if (const std::string n = TextAt(r, "Comment"); !n.empty()) x["number"] = n;
       for (auto& [k, v] : Price(r, rp)) x[k] = v;
       extra.push_back(std::move(x));

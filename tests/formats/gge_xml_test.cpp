@@ -58,6 +58,18 @@ std::string First(const std::string& xml, const std::string& element) {
   return xml.substr(from, xml.find('<', from) - from);
 }
 
+// The first line where two renderings differ ("line N: <a> | <b>"), or "" when they are equal.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  std::istringstream x(a), y(b);
+  std::string l, r;
+  for (int n = 1;; ++n) {
+    const bool more_x = static_cast<bool>(std::getline(x, l));
+    const bool more_y = static_cast<bool>(std::getline(y, r));
+    if (!more_x && !more_y) return "";
+    if (more_x != more_y || l != r) return "line " + std::to_string(n) + ": " + l + " | " + r;
+  }
+}
+
 // xmllint, an independent validator, on the written file.
 int XmlLint(const std::string& xml) {
   const fs::path file = fs::temp_directory_path() / ("gge-test-" + std::to_string(::getpid()) + ".gge");
@@ -330,6 +342,26 @@ TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
   auto xml = WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader(), GgeVersion::k302);
   ASSERT_TRUE(xml.ok());
   EXPECT_NE(xml->find("<isExternal>true</isExternal>"), std::string::npos);
+}
+
+TEST(GgeXml302, TheDraftImportsBackAndExportsByteForByte) {
+  for (const char* name : {"contract_example", "rik_02-01-05_vodomernyi_uzel",
+                           "rik_02-01-02_remont_otopleniya"}) {
+    auto first = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    auto imported = ReadGgeLocalEstimate(*first);
+    ASSERT_TRUE(imported.ok()) << name << ": " << imported.status().message();
+    EXPECT_TRUE(imported->warnings.empty()) << name << ": " << imported->warnings.front();
+    EXPECT_TRUE(imported->differences.empty())
+        << name << ": " << imported->differences.front().path << " "
+        << imported->differences.front().stated << " vs " << imported->differences.front().computed;
+    EXPECT_EQ(imported->header.territory, "Территория");
+    auto again = ParseEstimateDocument(imported->document_json);
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    auto second = WriteGgeLocalEstimate(*again, imported->header, GgeVersion::k302);
+    ASSERT_TRUE(second.ok()) << second.status().message();
+    EXPECT_EQ(FirstDifference(*second, *first), "") << name;
+  }
 }
 
 }  // namespace
