@@ -191,6 +191,28 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
                     out, err);
 }
 
+// The header block of a printed ЛСР from the document's header.
+formats::PrintHeader PrintHeaderOf(const formats::GgeHeader& h) {
+  formats::PrintHeader print;
+  print.construction = h.construction_name;
+  print.object = h.object_name;
+  print.number = h.number;
+  print.name = h.name;
+  print.region = h.region_name;
+  print.composed_by = h.composed_by;
+  print.checked_by = h.verified_by;
+  if (!h.indexes.empty()) print.index_letter = h.indexes.front().name;
+  print.norms_edition = h.main.name;
+  print.norms_orders = h.main.orders;
+  print.salary_act = h.salary_act;
+  print.basis = h.basis;
+  if (h.price_year > 0) {
+    print.price_level =
+        std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
+  }
+  return print;
+}
+
 bool IsBaseIndexDocument(const std::string& text) {
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(text, ec);
@@ -200,12 +222,12 @@ bool IsBaseIndexDocument(const std::string& text) {
 }
 
 // A ЛСР by the base-index method: ГГЭ XML in the 3.01 shape (no published schema: the same
-// document rendered for the 3.02 draft is what is validated) or the 3.02 draft itself.
+// document rendered for the 3.02 draft is what is validated) or the 3.02 draft itself, or the
+// printed form in XLSX or PDF.
 int ExportBaseIndex(const std::string& text, const std::string& format, const std::string& xsd_dir,
                     const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format != "gge" && format != "gge-3.02") {
-    err << "estimate-service export: a base-index estimate is written as gge or gge-3.02 (" << format
-        << " is for the resource-index method)\n";
+  if (format == "arps") {
+    err << "estimate-service export: АРПС is written for the resource-index method only\n";
     return kExitBadInput;
   }
   auto estimate = formats::ParseBaseIndexDocument(text);
@@ -220,6 +242,12 @@ int ExportBaseIndex(const std::string& text, const std::string& format, const st
   }
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
+  if (format == "xlsx" || format == "pdf") {
+    const formats::PrintHeader print = PrintHeaderOf(*header);
+    return WriteBytes(format == "pdf" ? formats::WriteBaseIndexEstimatePdf(*estimate, print)
+                                      : formats::WriteBaseIndexEstimateXlsx(*estimate, print),
+                      out, err);
+  }
   const char* xsd = "LocalEstimateBaseIndexMethod-3_02-draft.xsd";
   const auto draft = formats::WriteGgeBaseIndexEstimate(*estimate, *header, formats::GgeVersion::k302);
   if (format == "gge-3.02") return WriteValidated(draft, xsd_dir, xsd, out, err);
@@ -274,14 +302,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     return WriteBytes(formats::WriteArps(*estimate, a), out, err);
   }
   if (format == "xlsx" || format == "pdf") {
-    formats::PrintHeader print;
-    print.construction = header->construction_name;
-    print.object = header->object_name;
-    print.number = header->number;
-    print.name = header->name;
-    print.region = header->region_name;
-    print.composed_by = header->composed_by;
-    print.checked_by = header->verified_by;
+    const formats::PrintHeader print = PrintHeaderOf(*header);
     return WriteBytes(format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
                                       : formats::WriteEstimateXlsx(*estimate, print),
                       out, err);

@@ -684,8 +684,9 @@ const std::vector<Align> kEstimateAlign = {
     Align::kCenter, Align::kLeft,  Align::kLeft,  Align::kCenter, Align::kRight, Align::kRight,
     Align::kRight,  Align::kRight, Align::kRight, Align::kRight,  Align::kRight, Align::kRight};
 
-void FillEstimate(Form& f, const core::Estimate& estimate, const core::EstimateResult& result,
-                  const PrintHeader& h) {
+// The header block of a ЛСР form (§7.1), its table and the signatures.
+void FillEstimate(Form& f, const std::string& name, const EstimateFormFigures& fig, const FormHead& head,
+                  const std::vector<FormRow>& rows, const PrintHeader& h) {
   if (!h.appendix.empty()) f.TopRight(h.appendix);
   f.TopRight("Утверждено приказом Минстроя РФ № 421/пр от 4 августа 2020 г.");
   f.TopRight("в редакции приказа № 557/пр от 7 июля 2022 г.");
@@ -724,40 +725,40 @@ void FillEstimate(Form& f, const core::Estimate& estimate, const core::EstimateR
   f.Captioned(h.object, "(наименование объекта капитального строительства)");
   f.Gap(6);
   f.Title("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + NumberText(h.number));
-  f.Captioned(Or(h.name, estimate.name), "(наименование работ и затрат)");
+  f.Captioned(Or(h.name, name), "(наименование работ и затрат)");
   f.Gap(2);
-  f.Centered("Составлен ресурсно-индексным методом", Font{kHeaderSize});
+  f.Centered(std::string("Составлен ") + fig.method + " методом", Font{kHeaderSize});
   f.Gap(2);
   f.Field("Основание", h.basis, 120, "(проектная и (или) иная техническая документация)");
   f.Field("Составлен(а) в текущем уровне цен", h.price_level, 160);
   f.Gap(6);
 
   // The figures in тыс. руб. on the left, pay and hours on the right.
-  const core::Totals& tot = result.totals;
-  const core::Figures& all = tot.figures;
+  const auto thousands = [](const std::optional<Decimal>& d) {
+    return d ? std::optional<Decimal>(Thousands(*d)) : std::nullopt;
+  };
   f.Amounts({
       {kMarginLeft,
        130,
        80,
-       {{"Сметная стоимость", 0, Thousands(all.total), "тыс.руб."},
+       {{"Сметная стоимость", 0, Thousands(fig.total), "тыс.руб."},
         {"в том числе:", 1, std::nullopt, ""},
-        {"строительных работ", 2, Thousands(tot.construction.total), "тыс.руб."},
-        {"монтажных работ", 2, Thousands(tot.installation.total), "тыс.руб."},
-        {"оборудования", 2, Thousands(all.equipment), "тыс.руб."},
-        // The resource-index ЛСР has no «прочие затраты» column.
-        {"прочих затрат", 2, Decimal(), "тыс.руб."}}},
+        {"строительных работ", 2, Thousands(fig.construction), "тыс.руб."},
+        {"монтажных работ", 2, Thousands(fig.installation), "тыс.руб."},
+        {"оборудования", 2, Thousands(fig.equipment), "тыс.руб."},
+        {"прочих затрат", 2, Thousands(fig.other), "тыс.руб."}}},
       {kMarginLeft + 420,
        190,
        80,
-       {{"Средства на оплату труда рабочих", 0, Thousands(all.ot), "тыс.руб."},
-        {"Средства на оплату труда машинистов", 0, Thousands(all.otm), "тыс.руб."},
-        {"Нормативные затраты труда рабочих", 0, all.labor_hours.RoundToScale(2), "чел.-ч."},
-        {"Нормативные затраты труда машинистов", 0, all.machinist_hours.RoundToScale(2),
+       {{"Средства на оплату труда рабочих", 0, thousands(fig.ot), "тыс.руб."},
+        {"Средства на оплату труда машинистов", 0, thousands(fig.otm), "тыс.руб."},
+        {"Нормативные затраты труда рабочих", 0, fig.labor_hours.RoundToScale(2), "чел.-ч."},
+        {"Нормативные затраты труда машинистов", 0, fig.machinist_hours.RoundToScale(2),
          "чел.-ч."}}},
   });
 
-  f.TableHead(EstimateFormHead());
-  f.Body(EstimateFormRows(estimate, result), kColName);
+  f.TableHead(head);
+  f.Body(rows, kColName);
   f.Signatures({{"Составил", h.composed_by}, {"Проверил", h.checked_by}});
 }
 
@@ -852,7 +853,23 @@ Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const Print
   return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
                    [&](Canvas& canvas, cairo_t* cr) {
                      Form f(canvas, kEstimateWidths, kEstimateAlign, "ЛСР " + number);
-                     FillEstimate(f, estimate, result, header);
+                     FillEstimate(f, estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
+                                  EstimateFormRows(estimate, result), header);
+                     f.Render(cr);
+                   });
+}
+
+Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
+                                              const PrintHeader& header) {
+  Result<core::BaseIndexResult> result = core::CalculateBaseIndexEstimate(estimate);
+  if (!result.ok()) return result.status();
+  const std::string number = NumberText(header.number);
+  return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
+                   [&](Canvas& canvas, cairo_t* cr) {
+                     Form f(canvas, kEstimateWidths, kEstimateAlign, "ЛСР " + number);
+                     FillEstimate(f, estimate.name, EstimateFormFiguresOf(estimate, *result),
+                                  BaseIndexFormHead(), BaseIndexFormRows(estimate, *result),
+                                  header);
                      f.Render(cr);
                    });
 }

@@ -20,6 +20,7 @@
 // thread); nothing is written to disk.
 #include <string>
 
+#include "core/base_index_calculator.hpp"
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
@@ -31,6 +32,11 @@ namespace estimate::formats {
 // The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate or one that
 // does not compute.
 Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const PrintHeader& header);
+
+// The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
+// figures, coefficients, indices and current figures where the method computes them.
+Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
+                                       const PrintHeader& header);
 
 // The ОСР (тыс. руб.), computed with core::CalculateObjectEstimate.
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,

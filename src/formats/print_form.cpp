@@ -1,6 +1,7 @@
 #include "formats/print_form.hpp"
 
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "core/resource_index_calculator.hpp"
@@ -359,6 +360,241 @@ std::vector<FormRow> EstimateFormRows(const core::Estimate& estimate,
   return std::move(t.rows());
 }
 
+// ---------------------------------------------------------------------------------------------
+// ЛСР by the base-index method
+
+namespace {
+
+using core::BaseIndexAmounts;
+
+class BaseIndexRows {
+ public:
+  BaseIndexRows(const core::BaseIndexEstimate& e)
+      : e_(e), by_element_(e.indices.indexing == core::BaseIndexIndexing::kByCostElement) {}
+
+  std::vector<FormRow> Build(const core::BaseIndexResult& result) {
+    std::size_t at = 0;
+    for (std::size_t s = 0; s < e_.sections.size(); ++s) {
+      const core::BaseIndexSection& section = e_.sections[s];
+      if (!section.name.empty()) t_.Heading(section.name, /*bold=*/true);
+      for (const core::BaseIndexPosition& p : section.positions) Position(p, result.positions[at++]);
+      std::string_view bare = section.name;
+      if (bare.rfind("Раздел ", 0) == 0) bare.remove_prefix(std::string_view("Раздел ").size());
+      const std::string label = section.name.empty() ? std::string("по позициям, не вошедшим в разделы")
+                                                     : "по разделу " + std::string(bare);
+      const core::BaseIndexSectionResult& r = result.sections[s];
+      t_.Rule();
+      Breakdown(r.base, r.current, false, 0);
+      Sum("Итого " + label, r.base.total, nullptr, nullptr, 0, true);
+      t_.Sum("Справочно:", FormCell());
+      Hours("затраты труда рабочих, чел.-ч", r.labor_hours);
+      Hours("затраты труда машинистов, чел.-ч", r.machinist_hours);
+      t_.Rule();
+    }
+    t_.Heading("ИТОГИ ПО СМЕТЕ", /*bold=*/true);
+    const core::BaseIndexIndices& ix = e_.indices;
+    const Decimal* smr = by_element_ ? nullptr : &ix.construction_installation;
+    Sum("ВСЕГО строительные работы", result.construction.base.total, smr,
+        &result.construction.current.total, 0, true);
+    Breakdown(result.construction.base, result.construction.current, true, 1);
+    Sum("ВСЕГО монтажные работы", result.installation.base.total, smr,
+        &result.installation.current.total, 0, true);
+    Breakdown(result.installation.base, result.installation.current, true, 1);
+    const core::BaseIndexBlock& eq = result.equipment;
+    Sum("ВСЕГО оборудование", eq.base.total, nullptr, &eq.current.total, 0, true);
+    Sum("оборудование", eq.base.equipment, &ix.equipment, &eq.current.equipment, 1);
+    Sum("перевозка оборудования", eq.base.equipment_transport, nullptr,
+        &eq.current.equipment_transport, 1);
+    const core::BaseIndexBlock& other = result.other;
+    Sum("ВСЕГО прочие затраты", other.base.total, &ix.other, &other.current.total, 0, true);
+    Sum("ВСЕГО по смете", result.total.base.total, nullptr, &result.total.current.total, 0, true);
+    t_.Sum("Справочно:", FormCell());
+    Hours("затраты труда рабочих, чел.-ч", result.total.labor_hours);
+    Hours("затраты труда машинистов, чел.-ч", result.total.machinist_hours);
+    return std::move(t_.rows());
+  }
+
+ private:
+  // A label in графа 3 with the base figure (графа 10), the index (11) and the current one (12).
+  void Sum(std::string label, const Decimal& base, const Decimal* index, const Decimal* current,
+           int indent, bool bold = false) {
+    FormRow& r = t_.Sum(std::move(label), FormCell(), indent, bold);
+    r.cells[kBaseColBase] = MoneyCell(base);
+    if (index != nullptr) r.cells[kBaseColIndex] = QtyCell(*index);
+    if (current != nullptr) r.cells[kBaseColCurrent] = MoneyCell(*current);
+  }
+
+  void Hours(const char* label, const Decimal& hours) {
+    FormRow& r = t_.Sum(label, FormCell(), 1);
+    r.cells[kColPerUnit] = QtyCell(hours);
+  }
+
+  // The elements of a section (`block` false: only the per-position current figures) or of an
+  // ИТОГИ block (`block` true: every current figure, with the block indices).
+  void Breakdown(const BaseIndexAmounts& base, const BaseIndexAmounts& cur, bool block,
+                 int level) {
+    const core::BaseIndexIndices& ix = e_.indices;
+    const Decimal* none = nullptr;
+    const auto per_position = [&](const Decimal& d) { return by_element_ ? &d : none; };
+    const auto on_block = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
+    const auto index = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
+    Sum(block ? "прямые затраты" : "Итого прямые затраты", base.direct, nullptr,
+        on_block(cur.direct), level);
+    t_.Sum("в том числе:", FormCell(), level + 1);
+    Sum("оплата труда (ОТ)", base.ot, nullptr, per_position(cur.ot), level + 2);
+    Sum("эксплуатация машин (ЭМ)", base.em, index(ix.machines), on_block(cur.em), level + 2);
+    Sum("в т.ч. оплата труда машинистов (ОТм)", base.otm, nullptr, per_position(cur.otm),
+        level + 3);
+    if (!base.otm_extra.IsZero()) {
+      Sum("доплаты к оплате труда машинистов", base.otm_extra, nullptr, per_position(cur.otm_extra),
+          level + 2);
+    }
+    Sum("материальные ресурсы (М)", base.m, index(ix.materials), on_block(cur.m), level + 2);
+    if (!base.transport.IsZero()) {
+      Sum("перевозка материалов", base.transport, nullptr, &cur.transport, level + 2);
+    }
+    if (!block && !(base.equipment + base.equipment_transport).IsZero()) {
+      Sum("оборудование", base.equipment, nullptr, nullptr, level);
+      Sum("перевозка оборудования", base.equipment_transport, nullptr, &cur.equipment_transport,
+          level);
+    }
+    if (!block && !base.other.IsZero()) Sum("прочие затраты", base.other, nullptr, nullptr, level);
+    Sum("ФОТ", base.fot, nullptr, per_position(cur.fot), level);
+    Sum("накладные расходы", base.overhead, nullptr, per_position(cur.overhead), level);
+    Sum("сметная прибыль", base.profit, nullptr, per_position(cur.profit), level);
+  }
+
+  // A line of a position block: графы 8–12.
+  FormRow& Line(std::string code, std::string name, const Decimal* per_unit, const Decimal* k,
+                const Decimal& base, const Decimal* index, const Decimal* current) {
+    FormRow& r = t_.Row(FormRowKind::kLine);
+    if (!code.empty()) r.cells[kColCode] = FormCell::Text(std::move(code));
+    r.cells[kColName] = FormCell::Text(std::move(name));
+    if (per_unit != nullptr) r.cells[kBaseColPerUnit] = MoneyCell(*per_unit);
+    if (k != nullptr && *k != Decimal::FromInt(1)) r.cells[kBaseColCoefficient] = QtyCell(*k);
+    r.cells[kBaseColBase] = MoneyCell(base);
+    if (index != nullptr) r.cells[kBaseColIndex] = QtyCell(*index);
+    if (current != nullptr) r.cells[kBaseColCurrent] = MoneyCell(*current);
+    return r;
+  }
+
+  // A priced row (chosen material, equipment, transport) with its quantity.
+  void Priced(const std::string& code, const std::string& name, const std::string& unit,
+              const Decimal& quantity, const Decimal& price, const Decimal& factor,
+              const Decimal* index, bool current) {
+    const Decimal line = (quantity * price * factor).Round(2);
+    const Decimal line_current = index != nullptr ? (line * *index).Round(2) : Decimal();
+    FormRow& r = Line(code, name, &price, &factor, line, index,
+                      current && index != nullptr ? &line_current : nullptr);
+    r.cells[kColUnit] = FormCell::Text(unit);
+    r.cells[kColQuantity] = QtyCell(quantity);
+  }
+
+  void Position(const core::BaseIndexPosition& p, const core::BaseIndexPositionResult& r) {
+    const core::BaseIndexIndices& ix = e_.indices;
+    const Decimal* none = nullptr;
+    FormRow& head = t_.Row(FormRowKind::kPosition);
+    head.cells[kColNumber] = FormCell::Text(p.number);
+    head.cells[kColCode] = FormCell::Text(p.code);
+    head.cells[kColName] = FormCell::Text(p.name);
+    head.cells[kColUnit] = FormCell::Text(p.unit);
+    head.cells[kColQuantity] = QtyCell(p.quantity);
+    if (p.type == core::BaseIndexPositionType::kResource) {
+      const Decimal* index = p.column == core::CostColumn::kEquipment ? &ix.equipment
+                             : p.column == core::CostColumn::kOther   ? &ix.other
+                             : by_element_                            ? &ix.materials
+                                                                      : none;
+      head.cells[kBaseColPerUnit] = MoneyCell(p.base_price);
+      if (p.price_factor != Decimal::FromInt(1)) head.cells[kBaseColCoefficient] = QtyCell(p.price_factor);
+      head.cells[kBaseColBase] = MoneyCell(r.base.total - r.base.transport - r.base.equipment_transport);
+      if (index != nullptr) head.cells[kBaseColIndex] = QtyCell(*index);
+    } else {
+      const core::BaseIndexUnitRate& u = p.unit_rate;
+      for (const core::BaseIndexCoefficient& c : p.coefficients) {
+        std::string factors;
+        for (const auto& [label, value] :
+             {std::pair{"ЗТ", &c.labor}, std::pair{"ЗТм", &c.machinist_labor},
+              std::pair{"ЭМ", &c.machines}, std::pair{"М", &c.materials},
+              std::pair{"ОТ", &c.workers_pay}, std::pair{"ОТм", &c.machinists_pay}}) {
+          if (*value) factors += std::string(factors.empty() ? "" : "; ") + label + " " + Qty(**value);
+        }
+        FormRow& row = t_.Row(FormRowKind::kLine);
+        row.cells[kColName] = FormCell::Text(c.name + (factors.empty() ? "" : " (" + factors + ")"));
+      }
+      const Decimal pay = p.pay_index ? *p.pay_index : ix.workers_pay;
+      const Decimal machinists =
+          p.pay_index ? *p.pay_index : ix.machinists_pay.value_or(ix.workers_pay);
+      const auto per_position = [&](const Decimal& d) { return by_element_ ? &d : none; };
+      Line("1", "Оплата труда рабочих (ОТ)", &u.workers_pay, &r.k.ot, r.base.ot, per_position(pay),
+           per_position(r.current.ot));
+      Line("2", "Эксплуатация машин (ЭМ)", &u.machines, &r.k.em, r.base.em,
+           per_position(ix.machines), nullptr);
+      Line("3", "в т.ч. оплата труда машинистов (ОТм)", &u.machinists_pay, &r.k.otm_in_machines,
+           r.base.otm, per_position(machinists), per_position(r.current.otm));
+      if (!r.base.otm_extra.IsZero()) {
+        Line("", "Доплаты к оплате труда машинистов", nullptr, nullptr, r.base.otm_extra,
+             per_position(machinists), per_position(r.current.otm_extra));
+      }
+      const Decimal norm_materials = r.norm_direct - r.base.ot - r.base.em;
+      Line("4", "Материальные ресурсы (М)", &u.materials, &r.k.m, norm_materials,
+           per_position(ix.materials), nullptr);
+      for (const auto& l : p.materials) {
+        Priced(l.code, l.name, l.unit, l.quantity, l.base_price, l.price_factor, nullptr, false);
+      }
+      for (const auto& l : p.equipment) {
+        Priced(l.code, l.name, l.unit, l.quantity, l.base_price, l.price_factor, nullptr, false);
+      }
+    }
+    for (const auto& l : p.transport) {
+      std::string name = l.name.empty() ? l.code : l.name;
+      if (name.rfind("Перевозк", 0) != 0) name = "Перевозка: " + name;
+      Priced(l.code, name, "1 т груза", l.quantity,
+             l.base_price, l.price_factor, &l.index, true);
+    }
+    if (p.type == core::BaseIndexPositionType::kNorm) {
+      const auto per_position = [&](const Decimal& d) { return by_element_ ? &d : none; };
+      Line("", "ФОТ", nullptr, nullptr, r.base.fot, nullptr, per_position(r.current.fot));
+      for (const auto& [rate, base, current, label] :
+           {std::tuple{&p.overhead, &r.base.overhead, &r.current.overhead, "НР"},
+            std::tuple{&p.profit, &r.base.profit, &r.current.profit, "СП"}}) {
+        if (!*rate) continue;
+        const core::BaseIndexRate& x = **rate;
+        std::string name = std::string(label) + " " + Qty(x.percent) + "% ФОТ";
+        if (x.k != Decimal::FromInt(1)) name += " × " + Qty(x.k);
+        if (!x.code.empty()) name += " (" + x.code + ")";
+        Line("", std::move(name), nullptr, nullptr, *base, nullptr, per_position(*current));
+      }
+      for (const auto& [label, per_unit, k, total] :
+           {std::tuple{"Затраты труда рабочих", &p.unit_rate.labor_hours, &r.k.labor_hours,
+                       &r.labor_hours},
+            std::tuple{"Затраты труда машинистов", &p.unit_rate.machinist_hours,
+                       &r.k.machinist_hours, &r.machinist_hours}}) {
+        FormRow& row = t_.Row(FormRowKind::kLine);
+        row.cells[kColName] = FormCell::Text(label);
+        row.cells[kColUnit] = FormCell::Text("чел.-ч");
+        row.cells[kColPerUnit] = QtyCell(*per_unit);
+        if (*k != Decimal::FromInt(1)) row.cells[kColCoefficient] = QtyCell(*k);
+        row.cells[kColQuantity] = QtyCell(*total);
+      }
+    }
+    FormRow& total = t_.Row(FormRowKind::kPositionTotal);
+    total.cells[kColName] = FormCell::Text("Всего по позиции");
+    total.cells[kBaseColBase] = MoneyCell(r.base.total);
+    total.bold = true;
+  }
+
+  const core::BaseIndexEstimate& e_;
+  const bool by_element_;
+  EstimateRows t_;
+};
+
+}  // namespace
+
+std::vector<FormRow> BaseIndexFormRows(const core::BaseIndexEstimate& estimate,
+                                       const core::BaseIndexResult& result) {
+  return BaseIndexRows(estimate).Build(result);
+}
+
 std::vector<FormRow> ObjectEstimateFormRows(const core::ObjectEstimateInput& /*input*/,
                                             const core::ObjectEstimateResult& result) {
   CostRows t;
@@ -432,6 +668,49 @@ const FormHead& EstimateFormHead() {
                               {8, 8, "индекс"},
                               {9, 9, "на единицу измерения в текущем уровне цен"},
                               {10, 10, "коэффициенты"},
+                              {11, 11, "всего в текущем уровне цен"}}};
+  return head;
+}
+
+EstimateFormFigures EstimateFormFiguresOf(const core::EstimateResult& result) {
+  const core::Totals& tot = result.totals;
+  const core::Figures& all = tot.figures;
+  // The resource-index ЛСР has no «прочие затраты» column.
+  return {"ресурсно-индексным", all.total,  tot.construction.total, tot.installation.total,
+          all.equipment,        Decimal(),  all.ot,                 all.otm,
+          all.labor_hours,      all.machinist_hours};
+}
+
+EstimateFormFigures EstimateFormFiguresOf(const core::BaseIndexEstimate& estimate,
+                                          const core::BaseIndexResult& r) {
+  const bool by_element = estimate.indices.indexing == core::BaseIndexIndexing::kByCostElement;
+  const core::BaseIndexAmounts& cur = r.total.current;
+  return {"базисно-индексным",
+          cur.total,
+          r.construction.current.total,
+          r.installation.current.total,
+          r.equipment.current.total,
+          r.other.current.total,
+          by_element ? std::optional<Decimal>(cur.ot) : std::nullopt,
+          by_element ? std::optional<Decimal>(cur.otm + cur.otm_extra) : std::nullopt,
+          r.total.labor_hours,
+          r.total.machinist_hours};
+}
+
+const FormHead& BaseIndexFormHead() {
+  static const FormHead head{{{0, 0, "№ п/п"},
+                              {1, 1, "Обоснование"},
+                              {2, 2, "Наименование работ и затрат"},
+                              {3, 3, "Единица измерения"},
+                              {4, 6, "Количество"},
+                              {7, 11, "Сметная стоимость, руб."}},
+                             {{4, 4, "на единицу измерения"},
+                              {5, 5, "коэффициенты"},
+                              {6, 6, "всего с учетом коэффициентов"},
+                              {7, 7, "на единицу измерения в базисном уровне цен"},
+                              {8, 8, "коэффициенты"},
+                              {9, 9, "всего в базисном уровне цен"},
+                              {10, 10, "индекс"},
                               {11, 11, "всего в текущем уровне цен"}}};
   return head;
 }

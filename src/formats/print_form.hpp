@@ -10,9 +10,11 @@
 // A cell keeps its figure as the exact Decimal; the renderer decides how it is printed (Russian
 // text, or an XLSX number with a number format).
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/base_index_calculator.hpp"
 #include "core/decimal.hpp"
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
@@ -100,6 +102,24 @@ struct FormRow {
 std::vector<FormRow> EstimateFormRows(const core::Estimate& estimate,
                                       const core::EstimateResult& result);
 
+// The 12 графы of the ЛСР by the base-index method (the form of Приложение № 2 к Методике
+// 421/пр as peers print it; docs/design/documents-io.md §7.7): 1–7 as above; Сметная стоимость:
+// 8 на единицу в базисном уровне цен, 9 коэффициенты, 10 всего в базисном уровне цен, 11 индекс,
+// 12 всего в текущем уровне цен.
+inline constexpr std::size_t kBaseColPerUnit = 7;
+inline constexpr std::size_t kBaseColCoefficient = 8;
+inline constexpr std::size_t kBaseColBase = 9;
+inline constexpr std::size_t kBaseColIndex = 10;
+inline constexpr std::size_t kBaseColCurrent = 11;
+
+// The table of the ЛСР by the base-index method: position blocks (ОТ, ЭМ, ОТм, доплата, М with
+// their base figures, factors and indices; chosen materials and equipment; transport line by
+// line; ФОТ, НР, СП; the hours), section totals and ИТОГИ by block. A current figure is printed
+// where the method computes one: per position for pay, НР, СП and transport; on the block totals
+// for ЭМ, М, equipment and other costs (indexed «к СМР»: on each work block's total only).
+std::vector<FormRow> BaseIndexFormRows(const core::BaseIndexEstimate& estimate,
+                                       const core::BaseIndexResult& result);
+
 // The table of the ОСР: a line per ЛСР, «Всего по объектному сметному расчёту», «в том числе:».
 std::vector<FormRow> ObjectEstimateFormRows(const core::ObjectEstimateInput& input,
                                             const core::ObjectEstimateResult& result);
@@ -108,6 +128,18 @@ std::vector<FormRow> ObjectEstimateFormRows(const core::ObjectEstimateInput& inp
 // the reserve, VAT and «ВСЕГО по сводному сметному расчёту».
 std::vector<FormRow> SummaryEstimateFormRows(const core::SummaryEstimateInput& input,
                                              const core::SummaryEstimateResult& result);
+
+// What the header block of a ЛСР form states of its figures (roubles; the forms print тыс. руб.).
+// A figure the method does not compute (ОТ in current prices of a ЛСР indexed «к СМР») is empty.
+struct EstimateFormFigures {
+  const char* method;  // «Составлен … методом»
+  core::Decimal total, construction, installation, equipment, other;
+  std::optional<core::Decimal> ot, otm;
+  core::Decimal labor_hours, machinist_hours;
+};
+EstimateFormFigures EstimateFormFiguresOf(const core::EstimateResult& result);
+EstimateFormFigures EstimateFormFiguresOf(const core::BaseIndexEstimate& estimate,
+                                          const core::BaseIndexResult& result);
 
 // The column head of a printed form, the same in every renderer: `top` cells over two rows
 // (a group cell spans columns `first`..`last` and has `sub` headings under it).
@@ -122,6 +154,8 @@ struct FormHead {
 
 // The 12 columns of the ЛСР form (Приложение № 3 к Методике 421/пр).
 const FormHead& EstimateFormHead();
+// The 12 columns of the base-index ЛСР form.
+const FormHead& BaseIndexFormHead();
 // The 8 columns of the ОСР and ССР forms; `name_heading` is the third column's title.
 FormHead CostFormHead(const char* name_heading);
 

@@ -533,8 +533,9 @@ Result<std::string> WriteWorkbook(const std::string& title,
 // Графы 1–12: A № п/п … L всего в текущем уровне цен.
 const std::vector<double> kEstimateWidths = {6, 18, 44, 9, 11, 8, 12, 11, 7, 11, 12, 14};
 
-Status FillEstimate(lxw_workbook* workbook, const core::Estimate& estimate,
-                    const core::EstimateResult& result, const PrintHeader& h) {
+// The header block of a ЛСР form (§7.1), its table and the signatures.
+Status FillEstimate(lxw_workbook* workbook, const std::string& name, const EstimateFormFigures& fig,
+                    const FormHead& head, const std::vector<FormRow>& rows, const PrintHeader& h) {
   Form f(workbook, "ЛСР", kEstimateWidths,
          {Align::kCenter, Align::kLeft, Align::kLeft, Align::kCenter, Align::kRight, Align::kRight,
           Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight},
@@ -590,8 +591,8 @@ Status FillEstimate(lxw_workbook* workbook, const core::Estimate& estimate,
   f.Captioned(h.object, "(наименование объекта капитального строительства)");
   f.Skip();
   f.Title("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) № " + h.number);
-  f.Captioned(Or(h.name, estimate.name), "(наименование работ и затрат)");
-  f.Centered("Составлен ресурсно-индексным методом");
+  f.Captioned(Or(h.name, name), "(наименование работ и затрат)");
+  f.Centered(std::string("Составлен ") + fig.method + " методом");
   f.Field("Основание", h.basis, 2);
   {
     Style c;
@@ -605,17 +606,15 @@ Status FillEstimate(lxw_workbook* workbook, const core::Estimate& estimate,
   f.Skip();
 
   // The cost block: the estimate's figures in тыс. руб. on the left, pay and hours on the right.
-  const core::Totals& tot = result.totals;
-  const core::Figures& all = tot.figures;
-  const Decimal total = Thousands(all.total);
-  const Decimal construction = Thousands(tot.construction.total);
-  const Decimal installation = Thousands(tot.installation.total);
-  const Decimal equipment = Thousands(all.equipment);
-  const Decimal other;  // the resource-index ЛСР has no «прочие затраты» column
-  const Decimal ot = Thousands(all.ot);
-  const Decimal otm = Thousands(all.otm);
-  const Decimal hours = all.labor_hours.RoundToScale(2);
-  const Decimal machinist_hours = all.machinist_hours.RoundToScale(2);
+  const Decimal total = Thousands(fig.total);
+  const Decimal construction = Thousands(fig.construction);
+  const Decimal installation = Thousands(fig.installation);
+  const Decimal equipment = Thousands(fig.equipment);
+  const Decimal other = Thousands(fig.other);
+  const Decimal ot = fig.ot ? Thousands(*fig.ot) : Decimal();
+  const Decimal otm = fig.otm ? Thousands(*fig.otm) : Decimal();
+  const Decimal hours = fig.labor_hours.RoundToScale(2);
+  const Decimal machinist_hours = fig.machinist_hours.RoundToScale(2);
   const std::size_t r = f.row();
   f.Amount(r, 0, 2, "Сметная стоимость", 0, 3, 4, &total, "тыс.руб.", 5);
   f.Amount(r + 1, 0, 2, "в том числе:", 1, 3, 4, nullptr, "", 5);
@@ -623,15 +622,17 @@ Status FillEstimate(lxw_workbook* workbook, const core::Estimate& estimate,
   f.Amount(r + 3, 0, 2, "монтажных работ", 2, 3, 4, &installation, "тыс.руб.", 5);
   f.Amount(r + 4, 0, 2, "оборудования", 2, 3, 4, &equipment, "тыс.руб.", 5);
   f.Amount(r + 5, 0, 2, "прочих затрат", 2, 3, 4, &other, "тыс.руб.", 5);
-  f.Amount(r, 6, 9, "Средства на оплату труда рабочих", 0, 10, 10, &ot, "тыс.руб.", 11);
-  f.Amount(r + 1, 6, 9, "Средства на оплату труда машинистов", 0, 10, 10, &otm, "тыс.руб.", 11);
+  f.Amount(r, 6, 9, "Средства на оплату труда рабочих", 0, 10, 10, fig.ot ? &ot : nullptr,
+           "тыс.руб.", 11);
+  f.Amount(r + 1, 6, 9, "Средства на оплату труда машинистов", 0, 10, 10,
+           fig.otm ? &otm : nullptr, "тыс.руб.", 11);
   f.Amount(r + 2, 6, 9, "Нормативные затраты труда рабочих", 0, 10, 10, &hours, "чел.-ч.", 11);
   f.Amount(r + 3, 6, 9, "Нормативные затраты труда машинистов", 0, 10, 10, &machinist_hours,
            "чел.-ч.", 11);
   f.Skip(7);
 
-  f.TableHead(EstimateFormHead());
-  f.Body(EstimateFormRows(estimate, result), kColName);
+  f.TableHead(head);
+  f.Body(rows, kColName);
   f.Signatures({{"Составил", h.composed_by}, {"Проверил", h.checked_by}}, 1, 2, 5);
   return f.Finish();
 }
@@ -747,9 +748,25 @@ Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const Prin
   Result<core::ResourceIndexCalculation> calc = core::ResourceIndexCalculation::Calculate(estimate);
   if (!calc.ok()) return calc.status();
   const core::EstimateResult& result = calc->result();
-  return WriteWorkbook(
-      "ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
-      [&](lxw_workbook* workbook) { return FillEstimate(workbook, estimate, result, header); });
+  return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
+                       [&](lxw_workbook* workbook) {
+                         return FillEstimate(workbook, estimate.name,
+                                             EstimateFormFiguresOf(result), EstimateFormHead(),
+                                             EstimateFormRows(estimate, result), header);
+                       });
+}
+
+Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
+                                               const PrintHeader& header) {
+  Result<core::BaseIndexResult> result = core::CalculateBaseIndexEstimate(estimate);
+  if (!result.ok()) return result.status();
+  return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
+                       [&](lxw_workbook* workbook) {
+                         return FillEstimate(workbook, estimate.name,
+                                             EstimateFormFiguresOf(estimate, *result),
+                                             BaseIndexFormHead(),
+                                             BaseIndexFormRows(estimate, *result), header);
+                       });
 }
 
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,

@@ -16,6 +16,7 @@
 // there too), removed before returning.
 #include <string>
 
+#include "core/base_index_calculator.hpp"
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
@@ -78,6 +79,11 @@ struct PrintHeader {
 // The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate or one that
 // does not compute; kInternal when the workbook cannot be written.
 Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const PrintHeader& header);
+
+// The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
+// figures, coefficients, indices and current figures where the method computes them.
+Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
+                                       const PrintHeader& header);
 
 // The ОСР (тыс. руб.), computed with core::CalculateObjectEstimate.
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,

@@ -1963,10 +1963,9 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
     const WorkingEstimate& w = **working;
     if (!w.problem.empty()) return FailedPrecondition("estimate: " + w.problem);
     if (!w.resource_index) {
-      if (format != "gge" && format != "gge-3.02") {
-        return FailedPrecondition("format: a base-index estimate is exported as ГГЭ XML (gge, "
-                                  "gge-3.02); " + format + " is written for the resource-index "
-                                  "method only");
+      if (format == "arps") {
+        return FailedPrecondition("format: АРПС is written for the resource-index method only; "
+                                  "a base-index estimate goes out as gge, gge-3.02, xlsx or pdf");
       }
       auto parsed =
           formats::ParseBaseIndexDocument(AssembleDocument(w.info, SectionNames(w), w.documents));
@@ -2025,11 +2024,13 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
       ph.price_level = std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
     }
     if (format == "pdf") {
-      auto pdf = formats::WriteEstimatePdf(estimate, ph);
+      auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
+                            : formats::WriteEstimatePdf(estimate, ph);
       if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
       return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
     }
-    auto xlsx = formats::WriteEstimateXlsx(estimate, ph);
+    auto xlsx = base_index ? formats::WriteBaseIndexEstimateXlsx(*base_index, ph)
+                           : formats::WriteEstimateXlsx(estimate, ph);
     if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
     return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};

@@ -22,6 +22,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "formats/document_reader.hpp"
@@ -387,6 +388,58 @@ TEST(PdfForms, RefusesABaseIndexEstimate) {
   Result<std::string> bytes = WriteEstimatePdf(estimate, PrintHeader{});
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidArgument);
+}
+
+// The ГОССТРОЙСМЕТА example by the base-index method (tests/golden/bim_gge_3.01_example1): every
+// position's base total, every section's, and the blocks with their current totals.
+TEST(PdfForms, BaseIndexFormCarriesEveryBaseTotalAndTheCurrentTotalsOfTheBlocks) {
+  REQUIRE_POPPLER();
+  std::optional<core::BaseIndexEstimate> estimate =
+      ReadGolden<core::BaseIndexEstimate>("bim_gge_3.01_example1", ReadBaseIndexDocument);
+  ASSERT_TRUE(estimate);
+  PrintHeader header;
+  header.number = "02-01-01";
+  header.price_level = "2 квартал 2025 г.";
+  header.composed_by = "Инженер-сметчик И.И. Иванов";
+  Result<std::string> bytes = WriteBaseIndexEstimatePdf(*estimate, header);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  const PdfFile pdf(*bytes, "lsr_bim.pdf");
+  const std::string text = pdf.Text();
+  EXPECT_TRUE(Has(text, "Составлен базисно-индексным методом"));
+  EXPECT_TRUE(std::regex_search(text, std::regex("Сметная стоимость\\s+36 150,66\\s+тыс\\.руб\\.")));
+  const json::value expected = json::parse(ReadFile(Golden("bim_gge_3.01_example1") / "expected.json"));
+  std::size_t at = 0;
+  int positions = 0;
+  int checked = 0;
+  for (const json::value& p : expected.at("positions").as_array()) {
+    ++positions;
+    const std::size_t line = text.find("Всего по позиции", at);
+    ASSERT_NE(line, std::string::npos) << "position " << positions;
+    at = line + 1;
+    if (!p.as_object().contains("base")) continue;  // expected.json leaves it out
+    const std::string row = text.substr(line, text.find('\n', line) - line);
+    EXPECT_TRUE(Has(row, Russian(std::string(p.at("base").at("total").as_string())))) << row;
+    ++checked;
+  }
+  EXPECT_EQ(positions, 15);
+  EXPECT_EQ(checked, 9);
+  EXPECT_EQ(text.find("Всего по позиции", at), std::string::npos) << "one total per position";
+  for (const json::value& s : expected.at("sections").as_array()) {
+    const std::string total = Russian(std::string(s.at("base").at("total").as_string()));
+    EXPECT_TRUE(std::regex_search(text, std::regex("Итого по разделу[^\\n]*" + total))) << total;
+  }
+  // ИТОГИ: each block with its base and current totals on one line.
+  for (const auto& [label, base, current] :
+       {std::tuple{"ВСЕГО строительные работы", "1 677 269,04", "35 205 702,79"},
+        std::tuple{"ВСЕГО монтажные работы", "2 159,86", "94 437,31"},
+        std::tuple{"ВСЕГО оборудование", "122 552,35", "794 058,15"},
+        std::tuple{"ВСЕГО прочие затраты", "4 594,30", "56 463,95"},
+        std::tuple{"ВСЕГО по смете", "1 806 575,55", "36 150 662,20"}}) {
+    EXPECT_TRUE(std::regex_search(
+        text, std::regex(std::string(label) + "[^\\n]*" + base + "[^\\n]*" + current)))
+        << label;
+  }
+  ExpectPagesOfAForm(pdf, kEstimateHead, 2, "ЛСР № 02-01-01");
 }
 
 TEST(PdfForms, ObjectEstimateThatDoesNotComputeIsTheCalculatorsError) {

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/calc.hpp"
 #include "formats/estimate_document.hpp"
 
 namespace estimate::formats {
@@ -475,6 +476,49 @@ TEST(XlsxForms, LeavesNoTemporaryFileBehind) {
   EXPECT_GT(bytes->size(), 1000u);
   EXPECT_TRUE(fs::is_empty(dir));
   fs::remove_all(dir);
+}
+
+// The ГОССТРОЙСМЕТА example by the base-index method (tests/golden/bim_gge_3.01_example1).
+TEST(XlsxForms, BaseIndexFormHasItsColumnsAndTheBaseAndCurrentTotals) {
+  REQUIRE_PYTHON();
+  Result<core::BaseIndexEstimate> estimate = ParseBaseIndexDocument(ReadFile(
+      fs::path(ESTIMATE_SOURCE_DIR) / "tests/golden/bim_gge_3.01_example1/input.json"));
+  ASSERT_TRUE(estimate.ok()) << estimate.status().message();
+  PrintHeader header;
+  header.number = "02-01-01";
+  Result<std::string> bytes = WriteBaseIndexEstimateXlsx(*estimate, header);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  const SheetDump s = ReadBack(*bytes, "lsr_bim.xlsx");
+  ASSERT_TRUE(s.read);
+  for (const char* heading : {"на единицу измерения в базисном уровне цен", "всего в базисном уровне цен",
+                              "индекс", "всего в текущем уровне цен"}) {
+    EXPECT_TRUE(s.Has(heading)) << heading;
+  }
+  EXPECT_EQ(s.Count("коэффициенты"), 2) << "графы 6 and 9";
+  EXPECT_TRUE(s.Has("Составлен базисно-индексным методом"));
+  EXPECT_EQ(s.At('D', s.RowOf("Сметная стоимость")).value, "36150.66");
+  EXPECT_EQ(s.Count("Всего по позиции"), 15);
+  // The first norm (ФЕР07-01-001-01, counted in other costs): ОТ 569.85 at index 1.
+  const int ot = s.RowOf("Оплата труда рабочих (ОТ)");
+  EXPECT_EQ(s.At('H', ot).value, "569.85");
+  EXPECT_EQ(s.At('J', ot).value, "569.85");
+  EXPECT_EQ(s.At('K', ot).value, "1");
+  EXPECT_EQ(s.At('J', s.RowOf("Всего по позиции")).value, "4594.3");
+  // ИТОГИ: графа 10 base, графа 12 current.
+  const int total = s.RowOf("ВСЕГО по смете");
+  ASSERT_GT(total, s.RowOf("ИТОГИ ПО СМЕТЕ"));
+  EXPECT_EQ(s.At('J', total).value, "1806575.55");
+  EXPECT_EQ(s.At('L', total).value, "36150662.2");
+  const int building = s.RowOf("ВСЕГО строительные работы");
+  EXPECT_EQ(s.At('L', building).value, "35205702.79");
+  // ЭМ and М are indexed on the block: the index in графа 11, the current figure in графа 12.
+  int machines = 0;
+  for (int row = building; row < total && machines == 0; ++row) {
+    if (s.At('C', row).value == "эксплуатация машин (ЭМ)") machines = row;
+  }
+  ASSERT_GT(machines, 0);
+  EXPECT_EQ(s.At('K', machines).value, "16.64");
+  EXPECT_EQ(s.At('L', machines).value, "319721.63");
 }
 
 TEST(XlsxForms, RefusesABaseIndexEstimate) {

@@ -145,9 +145,22 @@ class Documents(unittest.TestCase):
                                    os.path.join(XSD_DIR, "LocalEstimateBaseIndexMethod-3_02-draft.xsd"),
                                    f.name], capture_output=True, text=True)
         self.assertEqual(lint.returncode, 0, lint.stderr)
+        # The printed form of the base-index method: PDF and XLSX with the file's total.
+        pdf = self.viewer.call("GET", path + "pdf")
+        self.assertEqual(pdf.status, 200, pdf)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf.body)
+            f.flush()
+            text = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True,
+                                  text=True).stdout
+        self.assertIn("базисно-индексным методом", text)
+        self.assertIn("36 150 662,20", text)
         xlsx = self.viewer.call("GET", path + "xlsx")
-        self.assertEqual(xlsx.status, 409, xlsx)
-        self.assertIn("base-index", xlsx.json["detail"])
+        self.assertEqual(xlsx.status, 200, xlsx)
+        self.assertTrue(xlsx.body.startswith(b"PK"))
+        arps = self.viewer.call("GET", path + "arps")
+        self.assertEqual(arps.status, 409, arps)
+        self.assertIn("resource-index", arps.json["detail"])
 
     def test_pdf_and_arps_go_out_and_arps_comes_back_with_the_same_totals(self):
         e = self.admin.estimate(self.O, codes=(NORM, "ГЭСН06-01-001-01"))
