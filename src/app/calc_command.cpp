@@ -191,28 +191,6 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
                     out, err);
 }
 
-// The header block of a printed ЛСР from the document's header.
-formats::PrintHeader PrintHeaderOf(const formats::GgeHeader& h) {
-  formats::PrintHeader print;
-  print.construction = h.construction_name;
-  print.object = h.object_name;
-  print.number = h.number;
-  print.name = h.name;
-  print.region = h.region_name;
-  print.composed_by = h.composed_by;
-  print.checked_by = h.verified_by;
-  if (!h.indexes.empty()) print.index_letter = h.indexes.front().name;
-  print.norms_edition = h.main.name;
-  print.norms_orders = h.main.orders;
-  print.salary_act = h.salary_act;
-  print.basis = h.basis;
-  if (h.price_year > 0) {
-    print.price_level =
-        std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
-  }
-  return print;
-}
-
 bool IsBaseIndexDocument(const std::string& text) {
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(text, ec);
@@ -243,7 +221,7 @@ int ExportBaseIndex(const std::string& text, const std::string& format, const st
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
   if (format == "xlsx" || format == "pdf") {
-    const formats::PrintHeader print = PrintHeaderOf(*header);
+    const formats::PrintHeader print = formats::PrintHeaderOf(*header);
     return WriteBytes(format == "pdf" ? formats::WriteBaseIndexEstimatePdf(*estimate, print)
                                       : formats::WriteBaseIndexEstimateXlsx(*estimate, print),
                       out, err);
@@ -302,7 +280,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     return WriteBytes(formats::WriteArps(*estimate, a), out, err);
   }
   if (format == "xlsx" || format == "pdf") {
-    const formats::PrintHeader print = PrintHeaderOf(*header);
+    const formats::PrintHeader print = formats::PrintHeaderOf(*header);
     return WriteBytes(format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
                                       : formats::WriteEstimateXlsx(*estimate, print),
                       out, err);

@@ -135,19 +135,7 @@ class BaseIndexWriter {
                             std::to_string(h_.price_quarter) + " квартал " +
                             std::to_string(h_.price_year) + " г.";
 
-    if (v302_) {
-      OpenGgeRoot(x_, "LocalEstimateBaseIndexMethod-3_02.xsd", "ЛС", h_.software_version,
-                  "LocalEstimateBaseIndexMethod", "3.02");
-    } else {
-      OpenGgeRoot(x_, "LocalEstimateBaseIndexMethod-3_01.xsd", "ЛС", h_.software_version);
-    }
-    x_.Text("Num", h_.construction_number);
-    x_.Text("Name", h_.construction_name);
-    x_.Open("Object");
-    x_.Text("Num", h_.object_number);
-    x_.Text("Name", h_.object_name);
-    if (!h_.object_address.empty()) x_.Text("Address", h_.object_address);
-    x_.Open("Estimate");
+    OpenLocalEstimate(x_, h_, "LocalEstimateBaseIndexMethod", v302_);
     WriteHeader();
     WriteSummary("EstimatePrice", *result_, e_.sections, true);
     x_.Open("Signatures");
@@ -161,10 +149,7 @@ class BaseIndexWriter {
       first += e_.sections[s].positions.size();
     }
     x_.Close();
-    x_.Close();  // Estimate
-    x_.Close();  // Object
-    x_.Text("ExportDateTime", h_.export_time.empty() ? NowUtc() : h_.export_time);
-    x_.Close();  // root
+    CloseLocalEstimate(x_, h_);
     if (!problems_.empty()) return Problems(problems_);
     return x_.Finish();
   }
@@ -427,24 +412,23 @@ class BaseIndexWriter {
     if (!v302_) x_.Plain("ConsumptionTotal", q.total);
   }
 
+  // The Стоимость factor of a resource or transport row (e.g. 1.025 by ФСБЦ п.100).
   void PriceFactor(const Decimal& factor) {
     if (factor == kOne) return;
+    const auto values = [&] {
+      x_.Open("Values");
+      x_.Open("Value");
+      x_.Text("Target", "Стоимость");
+      x_.Plain("CoefValue", factor.Normalized());
+      x_.Close();
+      x_.Close();
+    };
     x_.Open("Coefficients");
     x_.Open("Final");
-    x_.Open("Values");
-    x_.Open("Value");
-    x_.Text("Target", "Стоимость");
-    x_.Plain("CoefValue", factor.Normalized());
-    x_.Close();
-    x_.Close();
+    values();
     x_.Close();
     x_.Open("Coefficient");
-    x_.Open("Values");
-    x_.Open("Value");
-    x_.Text("Target", "Стоимость");
-    x_.Plain("CoefValue", factor.Normalized());
-    x_.Close();
-    x_.Close();
+    values();
     x_.Text("Name", "Коэффициент к сметной цене");
     x_.Text("Reason", "");
     x_.Close();

@@ -167,27 +167,12 @@ class LocalEstimateWriter {
     result_ = &calc->result();
     money_ = e_.options.money_places;
 
-    if (v302_) {
-      OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_02.xsd", "ЛС", h_.software_version,
-                  "LocalEstimateResourceIndexMethod", "3.02");
-    } else {
-      OpenGgeRoot(x_, "LocalEstimateResourceIndexMethod-3_01.xsd", "ЛС", h_.software_version);
-    }
-    x_.Text("Num", h_.construction_number);
-    x_.Text("Name", h_.construction_name);
-    x_.Open("Object");
-    x_.Text("Num", h_.object_number);
-    x_.Text("Name", h_.object_name);
-    if (!h_.object_address.empty()) x_.Text("Address", h_.object_address);
-    x_.Open("Estimate");
+    OpenLocalEstimate(x_, h_, "LocalEstimateResourceIndexMethod", v302_);
     WriteHeader();
     x_.Open("Sections");
     for (std::size_t s = 0; s < e_.sections.size(); ++s) WriteSection(s);
     x_.Close();
-    x_.Close();  // Estimate
-    x_.Close();  // Object
-    x_.Text("ExportDateTime", h_.export_time.empty() ? NowUtc() : h_.export_time);
-    x_.Close();  // Construction
+    CloseLocalEstimate(x_, h_);
     if (!problems_.empty()) return Fail();
     return x_.Finish();
   }

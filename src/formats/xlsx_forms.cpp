@@ -741,6 +741,28 @@ Status FillSummaryEstimate(lxw_workbook* workbook, const core::SummaryEstimateIn
 
 }  // namespace
 
+PrintHeader PrintHeaderOf(const GgeHeader& h) {
+  PrintHeader print;
+  print.construction = h.construction_name;
+  print.object = h.object_name;
+  print.number = h.number;
+  print.name = h.name;
+  print.region = h.region_name;
+  print.region_zone = h.zone_name.empty() ? h.zone_code : h.zone_name;
+  print.norms_edition = h.main.name;
+  print.norms_orders = h.main.orders;
+  if (!h.indexes.empty()) print.index_letter = h.indexes.front().name;
+  print.salary_act = h.salary_act;
+  print.basis = h.basis;
+  if (h.price_year > 0) {
+    print.price_level =
+        std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
+  }
+  print.composed_by = h.composed_by;
+  print.checked_by = h.verified_by;
+  return print;
+}
+
 Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const PrintHeader& header) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the XLSX form of a ЛСР is for the resource-index method only");

@@ -21,6 +21,7 @@
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
 #include "core/summary_estimate.hpp"
+#include "formats/gge_xml.hpp"
 
 namespace estimate::formats {
 
@@ -75,6 +76,12 @@ struct PrintHeader {
   std::string composed_by;
   std::string checked_by;
 };
+
+// The header block of a ЛСР form from what the estimate's ГГЭ header states: стройка, объект,
+// number, name, region and zone, the normative acts (the norms' edition and its orders, the
+// letter of the indices, the act on pay), the basis, the price level («2 квартал 2025 г.»),
+// who composed and who checked it.
+PrintHeader PrintHeaderOf(const GgeHeader& header);
 
 // The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate or one that
 // does not compute; kInternal when the workbook cannot be written.

@@ -319,6 +319,33 @@ inline void OpenGgeRoot(XmlOut& x, const char* schema, const char* type,
   x.Close();
 }
 
+// A ЛСР (`method`: "LocalEstimateResourceIndexMethod" or "LocalEstimateBaseIndexMethod") up to
+// its open Estimate: the root of 3.01 (Construction, schema …-3_01.xsd) or of the 3.02 draft (the
+// method's name, …-3_02.xsd), Meta, стройка and объект. CloseLocalEstimate ends it.
+inline void OpenLocalEstimate(XmlOut& x, const GgeHeader& h, const std::string& method,
+                              bool v302) {
+  if (v302) {
+    OpenGgeRoot(x, (method + "-3_02.xsd").c_str(), "ЛС", h.software_version, method.c_str(),
+                "3.02");
+  } else {
+    OpenGgeRoot(x, (method + "-3_01.xsd").c_str(), "ЛС", h.software_version);
+  }
+  x.Text("Num", h.construction_number);
+  x.Text("Name", h.construction_name);
+  x.Open("Object");
+  x.Text("Num", h.object_number);
+  x.Text("Name", h.object_name);
+  if (!h.object_address.empty()) x.Text("Address", h.object_address);
+  x.Open("Estimate");
+}
+
+inline void CloseLocalEstimate(XmlOut& x, const GgeHeader& h) {
+  x.Close();  // Estimate
+  x.Close();  // Object
+  x.Text("ExportDateTime", h.export_time.empty() ? NowUtc() : h.export_time);
+  x.Close();  // the root
+}
+
 // The five money columns of ОСР/ССР rows (TPriceElements), in тыс. руб.
 inline void WriteCostColumns(XmlOut& x, const core::CostColumns& c) {
   x.Number("Building", c.construction, 2);

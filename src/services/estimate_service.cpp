@@ -2013,16 +2013,7 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
                         std::move(arps).value()};
   }
   if (format == "xlsx" || format == "pdf") {
-    formats::PrintHeader ph;
-    ph.construction = h.construction_name;
-    ph.object = h.object_name;
-    ph.number = h.number;
-    ph.name = h.name;
-    ph.region = h.region_name;
-    ph.region_zone = h.zone_code;
-    if (h.price_year > 0) {
-      ph.price_level = std::to_string(h.price_quarter) + " квартал " + std::to_string(h.price_year) + " г.";
-    }
+    const formats::PrintHeader ph = formats::PrintHeaderOf(h);
     if (format == "pdf") {
       auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
                             : formats::WriteEstimatePdf(estimate, ph);
