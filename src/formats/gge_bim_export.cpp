@@ -158,15 +158,7 @@ class BaseIndexWriter {
   // --- the estimate's header ---
 
   void WriteHeader() {
-    if (!h_.guid.empty()) x_.Text("GUID", h_.guid);
-    x_.Open("Legal");
-    WriteLegal(x_, "Main", h_.main);
-    WriteLegal(x_, "Metodology", h_.methodology);
-    WriteLegal(x_, "Overheads", h_.overheads);
-    WriteLegal(x_, "Profits", h_.profits);
-    for (const auto& l : h_.indexes) WriteLegal(x_, "Indexes", l);
-    x_.Close();
-    x_.Text("Salary", h_.salary_act);
+    WriteGuidLegalSalary(x_, h_);
     x_.Text("IndexType", by_element_ ? "Индексы к элементам прямых затрат" : "Индексы к СМР");
     if (!h_.index_object_type.empty()) x_.Text("IndexObjectType", h_.index_object_type);
     if (!h_.index_industry_type.empty()) x_.Text("IndexIndustryType", h_.index_industry_type);

@@ -182,15 +182,7 @@ class LocalEstimateWriter {
   Status Fail() const { return Problems(problems_); }
 
   void WriteHeader() {
-    if (!h_.guid.empty()) x_.Text("GUID", h_.guid);
-    x_.Open("Legal");
-    WriteLegal(x_, "Main", h_.main);
-    WriteLegal(x_, "Metodology", h_.methodology);
-    WriteLegal(x_, "Overheads", h_.overheads);
-    WriteLegal(x_, "Profits", h_.profits);
-    for (const auto& l : h_.indexes) WriteLegal(x_, "Indexes", l);
-    x_.Close();
-    x_.Text("Salary", h_.salary_act);
+    WriteGuidLegalSalary(x_, h_);
     WriteRegion(x_, h_);
     if (v302_) {
       x_.Text("TerritoryType", h_.territory);

@@ -229,6 +229,19 @@ inline void CheckGgeHeader(const GgeHeader& h, std::vector<std::string>& problem
   }
 }
 
+// GUID?, Legal {Main, Metodology, Overheads, Profits, Indexes*} and Salary of a ЛСР.
+inline void WriteGuidLegalSalary(XmlOut& x, const GgeHeader& h) {
+  if (!h.guid.empty()) x.Text("GUID", h.guid);
+  x.Open("Legal");
+  WriteLegal(x, "Main", h.main);
+  WriteLegal(x, "Metodology", h.methodology);
+  WriteLegal(x, "Overheads", h.overheads);
+  WriteLegal(x, "Profits", h.profits);
+  for (const auto& l : h.indexes) WriteLegal(x, "Indexes", l);
+  x.Close();
+  x.Text("Salary", h.salary_act);
+}
+
 // Region {RegionCode, RegionName, SubRegion?} of a ЛСР.
 inline void WriteRegion(XmlOut& x, const GgeHeader& h) {
   x.Open("Region");
