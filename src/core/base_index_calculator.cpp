@@ -68,7 +68,11 @@ Decimal PricedLine(Decimal quantity, Decimal price, Decimal factor) {
   return Round2(quantity * price * factor);
 }
 
-void Add(BaseIndexAmounts& to, const BaseIndexAmounts& a) {
+void Add(BaseIndexAmounts& to, const BaseIndexAmounts& a) { AddAmounts(to, a); }
+
+}  // namespace
+
+void AddAmounts(BaseIndexAmounts& to, const BaseIndexAmounts& a) {
   to.ot += a.ot;
   to.em += a.em;
   to.otm += a.otm;
@@ -84,6 +88,28 @@ void Add(BaseIndexAmounts& to, const BaseIndexAmounts& a) {
   to.profit += a.profit;
   to.total += a.total;
 }
+
+Decimal BaseIndexLine(const Decimal& quantity, const Decimal& price, const Decimal& factor) {
+  return (quantity * price * factor).Round(2);
+}
+
+BaseIndexPayIndices PayIndicesOf(const BaseIndexPosition& p, const BaseIndexIndices& indices) {
+  if (p.pay_index) return {*p.pay_index, *p.pay_index};
+  return {indices.workers_pay, indices.machinists_pay.value_or(indices.workers_pay)};
+}
+
+BaseIndexCombination CombinationOfReason(const std::string& reason) {
+  if (reason.find("прил.10_т.1") != std::string::npos) {
+    return BaseIndexCombination::kAppendix10Additive;
+  }
+  if (reason.find("прил.10_т.2") != std::string::npos ||
+      reason.find("прил.10_т.3") != std::string::npos) {
+    return BaseIndexCombination::kAppendix10Multiply;
+  }
+  return BaseIndexCombination::kMultiply;
+}
+
+namespace {
 
 Status CheckAmounts(const BaseIndexAmounts& a, const std::string& where) {
   for (const Decimal* d :
@@ -174,12 +200,10 @@ Result<BaseIndexPositionResult> CalculatePosition(const BaseIndexPosition& p,
         base.direct + base.overhead + base.profit + base.equipment + base.equipment_transport;
 
     if (indices.indexing == BaseIndexIndexing::kByCostElement) {
-      const Decimal pay_index = p.pay_index ? *p.pay_index : indices.workers_pay;
-      const Decimal machinists_index =
-          p.pay_index ? *p.pay_index : indices.machinists_pay.value_or(indices.workers_pay);
-      cur.ot = Round2(base.ot * pay_index);
-      cur.otm = Round2(base.otm * machinists_index);
-      cur.otm_extra = Round2(base.otm_extra * machinists_index);
+      const BaseIndexPayIndices pay = PayIndicesOf(p, indices);
+      cur.ot = Round2(base.ot * pay.workers_pay);
+      cur.otm = Round2(base.otm * pay.machinists_pay);
+      cur.otm_extra = Round2(base.otm_extra * pay.machinists_pay);
       cur.fot = cur.ot + cur.otm + cur.otm_extra;
       cur.overhead = PercentOf(cur.fot, overhead_percent);
       cur.profit = PercentOf(cur.fot, profit_percent);

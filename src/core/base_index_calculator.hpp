@@ -107,12 +107,17 @@ struct BaseIndexPricedLine {
   Decimal price_factor = Decimal::FromInt(1);  // coefficient to cost, e.g. 1.025 (ФСБЦ п.100)
 };
 
+// The unit of a transport row (ФССЦпг: per tonne of freight).
+inline constexpr const char* kFreightUnit = "1 т груза";
+
 // A row of additional transport (ФССЦпг, or a market price) attached to a material or equipment.
 // base = round2(quantity × base_price × price_factor); current = round2(base × index).
 struct BaseIndexTransportLine {
   std::string code;
   std::string name;
-  Decimal quantity;  // negative rows take out transport in the price
+  // In tonnes of freight: ФССЦпг rates are per «1 т груза» (kFreightUnit). Negative rows take out
+  // transport included in the price.
+  Decimal quantity;
   Decimal base_price;
   Decimal price_factor = Decimal::FromInt(1);  // e.g. 1.35 by 421/пр п.52.1 пп.б
   Decimal index = Decimal::FromInt(1);
@@ -244,6 +249,23 @@ struct BaseIndexResult {
   BaseIndexBlock other;         // «прочие затраты»
   BaseIndexBlock total;         // «ВСЕГО по смете»: the sum of the four blocks
 };
+
+// round2(quantity × price × factor): a priced line (material, equipment, transport, resource).
+Decimal BaseIndexLine(const Decimal& quantity, const Decimal& price, const Decimal& factor);
+
+// Adds every amount of `a` to `to`.
+void AddAmounts(BaseIndexAmounts& to, const BaseIndexAmounts& a);
+
+// The indices of a position's ОТ and ОТм: its own pay index when it has one, else the estimate's.
+struct BaseIndexPayIndices {
+  Decimal workers_pay, machinists_pay;
+};
+BaseIndexPayIndices PayIndicesOf(const BaseIndexPosition& position, const BaseIndexIndices& indices);
+
+// How a coefficient combines, as its reason (шифр) names it: прил.10 т.1 adds its increment,
+// прил.10 т.2 and т.3 multiply the sum, anything else multiplies (421/пр п.52, ред. 30/пр). The
+// ГГЭ XML states a coefficient by its reason only, so this is also how a file is read.
+BaseIndexCombination CombinationOfReason(const std::string& reason);
 
 // Fails with kInvalidArgument naming the position when an input is out of range (negative
 // quantity, a resource position of a norm-only column, …) or a figure overflows.

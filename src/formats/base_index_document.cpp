@@ -355,9 +355,9 @@ void PrintPosition(TextTable& t, const core::BaseIndexPosition& p,
                    const core::BaseIndexPositionResult& r, const core::BaseIndexIndices& indices) {
   t.Row({p.number, p.code, p.name, p.unit, Qty(p.quantity)});
   const bool by_element = indices.indexing == core::BaseIndexIndexing::kByCostElement;
-  const Decimal pay_index = p.pay_index ? *p.pay_index : indices.workers_pay;
-  const Decimal machinists_index =
-      p.pay_index ? *p.pay_index : indices.machinists_pay.value_or(indices.workers_pay);
+  const core::BaseIndexPayIndices pay = core::PayIndicesOf(p, indices);
+  const Decimal& pay_index = pay.workers_pay;
+  const Decimal& machinists_index = pay.machinists_pay;
   auto cur = [&](const Decimal& d) {
     return by_element ? std::optional<Decimal>(d) : std::nullopt;
   };

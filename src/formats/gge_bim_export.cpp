@@ -37,24 +37,15 @@ const char* SummaryType(CostColumn c) {
   }
 }
 
-// tConstructionType of the 3.02 draft: the kind of works as its number.
-const char* ConstructionTypeCode(const std::string& type) {
-  static const char* const kTypes[] = {"Строительство", "Реконструкция", "Капитальный ремонт",
-                                       "Снос", "Сохранение объекта культурного наследия"};
-  static const char* const kCodes[] = {"1", "2", "3", "4", "5"};
-  for (std::size_t i = 0; i < 5; ++i) {
-    if (type == kTypes[i]) return kCodes[i];
-  }
-  return nullptr;
-}
-
 // A price of конъюнктурный анализ (КА) or a price list, not of the ФСБЦ: ГОССТРОЙСМЕТА codes such
 // a resource «ТЦ_…» (текущая цена) and states it apart as External.
 bool IsMarketPrice(const std::string& code) { return code.rfind("ТЦ", 0) == 0; }
 
-// Materials and equipment at market prices within some positions: base, and current line by line.
+// Materials and equipment at market prices within some positions, per block: base, and current
+// line by line. Norms counted in other costs have theirs inside Other.
 struct External {
-  Decimal materials, materials_current, equipment, equipment_current;
+  Decimal construction, construction_current, installation, installation_current;
+  Decimal equipment, equipment_current;
 };
 
 External ExternalOf(const std::vector<core::BaseIndexSection>& sections,
@@ -66,24 +57,28 @@ External ExternalOf(const std::vector<core::BaseIndexSection>& sections,
   };
   for (const auto& s : sections) {
     for (const BaseIndexPosition& p : s.positions) {
+      const bool installation = p.column == CostColumn::kInstallation;
+      Decimal& materials = installation ? x.installation : x.construction;
+      Decimal& materials_current = installation ? x.installation_current : x.construction_current;
       if (p.type == core::BaseIndexPositionType::kResource && IsMarketPrice(p.code)) {
-        const Decimal line = (p.quantity * p.base_price * p.price_factor).Round(2);
+        const Decimal line = core::BaseIndexLine(p.quantity, p.base_price, p.price_factor);
         if (p.column == CostColumn::kEquipment) {
           add(x.equipment, x.equipment_current, line, indices.equipment);
         } else if (p.column != CostColumn::kOther) {
-          add(x.materials, x.materials_current, line, indices.materials);
+          add(materials, materials_current, line, indices.materials);
         }
       }
+      if (p.column == CostColumn::kOther) continue;
       for (const auto& l : p.materials) {
         if (IsMarketPrice(l.code)) {
-          add(x.materials, x.materials_current, (l.quantity * l.base_price * l.price_factor).Round(2),
-              indices.materials);
+          add(materials, materials_current,
+              core::BaseIndexLine(l.quantity, l.base_price, l.price_factor), indices.materials);
         }
       }
       for (const auto& l : p.equipment) {
         if (IsMarketPrice(l.code)) {
-          add(x.equipment, x.equipment_current, (l.quantity * l.base_price * l.price_factor).Round(2),
-              indices.equipment);
+          add(x.equipment, x.equipment_current,
+              core::BaseIndexLine(l.quantity, l.base_price, l.price_factor), indices.equipment);
         }
       }
     }
@@ -117,7 +112,7 @@ class BaseIndexWriter {
 
   Result<std::string> Write() {
     CheckGgeHeader(h_, problems_);
-    if (ConstructionTypeCode(h_.construction_type) == nullptr) {
+    if (ConstructionTypeCode(h_.construction_type) == 0) {
       problems_.push_back("header.construction_type: expected Строительство, Реконструкция, "
                           "Капитальный ремонт, Снос or Сохранение объекта культурного наследия");
     }
@@ -125,8 +120,13 @@ class BaseIndexWriter {
     if (!result.ok()) problems_.push_back(result.status().message());
     for (const auto& section : e_.sections) {
       auto alone = core::CalculateBaseIndexEstimate({e_.name, e_.indices, {section}});
-      if (alone.ok()) section_results_.push_back(std::move(alone).value());
+      if (!alone.ok()) {
+        if (result.ok()) problems_.push_back(alone.status().message());
+        break;
+      }
+      section_results_.push_back(std::move(alone).value());
     }
+    CheckCombinations();
     if (!problems_.empty()) return Problems(problems_);
     result_ = &*result;
     index_name_ = !h_.indexes.empty() && !h_.indexes.front().name.empty()
@@ -155,6 +155,27 @@ class BaseIndexWriter {
   }
 
  private:
+  // ГГЭ XML states how a coefficient combines only through its reason (шифр): one whose name
+  // reads otherwise would come back with other figures, so it is refused.
+  void CheckCombinations() {
+    static const char* const kNames[] = {"multiply", "additive", "appendix10_multiply"};
+    for (std::size_t s = 0; s < e_.sections.size(); ++s) {
+      for (std::size_t p = 0; p < e_.sections[s].positions.size(); ++p) {
+        const auto& cs = e_.sections[s].positions[p].coefficients;
+        for (std::size_t i = 0; i < cs.size(); ++i) {
+          const core::BaseIndexCombination read = core::CombinationOfReason(cs[i].name);
+          if (read == cs[i].combination) continue;
+          problems_.push_back("sections[" + std::to_string(s) + "].positions[" + std::to_string(p) +
+                              "].coefficients[" + std::to_string(i) + "].combine: " +
+                              kNames[static_cast<int>(cs[i].combination)] +
+                              ", but ГГЭ XML states it by the name «" + cs[i].name +
+                              "», which reads as " + kNames[static_cast<int>(read)] +
+                              " (прил.10_т.1: additive; прил.10_т.2, т.3: appendix10_multiply)");
+        }
+      }
+    }
+  }
+
   // --- the estimate's header ---
 
   void WriteHeader() {
@@ -173,7 +194,8 @@ class BaseIndexWriter {
     x_.Text("Name", h_.name);
     if (!h_.date.empty()) WriteDate(x_, "Date", h_.date);
     if (v302_) {
-      x_.Text("LocalEstimateBaseIndexMethodType", ConstructionTypeCode(h_.construction_type));
+      x_.Text("LocalEstimateBaseIndexMethodType",
+              std::to_string(ConstructionTypeCode(h_.construction_type)));
     } else {
       x_.Text("EstimateType", h_.construction_type);
     }
@@ -232,8 +254,12 @@ class BaseIndexWriter {
     } else {
       Pair("Total", base.total, block ? &cur.total : none, block && one_block ? &smr : none);
     }
-    Pair("WorkersSalary", base.ot, per_position(cur.ot));
-    Pair("MachinistSalary", base.otm, per_position(cur.otm));
+    // The estimate's pay indices (a norm may have its own: Cost/Index), stated with the block so
+    // that a reader need not guess them from the norms.
+    const auto pay_index = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
+    const Decimal& machinists_index = machinists_index_;
+    Pair("WorkersSalary", base.ot, per_position(cur.ot), pay_index(e_.indices.workers_pay));
+    Pair("MachinistSalary", base.otm, per_position(cur.otm), pay_index(machinists_index));
     Pair("MachinistSalaryExtra", base.otm_extra, per_position(cur.otm_extra));
     Pair("Salary", base.fot, per_position(cur.fot));
     Pair("Overhead", base.overhead, per_position(cur.overhead));
@@ -261,15 +287,13 @@ class BaseIndexWriter {
                     const std::vector<core::BaseIndexSection>& sections, bool block) {
     const Decimal* const none = nullptr;
     const Columns columns = ColumnsOf(sections);
-    // Market-price materials of the installation block are rare; ГОССТРОЙСМЕТА states them with
-    // the construction block, and so do we.
     const External ext = ExternalOf(sections, e_.indices);
-    const std::pair<Decimal, Decimal> materials{ext.materials, ext.materials_current};
     x_.Open(element);
-    if (columns.construction) WriteWorks("Building", r.construction, block, materials);
+    if (columns.construction) {
+      WriteWorks("Building", r.construction, block, {ext.construction, ext.construction_current});
+    }
     if (columns.installation) {
-      WriteWorks("Mounting", r.installation, block,
-                 columns.construction ? std::pair<Decimal, Decimal>{} : materials);
+      WriteWorks("Mounting", r.installation, block, {ext.installation, ext.installation_current});
     }
     if (columns.equipment) {
       const BaseIndexBlock& eq = r.equipment;
@@ -305,25 +329,17 @@ class BaseIndexWriter {
     BaseIndexBlock all = works;
     all.base.total = r.total.base.total;
     all.current.total = r.total.current.total;
-    WriteWorks("Summary", all, block, materials, false, &works);
+    WriteWorks("Summary", all, block,
+               {ext.construction + ext.installation,
+                ext.construction_current + ext.installation_current},
+               false, &works);
     Pair("Total", r.total.base.total, block ? &r.total.current.total : none);
     x_.Close();
   }
 
   static void Add(BaseIndexBlock& to, const BaseIndexBlock& b) {
-    for (auto [a, c] : {std::pair{&to.base, &b.base}, std::pair{&to.current, &b.current}}) {
-      a->ot += c->ot;
-      a->em += c->em;
-      a->otm += c->otm;
-      a->otm_extra += c->otm_extra;
-      a->m += c->m;
-      a->transport += c->transport;
-      a->direct += c->direct;
-      a->fot += c->fot;
-      a->overhead += c->overhead;
-      a->profit += c->profit;
-      a->total += c->total;
-    }
+    core::AddAmounts(to.base, b.base);
+    core::AddAmounts(to.current, b.current);
     to.labor_hours += b.labor_hours;
     to.machinist_hours += b.machinist_hours;
   }
@@ -332,17 +348,17 @@ class BaseIndexWriter {
 
   void WriteSection(std::size_t s, std::size_t first) {
     const core::BaseIndexSection& section = e_.sections[s];
-    if (section.positions.empty()) {
-      problems_.push_back("sections[" + std::to_string(s) +
-                          "]: a section without positions (ГГЭ XML wants at least one item)");
-      return;
-    }
+    const std::string name = section.name.empty() ? "Раздел " + std::to_string(s + 1) : section.name;
     x_.Open("Section");
     x_.Text("Code", std::to_string(s + 1));
-    x_.Text("Name", section.name.empty() ? "Раздел " + std::to_string(s + 1) : section.name);
+    x_.Text("Name", name);
     x_.Open("Items");
+    // A section of headings only (ГОССТРОЙСМЕТА writes such): Items wants one entry at least.
+    if (section.positions.empty()) x_.Text("FreeString", name);
     for (std::size_t p = 0; p < section.positions.size(); ++p) {
-      WriteItem(section.positions[p], result_->positions[first + p], first + p + 1);
+      const std::string where =
+          "sections[" + std::to_string(s) + "].positions[" + std::to_string(p) + "]";
+      WriteItem(section.positions[p], result_->positions[first + p], first + p + 1, where);
     }
     x_.Close();
     WriteSummary("SectionPrice", section_results_[s], {section}, false);
@@ -439,12 +455,12 @@ class BaseIndexWriter {
   }
 
   void WriteTransport(const core::BaseIndexTransportLine& t, std::size_t num) {
-    const Decimal line = (t.quantity * t.base_price * t.price_factor).Round(2);
+    const Decimal line = core::BaseIndexLine(t.quantity, t.base_price, t.price_factor);
     x_.Open("Transport");
     x_.Text("Num", std::to_string(num));
     Code(t.code, false);
     x_.Text("Name", t.name.empty() ? t.code : t.name);
-    QuantityHead({t.quantity, t.quantity}, "1 т груза");
+    QuantityHead({t.quantity, t.quantity}, core::kFreightUnit);
     x_.Number("PriceTotalCur", (line * t.index).Round(2), 2);  // indexed on the line
     QuantityTail({t.quantity, t.quantity});
     x_.Plain("PricePerUnitBase", t.base_price);
@@ -466,7 +482,7 @@ class BaseIndexWriter {
     QuantityHead({per_unit, l.quantity}, l.unit);
     QuantityTail({per_unit, l.quantity});
     x_.Plain("PricePerUnitBase", l.base_price);
-    x_.Number("PriceTotalBase", (l.quantity * l.base_price * l.price_factor).Round(2), 2);
+    x_.Number("PriceTotalBase", core::BaseIndexLine(l.quantity, l.base_price, l.price_factor), 2);
     PriceFactor(l.price_factor);
     if (transport != nullptr) {
       for (std::size_t i = 0; i < transport->size(); ++i) WriteTransport((*transport)[i], i + 1);
@@ -569,9 +585,9 @@ class BaseIndexWriter {
     x_.Close();
     WriteCoefficients(p, r, where);
     if (by_element_) {
-      const Decimal pay = p.pay_index ? *p.pay_index : e_.indices.workers_pay;
-      const Decimal machinists =
-          p.pay_index ? *p.pay_index : e_.indices.machinists_pay.value_or(e_.indices.workers_pay);
+      const core::BaseIndexPayIndices indices = core::PayIndicesOf(p, e_.indices);
+      const Decimal& pay = indices.workers_pay;
+      const Decimal& machinists = indices.machinists_pay;
       x_.Open("Index");
       x_.Text("Name", index_name_);
       x_.Text("Reason", "Минстрой");
@@ -610,8 +626,8 @@ class BaseIndexWriter {
     x_.Close();
   }
 
-  void WriteItem(const BaseIndexPosition& p, const BaseIndexPositionResult& r, std::size_t running) {
-    const std::string where = "positions[" + std::to_string(running - 1) + "] (" + p.number + ")";
+  void WriteItem(const BaseIndexPosition& p, const BaseIndexPositionResult& r, std::size_t running,
+                 const std::string& where) {
     x_.Open("Item");
     x_.Text("SummaryType", SummaryType(p.column));
     x_.Text("WorkType", SummaryType(p.column));
@@ -652,13 +668,14 @@ class BaseIndexWriter {
       x_.Number("Base", r.base.total, 2);
       x_.Close();
     } else {
-      WriteResource(p, r);
+      WriteResource(p, r, running);
     }
     x_.Close();
   }
 
   // A stand-alone material, equipment or other cost with its own line of the current level.
-  void WriteResource(const BaseIndexPosition& p, const BaseIndexPositionResult& r) {
+  void WriteResource(const BaseIndexPosition& p, const BaseIndexPositionResult& r,
+                     std::size_t running) {
     const char* element = "Material";
     const Decimal* index = &e_.indices.materials;
     if (p.column == CostColumn::kEquipment) {
@@ -668,10 +685,10 @@ class BaseIndexWriter {
       element = "Other";
       index = &e_.indices.other;
     }
-    const Decimal line = (p.quantity * p.base_price * p.price_factor).Round(2);
+    const Decimal line = core::BaseIndexLine(p.quantity, p.base_price, p.price_factor);
     const Decimal line_cur = (line * *index).Round(2);
     x_.Open(element);
-    x_.Text("Num", IsPositiveInteger(p.number) ? p.number : "1");
+    x_.Text("Num", IsPositiveInteger(p.number) ? p.number : std::to_string(running));
     Code(p.code, false);
     x_.Text("Name", p.name);
     QuantityHead({p.quantity, p.quantity}, p.unit);
@@ -689,7 +706,12 @@ class BaseIndexWriter {
     x_.Open("Totals");
     x_.Number("Base", r.base.total, 2);
     if (by_element_) {
-      x_.Number("Current", line_cur + r.current.transport + r.current.equipment_transport, 2);
+      // As the blocks count it: other costs are indexed whole (transport included), materials and
+      // equipment by their index and their transport line by line.
+      x_.Number("Current", p.column == CostColumn::kOther
+                               ? (r.base.total * *index).Round(2)
+                               : line_cur + r.current.transport + r.current.equipment_transport,
+                2);
     }
     x_.Close();
   }
@@ -702,6 +724,7 @@ class BaseIndexWriter {
   const BaseIndexResult* result_ = nullptr;
   std::vector<BaseIndexResult> section_results_;
   std::string index_name_;
+  const Decimal machinists_index_ = e_.indices.machinists_pay.value_or(e_.indices.workers_pay);
   std::vector<std::string> problems_;
 };
 

@@ -60,10 +60,14 @@ class BaseIndexReader {
                                                "Mounting/Machines/PriceIndex/Final"}));
       Put(indices, "materials", FirstOf(price, {"Building/Materials/Price/PriceIndex/Final",
                                                 "Mounting/Materials/Price/PriceIndex/Final"}));
-      shared_pay_ = SharedIndex(e, "ОТ");
-      Put(indices, "workers_pay", shared_pay_);
-      if (const std::string otm = SharedIndex(e, "ОТМ"); !otm.empty() && otm != shared_pay_) {
-        indices["machinists_pay"] = otm;
+      // The estimate's pay indices where the file states them with the blocks (ours), else the
+      // pair most norms share (ГОССТРОЙСМЕТА).
+      const std::string ot = TextAt(price, "Summary/WorkersSalary/PriceIndex/Final");
+      const std::string otm = TextAt(price, "Summary/MachinistSalary/PriceIndex/Final");
+      shared_pay_ = ot.empty() ? SharedPayIndices(e) : std::pair{ot, otm.empty() ? ot : otm};
+      Put(indices, "workers_pay", shared_pay_.first);
+      if (!shared_pay_.second.empty() && shared_pay_.second != shared_pay_.first) {
+        indices["machinists_pay"] = shared_pay_.second;
       }
     }
     Put(indices, "equipment", TextAt(price, "Equipment/Price/PriceIndex/Final"));
@@ -103,10 +107,8 @@ class BaseIndexReader {
     if (const xmlNode* type = Child(e, "EstimateType")) {
       h.construction_type = Content(type);
     } else if (const xmlNode* code = Child(e, "LocalEstimateBaseIndexMethodType")) {
-      static const char* const kTypes[] = {"Строительство", "Реконструкция", "Капитальный ремонт",
-                                           "Снос", "Сохранение объекта культурного наследия"};
       const int n = std::atoi(Content(code).c_str());
-      if (n >= 1 && n <= 5) h.construction_type = kTypes[n - 1];
+      if (n >= 1 && n <= 5) h.construction_type = kConstructionTypes[n - 1];
     }
     h.base_price_note = TextAt(e, "PriceLevelBase/Note");
   }
@@ -119,19 +121,26 @@ class BaseIndexReader {
     return {};
   }
 
-  // The ОТ or ОТМ index most positions share (Cost/Index).
-  static std::string SharedIndex(const xmlNode* e, std::string_view target) {
-    std::map<std::string, int> seen;
+  // The (ОТ, ОТМ) indices of a norm (Cost/Index); ОТМ is ОТ's when not stated.
+  static std::pair<std::string, std::string> PayIndices(const xmlNode* item) {
+    const xmlNode* values = At(item, "Cost/Index/Values");
+    std::string ot = ValueFor(values, "ОТ"), otm = ValueFor(values, "ОТМ");
+    return {ot, otm.empty() ? ot : otm};
+  }
+
+  // The pair of pay indices most norms share: the estimate's; a norm with another pair has its
+  // own pay index.
+  static std::pair<std::string, std::string> SharedPayIndices(const xmlNode* e) {
+    std::map<std::pair<std::string, std::string>, int> seen;
     for (const xmlNode* section : Children(Child(e, "Sections"))) {
       for (const xmlNode* item : Children(Child(section, "Items"))) {
-        const std::string v = ValueFor(At(item, "Cost/Index/Values"), target);
-        if (!v.empty()) ++seen[v];
+        if (auto pair = PayIndices(item); !pair.first.empty()) ++seen[pair];
       }
     }
-    std::string best;
+    std::pair<std::string, std::string> best;
     int count = 0;
-    for (const auto& [v, n] : seen) {
-      if (n > count) best = v, count = n;
+    for (const auto& [pair, n] : seen) {
+      if (n > count) best = pair, count = n;
     }
     return best;
   }
@@ -200,11 +209,15 @@ class BaseIndexReader {
       if (!Is(c, "Coefficient")) continue;
       const std::string reason = Trim(TextAt(c, "Reason"));
       json::object o{{"name", reason.empty() ? Trim(TextAt(c, "Name")) : reason}};
-      if (reason.find("прил.10_т.1") != std::string::npos) {
-        o["combine"] = "additive";
-      } else if (reason.find("прил.10_т.2") != std::string::npos ||
-                 reason.find("прил.10_т.3") != std::string::npos) {
-        o["combine"] = "appendix10_multiply";
+      switch (core::CombinationOfReason(reason)) {
+        case core::BaseIndexCombination::kAppendix10Additive:
+          o["combine"] = "additive";
+          break;
+        case core::BaseIndexCombination::kAppendix10Multiply:
+          o["combine"] = "appendix10_multiply";
+          break;
+        case core::BaseIndexCombination::kMultiply:
+          break;
       }
       const xmlNode* values = Child(c, "Values");
       for (const auto& [target, key] : {std::pair<const char*, const char*>{"ЗТ", "labor"},
@@ -276,8 +289,14 @@ class BaseIndexReader {
                      {"unit_rate", std::move(rate)}};
     Rate(o, "overhead", Child(item, "Overheads"));
     Rate(o, "profit", Child(item, "Profits"));
-    const std::string pay = ValueFor(At(cost, "Index/Values"), "ОТ");
-    if (!pay.empty() && pay != shared_pay_) o["pay_index"] = pay;
+    if (const auto pay = PayIndices(item); !pay.first.empty() && pay != shared_pay_) {
+      // One pay index of the position serves ОТ and ОТм alike.
+      o["pay_index"] = pay.first;
+      if (pay.second != pay.first) {
+        out_.warnings.push_back(path + "/Cost/Index: ОТ " + pay.first + " and ОТМ " + pay.second +
+                                " differ from the estimate's; read as " + pay.first + " for both");
+      }
+    }
     json::array coefficients = Coefficients(cost);
     if (!coefficients.empty()) o["coefficients"] = std::move(coefficients);
     json::array materials, equipment;
@@ -371,7 +390,7 @@ class BaseIndexReader {
 
   GgeImport out_;
   std::vector<std::string> problems_;
-  std::string shared_pay_;
+  std::pair<std::string, std::string> shared_pay_;  // (ОТ, ОТМ)
   std::vector<const xmlNode*> items_, sections_;
   std::vector<std::string> item_paths_;
 };

@@ -104,7 +104,10 @@ Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const 
 // k302 rendering checks the structure of both. Every figure comes from
 // core::CalculateBaseIndexEstimate: per position its base figures, the per-position indexed pay,
 // НР and СП, and per block (строительные, монтажные, оборудование, прочие) base, index and
-// current. The Minstroy letter with the indices (header.indexes) is required.
+// current. The first Legal/Indexes act (the Minstroy letter) names the indices; without one
+// they are named by the price level. How a coefficient combines travels in its name (прил.10_т.1,
+// т.2, т.3): a coefficient whose `combine` its name does not express is refused, as is anything
+// else the file could not bring back unchanged.
 Result<std::string> WriteGgeBaseIndexEstimate(const core::BaseIndexEstimate& estimate,
                                               const GgeHeader& header,
                                               GgeVersion version = GgeVersion::k301);

@@ -483,7 +483,7 @@ class BaseIndexRows {
   void Priced(const std::string& code, const std::string& name, const std::string& unit,
               const Decimal& quantity, const Decimal& price, const Decimal& factor,
               const Decimal* index, bool current) {
-    const Decimal line = (quantity * price * factor).Round(2);
+    const Decimal line = core::BaseIndexLine(quantity, price, factor);
     const Decimal line_current = index != nullptr ? (line * *index).Round(2) : Decimal();
     FormRow& r = Line(code, name, &price, &factor, line, index,
                       current && index != nullptr ? &line_current : nullptr);
@@ -522,9 +522,9 @@ class BaseIndexRows {
         FormRow& row = t_.Row(FormRowKind::kLine);
         row.cells[kColName] = FormCell::Text(c.name + (factors.empty() ? "" : " (" + factors + ")"));
       }
-      const Decimal pay = p.pay_index ? *p.pay_index : ix.workers_pay;
-      const Decimal machinists =
-          p.pay_index ? *p.pay_index : ix.machinists_pay.value_or(ix.workers_pay);
+      const core::BaseIndexPayIndices indices = core::PayIndicesOf(p, ix);
+      const Decimal& pay = indices.workers_pay;
+      const Decimal& machinists = indices.machinists_pay;
       const auto per_position = [&](const Decimal& d) { return by_element_ ? &d : none; };
       Line("1", "Оплата труда рабочих (ОТ)", &u.workers_pay, &r.k.ot, r.base.ot, per_position(pay),
            per_position(r.current.ot));
@@ -549,7 +549,7 @@ class BaseIndexRows {
     for (const auto& l : p.transport) {
       std::string name = l.name.empty() ? l.code : l.name;
       if (name.rfind("Перевозк", 0) != 0) name = "Перевозка: " + name;
-      Priced(l.code, name, "1 т груза", l.quantity,
+      Priced(l.code, name, core::kFreightUnit, l.quantity,
              l.base_price, l.price_factor, &l.index, true);
     }
     if (p.type == core::BaseIndexPositionType::kNorm) {

@@ -203,6 +203,11 @@ inline void CheckGgeHeader(const GgeHeader& h, std::vector<std::string>& problem
   if (h.territory != "Территория" && h.territory != "МПРКС" && h.territory != "РКС") {
     problems.push_back("header.territory: expected Территория, МПРКС or РКС");
   }
+  if (h.object_type != "Производственный" && h.object_type != "Непроизводственный" &&
+      h.object_type != "Линейный") {
+    problems.push_back(
+        "header.object_type: expected Производственный, Непроизводственный or Линейный");
+  }
   int y = 0, m = 0, d = 0;
   if (!h.date.empty() && !SplitDate(h.date, y, m, d)) {
     problems.push_back("header.date: expected YYYY-MM-DD");
@@ -227,6 +232,19 @@ inline void CheckGgeHeader(const GgeHeader& h, std::vector<std::string>& problem
   if (!h.guid.empty() && (h.guid.size() != 38 || h.guid.front() != '{')) {
     problems.push_back("header.guid: expected {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}");
   }
+}
+
+// The kinds of works of a ЛСР (3.01 EstimateType by name; 3.02 tConstructionType by number 1–5).
+inline constexpr const char* kConstructionTypes[] = {
+    "Строительство", "Реконструкция", "Капитальный ремонт", "Снос",
+    "Сохранение объекта культурного наследия"};
+
+// The tConstructionType number of a kind of works, 0 when it is not one.
+inline int ConstructionTypeCode(std::string_view type) {
+  for (int i = 0; i < 5; ++i) {
+    if (type == kConstructionTypes[i]) return i + 1;
+  }
+  return 0;
 }
 
 // GUID?, Legal {Main, Metodology, Overheads, Profits, Indexes*} and Salary of a ЛСР.

@@ -215,12 +215,16 @@ std::string AssembleDocument(const store::EstimateInfo& info,
   std::string out = OpenObject(head);
   out += ",\"options\":";
   out += h.options_json.empty() ? "{}" : h.options_json;
-  if (h.method == "base-index") {
+  {
     boost::system::error_code ec;
     const json::value options = json::parse(h.options_json, ec);
     if (!ec && options.is_object()) {
-      if (const json::value* indices = options.get_object().if_contains("indices")) {
-        out += ",\"indices\":" + json::serialize(*indices);
+      const char* keys[] = {"header", "indices"};
+      for (const char* key : keys) {
+        if (h.method != "base-index" && key == std::string_view("indices")) continue;
+        if (const json::value* v = options.get_object().if_contains(key)) {
+          out += ",\"" + std::string(key) + "\":" + json::serialize(*v);
+        }
       }
     }
   }
@@ -1195,10 +1199,11 @@ Result<std::vector<store::NewSection>> NewSections(const json::object& o,
     if (const json::value* opts = d.if_contains("options"); opts && opts->is_object()) {
       options = opts->get_object();
     }
-    // A base-index estimate's indices travel in its options (the store keeps no other
-    // document-level field); AssembleDocument puts them back.
-    if (const json::value* indices = d.if_contains("indices"); indices && indices->is_object()) {
-      options["indices"] = *indices;
+    // A base-index estimate's indices, and the ГГЭ header an imported estimate came with (its
+    // normative acts, the letter of the indices, signatures, …), travel in its options (the
+    // store keeps no other document-level field); AssembleDocument puts them back.
+    for (const char* key : {"indices", "header"}) {
+      if (const json::value* v = d.if_contains(key); v && v->is_object()) options[key] = *v;
     }
     header.options_json = json::serialize(options);
     sections = d.if_contains("sections");
@@ -1982,6 +1987,19 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
 
   formats::GgeHeader h = base_index ? formats::Fer2001Header() : formats::Fsnb2022Header();
   const store::EstimateHeader& eh = info.header;
+  // The ГГЭ header an imported estimate came with (normative acts, the letter of the indices,
+  // signatures, GUID); what the service keeps of its own (стройка, объект, number, name, region,
+  // price level) is filled in below and wins.
+  {
+    boost::system::error_code ec;
+    const json::value options = json::parse(eh.options_json, ec);
+    const json::value* stored =
+        !ec && options.is_object() ? options.get_object().if_contains("header") : nullptr;
+    if (stored != nullptr) {
+      auto read = formats::ParseGgeHeader(json::serialize(json::object{{"header", *stored}}), h);
+      if (read.ok()) h = std::move(read).value();
+    }
+  }
   h.construction_number = Id(project->id);
   h.construction_name = project->name;
   h.object_number = Id(object->id);
@@ -1989,6 +2007,8 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   h.number = eh.number.empty() ? Id(info.id) : eh.number;
   h.name = eh.name;
   h.date = eh.date;
+  if (h.region_code != eh.region) h.region_name.clear();  // the stored header's, of another region
+  if (h.zone_code != eh.zone) h.zone_name.clear();
   h.region_code = eh.region;
   h.zone_code = eh.zone;
   if (auto active = base_.Active(); active->release) {
@@ -2026,10 +2046,12 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
     return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
   }
-  char guid[40];
-  std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
-                static_cast<long long>(info.id));
-  h.guid = guid;
+  if (h.guid.empty()) {
+    char guid[40];
+    std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
+                  static_cast<long long>(info.id));
+    h.guid = guid;
+  }
   const bool draft = format == "gge-3.02";
   const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
   // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs

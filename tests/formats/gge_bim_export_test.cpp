@@ -172,7 +172,8 @@ TEST(GgeBaseIndexExport, TheGosstroysmetaEstimateIsWrittenWithItsTotals) {
   EXPECT_EQ(After(price, "<Mounting>", "PriceCurrent"), "94437.31");
   EXPECT_EQ(After(price, "<Equipment>", "PriceCurrent"), "794058.15");
   EXPECT_EQ(After(price, "<Other>", "PriceCurrent"), "56463.95");
-  EXPECT_EQ(After(price, "<Building>", "Final"), "16.64");  // ЭМ, on the block
+  EXPECT_EQ(After(price, "<Machines>", "Final"), "16.64");  // ЭМ, on the block
+  EXPECT_EQ(After(price, "<WorkersSalary>", "Final"), "52.21");  // the estimate's pay index
   EXPECT_EQ(After(price, "<Materials>", "Final"), "8.49");
   // The per-position pay of item 2 (ФЕР08-01-001-01): 32.74 × 52.21 = 1709.36.
   EXPECT_NE(xml->find("<WorkersSalary>1709.36</WorkersSalary>"), std::string::npos);
@@ -271,24 +272,129 @@ TEST(GgeBaseIndexExport, IndexingToConstructionInstallationIsWrittenAndReadBack)
   }
 }
 
-TEST(GgeBaseIndexExport, MissingHeaderFieldsAndEmptySectionsAreNamed) {
+TEST(GgeBaseIndexExport, MissingHeaderFieldsAreNamed) {
   Imported s = ImportSample();
   s.header.construction_name.clear();
   s.header.region_code.clear();
   s.header.construction_type = "Ремонт";
+  s.header.object_type = "Жилой";
   s.header.indexes.front().number = "ИФ-09";
-  s.estimate.sections.push_back({"Пустой раздел", {}});
   auto xml = WriteGgeBaseIndexEstimate(s.estimate, s.header);
   ASSERT_FALSE(xml.ok());
   const std::string message = xml.status().message();
-  EXPECT_NE(message.find("header.construction.name"), std::string::npos) << message;
-  EXPECT_NE(message.find("header.region.code"), std::string::npos) << message;
-  EXPECT_NE(message.find("header.construction_type"), std::string::npos) << message;
-  EXPECT_NE(message.find("header.legal.indexes[0]"), std::string::npos) << message;
-  s.header = ImportSample().header;
-  xml = WriteGgeBaseIndexEstimate(s.estimate, s.header);
+  for (const char* field : {"header.construction.name", "header.region.code",
+                            "header.construction_type", "header.object_type",
+                            "header.legal.indexes[0]"}) {
+    EXPECT_NE(message.find(field), std::string::npos) << field << ": " << message;
+  }
+}
+
+// What the sample does not have: a pay index of its own on a construction norm while ОТм has an
+// index apart from ОТ; a norm with transport but no chosen material, and with equipment; another
+// cost as a resource with transport; a market-price material in a norm counted in other costs; a
+// section of headings only. Every shape validates, comes back with the same figures and writes
+// the same bytes again.
+constexpr const char* kShapes = R"json({
+  "format": "estimate-document/1", "method": "base-index", "name": "Формы",
+  "header": {"construction": {"name": "Стройка"}, "object": {"name": "Объект"}, "number": "02-01-07",
+             "name": "Формы", "region": {"code": "50", "name": "Московская область"},
+             "price_level": {"year": "2025", "quarter": "2"}},
+  "indices": {"indexing": "by_cost_element", "workers_pay": "52.21", "machinists_pay": "40",
+              "machines": "16.64", "materials": "8.49", "equipment": "6.31", "other": "12.29"},
+  "sections": [
+    {"name": "Нормы", "positions": [
+      {"number": "1", "type": "norm", "code": "ФЕР08-01-001-01", "name": "Фундаменты", "unit": "м3",
+       "column": "construction", "quantity": "2.5", "pay_index": "52.21",
+       "unit_rate": {"workers_pay": "32.74", "machines": "10.46", "machinists_pay": "1.74",
+                     "materials": "215.19", "labor_hours": "3.94", "machinist_hours": "0.15"},
+       "coefficients": [{"name": "421/пр_2020_прил.10_т.1_п.4_гр.3", "combine": "additive",
+                         "labor": "1.2", "machinist_labor": "1.2", "machines": "1.2"},
+                        {"name": "421/пр_2020_п.60.1", "workers_pay": "1.25", "machinists_pay": "1.25"}],
+       "transport": [{"code": "ФССЦпг03-01-01-030", "name": "Перевозка грузов I класса",
+                      "quantity": "3.1", "base_price": "18.16", "index": "18.75"}],
+       "equipment": [{"code": "ТЦ_61.1.01", "name": "Насос", "unit": "шт", "quantity": "1",
+                      "base_price": "1000"}],
+       "overhead": {"code": "Пр/812-008.0-1", "percent": "110", "k": "0.9"},
+       "profit": {"code": "Пр/774-008.0", "percent": "69", "k": "0.85"}},
+      {"number": "2", "type": "norm", "code": "ФЕРм08-02-001-01", "name": "Монтаж", "unit": "шт",
+       "column": "installation", "quantity": "4",
+       "unit_rate": {"workers_pay": "10", "machines": "5", "machinists_pay": "1", "materials": "2"},
+       "materials": [{"code": "ТЦ_21.1.02", "name": "Кабель", "unit": "м", "quantity": "12",
+                      "base_price": "49.49", "price_factor": "1.025"}]},
+      {"number": "3", "type": "norm", "code": "ФЕР07-01-001-01", "name": "Прочая работа",
+       "unit": "100 шт", "column": "other", "quantity": "1", "pay_index": "1",
+       "unit_rate": {"workers_pay": "569.85", "machines": "2385.32", "machinists_pay": "325.85",
+                     "materials": "0", "labor_hours": "65.2", "machinist_hours": "24.61"},
+       "materials": [{"code": "ТЦ_05.1", "name": "Плиты", "unit": "шт", "quantity": "10",
+                      "base_price": "100"}]}]},
+    {"name": "Только заголовок", "positions": []},
+    {"name": "Ресурсы", "positions": [
+      {"number": "4", "type": "resource", "code": "ТЦ_01.7", "name": "Прочие затраты", "unit": "компл",
+       "column": "other", "quantity": "1", "base_price": "300",
+       "transport": [{"code": "ФССЦпг03-21-01-030", "name": "Перевозка", "quantity": "1",
+                      "base_price": "19.29", "index": "16.22"}]},
+      {"number": "5", "type": "resource", "code": "05.1.05.04-0084", "name": "Плита", "unit": "шт",
+       "column": "construction", "quantity": "2", "base_price": "725.91", "price_factor": "1.025"}]}]
+})json";
+
+TEST(GgeBaseIndexExport, ShapesTheSampleLacksComeBackWithTheSameFigures) {
+  auto estimate = ParseBaseIndexDocument(kShapes);
+  ASSERT_TRUE(estimate.ok()) << estimate.status().message();
+  auto header = ParseGgeHeader(kShapes, Fer2001Header());
+  ASSERT_TRUE(header.ok()) << header.status().message();
+  header->export_time = "2026-11-26T10:00:00+03:00";
+  const CalcOutcome original = Calculate(kShapes, OutputFormat::kJson);
+  ASSERT_TRUE(original.ok());
+  for (const GgeVersion version : {GgeVersion::k301, GgeVersion::k302}) {
+    auto first = WriteGgeBaseIndexEstimate(*estimate, *header, version);
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    int quantities = 0;
+    const std::string v302 = version == GgeVersion::k302 ? *first : ConvertTo302(*first, &quantities);
+    Status valid = ValidateXml(v302, kXsd302.string());
+    EXPECT_TRUE(valid.ok()) << valid.message();
+    EXPECT_NE(first->find("<FreeString>Только заголовок</FreeString>"), std::string::npos);
+    auto imported = ReadGgeBaseIndexEstimate(*first);
+    ASSERT_TRUE(imported.ok()) << imported.status().message();
+    for (const auto& d : imported->differences) {
+      ADD_FAILURE() << d.path << ": stated " << d.stated << ", computed " << d.computed;
+    }
+    EXPECT_TRUE(imported->warnings.empty()) << imported->warnings.front();
+    // The same figures: the recalculation of the document read back equals the original's.
+    const CalcOutcome again = Calculate(imported->document_json, OutputFormat::kJson);
+    ASSERT_TRUE(again.ok()) << again.problems.front();
+    EXPECT_EQ(json::parse(again.json).at("totals"), json::parse(original.json).at("totals"));
+    EXPECT_EQ(json::parse(again.json).at("positions"), json::parse(original.json).at("positions"));
+    auto reread = ParseBaseIndexDocument(imported->document_json);
+    ASSERT_TRUE(reread.ok()) << reread.status().message();
+    auto second = WriteGgeBaseIndexEstimate(*reread, imported->header, version);
+    ASSERT_TRUE(second.ok()) << second.status().message();
+    EXPECT_EQ(*second, *first);
+  }
+  // Market prices: the installation norm's cable in Mounting's External, the other-cost norm's
+  // plates in Other, not in External.
+  auto xml = WriteGgeBaseIndexEstimate(*estimate, *header);
+  ASSERT_TRUE(xml.ok());
+  std::string price = xml->substr(xml->find("<EstimatePrice>"));
+  price = price.substr(0, price.find("</EstimatePrice>"));
+  // 12 × 49.49 × 1.025 = 608.727 → 608.73.
+  EXPECT_EQ(After(price.substr(price.find("<Mounting>")), "<External>", "PriceBase"), "608.73");
+  const std::string building = price.substr(price.find("<Building>"), price.find("<Mounting>") - price.find("<Building>"));
+  EXPECT_EQ(building.find("<External>"), std::string::npos) << "no market-price material in Building";
+}
+
+TEST(GgeBaseIndexExport, ACoefficientWhoseNameDoesNotSayHowItCombinesIsRefused) {
+  json::value doc = json::parse(kShapes);
+  json::object& c =
+      doc.at("sections").at(0).at("positions").at(0).at("coefficients").at(0).as_object();
+  c["name"] = "Охранная зона ЛЭП";  // still "additive", but the name no longer says so
+  auto estimate = ParseBaseIndexDocument(json::serialize(doc));
+  ASSERT_TRUE(estimate.ok()) << estimate.status().message();
+  auto header = ParseGgeHeader(kShapes, Fer2001Header());
+  ASSERT_TRUE(header.ok());
+  auto xml = WriteGgeBaseIndexEstimate(*estimate, *header);
   ASSERT_FALSE(xml.ok());
-  EXPECT_NE(xml.status().message().find("sections[7]"), std::string::npos)
+  EXPECT_NE(xml.status().message().find("sections[0].positions[0].coefficients[0].combine"),
+            std::string::npos)
       << xml.status().message();
 }
 

@@ -136,6 +136,11 @@ class Documents(unittest.TestCase):
         self.assertIn(b"<Construction ", v301.body)
         self.assertIn("<IndexType>Индексы к элементам прямых затрат</IndexType>".encode(), v301.body)
         self.assertIn(b"<PriceCurrent>36150662.20</PriceCurrent>", v301.body)
+        # What the file said besides its figures comes back too: the letter of the indices, its
+        # GUID, the kind of works and the objects the indices are of.
+        self.assertIn("33852-ИФ/09".encode(), v301.body)
+        self.assertIn(b"<GUID>{3E9C9CDF-4FA3-4898-BBFE-F8ABA77C366B}</GUID>", v301.body)
+        self.assertIn("<IndexIndustryType>Экономика в целом</IndexIndustryType>".encode(), v301.body)
         v302 = self.viewer.call("GET", path + "gge-3.02")
         self.assertEqual(v302.status, 200, v302)
         with tempfile.NamedTemporaryFile(suffix=".gge") as f:
