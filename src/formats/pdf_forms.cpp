@@ -650,6 +650,9 @@ Result<std::string> RenderPdf(const std::string& title,
   }
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "estimate-service");
+  // No creation date: the same document gives the same bytes (cairo writes the clock otherwise),
+  // so a form can be cached, compared and checked by its hash like the XML and АРПС exports.
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "");
   {
     CairoPtr cr(cairo_create(surface.get()));
     ContextPtr context(pango_cairo_create_context(cr.get()));

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -380,6 +382,19 @@ TEST(PdfForms, SummaryEstimateFormOfExampleHCarriesChaptersReserveAndVat) {
   EXPECT_TRUE(std::regex_search(
       text, std::regex("Сводный сметный расчет в сумме\\s+43 463 199,72\\s+тыс\\. руб\\.")));
   ExpectPagesOfAForm(pdf, kCostHead, 2, "ССР № ССРСС-0");
+}
+
+TEST(PdfForms, TheSameDocumentGivesTheSameBytes) {
+  Result<core::Estimate> estimate =
+      ParseEstimateDocument(ReadFile(Golden("contract_example") / "input.json"));
+  ASSERT_TRUE(estimate.ok()) << estimate.status().message();
+  Result<std::string> first = WriteEstimatePdf(*estimate, PrintHeader{});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past a second of the clock
+  Result<std::string> second = WriteEstimatePdf(*estimate, PrintHeader{});
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(*first == *second) << "the PDF changed between two renderings of one document";
+  EXPECT_EQ(first->find("/CreationDate"), std::string::npos);
 }
 
 TEST(PdfForms, RefusesABaseIndexEstimate) {
