@@ -628,6 +628,10 @@ class ArpsReader {
       }
     } else if (r.type == "50") {
       // labels only
+    } else if (!r.type.empty() && r.type.find_first_not_of("0123456789") == std::string::npos) {
+      // АРПС 1.10 has vendor dialects with records of their own: what we do not know is said and
+      // left out, never guessed at; the records we know still carry the estimate.
+      Warning(r, "a record type this reader does not know (a dialect of АРПС 1.10?), left out");
     } else {
       Problem(r, 0, "unknown record type");
     }

@@ -262,12 +262,23 @@ TEST(Arps, ABrokenRecordFailsWithItsLineNumber) {
               std::string::npos)
         << r.status().message();
   }
-  {  // a record of an unknown type
+  {  // a record of a type we do not know: a vendor's dialect, said and left out
+    std::vector<std::string> dialect = lines;
+    dialect.insert(dialect.begin() + 3, "77#something#");
+    auto r = ReadArps(Join(dialect));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_EQ(r->warnings.size(), 1u);
+    EXPECT_NE(r->warnings.front().find("line 4: record 77: a record type this reader does not know"),
+              std::string::npos)
+        << r->warnings.front();
+    EXPECT_TRUE(r->differences.empty()) << "the known records still carry the whole estimate";
+  }
+  {  // a line that is no record at all
     std::vector<std::string> broken = lines;
-    broken.insert(broken.begin() + 3, "77#something#");
+    broken.insert(broken.begin() + 3, "XX#something#");
     auto r = ReadArps(Join(broken));
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.status().message().find("line 4: record 77: field 0: unknown record type"),
+    EXPECT_NE(r.status().message().find("line 4: record XX: field 0: unknown record type"),
               std::string::npos)
         << r.status().message();
   }
