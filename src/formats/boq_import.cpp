@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace estimate::formats {
 
 namespace {
@@ -627,24 +629,6 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Windows-1251, bytes 0x80..0xBF (0xC0..0xFF are А..я in order).
 constexpr std::uint16_t kCp1251High[64] = {
     0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,  //
@@ -665,9 +649,9 @@ std::string FromCp1251(std::string_view s) {
     if (c < 0x80) {
       out.push_back(ch);
     } else if (c >= 0xC0) {
-      AppendUtf8(out, 0x0410 + (c - 0xC0));
+      core::AppendUtf8(out, 0x0410 + (c - 0xC0));
     } else {
-      AppendUtf8(out, kCp1251High[c - 0x80]);
+      core::AppendUtf8(out, kCp1251High[c - 0x80]);
     }
   }
   return out;
@@ -694,7 +678,7 @@ std::string FromUtf16(std::string_view s, bool little_endian) {
     } else if (cp >= 0xD800 && cp <= 0xDFFF) {
       cp = 0xFFFD;
     }
-    AppendUtf8(out, cp);
+    core::AppendUtf8(out, cp);
   }
   return out;
 }

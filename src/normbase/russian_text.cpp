@@ -5,6 +5,8 @@
 #include <array>
 #include <utility>
 
+#include "core/utf8.hpp"
+
 namespace estimate::normbase {
 
 namespace {
@@ -36,24 +38,6 @@ char32_t Decode(std::string_view s, std::size_t i, std::size_t& len) {
   }
   len = 1;
   return kInvalid;
-}
-
-void Encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 bool IsCyrillic(char32_t cp) { return (cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451; }
@@ -101,7 +85,7 @@ std::size_t ReadLetters(std::string_view s, std::size_t i, std::string& folded, 
     std::size_t len = 0;
     char32_t cp = Decode(s, i, len);
     if (!IsLetter(cp)) break;
-    Encode(Fold(cp), folded);
+    core::AppendUtf8(folded, Fold(cp));
     ++letters;
     i += len;
   }
@@ -241,7 +225,7 @@ std::string FoldCase(std::string_view utf8) {
     if (cp == kInvalid) {
       out.push_back(utf8[i]);
     } else {
-      Encode(Fold(cp), out);
+      core::AppendUtf8(out, Fold(cp));
     }
     i += len;
   }

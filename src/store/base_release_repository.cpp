@@ -16,6 +16,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/utf8.hpp"
+
 namespace estimate::store {
 namespace {
 
@@ -87,24 +89,6 @@ std::string JsonArray(const std::vector<std::string_view>& items) {
   }
   out += ']';
   return out;
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Reads what JsonArray writes (and any JSON array of strings, should someone edit a row by hand).
@@ -186,7 +170,7 @@ std::vector<std::string_view> ParseJsonArray(std::string_view json, normbase::Te
               i += 6;
             }
           }
-          AppendUtf8(item, cp);
+          core::AppendUtf8(item, cp);
           break;
         }
         default:
