@@ -81,7 +81,8 @@ class Service:
             [BINARY, "serve", "--host", "127.0.0.1", "--port", str(self.port)] + (args or []),
             env=self.env, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True)
-        threading.Thread(target=self._pump, daemon=True).start()
+        self._pumper = threading.Thread(target=self._pump, daemon=True)
+        self._pumper.start()
         up = False
         deadline = time.time() + 30
         while time.time() < deadline and self.proc.poll() is None and not up:
@@ -140,7 +141,10 @@ class Service:
         self.proc.send_signal(sig)
 
     def wait(self, timeout=30):
-        return self.proc.wait(timeout=timeout)
+        """Waits for the process to exit and for its last log lines to be read."""
+        code = self.proc.wait(timeout=timeout)
+        self._pumper.join(timeout)  # stderr is read to its end, so log_lines is complete
+        return code
 
     def stop(self):
         if self.proc.poll() is None:
