@@ -1,0 +1,130 @@
+// Documents out and in on the 10 000-position estimate of calc_bench (~110 000 resource lines):
+// ГГЭ XML 3.01 written, validated against the XSD and read back (with every stated figure
+// recomputed), АРПС 1.10 written and read, the XLSX and PDF forms written. What an estimator waits
+// for when they press «Выгрузить» on a large ЛСР.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+#include "formats/arps.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/gge_xml.hpp"
+#include "formats/pdf_forms.hpp"
+#include "formats/xlsx_forms.hpp"
+
+namespace {
+
+namespace formats = estimate::formats;
+
+const estimate::core::Estimate& Parsed() {
+  static const estimate::core::Estimate e = [] {
+    const std::string path = "/tmp/estimate_calc_bench_10000.json";
+    const std::string cmd = "python3 " ESTIMATE_SOURCE_DIR "/bench/make_calc_document.py " +
+                            path + " 10000 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("document generator failed");
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto r = formats::ParseEstimateDocument(text);
+    if (!r.ok()) throw std::runtime_error(r.status().message());
+    return std::move(r).value();
+  }();
+  return e;
+}
+
+formats::GgeHeader Header() {
+  formats::GgeHeader h = formats::Fsnb2022Header();
+  h.construction_name = "Стройка";
+  h.object_name = "Объект";
+  h.number = "02-01-01";
+  h.name = "Большая смета";
+  h.region_code = "28";
+  h.region_name = "Амурская область";
+  h.price_year = 2025;
+  h.price_quarter = 4;
+  h.export_time = "2026-11-26T10:00:00+03:00";
+  return h;
+}
+
+const std::string& Gge() {
+  static const std::string xml = [] {
+    auto r = formats::WriteGgeLocalEstimate(Parsed(), Header());
+    if (!r.ok()) throw std::runtime_error(r.status().message());
+    return std::move(r).value();
+  }();
+  return xml;
+}
+
+void Bytes(benchmark::State& state, std::size_t bytes) {
+  state.counters["MB"] = static_cast<double>(bytes) / 1e6;
+}
+
+void BM_WriteGge(benchmark::State& state) {
+  std::size_t size = 0;
+  for (auto _ : state) {
+    auto r = formats::WriteGgeLocalEstimate(Parsed(), Header());
+    if (!r.ok()) state.SkipWithError(r.status().message().c_str());
+    size = r.ok() ? r->size() : 0;
+  }
+  Bytes(state, size);
+}
+BENCHMARK(BM_WriteGge)->Unit(benchmark::kMillisecond);
+
+void BM_ValidateGge(benchmark::State& state) {
+  const std::string xsd =
+      ESTIMATE_SHARED_DIR "/samples/xsd/LocalEstimateResourceIndexMethod-3_01.xsd";
+  for (auto _ : state) {
+    auto s = formats::ValidateXml(Gge(), xsd);
+    if (!s.ok()) state.SkipWithError(s.message().c_str());
+  }
+  Bytes(state, Gge().size());
+}
+BENCHMARK(BM_ValidateGge)->Unit(benchmark::kMillisecond);
+
+void BM_ReadGgeAndRecompute(benchmark::State& state) {
+  for (auto _ : state) {
+    auto r = formats::ReadGgeLocalEstimate(Gge());
+    if (!r.ok() || !r->differences.empty()) state.SkipWithError("the file does not read back");
+  }
+  Bytes(state, Gge().size());
+}
+BENCHMARK(BM_ReadGgeAndRecompute)->Unit(benchmark::kMillisecond);
+
+void BM_WriteAndReadArps(benchmark::State& state) {
+  std::size_t size = 0;
+  for (auto _ : state) {
+    auto w = formats::WriteArps(Parsed(), formats::ArpsHeader{});
+    if (!w.ok()) state.SkipWithError(w.status().message().c_str());
+    size = w.ok() ? w->size() : 0;
+    if (w.ok()) benchmark::DoNotOptimize(formats::ReadArps(*w));
+  }
+  Bytes(state, size);
+}
+BENCHMARK(BM_WriteAndReadArps)->Unit(benchmark::kMillisecond);
+
+void BM_WriteXlsx(benchmark::State& state) {
+  std::size_t size = 0;
+  for (auto _ : state) {
+    auto r = formats::WriteEstimateXlsx(Parsed(), formats::PrintHeader{});
+    if (!r.ok()) state.SkipWithError(r.status().message().c_str());
+    size = r.ok() ? r->size() : 0;
+  }
+  Bytes(state, size);
+}
+BENCHMARK(BM_WriteXlsx)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+void BM_WritePdf(benchmark::State& state) {
+  std::size_t size = 0;
+  for (auto _ : state) {
+    auto r = formats::WriteEstimatePdf(Parsed(), formats::PrintHeader{});
+    if (!r.ok()) state.SkipWithError(r.status().message().c_str());
+    size = r.ok() ? r->size() : 0;
+  }
+  Bytes(state, size);
+}
+BENCHMARK(BM_WritePdf)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
