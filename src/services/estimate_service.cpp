@@ -772,7 +772,22 @@ class EditPlanner {
       const std::string at = Joined(path, key);
       if (key == "options") {
         if (!value.is_object()) return InvalidArgument(at + ": expected an object");
-        const std::string text = json::serialize(value);
+        // What travels in the options besides them (a base-index estimate's indices, the ГГЭ
+        // header of an import) stays unless the new options name it; null removes it.
+        json::object merged = value.get_object();
+        {
+          boost::system::error_code ec;
+          const json::value old = json::parse(h.options_json, ec);
+          for (const char* kept : {"indices", "header"}) {
+            const json::value* was = !ec && old.is_object() ? old.get_object().if_contains(kept) : nullptr;
+            if (const json::value* now = merged.if_contains(kept); now != nullptr) {
+              if (now->is_null()) merged.erase(kept);
+            } else if (was != nullptr) {
+              merged[kept] = *was;
+            }
+          }
+        }
+        const std::string text = json::serialize(merged);
         if (w_.resource_index) {
           if (auto parsed = formats::ParseCalcOptions(text); !parsed.ok()) {
             return InvalidArgument(Joined(path, parsed.status().message()));

@@ -150,6 +150,19 @@ class Documents(unittest.TestCase):
                                    os.path.join(XSD_DIR, "LocalEstimateBaseIndexMethod-3_02-draft.xsd"),
                                    f.name], capture_output=True, text=True)
         self.assertEqual(lint.returncode, 0, lint.stderr)
+        # New calculation options keep what travels with them (the indices, the imported header)
+        # unless they name it.
+        eid = r.json["estimate_id"]
+        self.admin.ok("PATCH", "/api/v1/estimates/%d" % eid, {"options": {}},
+                      {"If-Match": self.admin.etag(eid)})
+        view = self.admin.ok("GET", "/api/v1/estimates/%d" % eid).json
+        self.assertEqual(view["result"]["totals"]["total"]["current"]["total"], "36150662.20")
+        again = self.viewer.call("GET", path + "gge")
+        self.assertEqual(again.status, 200, again)
+        self.assertIn("33852-ИФ/09".encode(), again.body)
+        self.admin.ok("PATCH", "/api/v1/estimates/%d" % eid, {"options": {"header": None}},
+                      {"If-Match": self.admin.etag(eid)})
+        self.assertNotIn("header", self.admin.ok("GET", "/api/v1/estimates/%d" % eid).json["options"])
         # The printed form of the base-index method: PDF and XLSX with the file's total.
         pdf = self.viewer.call("GET", path + "pdf")
         self.assertEqual(pdf.status, 200, pdf)
