@@ -15,8 +15,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -99,29 +102,40 @@ class Canvas {
   Canvas(cairo_t* cr, PangoContext* context) : cr_(cr), context_(context) {}
 
   // The height of `text` in `font`, wrapped to `width`.
+  // Texts repeat (labels, units, codes and names of the same resources), so each is shaped for
+  // its height once per font and width.
   double Measure(std::string_view text, const Font& font, double width) {
     if (text.empty()) return LineHeight(font);
-    LayoutPtr layout = Layout(text, font, Align::kLeft, width);
+    std::string key(text);
+    key += '\0';
+    key += std::to_string(static_cast<int>(width * PANGO_SCALE));
+    key += font.bold ? 'b' : '-';
+    key += font.italic ? 'i' : '-';
+    key += std::to_string(font.size);
+    if (auto it = heights_.find(key); it != heights_.end()) return it->second;
+    PangoLayout* layout = Layout(text, font, Align::kLeft, width);
     int w = 0, h = 0;
-    pango_layout_get_size(layout.get(), &w, &h);
-    return static_cast<double>(h) / PANGO_SCALE;
+    pango_layout_get_size(layout, &w, &h);
+    return heights_[std::move(key)] = static_cast<double>(h) / PANGO_SCALE;
   }
 
   double LineHeight(const Font& font) {
-    LayoutPtr layout = Layout("Ё", font, Align::kLeft, -1);
+    const Key key{font.size, font.bold, font.italic, Align::kLeft, -1};
+    if (auto it = line_heights_.find(key); it != line_heights_.end()) return it->second;
+    PangoLayout* layout = Layout("Ё", font, Align::kLeft, -1);
     int w = 0, h = 0;
-    pango_layout_get_size(layout.get(), &w, &h);
-    return static_cast<double>(h) / PANGO_SCALE;
+    pango_layout_get_size(layout, &w, &h);
+    return line_heights_[key] = static_cast<double>(h) / PANGO_SCALE;
   }
 
   // Draws `text` with its top left corner at (x, y), wrapped to `width` and aligned in it.
   void Text(std::string_view text, const Font& font, Align align, double x, double y, double width,
             double gray = 0) {
     if (text.empty()) return;
-    LayoutPtr layout = Layout(text, font, align, width);
+    PangoLayout* layout = Layout(text, font, align, width);
     cairo_set_source_rgb(cr_, gray, gray, gray);
     cairo_move_to(cr_, x, y);
-    pango_cairo_show_layout(cr_, layout.get());
+    pango_cairo_show_layout(cr_, layout);
   }
 
   void Line(double x1, double y1, double x2, double y2, double width) {
@@ -149,25 +163,49 @@ class Canvas {
   int unknown_glyphs() const { return unknown_glyphs_; }
 
  private:
-  LayoutPtr Layout(std::string_view text, const Font& font, Align align, double width) {
-    LayoutPtr layout(pango_layout_new(context_));
-    FontDescriptionPtr d = Describe(font);
-    pango_layout_set_font_description(layout.get(), d.get());
-    if (width > 0) {
-      pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
-      pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+  // One layout per font, alignment and width, its text set anew for each use: a form has a few
+  // dozen such combinations and hundreds of thousands of texts, and creating a layout (with its
+  // font description) for each text cost more than shaping it.
+  struct Key {
+    double size;
+    bool bold, italic;
+    Align align;
+    int width;
+    bool operator<(const Key& o) const {
+      return std::tie(size, bold, italic, align, width) <
+             std::tie(o.size, o.bold, o.italic, o.align, o.width);
     }
-    pango_layout_set_alignment(layout.get(), align == Align::kLeft     ? PANGO_ALIGN_LEFT
-                                             : align == Align::kCenter ? PANGO_ALIGN_CENTER
-                                                                       : PANGO_ALIGN_RIGHT);
-    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
-    unknown_glyphs_ += pango_layout_get_unknown_glyphs_count(layout.get());
+  };
+
+  PangoLayout* Layout(std::string_view text, const Font& font, Align align, double width) {
+    const int pango_width = width > 0 ? static_cast<int>(width * PANGO_SCALE) : -1;
+    const Key key{font.size, font.bold, font.italic, align, pango_width};
+    auto it = layouts_.find(key);
+    if (it == layouts_.end()) {
+      LayoutPtr layout(pango_layout_new(context_));
+      FontDescriptionPtr d = Describe(font);
+      pango_layout_set_font_description(layout.get(), d.get());
+      if (pango_width > 0) {
+        pango_layout_set_width(layout.get(), pango_width);
+        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+      }
+      pango_layout_set_alignment(layout.get(), align == Align::kLeft     ? PANGO_ALIGN_LEFT
+                                               : align == Align::kCenter ? PANGO_ALIGN_CENTER
+                                                                         : PANGO_ALIGN_RIGHT);
+      it = layouts_.emplace(key, std::move(layout)).first;
+    }
+    PangoLayout* layout = it->second.get();
+    pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+    unknown_glyphs_ += pango_layout_get_unknown_glyphs_count(layout);
     return layout;
   }
 
   cairo_t* cr_;
   PangoContext* context_;
   int unknown_glyphs_ = 0;
+  std::map<Key, LayoutPtr> layouts_;
+  std::map<Key, double> line_heights_;
+  std::unordered_map<std::string, double> heights_;
 };
 
 std::string CellText(const FormCell& c) {
