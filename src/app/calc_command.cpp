@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -124,15 +123,6 @@ int WriteBytes(const Result<std::string>& bytes, std::ostream& out, std::ostream
   return out ? kExitOk : kExitIoError;
 }
 
-std::string Today() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // The ОСР and ССР documents (object-estimate/1, summary-estimate/1) as ГГЭ XML, XLSX or PDF.
 int ExportRollUp(const std::string& text, const std::string& kind, const std::string& format,
                  const std::string& xsd_dir, const std::string& version, std::ostream& out,
@@ -149,7 +139,7 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
   formats::PrintHeader print;
   print.construction = header->construction_name;
   print.object = header->object_name;
-  const std::string date = header->date.empty() ? Today() : header->date;
+  const std::string date = header->date.empty() ? formats::TodayUtc() : header->date;
   if (kind == "object-estimate/1") {
     auto input = formats::ParseObjectEstimateDocument(text);
     if (!input.ok()) {

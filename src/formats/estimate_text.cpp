@@ -14,20 +14,6 @@ namespace {
 
 using core::Decimal;
 
-std::string CellText(const FormCell& c) {
-  switch (c.kind) {
-    case FormCell::Kind::kEmpty:
-      return {};
-    case FormCell::Kind::kText:
-      return c.text;
-    case FormCell::Kind::kMoney:
-      return Money(c.value);
-    case FormCell::Kind::kQuantity:
-      return Qty(c.value);
-  }
-  return {};
-}
-
 class Table {
  public:
   static constexpr std::size_t kWidth = 178;

@@ -43,14 +43,14 @@ bool IsMarketPrice(const std::string& code) { return code.rfind("ТЦ", 0) == 0;
 
 // Materials and equipment at market prices within some positions, per block: base, and current
 // line by line. Norms counted in other costs have theirs inside Other.
-struct External {
+struct MarketPriced {
   Decimal construction, construction_current, installation, installation_current;
   Decimal equipment, equipment_current;
 };
 
-External ExternalOf(const std::vector<core::BaseIndexSection>& sections,
+MarketPriced MarketPricedOf(const std::vector<core::BaseIndexSection>& sections,
                     const core::BaseIndexIndices& indices) {
-  External x;
+  MarketPriced x;
   const auto add = [](Decimal& base, Decimal& current, const Decimal& line, const Decimal& index) {
     base += line;
     current += (line * index).Round(2);
@@ -183,16 +183,7 @@ class BaseIndexWriter {
     x_.Text("IndexType", by_element_ ? "Индексы к элементам прямых затрат" : "Индексы к СМР");
     if (!h_.index_object_type.empty()) x_.Text("IndexObjectType", h_.index_object_type);
     if (!h_.index_industry_type.empty()) x_.Text("IndexIndustryType", h_.index_industry_type);
-    WriteRegion(x_, h_);
-    if (v302_) {
-      x_.Text("TerritoryType", h_.territory);
-      x_.Text("ObjectType", h_.object_type);
-    } else {
-      x_.Text(kTerritoryType301, h_.territory);
-    }
-    x_.Text("Num", h_.number);
-    x_.Text("Name", h_.name);
-    if (!h_.date.empty()) WriteDate(x_, "Date", h_.date);
+    WriteRegionAndName(x_, h_, v302_);
     if (v302_) {
       x_.Text("LocalEstimateBaseIndexMethodType",
               std::to_string(ConstructionTypeCode(h_.construction_type)));
@@ -205,10 +196,7 @@ class BaseIndexWriter {
     x_.Text("Quarter", "1");
     if (!h_.base_price_note.empty()) x_.Text("Note", h_.base_price_note);
     x_.Close();
-    x_.Open("PriceLevelCur");
-    x_.Text("Year", std::to_string(h_.price_year));
-    x_.Text("Quarter", std::to_string(h_.price_quarter));
-    x_.Close();
+    WritePriceLevelCur(x_, h_);
     if (!h_.basis.empty()) x_.Text("Reason", h_.basis);
   }
 
@@ -256,10 +244,8 @@ class BaseIndexWriter {
     }
     // The estimate's pay indices (a norm may have its own: Cost/Index), stated with the block so
     // that a reader need not guess them from the norms.
-    const auto pay_index = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
-    const Decimal& machinists_index = machinists_index_;
-    Pair("WorkersSalary", base.ot, per_position(cur.ot), pay_index(e_.indices.workers_pay));
-    Pair("MachinistSalary", base.otm, per_position(cur.otm), pay_index(machinists_index));
+    Pair("WorkersSalary", base.ot, per_position(cur.ot), on_block(e_.indices.workers_pay));
+    Pair("MachinistSalary", base.otm, per_position(cur.otm), on_block(machinists_index_));
     Pair("MachinistSalaryExtra", base.otm_extra, per_position(cur.otm_extra));
     Pair("Salary", base.fot, per_position(cur.fot));
     Pair("Overhead", base.overhead, per_position(cur.overhead));
@@ -287,7 +273,7 @@ class BaseIndexWriter {
                     const std::vector<core::BaseIndexSection>& sections, bool block) {
     const Decimal* const none = nullptr;
     const Columns columns = ColumnsOf(sections);
-    const External ext = ExternalOf(sections, e_.indices);
+    const MarketPriced ext = MarketPricedOf(sections, e_.indices);
     x_.Open(element);
     if (columns.construction) {
       WriteWorks("Building", r.construction, block, {ext.construction, ext.construction_current});

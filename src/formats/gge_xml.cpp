@@ -183,26 +183,14 @@ class LocalEstimateWriter {
 
   void WriteHeader() {
     WriteGuidLegalSalary(x_, h_);
-    WriteRegion(x_, h_);
-    if (v302_) {
-      x_.Text("TerritoryType", h_.territory);
-      x_.Text("ObjectType", h_.object_type);
-    } else {
-      x_.Text(kTerritoryType301, h_.territory);
-    }
-    x_.Text("Num", h_.number);
-    x_.Text("Name", h_.name);
-    if (!h_.date.empty()) WriteDate(x_, "Date", h_.date);
+    WriteRegionAndName(x_, h_, v302_);
     x_.Open("PriceLevelBase");
     x_.Text("Year", "2022");
     x_.Text("Month", "1");
     x_.Text("Day", "1");
     x_.Text("Quarter", "1");
     x_.Close();
-    x_.Open("PriceLevelCur");
-    x_.Text("Year", std::to_string(h_.price_year));
-    x_.Text("Quarter", std::to_string(h_.price_quarter));
-    x_.Close();
+    WritePriceLevelCur(x_, h_);
     if (!h_.basis.empty()) x_.Text("Reason", h_.basis);
     WriteSummary("EstimatePrice", EstimateSums());
     x_.Open("Signatures");
@@ -840,6 +828,8 @@ std::string GgeHeaderJson(const GgeHeader& h) {
   o["legal"] = std::move(legal);
   return json::serialize(o);
 }
+
+std::string TodayUtc() { return NowUtc().substr(0, 10); }
 
 Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate,
                                           const GgeHeader& header, GgeVersion version) {

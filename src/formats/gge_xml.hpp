@@ -229,6 +229,9 @@ Result<GgeReport> ReadGgeMarketAnalysis(std::string_view xml);
 // InvalidArgument when it is not a ГГЭ XML file.
 Result<std::string> GgeDocumentType(std::string_view xml);
 
+// Today (UTC) as YYYY-MM-DD: the date a document is made and approved when it names none.
+std::string TodayUtc();
+
 // Validates `xml` against the XSD at `xsd_path`. InvalidArgument with the schema's messages
 // ("line 12: Element 'Num': … is not a valid value"), at most 20 of them; NotFound when the
 // schema file is missing.

@@ -208,20 +208,6 @@ class Canvas {
   std::unordered_map<std::string, double> heights_;
 };
 
-std::string CellText(const FormCell& c) {
-  switch (c.kind) {
-    case FormCell::Kind::kEmpty:
-      return {};
-    case FormCell::Kind::kText:
-      return c.text;
-    case FormCell::Kind::kMoney:
-      return Money(c.value);
-    case FormCell::Kind::kQuantity:
-      return Qty(c.value);
-  }
-  return {};
-}
-
 // Something drawn at a given top: its height is known before it is drawn.
 struct Block {
   double height = 0;
@@ -739,28 +725,7 @@ void FillEstimate(Form& f, const std::string& name, const EstimateFormFigures& f
   f.Gap(6);
 
   const double label = 400;
-  f.Field("Наименование программного продукта", Or(h.software, "estimate-service"), label);
-  f.Field("Наименование редакции сметных нормативов", h.norms_edition, label);
-  f.Field(
-      "Реквизиты приказа Минстроя России об утверждении дополнений и изменений к сметным "
-      "нормативам",
-      h.norms_orders, label);
-  f.Field(
-      "Реквизиты письма Минстроя России об индексах изменения сметной стоимости строительства, "
-      "включаемые в федеральный реестр сметных нормативов и размещаемые в федеральной "
-      "государственной информационной системе ценообразования в строительстве, подготовленного в "
-      "соответствии пунктом 85 Методики расчета индексов изменения сметной стоимости "
-      "строительства, утвержденной приказом Министерства строительства и жилищно-коммунального "
-      "хозяйства Российской Федерации от 5 июня 2019 г. № 326/пр",
-      h.index_letter, label);
-  f.Field(
-      "Реквизиты нормативного правового акта об утверждении оплаты труда, утверждаемый в "
-      "соответствии с пунктом 22(1) Правилами мониторинга цен, утвержденными постановлением "
-      "Правительства Российской Федерации от 23 декабря 2016 г. № 1452",
-      h.salary_act, label);
-  f.Field("Обоснование принятых текущих цен на строительные ресурсы", h.prices_basis, label);
-  f.Field("Наименование субъекта Российской Федерации", h.region, label);
-  f.Field("Наименование зоны субъекта Российской Федерации", h.region_zone, label);
+  for (const FormField& field : EstimateFormFields(h)) f.Field(field.label, field.value, label);
   f.Gap(6);
   f.Captioned(h.construction, "(наименование стройки)");
   f.Captioned(h.object, "(наименование объекта капитального строительства)");
@@ -883,6 +848,23 @@ void FillSummaryEstimate(Form& f, const core::SummaryEstimateInput& input,
 
 }  // namespace
 
+namespace {
+
+// A ЛСР form of either method: its figures, column head and rows laid out on pages.
+Result<std::string> RenderEstimatePdf(const std::string& name, const EstimateFormFigures& figures,
+                                      const FormHead& head, const std::vector<FormRow>& rows,
+                                      const PrintHeader& header) {
+  return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, name),
+                   [&](Canvas& canvas, cairo_t* cr) {
+                     Form f(canvas, kEstimateWidths, kEstimateAlign,
+                            "ЛСР " + NumberText(header.number));
+                     FillEstimate(f, name, figures, head, rows, header);
+                     f.Render(cr);
+                   });
+}
+
+}  // namespace
+
 Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const PrintHeader& header) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the PDF form of a ЛСР is for the resource-index method only");
@@ -890,29 +872,16 @@ Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const Print
   Result<core::ResourceIndexCalculation> calc = core::ResourceIndexCalculation::Calculate(estimate);
   if (!calc.ok()) return calc.status();
   const core::EstimateResult& result = calc->result();
-  const std::string number = NumberText(header.number);
-  return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
-                   [&](Canvas& canvas, cairo_t* cr) {
-                     Form f(canvas, kEstimateWidths, kEstimateAlign, "ЛСР " + number);
-                     FillEstimate(f, estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
-                                  EstimateFormRows(estimate, result), header);
-                     f.Render(cr);
-                   });
+  return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
+                           EstimateFormRows(estimate, result), header);
 }
 
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
                                               const PrintHeader& header) {
   Result<core::BaseIndexResult> result = core::CalculateBaseIndexEstimate(estimate);
   if (!result.ok()) return result.status();
-  const std::string number = NumberText(header.number);
-  return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
-                   [&](Canvas& canvas, cairo_t* cr) {
-                     Form f(canvas, kEstimateWidths, kEstimateAlign, "ЛСР " + number);
-                     FillEstimate(f, estimate.name, EstimateFormFiguresOf(estimate, *result),
-                                  BaseIndexFormHead(), BaseIndexFormRows(estimate, *result),
-                                  header);
-                     f.Render(cr);
-                   });
+  return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(estimate, *result),
+                           BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header);
 }
 
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,

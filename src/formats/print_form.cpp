@@ -33,6 +33,20 @@ FormCell FormCell::Quantity(Decimal value) {
   return c;
 }
 
+std::string CellText(const FormCell& c) {
+  switch (c.kind) {
+    case FormCell::Kind::kEmpty:
+      return {};
+    case FormCell::Kind::kText:
+      return c.text;
+    case FormCell::Kind::kMoney:
+      return Money(c.value);
+    case FormCell::Kind::kQuantity:
+      return Qty(c.value);
+  }
+  return {};
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
@@ -438,19 +452,18 @@ class BaseIndexRows {
     const Decimal* none = nullptr;
     const auto per_position = [&](const Decimal& d) { return by_element_ ? &d : none; };
     const auto on_block = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
-    const auto index = [&](const Decimal& d) { return by_element_ && block ? &d : none; };
     Sum(block ? "прямые затраты" : "Итого прямые затраты", base.direct, nullptr,
         on_block(cur.direct), level);
     t_.Sum("в том числе:", FormCell(), level + 1);
     Sum("оплата труда (ОТ)", base.ot, nullptr, per_position(cur.ot), level + 2);
-    Sum("эксплуатация машин (ЭМ)", base.em, index(ix.machines), on_block(cur.em), level + 2);
+    Sum("эксплуатация машин (ЭМ)", base.em, on_block(ix.machines), on_block(cur.em), level + 2);
     Sum("в т.ч. оплата труда машинистов (ОТм)", base.otm, nullptr, per_position(cur.otm),
         level + 3);
     if (!base.otm_extra.IsZero()) {
       Sum("доплаты к оплате труда машинистов", base.otm_extra, nullptr, per_position(cur.otm_extra),
           level + 2);
     }
-    Sum("материальные ресурсы (М)", base.m, index(ix.materials), on_block(cur.m), level + 2);
+    Sum("материальные ресурсы (М)", base.m, on_block(ix.materials), on_block(cur.m), level + 2);
     if (!base.transport.IsZero()) {
       Sum("перевозка материалов", base.transport, nullptr, &cur.transport, level + 2);
     }
@@ -680,6 +693,30 @@ const FormHead& EstimateFormHead() {
       {"на единицу измерения в базисном уровне цен", "индекс",
        "на единицу измерения в текущем уровне цен", "коэффициенты", "всего в текущем уровне цен"});
   return head;
+}
+
+std::vector<FormField> EstimateFormFields(const PrintHeader& h) {
+  return {
+      {"Наименование программного продукта", h.software.empty() ? "estimate-service" : h.software},
+      {"Наименование редакции сметных нормативов", h.norms_edition},
+      {"Реквизиты приказа Минстроя России об утверждении дополнений и изменений к сметным "
+       "нормативам",
+       h.norms_orders},
+      {"Реквизиты письма Минстроя России об индексах изменения сметной стоимости строительства, "
+       "включаемые в федеральный реестр сметных нормативов и размещаемые в федеральной "
+       "государственной информационной системе ценообразования в строительстве, подготовленного в "
+       "соответствии пунктом 85 Методики расчета индексов изменения сметной стоимости "
+       "строительства, утвержденной приказом Министерства строительства и жилищно-коммунального "
+       "хозяйства Российской Федерации от 5 июня 2019 г. № 326/пр",
+       h.index_letter},
+      {"Реквизиты нормативного правового акта об утверждении оплаты труда, утверждаемый в "
+       "соответствии с пунктом 22(1) Правилами мониторинга цен, утвержденными постановлением "
+       "Правительства Российской Федерации от 23 декабря 2016 г. № 1452",
+       h.salary_act},
+      {"Обоснование принятых текущих цен на строительные ресурсы", h.prices_basis},
+      {"Наименование субъекта Российской Федерации", h.region},
+      {"Наименование зоны субъекта Российской Федерации", h.region_zone},
+  };
 }
 
 EstimateFormFigures EstimateFormFiguresOf(const core::EstimateResult& result) {

@@ -19,6 +19,7 @@
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
 #include "core/summary_estimate.hpp"
+#include "formats/xlsx_forms.hpp"  // PrintHeader
 
 namespace estimate::formats {
 
@@ -38,6 +39,9 @@ struct FormCell {
   static FormCell Quantity(core::Decimal value);
   bool empty() const { return kind == Kind::kEmpty; }
 };
+
+// A cell as printed text: money with 2 decimals, quantities as given, Russian style ("1 234,50").
+std::string CellText(const FormCell& cell);
 
 // The 12 графы of the ЛСР (§7.2), as indices into FormRow::cells: 1 № п/п, 2 Обоснование,
 // 3 Наименование работ и затрат, 4 Единица измерения; Количество: 5 на единицу измерения,
@@ -128,6 +132,15 @@ std::vector<FormRow> ObjectEstimateFormRows(const core::ObjectEstimateInput& inp
 // the reserve, VAT and «ВСЕГО по сводному сметному расчёту».
 std::vector<FormRow> SummaryEstimateFormRows(const core::SummaryEstimateInput& input,
                                              const core::SummaryEstimateResult& result);
+
+// The labelled fields of a ЛСР form's header block (§7.1), in order: the software, the norms'
+// edition and its orders, the letter of the indices, the act on pay, the basis of current prices,
+// the region and its zone.
+struct FormField {
+  const char* label;
+  std::string value;
+};
+std::vector<FormField> EstimateFormFields(const PrintHeader& header);
 
 // What the header block of a ЛСР form states of its figures (roubles; the forms print тыс. руб.).
 // A figure the method does not compute (ОТ in current prices of a ЛСР indexed «к СМР») is empty.

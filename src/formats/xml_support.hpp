@@ -260,8 +260,9 @@ inline void WriteGuidLegalSalary(XmlOut& x, const GgeHeader& h) {
   x.Text("Salary", h.salary_act);
 }
 
-// Region {RegionCode, RegionName, SubRegion?} of a ЛСР.
-inline void WriteRegion(XmlOut& x, const GgeHeader& h) {
+// Region {RegionCode, RegionName, SubRegion?}, the territory type (3.01: the Cyrillic
+// ТerritoryТype; 3.02: TerritoryType and ObjectType), Num, Name and Date of a ЛСР.
+inline void WriteRegionAndName(XmlOut& x, const GgeHeader& h, bool v302) {
   x.Open("Region");
   x.Text("RegionCode", h.region_code);
   x.Text("RegionName", h.region_name);
@@ -271,6 +272,23 @@ inline void WriteRegion(XmlOut& x, const GgeHeader& h) {
     x.Text("SubRegionName", h.zone_name.empty() ? h.region_name : h.zone_name);
     x.Close();
   }
+  x.Close();
+  if (v302) {
+    x.Text("TerritoryType", h.territory);
+    x.Text("ObjectType", h.object_type);
+  } else {
+    x.Text(kTerritoryType301, h.territory);
+  }
+  x.Text("Num", h.number);
+  x.Text("Name", h.name);
+  if (!h.date.empty()) WriteDate(x, "Date", h.date);
+}
+
+// PriceLevelCur {Year, Quarter} of a ЛСР.
+inline void WritePriceLevelCur(XmlOut& x, const GgeHeader& h) {
+  x.Open("PriceLevelCur");
+  x.Text("Year", std::to_string(h.price_year));
+  x.Text("Quarter", std::to_string(h.price_quarter));
   x.Close();
 }
 

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <optional>
 #include <span>
@@ -143,15 +142,6 @@ bool IsDate(const std::string& d) {
   const int month = std::stoi(d.substr(5, 2));
   const int day = std::stoi(d.substr(8, 2));
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-std::string TodayUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
 }
 
 // --- JSON of the entities --------------------------------------------------------------------
@@ -1024,6 +1014,20 @@ Result<Entity> ChangeNamed(store::Database& db, store::AuditRepository& audit, c
       });
 }
 
+// Creates a project or an object with its audit record in one transaction; its JSON.
+template <typename Entity, typename Create, typename ToJson>
+Result<std::string> CreateNamed(store::Database& db, store::AuditRepository& audit,
+                                const Actor& actor, const char* entity_type, Create create,
+                                ToJson to_json) {
+  auto created = Audited<Entity>(db, audit, create, [&](const Entity& e) {
+    auto r = Record(actor, "create", entity_type, e.id);
+    r.after_json = json::serialize(to_json(e));
+    return r;
+  });
+  if (!created.ok()) return created.status();
+  return json::serialize(to_json(*created));
+}
+
 }  // namespace
 
 Result<std::string> EstimateService::ListProjects(const Actor& actor) {
@@ -1038,16 +1042,10 @@ Result<std::string> EstimateService::ListProjects(const Actor& actor) {
 Result<std::string> EstimateService::CreateProject(const Actor& actor, const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto p = Audited<store::Project>(
-      db_, audit_,
+  return CreateNamed<store::Project>(
+      db_, audit_, actor, "project",
       [&](store::UnitOfWork& uow) { return estimates_.CreateProject(uow, actor.organization_id, name); },
-      [&](const store::Project& p) {
-        auto r = Record(actor, "create", "project", p.id);
-        r.after_json = json::serialize(ProjectJson(p));
-        return r;
-      });
-  if (!p.ok()) return p.status();
-  return json::serialize(ProjectJson(*p));
+      ProjectJson);
 }
 
 Result<std::string> EstimateService::GetProject(const Actor& actor, std::int64_t project_id) {
@@ -1095,18 +1093,12 @@ Result<std::string> EstimateService::CreateObject(const Actor& actor, std::int64
                                                   const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  auto o = Audited<store::SiteObject>(
-      db_, audit_,
+  return CreateNamed<store::SiteObject>(
+      db_, audit_, actor, "object",
       [&](store::UnitOfWork& uow) {
         return estimates_.CreateObject(uow, actor.organization_id, project_id, name);
       },
-      [&](const store::SiteObject& o) {
-        auto r = Record(actor, "create", "object", o.id);
-        r.after_json = json::serialize(ObjectJson(o));
-        return r;
-      });
-  if (!o.ok()) return o.status();
-  return json::serialize(ObjectJson(*o));
+      ObjectJson);
 }
 
 Result<std::string> EstimateService::GetObject(const Actor& actor, std::int64_t object_id) {
@@ -1900,7 +1892,7 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   auto project = estimates_.GetProject(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
-  const std::string date = request.date.empty() ? TodayUtc() : request.date;
+  const std::string date = request.date.empty() ? formats::TodayUtc() : request.date;
   if (!IsDate(date)) return InvalidArgument("date: expected YYYY-MM-DD");
   for (auto [field, value] :
        {std::pair<const char*, const std::string*>{"contingency", &request.contingency_percent},
@@ -2316,7 +2308,7 @@ Result<ExportedFile> EstimateService::ExportObjectEstimate(const Actor& actor,
     h.construction_name = project->name;
     auto list = estimates_.ListEstimates(actor.organization_id, object_id);
     if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
-    h.created = h.approved = TodayUtc();
+    h.created = h.approved = formats::TodayUtc();
     auto xml = formats::WriteGgeObjectEstimate(*input, h);
     if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
     if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "ObjectEstimate-3_01.xsd"); !s.ok()) {
@@ -2350,7 +2342,7 @@ Result<ExportedFile> EstimateService::ExportSummaryEstimate(const Actor& actor,
   const std::string file = "ССР " + input->number;
   if (format == "gge") {
     formats::GgeSummaryHeader h;
-    h.created = h.approved = request.date.empty() ? TodayUtc() : request.date;
+    h.created = h.approved = request.date.empty() ? formats::TodayUtc() : request.date;
     auto xml = formats::WriteGgeSummaryEstimate(*input, h);
     if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
     if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "SummaryEstimate-current.xsd"); !s.ok()) {
