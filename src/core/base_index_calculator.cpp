@@ -248,6 +248,62 @@ BaseIndexResultingCoefficients CombineBaseIndexCoefficients(
   return k;
 }
 
+namespace {
+
+// A position's figures into the blocks of its estimate or section.
+void AddToBlocks(BaseIndexBlocks& blocks, const BaseIndexPositionResult& pr) {
+  // Equipment always goes to the equipment block, whatever the position's column.
+  blocks.equipment.base.equipment += pr.base.equipment;
+  blocks.equipment.base.equipment_transport += pr.base.equipment_transport;
+  blocks.equipment.current.equipment_transport += pr.current.equipment_transport;
+  BaseIndexBlock* block = nullptr;
+  if (IsWorkColumn(pr.column)) {
+    block = pr.column == CostColumn::kConstruction ? &blocks.construction : &blocks.installation;
+    BaseIndexAmounts base = pr.base;
+    base.equipment = Decimal();
+    base.equipment_transport = Decimal();
+    base.total = base.direct + base.overhead + base.profit;
+    Add(block->base, base);
+    BaseIndexAmounts cur = pr.current;
+    cur.equipment_transport = Decimal();
+    Add(block->current, cur);
+  } else if (pr.column == CostColumn::kOther) {
+    block = &blocks.other;
+    const Decimal other = pr.base.total - pr.base.equipment - pr.base.equipment_transport;
+    block->base.other += other;
+    block->base.total += other;
+  } else {
+    block = &blocks.equipment;
+  }
+  block->labor_hours += pr.labor_hours;
+  block->machinist_hours += pr.machinist_hours;
+}
+
+// The current level of the blocks indexed on their totals, and the total block.
+void FinishBlocks(BaseIndexBlocks& blocks, const BaseIndexIndices& indices) {
+  IndexWorkBlock(blocks.construction, indices);
+  IndexWorkBlock(blocks.installation, indices);
+
+  BaseIndexBlock& eq = blocks.equipment;
+  eq.base.total = eq.base.equipment + eq.base.equipment_transport;
+  eq.current.equipment = Round2(eq.base.equipment * indices.equipment);
+  eq.current.total = eq.current.equipment + eq.current.equipment_transport;
+
+  BaseIndexBlock& other = blocks.other;
+  other.current.other = Round2(other.base.other * indices.other);
+  other.current.total = other.current.other;
+
+  for (const BaseIndexBlock* b :
+       {&blocks.construction, &blocks.installation, &blocks.equipment, &blocks.other}) {
+    Add(blocks.total.base, b->base);
+    Add(blocks.total.current, b->current);
+    blocks.total.labor_hours += b->labor_hours;
+    blocks.total.machinist_hours += b->machinist_hours;
+  }
+}
+
+}  // namespace
+
 Result<BaseIndexResult> CalculateBaseIndexEstimate(const BaseIndexEstimate& estimate) {
   BaseIndexResult result;
   const BaseIndexIndices& indices = estimate.indices;
@@ -266,57 +322,14 @@ Result<BaseIndexResult> CalculateBaseIndexEstimate(const BaseIndexEstimate& esti
       Add(section_result.current, pr.current);
       section_result.labor_hours += pr.labor_hours;
       section_result.machinist_hours += pr.machinist_hours;
-
-      // Equipment always goes to the equipment block, whatever the position's column.
-      result.equipment.base.equipment += pr.base.equipment;
-      result.equipment.base.equipment_transport += pr.base.equipment_transport;
-      result.equipment.current.equipment_transport += pr.current.equipment_transport;
-      BaseIndexBlock* block = nullptr;
-      if (IsWorkColumn(pr.column)) {
-        block =
-            pr.column == CostColumn::kConstruction ? &result.construction : &result.installation;
-        BaseIndexAmounts base = pr.base;
-        base.equipment = Decimal();
-        base.equipment_transport = Decimal();
-        base.total = base.direct + base.overhead + base.profit;
-        Add(block->base, base);
-        BaseIndexAmounts cur = pr.current;
-        cur.equipment_transport = Decimal();
-        Add(block->current, cur);
-      } else if (pr.column == CostColumn::kOther) {
-        block = &result.other;
-        const Decimal other = pr.base.total - pr.base.equipment - pr.base.equipment_transport;
-        block->base.other += other;
-        block->base.total += other;
-      } else {
-        block = &result.equipment;
-      }
-      block->labor_hours += pr.labor_hours;
-      block->machinist_hours += pr.machinist_hours;
+      AddToBlocks(section_result.blocks, pr);
+      AddToBlocks(result, pr);
       result.positions.push_back(std::move(*r));
     }
+    FinishBlocks(section_result.blocks, indices);
     result.sections.push_back(std::move(section_result));
   }
-
-  IndexWorkBlock(result.construction, indices);
-  IndexWorkBlock(result.installation, indices);
-
-  BaseIndexBlock& eq = result.equipment;
-  eq.base.total = eq.base.equipment + eq.base.equipment_transport;
-  eq.current.equipment = Round2(eq.base.equipment * indices.equipment);
-  eq.current.total = eq.current.equipment + eq.current.equipment_transport;
-
-  BaseIndexBlock& other = result.other;
-  other.current.other = Round2(other.base.other * indices.other);
-  other.current.total = other.current.other;
-
-  for (const BaseIndexBlock* b :
-       {&result.construction, &result.installation, &result.equipment, &result.other}) {
-    Add(result.total.base, b->base);
-    Add(result.total.current, b->current);
-    result.total.labor_hours += b->labor_hours;
-    result.total.machinist_hours += b->machinist_hours;
-  }
+  FinishBlocks(result, indices);
   if (Status s = CheckAmounts(result.total.base, "totals"); !s.ok()) return s;
   if (Status s = CheckAmounts(result.total.current, "totals"); !s.ok()) return s;
   return result;

@@ -224,14 +224,6 @@ struct BaseIndexPositionResult {
   Decimal machinist_hours;  // ЗТм, 7 decimals
 };
 
-struct BaseIndexSectionResult {
-  std::string name;
-  BaseIndexAmounts base;
-  BaseIndexAmounts current;  // the per-position indexed figures only, as for positions
-  Decimal labor_hours;
-  Decimal machinist_hours;
-};
-
 // Base and current figures of a block of the ЛСР totals («ВСЕГО строительные работы», …).
 struct BaseIndexBlock {
   BaseIndexAmounts base;
@@ -240,14 +232,31 @@ struct BaseIndexBlock {
   Decimal machinist_hours;
 };
 
-struct BaseIndexResult {
-  std::vector<BaseIndexPositionResult> positions;
-  std::vector<BaseIndexSectionResult> sections;
+// The blocks of an estimate's or a section's totals (ГГЭ XML: EstimatePrice, SectionPrice).
+struct BaseIndexBlocks {
   BaseIndexBlock construction;  // «строительные работы»
   BaseIndexBlock installation;  // «монтажные работы»
   BaseIndexBlock equipment;     // «оборудование»
   BaseIndexBlock other;         // «прочие затраты»
-  BaseIndexBlock total;         // «ВСЕГО по смете»: the sum of the four blocks
+  BaseIndexBlock total;         // «ВСЕГО»: the sum of the four blocks
+};
+
+struct BaseIndexSectionResult {
+  std::string name;
+  BaseIndexAmounts base;
+  BaseIndexAmounts current;  // the per-position indexed figures only, as for positions
+  Decimal labor_hours;
+  Decimal machinist_hours;
+  // The section's own blocks, built as the estimate's: their base figures and per-position
+  // current figures belong to the section; the figures indexed on a block total are those the
+  // section would have alone (the estimate indexes its blocks, not its sections).
+  BaseIndexBlocks blocks;
+};
+
+// The estimate's blocks (construction … total) with its positions and sections.
+struct BaseIndexResult : BaseIndexBlocks {
+  std::vector<BaseIndexPositionResult> positions;
+  std::vector<BaseIndexSectionResult> sections;
 };
 
 // round2(quantity × price × factor): a priced line (material, equipment, transport, resource).

@@ -1,8 +1,8 @@
 // ГГЭ XML of the ЛСР by the base-index method: the 3.01 shape ГОССТРОЙСМЕТА writes (no published
 // XSD) and the 3.02 draft (LocalEstimateBaseIndexMethod-3_02-draft.xsd), from one writer; they
 // differ only by the renames of docs/design/documents-io.md §4.3. Every figure is the
-// calculator's (core::CalculateBaseIndexEstimate); a section's block figures are those of the
-// section calculated alone, which is what a section total is.
+// calculator's (core::CalculateBaseIndexEstimate), the SectionPrice blocks included.
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,7 +48,7 @@ struct MarketPriced {
   Decimal equipment, equipment_current;
 };
 
-MarketPriced MarketPricedOf(const std::vector<core::BaseIndexSection>& sections,
+MarketPriced MarketPricedOf(std::span<const core::BaseIndexSection> sections,
                     const core::BaseIndexIndices& indices) {
   MarketPriced x;
   const auto add = [](Decimal& base, Decimal& current, const Decimal& line, const Decimal& index) {
@@ -91,7 +91,7 @@ struct Columns {
   bool construction = false, installation = false, equipment = false, other = false;
 };
 
-Columns ColumnsOf(const std::vector<core::BaseIndexSection>& sections) {
+Columns ColumnsOf(std::span<const core::BaseIndexSection> sections) {
   Columns c;
   for (const auto& s : sections) {
     for (const BaseIndexPosition& p : s.positions) {
@@ -118,14 +118,6 @@ class BaseIndexWriter {
     }
     auto result = core::CalculateBaseIndexEstimate(e_);
     if (!result.ok()) problems_.push_back(result.status().message());
-    for (const auto& section : e_.sections) {
-      auto alone = core::CalculateBaseIndexEstimate({e_.name, e_.indices, {section}});
-      if (!alone.ok()) {
-        if (result.ok()) problems_.push_back(alone.status().message());
-        break;
-      }
-      section_results_.push_back(std::move(alone).value());
-    }
     CheckCombinations();
     if (!problems_.empty()) return Problems(problems_);
     result_ = &*result;
@@ -269,8 +261,8 @@ class BaseIndexWriter {
     x_.Close();
   }
 
-  void WriteSummary(const char* element, const BaseIndexResult& r,
-                    const std::vector<core::BaseIndexSection>& sections, bool block) {
+  void WriteSummary(const char* element, const core::BaseIndexBlocks& r,
+                    std::span<const core::BaseIndexSection> sections, bool block) {
     const Decimal* const none = nullptr;
     const Columns columns = ColumnsOf(sections);
     const MarketPriced ext = MarketPricedOf(sections, e_.indices);
@@ -347,7 +339,7 @@ class BaseIndexWriter {
       WriteItem(section.positions[p], result_->positions[first + p], first + p + 1, where);
     }
     x_.Close();
-    WriteSummary("SectionPrice", section_results_[s], {section}, false);
+    WriteSummary("SectionPrice", result_->sections[s].blocks, {&section, 1}, false);
     x_.Close();
   }
 
@@ -708,7 +700,6 @@ class BaseIndexWriter {
   const bool by_element_;
   XmlOut x_;
   const BaseIndexResult* result_ = nullptr;
-  std::vector<BaseIndexResult> section_results_;
   std::string index_name_;
   const Decimal machinists_index_ = e_.indices.machinists_pay.value_or(e_.indices.workers_pay);
   std::vector<std::string> problems_;
