@@ -37,6 +37,8 @@ struct ZipFileClose {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
 
+using Clock = core::XmlLimitScanner::Clock;
+
 class Archive {
  public:
   Archive(std::unique_ptr<zip_t, ZipDiscard> zip, const XlsxLimits& limits)
@@ -167,38 +169,25 @@ void InitLibxml() {
   std::call_once(once, [] { xmlInitParser(); });
 }
 
-// True when the prolog (before the root element) declares a DOCTYPE. Checked on the bytes
-// before libxml2 sees them, so not even an internal subset is parsed.
-bool HasDoctype(std::string_view xml) {
-  std::size_t i = 0;
-  if (xml.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-  while (i < xml.size()) {
-    const char c = xml[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      ++i;
-      continue;
-    }
-    if (c != '<') return false;
-    const std::string_view rest = xml.substr(i);
-    if (rest.substr(0, 2) == "<?") {
-      const std::size_t end = xml.find("?>", i);
-      if (end == std::string_view::npos) return false;
-      i = end + 2;
-    } else if (rest.substr(0, 4) == "<!--") {
-      const std::size_t end = xml.find("-->", i + 4);
-      if (end == std::string_view::npos) return false;
-      i = end + 3;
-    } else {
-      return rest.substr(0, 2) == "<!";  // <!DOCTYPE (any other <! before the root is invalid)
-    }
-  }
-  return false;
-}
-
 class XmlStream {
  public:
-  XmlStream(std::string part, std::string_view xml) : part_(std::move(part)) {
+  // The part is scanned against `limits` first (a DOCTYPE is refused then, before libxml2 parses
+  // its internal subset); the deadline counts from `start`, when the workbook began to be read.
+  XmlStream(std::string part, std::string_view xml, const core::XmlLimits& limits,
+            Clock::time_point start)
+      : part_(std::move(part)), scanner_("", limits, start) {
     InitLibxml();
+    Status scanned = scanner_.Feed(xml);
+    if (scanned.ok()) scanned = scanner_.Finish();
+    if (scanner_.saw_doctype()) {
+      status_ = InvalidArgument("xlsx: " + part_ +
+                                ": a DOCTYPE (DTD, entities) is not accepted in a workbook");
+      return;
+    }
+    if (!scanned.ok()) {
+      status_ = Status(scanned.code(), "xlsx: " + part_ + ": " + scanned.message());
+      return;
+    }
     // No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR/DTDVALID, no XINCLUDE,
     // no HUGE (libxml2's own size limits stay on).
     reader_ = xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), part_.c_str(), nullptr,
@@ -213,9 +202,17 @@ class XmlStream {
 
   // Next node; false at the end or on an error (status() says which).
   bool Read() {
+    if (!status_.ok()) return false;
     if (reader_ == nullptr) {
       status_ = InvalidArgument("xlsx: " + part_ + ": cannot be parsed");
       return false;
+    }
+    if ((++nodes_ & 1023) == 0) {
+      status_ = scanner_.CheckDeadline();
+      if (!status_.ok()) {
+        status_ = Status(status_.code(), "xlsx: " + part_ + ": " + status_.message());
+        return false;
+      }
     }
     const int r = xmlTextReaderRead(reader_);
     if (r == 1) {
@@ -282,20 +279,12 @@ class XmlStream {
   }
 
   std::string part_;
+  core::XmlLimitScanner scanner_;
   xmlTextReaderPtr reader_ = nullptr;
   Status status_;
   std::string error_;
+  std::uint64_t nodes_ = 0;
 };
-
-Result<std::string> ReadPart(Archive& archive, const std::string& name) {
-  auto bytes = archive.Read(name);
-  if (!bytes.ok()) return bytes.status();
-  if (HasDoctype(*bytes)) {
-    return InvalidArgument("xlsx: " + name +
-                           ": a DOCTYPE (DTD, entities) is not accepted in a workbook");
-  }
-  return bytes;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The parts.
@@ -332,13 +321,14 @@ struct WorkbookRels {
   std::string shared_strings;
 };
 
-Result<WorkbookRels> ReadWorkbookRels(Archive& archive) {
+Result<WorkbookRels> ReadWorkbookRels(Archive& archive, const XlsxLimits& limits,
+                                      Clock::time_point start) {
   WorkbookRels rels;
   const std::string name = "xl/_rels/workbook.xml.rels";
   if (!archive.Has(name)) return rels;
-  auto xml = ReadPart(archive, name);
+  auto xml = archive.Read(name);
   if (!xml.ok()) return xml.status();
-  XmlStream x(name, *xml);
+  XmlStream x(name, *xml, limits.xml, start);
   while (x.Read()) {
     if (!x.IsStart() || x.name() != "Relationship") continue;
     if (x.Attr("TargetMode") == "External") continue;
@@ -350,12 +340,13 @@ Result<WorkbookRels> ReadWorkbookRels(Archive& archive) {
   return rels;
 }
 
-Result<std::vector<SheetRef>> ReadSheetList(Archive& archive, const WorkbookRels& rels) {
+Result<std::vector<SheetRef>> ReadSheetList(Archive& archive, const WorkbookRels& rels,
+                                            const XlsxLimits& limits, Clock::time_point start) {
   const std::string name = "xl/workbook.xml";
-  auto xml = ReadPart(archive, name);
+  auto xml = archive.Read(name);
   if (!xml.ok()) return xml.status();
   std::vector<SheetRef> sheets;
-  XmlStream x(name, *xml);
+  XmlStream x(name, *xml, limits.xml, start);
   while (x.Read()) {
     if (!x.IsStart() || x.name() != "sheet") continue;
     SheetRef sheet;
@@ -375,12 +366,13 @@ Result<std::vector<SheetRef>> ReadSheetList(Archive& archive, const WorkbookRels
 
 // <si> items: the text of their <t> runs, directly or inside <r>; phonetic runs (<rPh>) left out.
 Result<std::vector<std::string>> ReadSharedStrings(Archive& archive, const std::string& name,
-                                                   const XlsxLimits& limits) {
+                                                   const XlsxLimits& limits,
+                                                   Clock::time_point start) {
   std::vector<std::string> strings;
   if (name.empty() || !archive.Has(name)) return strings;
-  auto xml = ReadPart(archive, name);
+  auto xml = archive.Read(name);
   if (!xml.ok()) return xml.status();
-  XmlStream x(name, *xml);
+  XmlStream x(name, *xml, limits.xml, start);
   bool in_si = false, in_t = false;
   int phonetic = 0;
   while (x.Read()) {
@@ -446,11 +438,11 @@ int ParseIndex(std::string_view text, int max) {
 class SheetParser {
  public:
   SheetParser(const std::vector<std::string>& strings, const XlsxLimits& limits,
-              std::uint64_t& cells, std::uint64_t& text_bytes)
-      : strings_(strings), limits_(limits), cells_(cells), text_bytes_(text_bytes) {}
+              Clock::time_point start, std::uint64_t& cells, std::uint64_t& text_bytes)
+      : strings_(strings), limits_(limits), start_(start), cells_(cells), text_bytes_(text_bytes) {}
 
   Status Parse(const std::string& part, std::string_view xml, XlsxSheet& sheet) {
-    XmlStream x(part, xml);
+    XmlStream x(part, xml, limits_.xml, start_);
     int row = 0, column = -1;
     bool in_cell = false;
     XlsxCell cell;
@@ -555,6 +547,7 @@ class SheetParser {
 
   const std::vector<std::string>& strings_;
   const XlsxLimits& limits_;
+  Clock::time_point start_;
   std::uint64_t& cells_;
   std::uint64_t& text_bytes_;
   bool shared_ = false;
@@ -571,6 +564,7 @@ std::string XlsxColumnName(int column) {
 }
 
 Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const XlsxLimits& limits) {
+  const Clock::time_point start = Clock::now();  // one deadline for every part
   auto opened = Archive::Open(bytes, limits);
   if (!opened.ok()) return opened.status();
   Archive& archive = *opened;
@@ -586,25 +580,25 @@ Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const XlsxLimits& limits) 
     }
     return InvalidArgument("xlsx: not an XLSX workbook (a zip archive without xl/workbook.xml)");
   }
-  auto rels = ReadWorkbookRels(archive);
+  auto rels = ReadWorkbookRels(archive, limits, start);
   if (!rels.ok()) return rels.status();
-  auto sheets = ReadSheetList(archive, *rels);
+  auto sheets = ReadSheetList(archive, *rels, limits, start);
   if (!sheets.ok()) return sheets.status();
   if (sheets->empty()) return InvalidArgument("xlsx: the workbook has no sheets");
   const std::string shared_name =
       !rels->shared_strings.empty() ? rels->shared_strings : "xl/sharedStrings.xml";
-  auto strings = ReadSharedStrings(archive, shared_name, limits);
+  auto strings = ReadSharedStrings(archive, shared_name, limits, start);
   if (!strings.ok()) return strings.status();
 
   XlsxWorkbook book;
   std::uint64_t cells = 0, text_bytes = 0;
   for (const SheetRef& ref : *sheets) {
     if (!archive.Has(ref.path)) continue;  // a chart sheet or a dangling reference
-    auto xml = ReadPart(archive, ref.path);
+    auto xml = archive.Read(ref.path);
     if (!xml.ok()) return xml.status();
     XlsxSheet& sheet = book.sheets.emplace_back();
     sheet.name = ref.name;
-    SheetParser parser(*strings, limits, cells, text_bytes);
+    SheetParser parser(*strings, limits, start, cells, text_bytes);
     Status s = parser.Parse(ref.path, *xml, sheet);
     if (!s.ok()) return s;
   }

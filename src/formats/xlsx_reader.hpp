@@ -14,7 +14,10 @@
 // - anything that is not an .xlsx (empty input, not a zip, a .docx, a zip without
 //   xl/workbook.xml) is refused with an error saying what it is;
 // - XML is parsed by libxml2 without network access, without entity substitution and without
-//   loading a DTD; a part carrying a DOCTYPE is refused.
+//   loading a DTD; a part carrying a DOCTYPE is refused;
+// - every XML part is scanned before libxml2 parses it (core/xml_limits.hpp: attributes per
+//   element, depth, name lengths, namespaces in scope — what would make libxml2 take minutes),
+//   and the whole workbook is read within one deadline.
 //
 // libzip and libxml2 stay in xlsx_reader.cpp. Thread-safety: no shared state; calls on different
 // threads are independent.
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "core/xml_limits.hpp"
 
 namespace estimate::formats {
 
@@ -41,6 +45,8 @@ struct XlsxLimits {
   std::uint64_t ratio_exempt_bytes = 1ull << 20;
   // Cells with a value in one workbook.
   std::uint64_t max_cells = 1'000'000;
+  // Each XML part; the deadline holds for the whole workbook.
+  core::XmlLimits xml;
 };
 
 enum class XlsxCellType { kString, kNumber, kBoolean, kError };
@@ -70,8 +76,9 @@ struct XlsxWorkbook {
 };
 
 // Reads every worksheet of the workbook. Errors: kInvalidArgument for input that is not an
-// .xlsx, is damaged or carries a DOCTYPE; kResourceExhausted when a limit is exceeded (the message
-// says which and that the file is refused as a possible zip bomb).
+// .xlsx, is damaged, carries a DOCTYPE or exceeds an XML limit (the message names the part, the
+// line and the limit); kResourceExhausted when a size limit is exceeded (the message says which
+// and that the file is refused as a possible zip bomb) or the deadline has passed.
 Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const XlsxLimits& limits = {});
 
 // "A" for 0, "D" for 3, "AA" for 26.

@@ -20,6 +20,7 @@
 #include "core/decimal.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
+#include "core/xml_limits.hpp"
 #include "formats/gge_xml.hpp"
 
 namespace estimate::formats::xml {
@@ -418,16 +419,65 @@ inline void CompareStated(const std::string& path, const xmlNode* stated, const 
 
 using DocPtr = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
 
-// Parses a ГГЭ file safely: no network, no DTD, no entity substitution (a DOCTYPE is refused);
-// a UTF-8 BOM is skipped. InvalidArgument naming the line of a well-formedness error.
-inline Result<DocPtr> ParseGgeFile(std::string_view bytes) {
+// The parse of ParseGgeFile, with the deadline looked at every 256 elements. libxml2 offers no
+// deadline of its own; a SAX hook that stops the parser is the one place to check it without
+// giving up xmlCtxtReadMemory (the push parser rescans unfinished tags on every chunk).
+struct GuardedParse {
+  startElementNsSAX2Func start_element = nullptr;
+  const core::XmlLimitScanner* scanner = nullptr;
+  Status status;
+  unsigned elements = 0;
+
+  static void StartElement(void* context, const xmlChar* local_name, const xmlChar* prefix,
+                           const xmlChar* uri, int nb_namespaces, const xmlChar** namespaces,
+                           int nb_attributes, int nb_defaulted, const xmlChar** attributes) {
+    auto* ctxt = static_cast<xmlParserCtxtPtr>(context);
+    auto* self = static_cast<GuardedParse*>(ctxt->_private);
+    if ((++self->elements & 255) == 0) {
+      self->status = self->scanner->CheckDeadline();
+      if (!self->status.ok()) {
+        xmlStopParser(ctxt);
+        return;
+      }
+    }
+    self->start_element(context, local_name, prefix, uri, nb_namespaces, namespaces,
+                        nb_attributes, nb_defaulted, attributes);
+  }
+};
+
+// Parses a ГГЭ file safely: no network, no DTD, no entity substitution (a DOCTYPE is refused,
+// before libxml2 sees it); a UTF-8 BOM is skipped. The bytes are first checked against `limits`
+// (attributes per element, depth, names, namespaces: what would make libxml2 slow), and the
+// parse stops at the deadline. InvalidArgument naming the line of a well-formedness error or of
+// the limit exceeded; ResourceExhausted past the deadline.
+inline Result<DocPtr> ParseGgeFile(std::string_view bytes, const core::XmlLimits& limits = {}) {
   InitLibxml();
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  DocPtr doc(xmlReadMemory(bytes.data(), static_cast<int>(bytes.size()), "import.xml", nullptr,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+  core::XmlLimits strict = limits;
+  strict.allow_doctype = false;
+  core::XmlLimitScanner scanner("", strict);
+  Status scanned = scanner.Feed(bytes);
+  if (scanned.ok()) scanned = scanner.Finish();
+  if (scanner.saw_doctype()) {
+    return InvalidArgument("xml: a DOCTYPE (DTD, entities) is not accepted in ГГЭ XML");
+  }
+  if (!scanned.ok()) return Status(scanned.code(), "xml: " + scanned.message());
+
+  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> ctxt(xmlNewParserCtxt(),
+                                                                     xmlFreeParserCtxt);
+  if (!ctxt || ctxt->sax == nullptr) return Internal("xml: cannot create a parser");
+  GuardedParse guard;
+  guard.start_element = ctxt->sax->startElementNs;
+  guard.scanner = &scanner;
+  ctxt->sax->startElementNs = &GuardedParse::StartElement;
+  ctxt->_private = &guard;
+  DocPtr doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()),
+                               "import.xml", nullptr,
+                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
              xmlFreeDoc);
+  if (!guard.status.ok()) return Status(guard.status.code(), "xml: " + guard.status.message());
   if (!doc) {
-    const xmlError* e = xmlGetLastError();
+    const xmlError* e = xmlCtxtGetLastError(ctxt.get());
     return InvalidArgument(
         "xml: not well-formed" +
         (e != nullptr ? " (line " + std::to_string(e->line) + ": " +

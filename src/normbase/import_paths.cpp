@@ -254,11 +254,17 @@ class Source {
     return static_cast<long>(n);
   }
 
-  Result<std::string> ReadAll() {
+  // The rest of the source, refused past `max` bytes (a member of an archive may inflate far
+  // beyond what its size on disk suggests).
+  Result<std::string> ReadAll(std::uint64_t max) {
     std::string all;
     for (;;) {
       all.append(buffer_.data() + pos_, end_ - pos_);
       pos_ = end_ = 0;
+      if (all.size() > max) {
+        return InvalidArgument("refused: larger than " + std::to_string(max >> 20) +
+                               " MB, the limit for a source read whole (XLSX, JSON)");
+      }
       if (eof_) return all;
       Status s = Fill();
       if (!s.ok()) return s;
@@ -330,7 +336,9 @@ class FileSource : public Source {
 
 class ZipEntrySource : public Source {
  public:
-  ZipEntrySource(ProgressTracker& progress, zip_file_t* f) : Source(progress), f_(f) {}
+  ZipEntrySource(ProgressTracker& progress, zip_file_t* f, std::uint64_t compressed,
+                 std::uint64_t max_ratio)
+      : Source(progress), f_(f), compressed_(compressed), max_ratio_(max_ratio) {}
   ~ZipEntrySource() override { zip_fclose(f_); }
 
  protected:
@@ -341,11 +349,22 @@ class ZipEntrySource : public Source {
       error = message != nullptr ? message : "cannot read the archive member";
       return -1;
     }
+    // Counted as it inflates, whatever the directory declares.
+    inflated_ += static_cast<std::uint64_t>(n);
+    if (inflated_ > kRatioExempt && inflated_ / (compressed_ + 1) > max_ratio_) {
+      error = "refused: the member inflates to more than " + std::to_string(max_ratio_) +
+              " times its compressed size (a zip bomb?)";
+      return -1;
+    }
     return static_cast<long>(n);
   }
 
  private:
+  static constexpr std::uint64_t kRatioExempt = 1 << 20;
   zip_file_t* f_;
+  std::uint64_t compressed_;
+  std::uint64_t max_ratio_;
+  std::uint64_t inflated_ = 0;
 };
 
 struct ZipCloser {
@@ -362,6 +381,7 @@ struct Entry {
   bool member = false;
   zip_uint64_t index = 0;
   std::uint64_t size = 0;
+  std::uint64_t compressed = 0;  // of a member
   bool named = false;  // named directly by the caller (not found in a folder or an archive)
 };
 
@@ -443,13 +463,19 @@ class Expander {
       Error(path, std::string("cannot open: ") + std::strerror(errno));
       return;
     }
-    out_.push_back(Entry{path, path, false, 0, size, named});
+    out_.push_back(Entry{path, path, false, 0, size, 0, named});
   }
 
   void AddArchive(const std::string& path, zip_t* z) {
     archives_.push_back(path);
     std::vector<Entry> members;
     const zip_int64_t count = zip_get_num_entries(z, 0);
+    if (count > 0 && static_cast<std::uint64_t>(count) > ctx_.options.max_archive_entries) {
+      Error(path, "refused: the archive has " + std::to_string(count) +
+                      " entries, more than the limit of " +
+                      std::to_string(ctx_.options.max_archive_entries));
+      return;
+    }
     for (zip_int64_t i = 0; i < count; ++i) {
       zip_stat_t st;
       zip_stat_init(&st);
@@ -460,7 +486,8 @@ class Expander {
       if (name.empty() || name.back() == '/') continue;  // a folder entry
       members.push_back(Entry{path + "!/" + std::string(name), path, true,
                               static_cast<zip_uint64_t>(i),
-                              (st.valid & ZIP_STAT_SIZE) ? st.size : 0, false});
+                              (st.valid & ZIP_STAT_SIZE) ? st.size : 0,
+                              (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0, false});
     }
     std::sort(members.begin(), members.end(),
               [](const Entry& a, const Entry& b) { return a.name < b.name; });
@@ -518,12 +545,12 @@ Status ImportSource(Source& source, const std::string& name, Context& ctx, std::
   if (!head.ok()) return InvalidArgument(name + ": " + head.status().message());
   switch (ShapeOf(*head)) {
     case Shape::kZip: {
-      auto bytes = source.ReadAll();
+      auto bytes = source.ReadAll(ctx.options.max_whole_source_bytes);
       if (!bytes.ok()) return InvalidArgument(name + ": " + bytes.status().message());
       return import::ImportXlsx(*bytes, ctx, kind);
     }
     case Shape::kJson: {
-      auto bytes = source.ReadAll();
+      auto bytes = source.ReadAll(ctx.options.max_whole_source_bytes);
       if (!bytes.ok()) return InvalidArgument(name + ": " + bytes.status().message());
       return import::ImportPricesJson(*bytes, ctx, kind);
     }
@@ -533,10 +560,12 @@ Status ImportSource(Source& source, const std::string& name, Context& ctx, std::
     case Shape::kXml:
       break;
   }
-  auto reader =
-      XmlReader::Open(name, [&source](char* out, std::size_t size, std::string& error) -> long {
+  auto reader = XmlReader::Open(
+      name,
+      [&source](char* out, std::size_t size, std::string& error) -> long {
         return source.Read(out, size, error);
-      });
+      },
+      ctx.options.xml_limits);
   if (!reader->Next()) {
     if (!reader->status().ok()) return reader->status();
     return InvalidArgument(name + ": the document has no root element");
@@ -613,7 +642,7 @@ Status ImportPaths(const std::vector<std::string>& paths, const ImportOptions& o
         tracker.Finish(e.size);
         continue;
       }
-      source = std::make_unique<ZipEntrySource>(tracker, f);
+      source = std::make_unique<ZipEntrySource>(tracker, f, e.compressed, options.max_zip_ratio);
     } else {
       std::FILE* f = std::fopen(e.path.c_str(), "rb");
       if (f == nullptr) {

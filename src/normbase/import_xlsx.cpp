@@ -26,19 +26,35 @@ struct ZipCloser {
   }
 };
 
-Result<std::string> ReadMember(zip_t* z, const char* name) {
+struct ZipFileCloser {
+  void operator()(zip_file_t* f) const { zip_fclose(f); }
+};
+
+// The part inflated, refused as a zip bomb past `options.max_whole_source_bytes` or
+// `options.max_zip_ratio` (counted while inflating: the directory may lie).
+Result<std::string> ReadMember(zip_t* z, const char* name, const ImportOptions& options) {
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat(z, name, 0, &st) != 0) return NotFound(std::string("no ") + name);
-  zip_file_t* f = zip_fopen(z, name, 0);
+  const std::uint64_t compressed = (st.valid & ZIP_STAT_COMP_SIZE) != 0 ? st.comp_size : 0;
+  std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen(z, name, 0));
   if (f == nullptr) return InvalidArgument(std::string("cannot open ") + name);
   std::string bytes;
   char buffer[65536];
   zip_int64_t n;
-  while ((n = zip_fread(f, buffer, sizeof buffer)) > 0) {
+  while ((n = zip_fread(f.get(), buffer, sizeof buffer)) > 0) {
     bytes.append(buffer, static_cast<std::size_t>(n));
+    if (bytes.size() > options.max_whole_source_bytes) {
+      return InvalidArgument(std::string("refused: ") + name + " inflates to more than " +
+                             std::to_string(options.max_whole_source_bytes >> 20) +
+                             " MB (a zip bomb?)");
+    }
+    if (bytes.size() > (1u << 20) && bytes.size() / (compressed + 1) > options.max_zip_ratio) {
+      return InvalidArgument(std::string("refused: ") + name + " inflates to more than " +
+                             std::to_string(options.max_zip_ratio) +
+                             " times its compressed size (a zip bomb?)");
+    }
   }
-  zip_fclose(f);
   if (n < 0) return InvalidArgument(std::string("cannot read ") + name);
   return bytes;
 }
@@ -74,9 +90,10 @@ Status RichText(XmlReader& r, std::string& out) {
   });
 }
 
-Result<std::vector<std::string>> SharedStrings(const std::string& file, std::string_view xml) {
+Result<std::vector<std::string>> SharedStrings(const std::string& file, std::string_view xml,
+                                               const core::XmlLimits& limits) {
   std::vector<std::string> strings;
-  auto r = XmlReader::OpenMemory(file + "!/xl/sharedStrings.xml", xml);
+  auto r = XmlReader::OpenMemory(file + "!/xl/sharedStrings.xml", xml, limits);
   if (!r->Next())
     return r->status().ok() ? InvalidArgument(file + ": empty sharedStrings") : r->status();
   Status s = r->Children([&](std::string_view name) -> Status {
@@ -115,8 +132,9 @@ std::string ColumnName(int column) {
 using Sheet = std::map<int, std::map<int, std::string>>;  // row → column → text
 
 Status ReadSheet(const std::string& name, std::string_view xml,
-                 const std::vector<std::string>& strings, Sheet& sheet) {
-  auto r = XmlReader::OpenMemory(name, xml);
+                 const std::vector<std::string>& strings, const core::XmlLimits& limits,
+                 Sheet& sheet) {
+  auto r = XmlReader::OpenMemory(name, xml, limits);
   if (!r->Next()) return r->status().ok() ? InvalidArgument(name + ": empty sheet") : r->status();
   std::vector<std::pair<std::string, std::string>> merges;  // "A39", "A43"
   Status s = r->Children([&](std::string_view part) -> Status {
@@ -353,15 +371,20 @@ Status ImportXlsx(std::string_view bytes, Context& ctx, std::string* kind) {
   if (zip_name_locate(z.get(), "xl/workbook.xml", 0) < 0) return Status::Ok();  // not a workbook
 
   std::vector<std::string> strings;
-  if (auto xml = ReadMember(z.get(), "xl/sharedStrings.xml"); xml.ok()) {
-    auto parsed = SharedStrings(file, *xml);
+  const ImportOptions& options = ctx.options;
+  auto shared = ReadMember(z.get(), "xl/sharedStrings.xml", options);
+  if (shared.ok()) {
+    auto parsed = SharedStrings(file, *shared, options.xml_limits);
     if (!parsed.ok()) return parsed.status();
     strings = std::move(*parsed);
+  } else if (shared.status().code() != StatusCode::kNotFound) {
+    return InvalidArgument(file + ": " + shared.status().message());
   }
-  auto sheet_xml = ReadMember(z.get(), "xl/worksheets/sheet1.xml");
+  auto sheet_xml = ReadMember(z.get(), "xl/worksheets/sheet1.xml", options);
   if (!sheet_xml.ok()) return InvalidArgument(file + ": " + sheet_xml.status().message());
   Sheet sheet;
-  Status s = ReadSheet(file + "!/xl/worksheets/sheet1.xml", *sheet_xml, strings, sheet);
+  Status s = ReadSheet(file + "!/xl/worksheets/sheet1.xml", *sheet_xml, strings, options.xml_limits,
+                       sheet);
   if (!s.ok()) return s;
   RatesTable table(file, sheet, ctx);
   if (!table.FindHeader()) return Status::Ok();  // some other workbook

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "core/xml_limits.hpp"
 #include "normbase/base_release.hpp"
 
 namespace estimate::normbase {
@@ -48,6 +49,18 @@ struct ImportOptions {
   std::size_t max_warnings_per_file = 100;
   // Errors kept per file before the file is abandoned.
   std::size_t max_errors_per_file = 20;
+  // Bounds on every XML source and workbook part (attributes per element, depth, names,
+  // namespaces; core/xml_limits.hpp), checked as the bytes stream in. No deadline by default:
+  // the full base is hundreds of megabytes read by one operator's command. A DOCTYPE naming an
+  // external DTD passes (it is never loaded); an internal subset is refused.
+  core::XmlLimits xml_limits{.deadline = std::chrono::milliseconds(0), .allow_doctype = true};
+  // Zip bombs: an archive member or workbook part inflating to more than this many times its
+  // compressed size (past its first megabyte) is refused. Real base files stay below 40.
+  std::uint64_t max_zip_ratio = 200;
+  // Sources read whole into memory (XLSX, JSON, workbook parts) up to this size; XML streams.
+  std::uint64_t max_whole_source_bytes = 256ull << 20;
+  // Members of one archive.
+  std::uint64_t max_archive_entries = 100'000;
 };
 
 struct ImportDiagnostic {

@@ -31,9 +31,14 @@ constexpr int kParseOptions = XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_C
 }  // namespace
 
 struct XmlReader::Impl {
+  Impl(const std::string& name, const core::XmlLimits& limits) : scanner(name, limits) {}
+
   xmlTextReaderPtr reader = nullptr;
   ReadFn read;
   std::string read_error;
+  // Sees every byte before libxml2 does; its failure ("file:line: …") is the reader's status.
+  core::XmlLimitScanner scanner;
+  Status limit_status;
   XmlReader* owner = nullptr;
 
   ~Impl() {
@@ -42,9 +47,17 @@ struct XmlReader::Impl {
 
   static int Read(void* context, char* buffer, int len) {
     auto* impl = static_cast<Impl*>(context);
+    if (!impl->limit_status.ok()) return -1;
     long n = impl->read(buffer, static_cast<std::size_t>(len), impl->read_error);
     if (n < 0) {
       if (impl->read_error.empty()) impl->read_error = "read error";
+      return -1;
+    }
+    impl->limit_status =
+        n > 0 ? impl->scanner.Feed(std::string_view(buffer, static_cast<std::size_t>(n)))
+              : impl->scanner.Finish();
+    if (!impl->limit_status.ok()) {
+      impl->read_error = impl->limit_status.message();
       return -1;
     }
     return static_cast<int>(n);
@@ -66,29 +79,35 @@ XmlReader::XmlReader(std::string name, std::unique_ptr<Impl> impl)
 
 XmlReader::~XmlReader() = default;
 
-std::unique_ptr<XmlReader> XmlReader::Open(std::string name, ReadFn read) {
-  auto impl = std::make_unique<Impl>();
+std::unique_ptr<XmlReader> XmlReader::Open(std::string name, ReadFn read,
+                                           const core::XmlLimits& limits) {
+  auto impl = std::make_unique<Impl>(name, limits);
   impl->read = std::move(read);
   Impl* raw = impl.get();
   std::unique_ptr<XmlReader> reader(new XmlReader(std::move(name), std::move(impl)));
   raw->reader = xmlReaderForIO(&Impl::Read, &Impl::Close, raw, nullptr, nullptr, kParseOptions);
   if (raw->reader == nullptr) {
-    reader->status_ = Internal(reader->file_ + ": cannot create an XML reader");
+    reader->status_ = !raw->limit_status.ok()
+                          ? raw->limit_status
+                          : Internal(reader->file_ + ": cannot create an XML reader");
   } else {
     xmlTextReaderSetStructuredErrorHandler(raw->reader, &Impl::OnStructuredError, raw);
   }
   return reader;
 }
 
-std::unique_ptr<XmlReader> XmlReader::OpenMemory(std::string name, std::string_view bytes) {
+std::unique_ptr<XmlReader> XmlReader::OpenMemory(std::string name, std::string_view bytes,
+                                                 const core::XmlLimits& limits) {
   std::size_t offset = 0;
-  return Open(std::move(name),
-              [bytes, offset](char* buffer, std::size_t size, std::string&) mutable -> long {
-                std::size_t n = std::min(size, bytes.size() - offset);
-                std::memcpy(buffer, bytes.data() + offset, n);
-                offset += n;
-                return static_cast<long>(n);
-              });
+  return Open(
+      std::move(name),
+      [bytes, offset](char* buffer, std::size_t size, std::string&) mutable -> long {
+        std::size_t n = std::min(size, bytes.size() - offset);
+        std::memcpy(buffer, bytes.data() + offset, n);
+        offset += n;
+        return static_cast<long>(n);
+      },
+      limits);
 }
 
 std::string XmlReader::Describe(std::string message) {
@@ -105,6 +124,10 @@ std::string XmlReader::Describe(std::string message) {
 
 void XmlReader::OnError(int line, std::string message) {
   if (!status_.ok()) return;  // the first error is the cause; the rest follow from it
+  if (!impl_->limit_status.ok()) {
+    status_ = impl_->limit_status;
+    return;
+  }
   if (!impl_->read_error.empty()) {
     status_ = InvalidArgument(file_ + ": " + impl_->read_error);
     return;
@@ -120,7 +143,9 @@ bool XmlReader::Next() {
   for (;;) {
     const int rc = xmlTextReaderRead(impl_->reader);
     if (rc != 1) {
-      if (rc < 0 && status_.ok()) {
+      if (rc < 0 && status_.ok() && !impl_->limit_status.ok()) {
+        status_ = impl_->limit_status;
+      } else if (rc < 0 && status_.ok()) {
         status_ = InvalidArgument(
             file_ + ":" + std::to_string(xmlTextReaderGetParserLineNumber(impl_->reader)) + ": " +
             (impl_->read_error.empty() ? std::string("malformed XML") : impl_->read_error));

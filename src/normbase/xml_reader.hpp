@@ -6,10 +6,15 @@
 // Views (names, attribute values, text) point into the reader's current node and stay valid only
 // until the next call that moves the reader (Next, Children, Skip, Text).
 //
-// Errors — malformed XML, wrong encoding, truncation, a failing read callback — stop the reader and
-// are kept in status() as "file:line: message". Line numbers are exact below line 65,535 (the
-// node's own line) and, past it, the parser's line (libxml2 keeps 16-bit line numbers on element
-// nodes), which may run a few lines ahead of the node.
+// Every chunk the read callback delivers is checked against core::XmlLimits (attributes per
+// element, depth, name lengths, namespaces in scope, the deadline) before libxml2 sees it, so a
+// document that would make libxml2 slow stops at the offending tag while memory and speed stay
+// those of the streaming parse.
+//
+// Errors — malformed XML, wrong encoding, truncation, a failing read callback, a limit exceeded —
+// stop the reader and are kept in status() as "file:line: message". Line numbers are exact below
+// line 65,535 (the node's own line) and, past it, the parser's line (libxml2 keeps 16-bit line
+// numbers on element nodes), which may run a few lines ahead of the node.
 //
 // libxml2 headers stay in xml_reader.cpp. Thread-safety: one reader per thread; readers on
 // different threads are independent.
@@ -23,6 +28,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "core/xml_limits.hpp"
 
 namespace estimate::normbase {
 
@@ -39,10 +45,13 @@ class XmlReader {
     std::string_view value;
   };
 
-  // `name` is what errors print as the file ("ГЭСНп.xml", "base.zip!/ГЭСН.xml").
-  static std::unique_ptr<XmlReader> Open(std::string name, ReadFn read);
+  // `name` is what errors print as the file ("ГЭСНп.xml", "base.zip!/ГЭСН.xml"). The deadline of
+  // `limits` counts from here.
+  static std::unique_ptr<XmlReader> Open(std::string name, ReadFn read,
+                                         const core::XmlLimits& limits = {});
   // Reads a document held in memory; `bytes` must outlive the reader.
-  static std::unique_ptr<XmlReader> OpenMemory(std::string name, std::string_view bytes);
+  static std::unique_ptr<XmlReader> OpenMemory(std::string name, std::string_view bytes,
+                                               const core::XmlLimits& limits = {});
 
   ~XmlReader();
   XmlReader(const XmlReader&) = delete;

@@ -515,7 +515,8 @@ TEST(BoqImport, RefusesADoctypeWithAnExternalEntity) {
 }
 
 TEST(BoqImport, RefusesADoctypeHiddenInUtf16) {
-  // The byte scan does not see through UTF-16; libxml2's reader reports the DOCTYPE node.
+  // The limit scan reads UTF-16 through its code units, and refuses the DOCTYPE before libxml2
+  // parses its internal subset.
   const std::string xml = std::string(R"(<?xml version="1.0" encoding="UTF-16"?>)") +
                           R"(<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>)" +
                           R"(<worksheet xmlns=")" + kMain + R"("><sheetData/></worksheet>)";
@@ -531,6 +532,91 @@ TEST(BoqImport, RefusesADoctypeHiddenInUtf16) {
   EXPECT_NE(boq.status().message().find("a DOCTYPE (DTD, entities) is not accepted"),
             std::string::npos)
       << boq.status().message();
+}
+
+// The XML of a part, not the archive, is the bomb: a few megabytes that libxml2 would take
+// minutes over (core/xml_limits.hpp). Refused from the bytes, naming the part, line and limit.
+std::string ManyAttributes(const std::string& element, int n) {
+  std::string out = "<" + element;
+  for (int i = 0; i < n; ++i) out += " a" + std::to_string(i) + "=\"1\"";
+  return out + "/>";
+}
+
+TEST(BoqImport, RefusesAnAttributeBombInASheet) {
+  auto entries = WorkbookParts();
+  entries.push_back({"xl/worksheets/sheet1.xml",
+                     std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") +
+                         "\n<worksheet xmlns=\"" + kMain + "\"><sheetData>" + HeaderRow() + "\n" +
+                         ManyAttributes("row", 300'000) + "</sheetData></worksheet>"});
+  const std::string xlsx = MakeZip(entries);
+  auto boq = ReadBoqXlsx(xlsx);
+  ASSERT_FALSE(boq.ok());
+  EXPECT_EQ(boq.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(boq.status().message(),
+            "xlsx: xl/worksheets/sheet1.xml: line 3: element <row> has more than 256 attributes");
+}
+
+TEST(BoqImport, RefusesAnAttributeBombInSharedStrings) {
+  auto entries = WorkbookParts();
+  entries.push_back({"xl/sharedStrings.xml",
+                     std::string(R"(<?xml version="1.0" encoding="UTF-8"?><sst xmlns=")") + kMain +
+                         R"("><si><t>№ п/п</t></si>)" + ManyAttributes("si", 300'000) + "</sst>"});
+  entries.push_back({"xl/worksheets/sheet1.xml", std::string(R"(<worksheet xmlns=")") + kMain +
+                                                     R"("><sheetData/></worksheet>)"});
+  auto boq = ReadBoqXlsx(MakeZip(entries));
+  ASSERT_FALSE(boq.ok());
+  EXPECT_EQ(boq.status().message(),
+            "xlsx: xl/sharedStrings.xml: line 1: element <si> has more than 256 attributes");
+}
+
+TEST(BoqImport, RefusesDeepNestingAndNamespaceFloodsInAPart) {
+  auto deep = WorkbookParts();
+  std::string nested;
+  for (int i = 0; i < 10'000; ++i) nested += "<is>";
+  deep.push_back({"xl/worksheets/sheet1.xml",
+                  std::string("<worksheet xmlns=\"") + kMain + "\"><sheetData><row><c>" + nested});
+  auto boq = ReadBoqXlsx(MakeZip(deep));
+  ASSERT_FALSE(boq.ok());
+  EXPECT_EQ(boq.status().message(),
+            "xlsx: xl/worksheets/sheet1.xml: line 1: element <is> is nested deeper than 256 "
+            "levels");
+
+  auto flood = WorkbookParts();
+  flood[1].bytes = "<workbook" + std::string();
+  for (int i = 0; i < 200; ++i) flood[1].bytes += " xmlns:p" + std::to_string(i) + "=\"u\"";
+  flood[1].bytes += "><sheets/></workbook>";
+  boq = ReadBoqXlsx(MakeZip(flood));
+  ASSERT_FALSE(boq.ok());
+  EXPECT_EQ(boq.status().message(),
+            "xlsx: xl/workbook.xml: line 1: element <workbook> brings more than 128 namespace "
+            "declarations into scope");
+}
+
+TEST(BoqImport, XmlLimitsAreConfigurable) {
+  const std::string sample = ReadSample("vor_example_2025-12-11.xlsx");
+  XlsxLimits few;
+  few.xml.max_attributes = 4;  // its <row> elements have more
+  auto refused = ReadBoqXlsx(sample, few);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("has more than 4 attributes"), std::string::npos)
+      << refused.status().message();
+  // 20 MB of cells cannot be read in 1 ms on any machine: the deadline, not the speed of this
+  // one, decides.
+  std::string rows = HeaderRow();
+  for (int r = 2; rows.size() < (20u << 20); ++r) {
+    const std::string n = std::to_string(r);
+    rows += "<row r=\"" + n + "\">" + Num("A" + n, n) + Num("D" + n, "1") + "</row>";
+  }
+  XlsxLimits roomy;
+  roomy.max_total_bytes = 200ull << 20;
+  roomy.max_ratio = 1000;
+  roomy.xml.deadline = std::chrono::milliseconds(1);
+  auto slow = ReadXlsx(MakeXlsx(rows), roomy);
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(slow.status().message().find("parsing took longer than the limit of 1 ms"),
+            std::string::npos)
+      << slow.status().message();
 }
 
 TEST(BoqImport, RefusesMalformedSheetXml) {
