@@ -133,11 +133,23 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                if (!me.ok()) return Unauthorized(req, me.status());
                json::array all;
                for (const auto& m : me->memberships) all.push_back(MembershipJson(m));
+               json::array invitations;
+               for (const auto& m : me->invitations) invitations.push_back(MembershipJson(m));
                json::object o{{"user", UserJson(me->user)},
                               {"organization", MembershipJson(me->membership)},
                               {"role", auth::RoleName(actor.role)},
-                              {"memberships", std::move(all)}};
+                              {"memberships", std::move(all)},
+                              {"invitations", std::move(invitations)}};
                return http::Response::Json(200, json::serialize(o));
+             }));
+
+  router.Add("POST", "/api/v1/auth/invitations/{organization_id}/accept",
+             Guarded(context, [&accounts](http::Request& req, const services::Actor& actor) {
+               auto org = PathId(req, "organization_id");
+               if (!org) return NotFoundPath(req, "invitation");
+               auto joined = accounts.AcceptInvitation(actor, *org);
+               if (!joined.ok()) return ProblemOf(joined.status(), req);
+               return http::Response::Json(200, json::serialize(MembershipJson(*joined)));
              }));
 
   router.Add("GET", "/api/v1/users",
@@ -168,7 +180,17 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                member.role = *role;
                auto added = accounts.AddMember(actor, member);
                if (!added.ok()) return ProblemOf(added.status(), req);
-               return http::Response::Json(201, json::serialize(MemberJson(*added)));
+               if (added->invited) {
+                 // The address has an account elsewhere: invited, and nothing else said of it.
+                 json::object o{{"email", added->member.email},
+                                {"role", auth::RoleName(added->member.role)},
+                                {"status", "invited"},
+                                {"detail", "the account joins once its owner accepts the "
+                                           "invitation (POST /api/v1/auth/invitations/"
+                                           "{organization_id}/accept)"}};
+                 return http::Response::Json(202, json::serialize(o));
+               }
+               return http::Response::Json(201, json::serialize(MemberJson(added->member)));
              }));
 
   router.Add("PATCH", "/api/v1/users/{id}",

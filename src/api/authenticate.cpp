@@ -27,6 +27,45 @@ std::int64_t NowSeconds() {
       .count();
 }
 
+// Fields of one line (names, numbers, codes, e-mail): no tab or line break either.
+bool SingleLineField(std::string_view key) {
+  return key == "name" || key.ends_with("_name") || key == "email" || key == "number" ||
+         key == "code" || key == "title" || key == "role" || key == "unit" || key == "region" ||
+         key == "zone" || key == "quarter" || key == "status";
+}
+
+// The first string under `v` holding a control character it may not hold: NUL, C0 controls
+// and DEL everywhere (PostgreSQL refuses NUL in text; the others would reach printed forms and
+// АРПС files raw), tab and line breaks too in single-line fields. Returns its JSON path.
+std::optional<std::string> ControlCharacterPath(const boost::json::value& v, std::string& path,
+                                                bool single_line) {
+  if (v.is_string()) {
+    for (unsigned char c : v.get_string()) {
+      const bool allowed_blank = !single_line && (c == '\t' || c == '\n' || c == '\r');
+      if ((c < 0x20 && !allowed_blank) || c == 0x7f) return path;
+    }
+    return std::nullopt;
+  }
+  if (v.is_object()) {
+    for (const auto& [key, item] : v.get_object()) {
+      const std::size_t mark = path.size();
+      path += path.empty() ? "" : ".";
+      path += std::string(key);
+      if (auto bad = ControlCharacterPath(item, path, SingleLineField(key))) return bad;
+      path.resize(mark);
+    }
+  } else if (v.is_array()) {
+    std::size_t i = 0;
+    for (const auto& item : v.get_array()) {
+      const std::size_t mark = path.size();
+      path += "[" + std::to_string(i++) + "]";
+      if (auto bad = ControlCharacterPath(item, path, single_line)) return bad;
+      path.resize(mark);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 http::Handler Guarded(const AuthContext& context, GuardedHandler handler) {
@@ -54,13 +93,20 @@ http::Handler Guarded(const AuthContext& context, GuardedHandler handler) {
     const auto user = services::ParseId(claims->sub);
     const auto org = services::ParseId(claims->org);
     if (!user || !org) return Unauthorized(request, "token: malformed subject", "invalid_token");
+    auto role = context.guard->CurrentRole(*user, *org, claims->fam);
+    if (!role.ok()) {
+      if (role.status().code() != StatusCode::kUnauthenticated) {
+        return ProblemOf(role.status(), request);
+      }
+      return Unauthorized(request, role.status().message(), "invalid_token");
+    }
     actor.user_id = *user;
     actor.organization_id = *org;
-    actor.role = claims->role;
+    actor.role = *role;
     actor.request_id = request.request_id;
     request.user_id = claims->sub;
     request.organization_id = claims->org;
-    request.role = auth::RoleName(claims->role);
+    request.role = auth::RoleName(*role);
     if (context.user_limiter != nullptr) {
       const auto decision = context.user_limiter->Hit("user:" + claims->sub, NowSeconds());
       if (!decision.allowed) {
@@ -106,6 +152,14 @@ std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
     error = BadRequest(request, "body: expected a JSON object");
     return std::nullopt;
   }
+  std::string path;
+  if (auto bad = ControlCharacterPath(v, path, false)) {
+    error = BadRequest(request, *bad + ": control characters are not accepted" +
+                                    (SingleLineField(bad->substr(bad->rfind('.') + 1))
+                                         ? " (nor tabs or line breaks in this field)"
+                                         : " (tab and line break are)"));
+    return std::nullopt;
+  }
   return v;
 }
 
@@ -122,7 +176,13 @@ std::optional<std::int64_t> IfMatchVersion(const http::Request& request, http::R
   std::string_view v = *header;
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.starts_with("W/")) {
+    // RFC 9110 §13.1.1: If-Match compares strongly, and a weak tag never matches.
+    error = http::Response::Problem(
+        412, {}, "if-match: a weak ETag (W/…) never matches; send the ETag as GET gave it",
+        request.path, request.request_id);
+    return std::nullopt;
+  }
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   auto version = services::ParseId(v);
   if (!version) {

@@ -3,7 +3,9 @@
 //
 // A guarded route needs `Authorization: Bearer <access token>`; a missing, malformed, expired,
 // tampered or `alg: none` token is 401 with `WWW-Authenticate: Bearer …` (RFC 6750) and no detail
-// of the token. A valid one becomes the services::Actor (user, organization, role) of the handler,
+// of the token, and so is the token of a session that ended (services::SessionGuard: logout,
+// refresh reuse, password or role change, removal). A valid one becomes the services::Actor
+// (user, organization, and the role the user holds now) of the handler,
 // is copied into the request for the access log, and counts against the per-user rate limit
 // (RATE_LIMIT_LIMIT per RATE_LIMIT_TTL, like the per-IP limit at the edge).
 #include <cstdint>
@@ -11,11 +13,13 @@
 #include <optional>
 #include <string>
 
+#include "api/heavy_work.hpp"
 #include "auth/session_manager.hpp"
 #include "cache/rate_limiter.hpp"
 #include "core/status.hpp"
 #include "http/router.hpp"
 #include "services/actor.hpp"
+#include "services/session_guard.hpp"
 
 namespace boost::json {
 class value;
@@ -25,7 +29,9 @@ namespace estimate::api {
 
 struct AuthContext {
   auth::SessionManager* sessions = nullptr;
+  services::SessionGuard* guard = nullptr;  // required: every request is checked against it
   cache::RateLimiter* user_limiter = nullptr;  // null: no per-user limit
+  HeavyWorkGate* heavy = nullptr;               // null: document reads and writes not capped
 };
 
 using GuardedHandler = std::function<http::Response(http::Request&, const services::Actor&)>;
@@ -42,7 +48,8 @@ http::Response NotFoundPath(const http::Request& request, const std::string& wha
 std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
                                                  http::Response& error);
 
-// The version of an `If-Match` header ("3", W/"3" or 3); 428 when absent, 400 when malformed.
+// The version of an `If-Match` header ("3" or 3); 428 when absent, 400 when malformed, 412 for a
+// weak tag (W/"3": RFC 9110's strong comparison never matches it).
 std::optional<std::int64_t> IfMatchVersion(const http::Request& request, http::Response& error);
 
 // `"3"`: the ETag of version 3.

@@ -92,6 +92,17 @@ std::string SummaryOf(const json::object& o) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// Runs `work` (reading or writing a whole document) within the heavy-work cap of the context.
+template <typename Work>
+http::Response Heavily(const AuthContext& context, const http::Request& req, const Actor& a,
+                       Work work) {
+  if (context.heavy == nullptr) return work();
+  http::Response refusal;
+  auto slot = context.heavy->TryAcquire(a.organization_id, req, refusal);
+  if (!slot) return refusal;
+  return work();
+}
+
 // Routes of one kind of id: `handler(req, actor, id)`.
 template <typename Fn>
 http::Handler WithId(const AuthContext& context, const char* what, Fn fn) {
@@ -133,18 +144,37 @@ http::Handler WithName(const AuthContext& context, const char* what, Fn fn) {
   });
 }
 
+// The answer with the ETag of the entity's "version" (a project, an object).
+http::Response Versioned(http::Response r) {
+  if (r.status != 200) return r;
+  boost::system::error_code ec;
+  const json::value v = json::parse(r.body, ec);
+  if (const json::value* version = !ec && v.is_object() ? v.get_object().if_contains("version")
+                                                         : nullptr;
+      version != nullptr && version->is_int64()) {
+    r.headers.emplace_back("etag", VersionTag(version->as_int64()));
+  }
+  return r;
+}
+
 // GET, PATCH (rename) and DELETE of a named entity (a project, an object) at `path`.
 template <typename Get, typename Rename, typename Remove>
 void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, const std::string& path,
                           const char* what, Get get, Rename rename, Remove remove) {
   router.Add("GET", path,
              WithId(context, what, [get](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(get(a, id), req);
+               return Versioned(Answer(get(a, id), req));
              }));
+  // A rename names the version it was based on (If-Match), as estimate writes do.
   router.Add("PATCH", path,
              WithName(context, what,
                       [rename](http::Request& req, const Actor& a, std::int64_t id,
-                               const std::string& name) { return Answer(rename(a, id, name), req); }));
+                               const std::string& name) {
+                        http::Response error;
+                        auto version = IfMatchVersion(req, error);
+                        if (!version) return error;
+                        return Versioned(Answer(rename(a, id, *version, name), req));
+                      }));
   router.Add("DELETE", path,
              WithId(context, what, [remove](http::Request& req, const Actor& a, std::int64_t id) {
                if (Status st = remove(a, id); !st.ok()) return ProblemOf(st, req);
@@ -169,7 +199,9 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
   AddNamedEntityRoutes(
       router, context, "/api/v1/projects/{id}", "project",
       [&s](const Actor& a, std::int64_t id) { return s.GetProject(a, id); },
-      [&s](const Actor& a, std::int64_t id, const std::string& n) { return s.RenameProject(a, id, n); },
+      [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
+        return s.RenameProject(a, id, v, n);
+      },
       [&s](const Actor& a, std::int64_t id) { return s.DeleteProject(a, id); });
   router.Add("GET", "/api/v1/projects/{id}/objects",
              WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -182,14 +214,16 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                         return Answer(s.CreateObject(a, id, name), req, 201);
                       }));
   router.Add("GET", "/api/v1/projects/{id}/summary-estimate",
-             WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "project", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
                services::SummaryRequest r;
                r.date = req.QueryParam("date");
                if (auto v = req.QueryParam("contingency"); !v.empty()) r.contingency_percent = v;
                r.temporary_buildings_percent = req.QueryParam("temporary_buildings");
                r.winter_percent = req.QueryParam("winter");
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
-                 return Download(s.ExportSummaryEstimate(a, id, r, format), req);
+                 return Heavily(context, req, a, [&] {
+                   return Download(s.ExportSummaryEstimate(a, id, r, format), req);
+                 });
                }
                return Answer(s.SummaryEstimate(a, id, r), req);
              }));
@@ -199,7 +233,9 @@ void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateS
   AddNamedEntityRoutes(
       router, context, "/api/v1/objects/{id}", "object",
       [&s](const Actor& a, std::int64_t id) { return s.GetObject(a, id); },
-      [&s](const Actor& a, std::int64_t id, const std::string& n) { return s.RenameObject(a, id, n); },
+      [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
+        return s.RenameObject(a, id, v, n);
+      },
       [&s](const Actor& a, std::int64_t id) { return s.DeleteObject(a, id); });
   router.Add("GET", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -212,9 +248,11 @@ void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateS
                return Edited(s.CreateEstimate(a, id, {req.body}), req, 201);
              }));
   router.Add("GET", "/api/v1/objects/{id}/object-estimate",
-             WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "object", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
-                 return Download(s.ExportObjectEstimate(a, id, format), req);
+                 return Heavily(context, req, a, [&] {
+                   return Download(s.ExportObjectEstimate(a, id, format), req);
+                 });
                }
                return Answer(s.ObjectEstimate(a, id), req);
              }));
@@ -246,10 +284,11 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                return Answer(s.Document(a, id, version), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/export",
-             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "estimate", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
                const std::string format = req.QueryParam("format");
                if (format.empty()) return BadRequest(req, "format: is required (gge)");
-               return Download(s.Export(a, id, format), req);
+               return Heavily(context, req, a,
+                              [&] { return Download(s.Export(a, id, format), req); });
              }));
   router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -278,7 +317,8 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
 }
 
 void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
-  router.Add("POST", "/api/v1/imports", Guarded(context, [&s](http::Request& req, const Actor& a) {
+  router.Add("POST", "/api/v1/imports", Guarded(context, [&s, context](http::Request& req,
+                                                                      const Actor& a) {
     const std::string* type = req.Header("content-type");
     auto parts = http::ParseMultipart(type != nullptr ? *type : "", req.body);
     if (!parts.ok()) {
@@ -304,8 +344,10 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     }
     if (!object) return BadRequest(req, "object_id: is required (the object the estimate joins)");
     if (file->data.empty()) return BadRequest(req, "file: is empty");
-    return Edited(s.Import(a, *object, file->data, file->filename, options), req, 201);
-  }));
+    return Heavily(context, req, a, [&] {
+      return Edited(s.Import(a, *object, file->data, file->filename, options), req, 201);
+    });
+  }), http::Execution::kHeavy);
 }
 
 void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {

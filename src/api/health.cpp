@@ -5,7 +5,7 @@
 namespace estimate::api {
 
 void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
-                     const telemetry::Registry& registry, bool metrics_enabled) {
+                     const telemetry::Registry& registry, MetricsAccess metrics) {
   router.Add("GET", "/health",
              [](http::Request&) { return http::Response::Json(200, R"({"status":"ok"})"); },
              http::Execution::kInline);
@@ -50,11 +50,47 @@ void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
     return http::Response::Json(200, boost::json::serialize(body));
   });
 
-  if (metrics_enabled) {
-    router.Add("GET", "/metrics", [&registry](http::Request&) {
-      return http::Response::Text(200, registry.Render(), "text/plain; version=0.0.4; charset=utf-8");
-    }, http::Execution::kInline);
+  AddMetricsRoute(router, registry, std::move(metrics));
+}
+
+namespace {
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
   }
+  return diff == 0;
+}
+
+bool Loopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
+bool MayReadMetrics(const MetricsAccess& access, const http::Request& request) {
+  if (access.open) return true;
+  if (!access.token.empty()) {
+    const std::string* header = request.Header("authorization");
+    return header != nullptr && header->size() > 7 &&
+           (header->compare(0, 7, "Bearer ") == 0 || header->compare(0, 7, "bearer ") == 0) &&
+           ConstantTimeEqual(std::string_view(*header).substr(7), access.token);
+  }
+  return Loopback(request.remote_address) && request.Header("x-forwarded-for") == nullptr &&
+         request.Header("forwarded") == nullptr && request.Header("x-real-ip") == nullptr;
+}
+
+}  // namespace
+
+void AddMetricsRoute(http::Router& router, const telemetry::Registry& registry,
+                     MetricsAccess metrics) {
+  if (!metrics.enabled) return;
+  router.Add("GET", "/metrics", [&registry, metrics](http::Request& request) {
+    if (!MayReadMetrics(metrics, request)) {
+      return http::Response::Problem(404, {}, "no resource at /metrics", request.path,
+                                     request.request_id);
+    }
+    return http::Response::Text(200, registry.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  }, http::Execution::kInline);
 }
 
 }  // namespace estimate::api

@@ -16,7 +16,22 @@ struct ReadinessCheck {
   std::function<Status()> check; // may block briefly (bounded by its own timeout)
 };
 
+// Who may read GET /metrics on the router it is added to. With a token, requests must send
+// `Authorization: Bearer <token>` (compared in constant time); without one, only clients on a
+// loopback address not relayed by a proxy (no X-Forwarded-For / Forwarded) — a Prometheus
+// on the same host. Anyone else gets 404, as if there were no such route. `open`: no check (the
+// separate METRICS_ADDR listener, which only the scraper can reach).
+struct MetricsAccess {
+  bool enabled = true;
+  bool open = false;
+  std::string token;
+};
+
 void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
-                     const telemetry::Registry& registry, bool metrics_enabled);
+                     const telemetry::Registry& registry, MetricsAccess metrics);
+
+// GET /metrics alone, for the METRICS_ADDR listener.
+void AddMetricsRoute(http::Router& router, const telemetry::Registry& registry,
+                     MetricsAccess metrics);
 
 }  // namespace estimate::api

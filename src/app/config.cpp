@@ -123,6 +123,9 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"AWS_S3_BUCKET", "", "S3 bucket (STORAGE_TYPE=s3)", false},
       {"AWS_ENDPOINT", "", "S3-compatible endpoint URL, e.g. MinIO; empty: AWS", false},
       {"PROMETHEUS_ENABLED", "true", "serve GET /metrics", false},
+      {"METRICS_ADDR", "", "HOST:PORT of a listener of its own for GET /metrics (production: an address the ingress does not route to); empty: on PORT, to loopback clients or with METRICS_TOKEN", false},
+      {"METRICS_TOKEN", "", "if set, GET /metrics on PORT needs Authorization: Bearer METRICS_TOKEN", true},
+      {"MAX_CONNECTIONS", "0", "open HTTP connections at most; 0: the descriptor limit less a reserve", false},
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error | critical | off", false},
       {"LOG_FORMAT", "text", "text | json (one JSON object per line)", false},
       {"CORS_ORIGIN", "", "allowed browser origins, comma-separated, or *; empty: none", false},
@@ -269,6 +272,23 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   }
   if (get("PROMETHEUS_ENABLED", v) && !ParseBool(v, c.prometheus_enabled)) {
     bad("PROMETHEUS_ENABLED", v, "is not true or false");
+  }
+  if (get("METRICS_ADDR", v) && !v.empty()) {
+    const auto colon = v.rfind(':');
+    std::uint64_t port = 0;
+    if (colon == std::string::npos || colon == 0 || !ParseUint(v.substr(colon + 1), port) ||
+        port == 0 || port > 65535) {
+      bad("METRICS_ADDR", v, "is not HOST:PORT (e.g. 127.0.0.1:9464)");
+    } else {
+      c.metrics_host = v.substr(0, colon);
+      c.metrics_port = static_cast<int>(port);
+    }
+  }
+  get("METRICS_TOKEN", c.metrics_token);
+  if (get("MAX_CONNECTIONS", v)) {
+    std::uint64_t n = 0;
+    if (!ParseUint(v, n) || n > 1000000) bad("MAX_CONNECTIONS", v, "is not a whole number up to 1000000");
+    else c.max_connections = static_cast<int>(n);
   }
   if (get("LOG_LEVEL", v)) {
     static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",

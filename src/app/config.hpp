@@ -25,6 +25,10 @@ struct Config {
   std::uint64_t upload_max_size = 10 * 1024 * 1024;
   std::string aws_access_key_id, aws_secret_access_key, aws_region, aws_s3_bucket, aws_endpoint;
   bool prometheus_enabled = true;
+  std::string metrics_host;  // METRICS_ADDR; empty: /metrics on PORT
+  int metrics_port = 0;
+  std::string metrics_token;
+  int max_connections = 0;  // 0: from the descriptor limit
   std::string log_level = "info";
   std::string log_format = "text";  // text | json
   std::vector<std::string> cors_origins;  // empty: no cross-origin access; "*": any

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <thread>
+#include <type_traits>
 
 #include "api/auth_routes.hpp"
 #include "api/base_routes.hpp"
@@ -13,6 +14,7 @@
 #include "api/docs_routes.hpp"
 #include "api/estimate_routes.hpp"
 #include "api/health.hpp"
+#include "api/heavy_work.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
@@ -20,6 +22,7 @@
 #include "auth/in_memory_login_throttle.hpp"
 #include "auth/jwt.hpp"
 #include "auth/session_manager.hpp"
+#include "cache/event_bus.hpp"
 #include "cache/rate_limiter.hpp"
 #include "cache/redis_client.hpp"
 #include "cache/result_cache.hpp"
@@ -29,6 +32,7 @@
 #include "services/auth_service.hpp"
 #include "services/base_service.hpp"
 #include "services/estimate_service.hpp"
+#include "services/session_guard.hpp"
 #include "store/account_repository.hpp"
 #include "store/audit_repository.hpp"
 #include "store/base_release_repository.hpp"
@@ -117,12 +121,23 @@ int Migrate(const GlobalOptions& global) {
   return 0;
 }
 
+// The channel on which every instance hears of ended sessions: Redis when configured; else there
+// is no other instance to tell.
+std::unique_ptr<cache::EventBus> MakeEventBus(const app::Config& config) {
+  if (config.redis_url.empty()) return cache::MakeLocalEventBus();
+  return cache::MakeRedisEventBus(cache::ParseRedisUrl(config.redis_url).value(),
+                                  "estimate-service:sessions");
+}
+
 // The API's collaborators over one database, wired once for `serve` and `routes`.
 struct ApiServices {
   ApiServices(store::Database& db, auth::TokenSettings tokens,
               std::unique_ptr<cache::ResultCache> results_cache,
+              std::unique_ptr<cache::EventBus> event_bus,
               services::EstimateService::Options estimate_options = {})
-      : releases(db), base(releases), accounts(db), audit(db), estimates(db), refresh_tokens(db),
+      : releases(db), base(releases), accounts(db), audit(db), estimates(db),
+        bus(std::move(event_bus)), sql_refresh_tokens(db), guard(accounts, bus.get()),
+        refresh_tokens(sql_refresh_tokens, &guard, bus.get()),
         sessions(std::move(tokens), refresh_tokens),
         auth(accounts, audit, sessions, throttle),
         account_service(db, accounts, audit, refresh_tokens),
@@ -134,7 +149,11 @@ struct ApiServices {
   store::AccountRepository accounts;
   store::AuditRepository audit;
   store::EstimateRepository estimates;
-  store::SqlRefreshTokenStore refresh_tokens;
+  // Session revocations reach every instance's guard through the bus (Redis pub/sub).
+  std::unique_ptr<cache::EventBus> bus;
+  store::SqlRefreshTokenStore sql_refresh_tokens;
+  services::SessionGuard guard;
+  services::RevocationNotifier refresh_tokens;
   auth::InMemoryLoginThrottle throttle;
   auth::SessionManager sessions;
   services::AuthService auth;
@@ -145,13 +164,14 @@ struct ApiServices {
 
 // Every route of the service; `serve` and `routes` (which lists them) share it.
 void AddRoutes(http::Router& router, std::vector<api::ReadinessCheck> checks,
-               const telemetry::Registry& registry, bool metrics_enabled, ApiServices& api_services,
-               cache::RateLimiter* user_limiter) {
-  api::AddHealthRoutes(router, std::move(checks), registry, metrics_enabled);
+               const telemetry::Registry& registry, api::MetricsAccess metrics,
+               ApiServices& api_services, cache::RateLimiter* user_limiter,
+               api::HeavyWorkGate* heavy) {
+  api::AddHealthRoutes(router, std::move(checks), registry, std::move(metrics));
   api::AddBaseRoutes(router, api_services.base);
   api::AddCalcRoutes(router);
   api::AddDocsRoutes(router);
-  const api::AuthContext context{&api_services.sessions, user_limiter};
+  const api::AuthContext context{&api_services.sessions, &api_services.guard, user_limiter, heavy};
   api::AddAuthRoutes(router, context, api_services.auth, api_services.account_service,
                      api_services.estimate_service);
   api::AddEstimateRoutes(router, context, api_services.estimate_service);
@@ -190,10 +210,11 @@ int ListRoutes() {
   auth::TokenSettings tokens;
   tokens.access_secret = std::string(32, 'a');
   tokens.refresh_secret = std::string(32, 'r');
-  ApiServices api_services(**db, tokens, cache::MakeInProcessResultCache(1));
+  ApiServices api_services(**db, tokens, cache::MakeInProcessResultCache(1),
+                           cache::MakeLocalEventBus());
   telemetry::Registry registry;
   http::Router router;
-  AddRoutes(router, {}, registry, /*metrics_enabled=*/true, api_services, nullptr);
+  AddRoutes(router, {}, registry, api::MetricsAccess{}, api_services, nullptr, nullptr);
   for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
@@ -220,7 +241,11 @@ int WithDatabase(const GlobalOptions& global, Fn&& fn) {
                                                 : "; upgrade the program\n");
     return 1;
   }
-  return fn(*db);
+  if constexpr (std::is_invocable_v<Fn, store::Database&, const app::Config&>) {
+    return fn(*db, config);
+  } else {
+    return fn(*db);
+  }
 }
 
 int Serve(const GlobalOptions& global, const ServeOptions& options) {
@@ -310,7 +335,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   services::EstimateService::Options estimate_options;
   estimate_options.gge_xsd_dir = config.gge_xsd_dir;
   ApiServices api_services(*database, std::move(tokens).value(), std::move(results),
-                           std::move(estimate_options));
+                           MakeEventBus(config), std::move(estimate_options));
   services::BaseService& base = api_services.base;
   if (Status s = base.LoadActive(); !s.ok()) {
     telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
@@ -353,9 +378,16 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   } else {
     limiter = cache::MakeInProcessRateLimiter(config.rate_limit_limit, config.rate_limit_ttl);
   }
+  // /metrics: on a listener of its own (METRICS_ADDR), or on PORT behind METRICS_TOKEN or to
+  // loopback clients only.
+  const bool metrics_apart = config.prometheus_enabled && !config.metrics_host.empty();
+  api::MetricsAccess metrics_on_port{config.prometheus_enabled && !metrics_apart, false,
+                                     config.metrics_token};
+  // Documents read or written at once: 3 in the process, 2 per organization.
+  api::HeavyWorkGate heavy(3, 2);
   http::Router router;
-  AddRoutes(router, std::move(checks), registry, config.prometheus_enabled, api_services,
-            limiter.get());
+  AddRoutes(router, std::move(checks), registry, metrics_on_port, api_services, limiter.get(),
+            &heavy);
   http::EdgeOptions edge;
   edge.cors_origins = config.cors_origins;
   edge.rate_limiter = limiter.get();
@@ -369,9 +401,46 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   server_options.body_limit = config.upload_max_size;
   server_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
   server_options.shutdown_grace = std::chrono::milliseconds(options.shutdown_grace_ms);
+  server_options.max_connections = config.max_connections;
+  server_options.fd_reserve = 64 + 2 * options.pool_size;
   http::Server server(server_options, pipeline);
+
+  http::Router metrics_router;
+  std::optional<http::Pipeline> metrics_pipeline;
+  std::optional<http::Server> metrics_server;
+  std::thread metrics_thread;
+  if (metrics_apart) {
+    api::AddMetricsRoute(metrics_router, registry, api::MetricsAccess{true, true, {}});
+    metrics_pipeline.emplace(metrics_router, registry);
+    http::ServerOptions m;
+    m.host = config.metrics_host;
+    m.port = static_cast<unsigned short>(config.metrics_port);
+    m.io_threads = 1;
+    m.worker_threads = 1;
+    m.heavy_threads = 1;
+    m.heavy_queue = 0;
+    m.max_connections = 64;
+    m.shutdown_grace = std::chrono::milliseconds(1000);
+    metrics_server.emplace(m, *metrics_pipeline);
+    if (Status s = metrics_server->Listen(); !s.ok()) {
+      telemetry::LogError("cannot start the metrics listener (METRICS_ADDR)",
+                          {{"reason", s.message()}});
+      {
+        std::lock_guard lock(refresher_mu);
+        refresher_stop = true;
+      }
+      refresher_cv.notify_all();
+      refresher.join();
+      return 1;
+    }
+    metrics_thread = std::thread([&] { metrics_server->Run(); });
+  }
   if (Status s = server.Listen(); !s.ok()) {
     telemetry::LogError("cannot start", {{"reason", s.message()}});
+    if (metrics_server) {
+      metrics_server->Stop();
+      metrics_thread.join();
+    }
     {
       std::lock_guard lock(refresher_mu);
       refresher_stop = true;
@@ -385,8 +454,17 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                                    {"env", config.env},
                                    {"database", db->display_url()},
                                    {"redis", config.redis_url.empty() ? "off" : "on"},
+                                   {"max_connections", std::to_string(server.max_connections()),
+                                    true},
+                                   {"metrics", metrics_apart ? config.metrics_host + ":" +
+                                                                   std::to_string(config.metrics_port)
+                                                             : std::string("on PORT")},
                                    {"version", ESTIMATE_VERSION}});
   const bool clean = server.Run();
+  if (metrics_server) {
+    metrics_server->Stop();
+    metrics_thread.join();
+  }
   {
     std::lock_guard lock(refresher_mu);
     refresher_stop = true;
@@ -574,7 +652,10 @@ int main(int argc, char** argv) {
                       : user_role->parsed()   ? "role"
                                               : "ensure-admin";
     if (user_cmd.action == "ensure-admin") user_cmd.role = "admin";
-    return WithDatabase(global, [&](store::Database& db) { return app::RunUser(db, user_cmd); });
+    return WithDatabase(global, [&](store::Database& db, const app::Config& config) {
+      auto bus = MakeEventBus(config);
+      return app::RunUser(db, user_cmd, bus.get());
+    });
   }
   if (cli.got_subcommand("releases")) {
     releases_cmd.action = rel_activate->parsed() ? "activate" : rel_rollback->parsed() ? "rollback" : "list";

@@ -9,6 +9,7 @@
 #include "auth/jwt.hpp"
 #include "auth/role.hpp"
 #include "services/account_service.hpp"
+#include "services/session_guard.hpp"
 #include "store/account_repository.hpp"
 #include "store/audit_repository.hpp"
 #include "store/sql_refresh_token_store.hpp"
@@ -63,10 +64,11 @@ Status WriteSecretFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int RunUser(store::Database& db, const UserCommand& command) {
+int RunUser(store::Database& db, const UserCommand& command, cache::EventBus* bus) {
   store::AccountRepository accounts(db);
   store::AuditRepository audit(db);
-  store::SqlRefreshTokenStore sessions(db);
+  store::SqlRefreshTokenStore sql_sessions(db);
+  services::RevocationNotifier sessions(sql_sessions, nullptr, bus);
   services::AccountService service(db, accounts, audit, sessions);
 
   std::optional<auth::Role> role = auth::ParseRole(command.role);

@@ -12,6 +12,9 @@
 namespace estimate::store {
 class Database;
 }
+namespace estimate::cache {
+class EventBus;
+}
 
 namespace estimate::app {
 
@@ -26,6 +29,7 @@ struct UserCommand {
   std::string password_file = "data/admin-password.txt";  // ensure-admin
 };
 
-int RunUser(store::Database& db, const UserCommand& command);
+// `bus` (may be null) carries the end of the user's sessions to the running instances at once.
+int RunUser(store::Database& db, const UserCommand& command, cache::EventBus* bus);
 
 }  // namespace estimate::app

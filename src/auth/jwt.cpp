@@ -94,9 +94,7 @@ Result<std::string> Sign(const Claims& c, std::string_view secret) {
                            " bytes");
   }
   if (c.exp <= c.iat) return InvalidArgument("jwt: exp must be after iat");
-  if ((c.typ == TokenType::kRefresh) == c.fam.empty()) {
-    return InvalidArgument("jwt: fam is required on refresh tokens and only on them");
-  }
+  if (c.fam.empty()) return InvalidArgument("jwt: fam (the session) is required");
 
   json::object payload;
   payload["sub"] = c.sub;
@@ -182,9 +180,9 @@ Result<Claims> Verify(std::string_view token, std::string_view secret, TokenType
     if (Status s = ReadTime(*payload, "nbf", nbf); !s.ok()) return s;
     c.nbf = nbf;
   }
-  if (c.typ == TokenType::kRefresh) {
-    if (Status s = ReadString(*payload, "fam", c.fam); !s.ok()) return s;
-  }
+  // Every token names its session, so that each request can be checked against it (an access
+  // token of an ended session is refused at once, not when it expires).
+  if (Status s = ReadString(*payload, "fam", c.fam); !s.ok()) return s;
 
   if (c.exp <= now - leeway) return Unauthenticated("token: expired");
   if (c.nbf && *c.nbf > now + leeway) return Unauthenticated("token: not yet valid");

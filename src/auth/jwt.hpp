@@ -37,15 +37,15 @@ struct Claims {
   Seconds iat{};
   Seconds exp{};
   std::optional<Seconds> nbf;  // optional; written only when set
-  std::string fam;             // refresh tokens only: the rotation family (session) id
+  std::string fam;             // the session: the rotation family id, on both token types
 };
 
 inline constexpr std::size_t kMinSecretBytes = 32;  // RFC 7518 §3.2: a key of ≥ 256 bits
 inline constexpr std::size_t kMaxTokenBytes = 8192;
 
 // The compact serialization of `claims`, signed with HMAC-SHA256 under `secret`.
-// InvalidArgument if a required claim is empty, exp ≤ iat, or `fam` is missing on a refresh
-// token (present on an access token); FailedPrecondition for a short secret.
+// InvalidArgument if a required claim (`fam` included) is empty or exp ≤ iat; FailedPrecondition
+// for a short secret.
 Result<std::string> Sign(const Claims& claims, std::string_view secret);
 
 // The claims of `token` if it is valid at `now` as a token of type `expected`.

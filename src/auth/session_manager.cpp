@@ -129,12 +129,11 @@ Result<TokenPair> SessionManager::Issue(const Subject& subject, const std::strin
                 .iat = now,
                 .exp = now + settings_.access_ttl,
                 .nbf = std::nullopt,
-                .fam = {}};
+                .fam = family};
   Claims refresh = access;
   refresh.typ = TokenType::kRefresh;
   refresh.jti = *refresh_id;
   refresh.exp = now + settings_.refresh_ttl;
-  refresh.fam = family;
 
   auto access_token = Sign(access, settings_.access_secret);
   if (!access_token.ok()) return access_token.status();

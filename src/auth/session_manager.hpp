@@ -5,8 +5,9 @@
 // that session (one of them stole it), so the whole family is revoked: the thief's and the
 // user's tokens stop refreshing, and the user signs in again (OAuth 2.0 Security BCP §4.14).
 //
-// Access tokens are not looked up: a revoked family's access tokens stay valid until they expire
-// (access_ttl, 15 minutes by default), which bounds the window of a revocation.
+// Both tokens carry the family (`fam`). VerifyAccess checks only the signature and the times; the
+// API then checks every request against the session and the membership as they are now
+// (services::SessionGuard), so an access token of a revoked family is refused at once.
 // Two concurrent refreshes with one token (two browser tabs) count as reuse; the client
 // serializes its refreshes.
 //

@@ -103,6 +103,19 @@ Response Pipeline::Execute(Request& request, const Prepared& prepared,
   return response;
 }
 
+Response Pipeline::Refuse(Request& request, int status, std::string_view detail,
+                          std::chrono::steady_clock::time_point started,
+                          int retry_after_seconds) {
+  if (request.request_id.empty()) request.request_id = NewRequestId();
+  Response response = Response::Problem(status, {}, detail, request.path, request.request_id);
+  if (retry_after_seconds > 0) {
+    response.headers.emplace_back("retry-after", std::to_string(retry_after_seconds));
+  }
+  AddEdgeHeaders(request, response);
+  Record(request, response, started);
+  return response;
+}
+
 bool Pipeline::IsPreflight(const Request& request) const {
   return request.method == "OPTIONS" && request.Header("origin") != nullptr &&
          request.Header("access-control-request-method") != nullptr;

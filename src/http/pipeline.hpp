@@ -33,9 +33,11 @@ class Pipeline {
   // Runs the handler (or the 404/405 answer) and records metrics and the access log.
   Response Execute(Request& request, const Prepared& prepared,
                    std::chrono::steady_clock::time_point started);
-  // For requests that never reach a handler (malformed, too large, timed out).
-  void Record(const Request& request, const Response& response,
-              std::chrono::steady_clock::time_point started);
+  // The answer to a request that never reaches a handler (malformed, too large, timed out, over
+  // a capacity): a problem with the edge headers every answer has, recorded like any other.
+  // `retry_after_seconds` > 0 adds Retry-After.
+  Response Refuse(Request& request, int status, std::string_view detail,
+                  std::chrono::steady_clock::time_point started, int retry_after_seconds = 0);
 
  private:
   // CORS preflight (OPTIONS with Access-Control-Request-Method), answered before routing.
@@ -44,6 +46,8 @@ class Pipeline {
   // The allowed origin to echo for this request, or empty.
   std::string AllowedOrigin(const Request& request) const;
   void AddEdgeHeaders(const Request& request, Response& response) const;
+  void Record(const Request& request, const Response& response,
+              std::chrono::steady_clock::time_point started);
 
   const Router& router_;
   EdgeOptions edge_;

@@ -14,8 +14,11 @@ namespace estimate::http {
 using Handler = std::function<Response(Request&)>;
 
 // Where a handler runs. kInline: on the network thread — only for handlers that never block and
-// finish in microseconds (/health, /metrics). kWorker: on the worker pool (database, heavy work).
-enum class Execution { kInline, kWorker };
+// finish in microseconds (/health, /metrics). kWorker: on the worker pool (database, the API).
+// kHeavy: on a small pool of its own with a bounded queue (parsing uploads, writing big
+// documents), so that heavy requests wait for each other and never for the API's workers; past
+// the queue the server answers 429 with Retry-After.
+enum class Execution { kInline, kWorker, kHeavy };
 
 struct Route {
   std::string method;

@@ -9,6 +9,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <list>
@@ -17,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/request_head.hpp"
 #include "telemetry/log.hpp"
 
 namespace estimate::http {
@@ -31,13 +35,25 @@ class Session;
 
 struct Server::Impl {
   Impl(ServerOptions o, Pipeline& p)
-      : options(std::move(o)), pipeline(p), workers(options.worker_threads) {}
+      : options(std::move(o)),
+        pipeline(p),
+        workers(options.worker_threads),
+        heavy(std::max(1, options.heavy_threads)) {}
 
   ServerOptions options;
   Pipeline& pipeline;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
   net::thread_pool workers;
+  net::thread_pool heavy;
+  std::atomic<int> heavy_pending{0};  // queued or running on `heavy`
+  std::atomic<int> connections{0};
+  int max_connections = 0;
+  // Accept errors: back-off, and one log line per 10 s with the count of the others.
+  net::steady_timer accept_timer{ioc};
+  std::chrono::milliseconds accept_backoff{0};
+  Clock::time_point accept_logged{};
+  long accept_errors_unlogged = 0;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -48,6 +64,8 @@ struct Server::Impl {
   bool drained_in_time = true;
 
   void Accept();
+  void OnAcceptError(const boost::system::error_code& ec);
+  bool EvictIdle();
   void BeginStop();
   void Drain();
 };
@@ -55,7 +73,10 @@ struct Server::Impl {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server), read_timer_(stream_.get_executor()) {}
+      : stream_(std::move(socket)), server_(server), read_timer_(stream_.get_executor()) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
 
   void Start() { Read(); }
 
@@ -66,6 +87,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!self->busy_) self->Close();
     });
   }
+
+  // For the connection cap: true once for a connection that waits for a request and has sent
+  // none of it (the one then closed with CloseIfIdle).
+  bool TakeIdle() { return idle_.exchange(false); }
 
  private:
   void Read() {
@@ -83,51 +108,95 @@ class Session : public std::enable_shared_from_this<Session> {
       beast::error_code ignored;
       self->stream_.socket().cancel(ignored);
     });
+    ReadHead();
+  }
+
+  std::string_view Buffered() const {
+    return {static_cast<const char*>(buffer_.data().data()), buffer_.size()};
+  }
+
+  // Reads until the head is complete, so that it is checked before the parser reads a body by it.
+  void ReadHead() {
+    if (auto end = HeadEnd(Buffered())) return OnHead(*end);
+    if (buffer_.size() >= server_.options.header_limit) {
+      return Answer(431, "request headers exceed " +
+                             std::to_string(server_.options.header_limit) + " bytes");
+    }
+    idle_ = buffer_.size() == 0;
+    stream_.async_read_some(buffer_.prepare(8192),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->idle_ = false;
+                              self->buffer_.commit(n);
+                              if (ec) return self->OnRead(ec);
+                              self->ReadHead();
+                            });
+  }
+
+  void OnHead(std::size_t end) {
+    const HeadCheck check = CheckRequestHead(Buffered().substr(0, end), server_.options.body_limit);
+    if (check.status != 0) return Answer(check.status, check.detail);
+    const std::size_t have = buffer_.size() - end;
+    if (check.expect_continue && (!check.content_length || have < *check.content_length)) {
+      // RFC 9110 §10.1.1: the client waits (curl: one second) for this before sending the body.
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->Close();
+                                self->ReadBody();
+                              });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->OnRead(ec);
                       });
   }
 
+  // An answer the server gives itself (the request is not handled); the connection closes after.
+  void Answer(int status, const std::string& detail, int retry_after = 0) {
+    const auto started = Clock::now();
+    read_timer_.cancel();
+    Request request;
+    if (parser_ && parser_->is_header_done()) {
+      request.method = std::string(parser_->get().method_string());
+      request.path = std::string(parser_->get().target());
+      request.path = request.path.substr(0, request.path.find('?'));
+    }
+    Response response = server_.pipeline.Refuse(request, status, detail, started, retry_after);
+    ++server_.in_flight;
+    busy_ = true;
+    Write(std::move(response), request.request_id, false, false);
+  }
+
   void OnRead(beast::error_code ec) {
     const auto started = Clock::now();
     read_timer_.cancel();
     if (timed_out_ && ec) ec = beast::error::timeout;
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == net::error::connection_reset || ec == net::error::bad_descriptor) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::bad_descriptor) {
       return Close();
     }
     if (ec) {
       const bool got_bytes = parser_->got_some() || buffer_.size() > 0;
       if (ec == beast::error::timeout && !got_bytes) return Close();  // idle keep-alive
-      int status = 400;
-      std::string detail = "malformed request: " + ec.message();
       if (ec == beast::error::timeout) {
-        status = 408;
-        detail = "the request did not arrive within " +
-                 std::to_string(server_.options.read_timeout.count()) + " ms";
-      } else if (ec == bhttp::error::body_limit) {
-        status = 413;
-        detail = "request body exceeds the limit of " +
-                 std::to_string(server_.options.body_limit) + " bytes (UPLOAD_MAX_SIZE)";
-      } else if (ec == bhttp::error::header_limit) {
-        status = 431;
-        detail = "request headers exceed " + std::to_string(server_.options.header_limit) +
-                 " bytes";
+        return Answer(408, "the request did not arrive within " +
+                               std::to_string(server_.options.read_timeout.count()) + " ms");
       }
-      Request request;
-      if (parser_->is_header_done()) {
-        request.method = std::string(parser_->get().method_string());
-        request.path = std::string(parser_->get().target());
-        request.path = request.path.substr(0, request.path.find('?'));
+      if (ec == bhttp::error::body_limit) {
+        return Answer(413, "request body exceeds the limit of " +
+                               std::to_string(server_.options.body_limit) +
+                               " bytes (UPLOAD_MAX_SIZE)");
       }
-      request.request_id = NewRequestId();
-      Response response =
-          Response::Problem(status, {}, detail, request.path, request.request_id);
-      server_.pipeline.Record(request, response, started);
-      ++server_.in_flight;
-      busy_ = true;
-      return Write(std::move(response), request.request_id, false, false);
+      if (ec == bhttp::error::header_limit) {
+        return Answer(431, "request headers exceed " +
+                               std::to_string(server_.options.header_limit) + " bytes");
+      }
+      return Answer(400, "malformed request: " + ec.message());
     }
 
     auto& msg = parser_->get();
@@ -150,10 +219,8 @@ class Session : public std::enable_shared_from_this<Session> {
     ++server_.in_flight;
     busy_ = true;
     if (request.target.empty() || request.target.front() != '/') {
-      request.request_id = NewRequestId();
-      Response response = Response::Problem(
-          400, {}, "request target must be an absolute path", {}, request.request_id);
-      server_.pipeline.Record(request, response, started);
+      Response response =
+          server_.pipeline.Refuse(request, 400, "request target must be an absolute path", started);
       return Write(std::move(response), request.request_id, false, head);
     }
     auto q = request.target.find('?');
@@ -165,15 +232,34 @@ class Session : public std::enable_shared_from_this<Session> {
       Response response = server_.pipeline.Execute(request, prepared, started);
       return Write(std::move(response), request.request_id, keep_alive, head);
     }
-    net::post(server_.workers, [self = shared_from_this(), request = std::move(request),
-                                prepared, started, keep_alive, head]() mutable {
+    const bool heavy = prepared.execution == Execution::kHeavy;
+    if (heavy) {
+      const int capacity = std::max(1, server_.options.heavy_threads) + server_.options.heavy_queue;
+      if (++server_.heavy_pending > capacity) {
+        --server_.heavy_pending;
+        Response response = server_.pipeline.Refuse(
+            request, 429,
+            "the server is busy with other uploads and documents (" + std::to_string(capacity) +
+                " at once); retry shortly",
+            started, 5);
+        return Write(std::move(response), request.request_id, keep_alive, head);
+      }
+    }
+    auto job = [self = shared_from_this(), request = std::move(request), prepared, started,
+                keep_alive, head, heavy]() mutable {
       Response response = self->server_.pipeline.Execute(request, prepared, started);
+      if (heavy) --self->server_.heavy_pending;
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response), id = std::move(request.request_id),
                  keep_alive, head]() mutable {
                   self->Write(std::move(response), id, keep_alive, head);
                 });
-    });
+    };
+    if (heavy) {
+      net::post(server_.heavy, std::move(job));
+    } else {
+      net::post(server_.workers, std::move(job));
+    }
   }
 
   void Write(Response response, const std::string& request_id, bool keep_alive, bool head) {
@@ -206,6 +292,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    idle_ = false;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -218,20 +305,41 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer read_timer_;
   bool timed_out_ = false;
   bool busy_ = false;  // a request is being handled or answered; touched on the strand only
+  std::atomic<bool> idle_{false};  // read by the acceptor's strand (TakeIdle)
 };
 
 void Server::Impl::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping) return;
-      telemetry::LogWarn("accept failed", {{"error", ec.message()}});
+      return OnAcceptError(ec);
+    }
+    accept_backoff = std::chrono::milliseconds(0);
+    if (connections.load() >= max_connections && !EvictIdle()) {
+      // Every connection is busy: answer this one at once rather than let it wait unseen.
+      static const std::string kBusy = [] {
+        const std::string body =
+            R"({"title":"Service Unavailable","status":503,)"
+            R"("detail":"too many open connections; retry in a second"})";
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+               "Retry-After: 1\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n"
+               "Content-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
+      socket.non_blocking(true, ec);
+      socket.write_some(net::buffer(kBusy), ec);
+      socket.shutdown(tcp::socket::shutdown_both, ec);
+      socket.close(ec);
     } else {
       socket.set_option(tcp::no_delay(true), ec);
       auto session = std::make_shared<Session>(std::move(socket), *this);
       {
         std::lock_guard lock(sessions_mu);
         // Forget closed sessions now and then so that the list stays small.
-        if (sessions.size() > 1024) sessions.remove_if([](auto& w) { return w.expired(); });
+        if (sessions.size() > 1024 && sessions.size() > 2 * static_cast<std::size_t>(
+                                                              connections.load())) {
+          sessions.remove_if([](auto& w) { return w.expired(); });
+        }
         sessions.push_back(session);
       }
       session->Start();
@@ -240,12 +348,58 @@ void Server::Impl::Accept() {
   });
 }
 
+// Out of descriptors (EMFILE, ENFILE) or kernel memory: accepting again at once would fail again
+// at once, spinning a core and flooding the log. Pause, growing from 10 ms to 1 s; close an idle
+// connection to get a descriptor back; log the first error and then at most one line per 10 s.
+void Server::Impl::OnAcceptError(const boost::system::error_code& ec) {
+  const auto now = Clock::now();
+  if (now - accept_logged >= std::chrono::seconds(10)) {
+    telemetry::LogWarn("accept failed; pausing accepts",
+                       {{"error", ec.message()},
+                        {"repeated", std::to_string(accept_errors_unlogged), true},
+                        {"connections", std::to_string(connections.load()), true},
+                        {"max_connections", std::to_string(max_connections), true}});
+    accept_logged = now;
+    accept_errors_unlogged = 0;
+  } else {
+    ++accept_errors_unlogged;
+  }
+  EvictIdle();
+  accept_backoff = std::clamp(accept_backoff * 2, std::chrono::milliseconds(10),
+                              std::chrono::milliseconds(1000));
+  accept_timer.expires_after(accept_backoff);
+  accept_timer.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || stopping) return;
+    Accept();
+  });
+}
+
+// Closes the connection idle the longest; false when none is idle.
+bool Server::Impl::EvictIdle() {
+  std::lock_guard lock(sessions_mu);
+  for (auto it = sessions.begin(); it != sessions.end();) {
+    auto s = it->lock();
+    if (!s) {
+      it = sessions.erase(it);
+      continue;
+    }
+    if (s->TakeIdle()) {
+      s->CloseIfIdle();
+      sessions.erase(it);
+      return true;
+    }
+    ++it;
+  }
+  return false;
+}
+
 void Server::Impl::BeginStop() {
   if (stopping.exchange(true)) return;
   telemetry::LogInfo("shutting down: no new connections; finishing requests in flight",
                      {{"in_flight", std::to_string(in_flight.load()), true}});
   beast::error_code ec;
   acceptor.close(ec);
+  accept_timer.cancel();
   signals.cancel(ec);
   {
     std::lock_guard lock(sessions_mu);
@@ -277,6 +431,7 @@ Server::Server(ServerOptions options, Pipeline& pipeline)
 
 Server::~Server() {
   impl_->workers.join();
+  impl_->heavy.join();
 }
 
 Status Server::Listen() {
@@ -293,8 +448,34 @@ Status Server::Listen() {
     return Unavailable("cannot listen on " + impl_->options.host + ":" +
                        std::to_string(impl_->options.port) + ": " + ec.message());
   }
+  // Descriptors: the soft limit raised to the hard one, then the cap kept below it.
+  rlimit limit{};
+  long descriptors = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    if (limit.rlim_cur < limit.rlim_max) {
+      rlimit raised = limit;
+      raised.rlim_cur = limit.rlim_max;
+      if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    descriptors = limit.rlim_cur == RLIM_INFINITY
+                      ? 1'000'000
+                      : static_cast<long>(std::min<rlim_t>(limit.rlim_cur, 1'000'000));
+  }
+  const long ceiling = std::max(16L, descriptors - impl_->options.fd_reserve);
+  long cap = impl_->options.max_connections > 0 ? impl_->options.max_connections
+                                                : std::min(ceiling, 10'000L);
+  if (cap > ceiling) {
+    telemetry::LogWarn("MAX_CONNECTIONS above what the descriptor limit allows; lowered",
+                       {{"max_connections", std::to_string(cap), true},
+                        {"descriptor_limit", std::to_string(descriptors), true},
+                        {"lowered_to", std::to_string(ceiling), true}});
+    cap = ceiling;
+  }
+  impl_->max_connections = static_cast<int>(cap);
   return Status::Ok();
 }
+
+int Server::max_connections() const { return impl_->max_connections; }
 
 unsigned short Server::port() const {
   beast::error_code ec;
@@ -315,6 +496,7 @@ bool Server::Run() {
   impl.ioc.run();
   for (auto& t : threads) t.join();
   impl.workers.join();
+  impl.heavy.join();
   return impl.drained_in_time;
 }
 

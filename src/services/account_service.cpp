@@ -144,12 +144,35 @@ Result<store::Member> AccountService::FindMember(std::int64_t organization_id,
   return NotFound("user " + std::to_string(user_id) + " is not a member of this organization");
 }
 
-Result<store::Member> AccountService::AddMember(const Actor& actor, const NewMember& member) {
+Result<MemberAddition> AccountService::AddMember(const Actor& actor, const NewMember& member) {
   if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
   if (Status s = auth::CheckPasswordPolicy(member.password); !s.ok()) return s;
+  // Hashed whether or not it is used, so that both answers take the same time.
   auto hash = auth::HashPassword(member.password, password_params_);
   if (!hash.ok()) return hash.status();
-  return InUnit<store::Member>(db_, [&](store::UnitOfWork& uow) -> Result<store::Member> {
+  auto existing = accounts_.FindUserByEmail(member.email);
+  if (existing.ok()) {
+    if (accounts_.FindMembership(existing->id, actor.organization_id).ok()) {
+      return Status(StatusCode::kAlreadyExists,
+                    "email: " + existing->email + " is a member of this organization already");
+    }
+    // Registered elsewhere: an invitation, and nothing of the account in the answer or the log.
+    auto invited = InUnit<bool>(db_, [&](store::UnitOfWork& uow) -> Result<bool> {
+      if (Status s = accounts_.Invite(uow, existing->id, actor.organization_id, member.role);
+          !s.ok()) {
+        return s;
+      }
+      auto rec = Record(actor, actor.organization_id, "invite", "membership", existing->id);
+      boost::json::object after{{"email", existing->email}, {"role", auth::RoleName(member.role)}};
+      rec.after_json = boost::json::serialize(after);
+      if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+      return true;
+    });
+    if (!invited.ok()) return invited.status();
+    return MemberAddition{{0, existing->email, {}, true, member.role}, true};
+  }
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  auto added = InUnit<store::Member>(db_, [&](store::UnitOfWork& uow) -> Result<store::Member> {
     auto user = accounts_.CreateUser(uow, {member.email, *hash, DisplayName(member), true});
     if (!user.ok()) return user.status();
     if (Status s = accounts_.AddMembership(uow, user->id, actor.organization_id, member.role);
@@ -161,6 +184,32 @@ Result<store::Member> AccountService::AddMember(const Actor& actor, const NewMem
     if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
     return store::Member{user->id, user->email, user->display_name, user->active, member.role};
   });
+  if (!added.ok()) return added.status();
+  return MemberAddition{*added, false};
+}
+
+Result<store::UserMembership> AccountService::AcceptInvitation(const Actor& actor,
+                                                               std::int64_t organization_id) {
+  auto organization = accounts_.FindOrganization(organization_id);
+  if (!organization.ok()) return NotFound("no invitation of organization " +
+                                          std::to_string(organization_id));
+  return InUnit<store::UserMembership>(
+      db_, [&](store::UnitOfWork& uow) -> Result<store::UserMembership> {
+        auto role = accounts_.TakeInvitation(uow, actor.user_id, organization_id);
+        if (!role.ok()) return role.status();
+        if (Status s = accounts_.AddMembership(uow, actor.user_id, organization_id, *role);
+            !s.ok()) {
+          return s;
+        }
+        Actor joining = actor;
+        joining.organization_id = organization_id;
+        auto rec = Record(joining, organization_id, "accept_invitation", "membership",
+                          actor.user_id);
+        boost::json::object after{{"role", auth::RoleName(*role)}};
+        rec.after_json = boost::json::serialize(after);
+        if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
+        return store::UserMembership{organization_id, organization->name, *role};
+      });
 }
 
 Result<store::Member> AccountService::ChangeRole(const Actor& actor, std::int64_t user_id,

@@ -26,6 +26,14 @@ struct NewMember {
   auth::Role role = auth::Role::kViewer;
 };
 
+// What POST /users did: a new account made a member, or — for an address registered already, in
+// another organization — an invitation its owner accepts (`member` then holds the normalized
+// email and the role only: nothing of the account is told to the inviting organization).
+struct MemberAddition {
+  store::Member member;
+  bool invited = false;
+};
+
 struct CreatedAccount {
   store::User user;
   store::Organization organization;
@@ -49,8 +57,14 @@ class AccountService {
 
   // API (manage_users): the members of the actor's organization.
   Result<std::vector<store::Member>> ListMembers(const Actor& actor);
-  // A new account, member of the actor's organization. AlreadyExists for a registered email.
-  Result<store::Member> AddMember(const Actor& actor, const NewMember& member);
+  // A new account, member of the actor's organization; for an email registered in another
+  // organization, an invitation (the given password is not used). AlreadyExists only when the
+  // account is a member of the actor's organization already.
+  Result<MemberAddition> AddMember(const Actor& actor, const NewMember& member);
+  // The actor's account joins `organization_id` with the role it was invited with. NotFound
+  // without an invitation.
+  Result<store::UserMembership> AcceptInvitation(const Actor& actor,
+                                                 std::int64_t organization_id);
   // NotFound unless the user is a member of the actor's organization. An admin cannot demote or
   // remove themself (FailedPrecondition): an organization keeps at least the admin who acts.
   Result<store::Member> ChangeRole(const Actor& actor, std::int64_t user_id, auth::Role role);

@@ -147,13 +147,20 @@ bool IsDate(const std::string& d) {
 // --- JSON of the entities --------------------------------------------------------------------
 
 json::object ProjectJson(const store::Project& p) {
-  return {{"id", p.id}, {"name", p.name}, {"created_at", p.created_at},
+  return {{"id", p.id},
+          {"name", p.name},
+          {"version", p.version},
+          {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
 }
 
 json::object ObjectJson(const store::SiteObject& o) {
-  return {{"id", o.id},         {"project_id", o.project_id}, {"name", o.name},
-          {"created_at", o.created_at}, {"updated_at", o.updated_at}};
+  return {{"id", o.id},
+          {"project_id", o.project_id},
+          {"name", o.name},
+          {"version", o.version},
+          {"created_at", o.created_at},
+          {"updated_at", o.updated_at}};
 }
 
 json::object HeaderJson(const store::EstimateInfo& info) {
@@ -1056,6 +1063,7 @@ Result<std::string> EstimateService::GetProject(const Actor& actor, std::int64_t
 }
 
 Result<std::string> EstimateService::RenameProject(const Actor& actor, std::int64_t project_id,
+                                                   std::int64_t expected_version,
                                                    const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
@@ -1063,7 +1071,9 @@ Result<std::string> EstimateService::RenameProject(const Actor& actor, std::int6
   auto p = ChangeNamed<store::Project>(
       db_, audit_, actor, "project", project_id, name,
       [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
-      [&](store::UnitOfWork& uow) { return estimates_.RenameProject(uow, org, project_id, name); },
+      [&](store::UnitOfWork& uow) {
+        return estimates_.RenameProject(uow, org, project_id, name, expected_version);
+      },
       ProjectJson);
   if (!p.ok()) return p.status();
   return GetProject(actor, project_id);
@@ -1109,6 +1119,7 @@ Result<std::string> EstimateService::GetObject(const Actor& actor, std::int64_t 
 }
 
 Result<std::string> EstimateService::RenameObject(const Actor& actor, std::int64_t object_id,
+                                                  std::int64_t expected_version,
                                                   const std::string& name) {
   if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
@@ -1116,7 +1127,9 @@ Result<std::string> EstimateService::RenameObject(const Actor& actor, std::int64
   auto o = ChangeNamed<store::SiteObject>(
       db_, audit_, actor, "object", object_id, name,
       [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
-      [&](store::UnitOfWork& uow) { return estimates_.RenameObject(uow, org, object_id, name); },
+      [&](store::UnitOfWork& uow) {
+        return estimates_.RenameObject(uow, org, object_id, name, expected_version);
+      },
       ObjectJson);
   if (!o.ok()) return o.status();
   return GetObject(actor, object_id);
@@ -2028,62 +2041,85 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
     h.price_year = std::atoi(eh.quarter.substr(0, 4).c_str());
     h.price_quarter = eh.quarter[6] - '0';
   }
-  if (format == "arps") {
-    formats::ArpsHeader ah;
-    ah.number = h.number;
-    ah.name = h.name;
-    ah.construction_name = h.construction_name;
-    ah.object_name = h.object_name;
-    auto arps = formats::WriteArps(estimate, ah);
-    if (!arps.ok()) return FailedPrecondition("export: " + arps.status().message());
-    return ExportedFile{"text/plain; charset=IBM866", "ЛСР " + h.number + ".arp",
-                        std::move(arps).value()};
-  }
-  if (format == "xlsx" || format == "pdf") {
-    const formats::PrintHeader ph = formats::PrintHeaderOf(h);
-    if (format == "pdf") {
-      auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
-                            : formats::WriteEstimatePdf(estimate, ph);
-      if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
-      return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
+  // An unchanged version gives the same file: the next reader of it gets this one (a PDF of
+  // 10,000 positions takes seconds). The key holds what the file states besides the version —
+  // the names of the project and the object, the region — so a rename makes a new file.
+  const std::string key = "export:" + std::to_string(actor.organization_id) + ":" +
+                          std::to_string(estimate_id) + ":v" + std::to_string(*version) + ":" +
+                          format + ":" + h.construction_name + "\x1f" + h.object_name + "\x1f" +
+                          h.region_name;
+  if (auto hit = results_.Get(key)) {
+    const std::string_view v = *hit;
+    const auto a = v.find('\x1f');
+    const auto b = a == std::string_view::npos ? a : v.find('\x1f', a + 1);
+    if (b != std::string_view::npos) {
+      return ExportedFile{std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
+                          std::string(v.substr(b + 1))};
     }
-    auto xlsx = base_index ? formats::WriteBaseIndexEstimateXlsx(*base_index, ph)
-                           : formats::WriteEstimateXlsx(estimate, ph);
-    if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
-    return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
   }
-  if (h.guid.empty()) {
-    char guid[40];
-    std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
-                  static_cast<long long>(info.id));
-    h.guid = guid;
-  }
-  const bool draft = format == "gge-3.02";
-  const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
-  // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
-  // only by renames (docs/design/documents-io.md §4.3), is what is validated.
-  auto xml = base_index ? formats::WriteGgeBaseIndexEstimate(*base_index, h, schema)
-                        : formats::WriteGgeLocalEstimate(estimate, h, schema);
-  if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
-  Result<std::string> checked = *xml;
-  if (base_index && !draft) {
-    checked = formats::WriteGgeBaseIndexEstimate(*base_index, h, formats::GgeVersion::k302);
-    if (!checked.ok()) return InvalidArgument("export: " + checked.status().message());
-  }
-  const std::string xsd =
-      options_.gge_xsd_dir +
-      (base_index ? "/LocalEstimateBaseIndexMethod-3_02-draft.xsd"
-                  : draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
-                          : "/LocalEstimateResourceIndexMethod-3_01.xsd");
-  if (Status s = formats::ValidateXml(*checked, xsd); !s.ok()) {
-    if (s.code() == StatusCode::kNotFound) {
-      return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+  auto file = [&]() -> Result<ExportedFile> {
+    if (format == "arps") {
+      formats::ArpsHeader ah;
+      ah.number = h.number;
+      ah.name = h.name;
+      ah.construction_name = h.construction_name;
+      ah.object_name = h.object_name;
+      auto arps = formats::WriteArps(estimate, ah);
+      if (!arps.ok()) return FailedPrecondition("export: " + arps.status().message());
+      return ExportedFile{"text/plain; charset=IBM866", "ЛСР " + h.number + ".arp",
+                          std::move(arps).value()};
     }
-    return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
-                              "offered: " + s.message());
+    if (format == "xlsx" || format == "pdf") {
+      const formats::PrintHeader ph = formats::PrintHeaderOf(h);
+      if (format == "pdf") {
+        auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
+                              : formats::WriteEstimatePdf(estimate, ph);
+        if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
+        return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
+      }
+      auto xlsx = base_index ? formats::WriteBaseIndexEstimateXlsx(*base_index, ph)
+                             : formats::WriteEstimateXlsx(estimate, ph);
+      if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
+      return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
+    }
+    if (h.guid.empty()) {
+      char guid[40];
+      std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
+                    static_cast<long long>(info.id));
+      h.guid = guid;
+    }
+    const bool draft = format == "gge-3.02";
+    const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
+    // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
+    // only by renames (docs/design/documents-io.md §4.3), is what is validated.
+    auto xml = base_index ? formats::WriteGgeBaseIndexEstimate(*base_index, h, schema)
+                          : formats::WriteGgeLocalEstimate(estimate, h, schema);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    Result<std::string> checked = *xml;
+    if (base_index && !draft) {
+      checked = formats::WriteGgeBaseIndexEstimate(*base_index, h, formats::GgeVersion::k302);
+      if (!checked.ok()) return InvalidArgument("export: " + checked.status().message());
+    }
+    const std::string xsd =
+        options_.gge_xsd_dir +
+        (base_index ? "/LocalEstimateBaseIndexMethod-3_02-draft.xsd"
+                    : draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+                            : "/LocalEstimateResourceIndexMethod-3_01.xsd");
+    if (Status s = formats::ValidateXml(*checked, xsd); !s.ok()) {
+      if (s.code() == StatusCode::kNotFound) {
+        return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+      }
+      return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
+                                "offered: " + s.message());
+    }
+    return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
+  }();
+  if (file.ok()) {
+    results_.Put(key, std::make_shared<const std::string>(file->content_type + "\x1f" +
+                                                          file->filename + "\x1f" + file->bytes));
   }
-  return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
+  return file;
 }
 
 namespace {

@@ -100,12 +100,13 @@ class EstimateService {
                   Options options);
   ~EstimateService();
 
-  // Projects. Answers are JSON objects ({"id", "name", …}) or arrays of them.
+  // Projects. Answers are JSON objects ({"id", "name", "version", …}) or arrays of them. A rename
+  // names the version it was based on; Aborted when that is stale.
   Result<std::string> ListProjects(const Actor& actor);
   Result<std::string> CreateProject(const Actor& actor, const std::string& name);
   Result<std::string> GetProject(const Actor& actor, std::int64_t project_id);
   Result<std::string> RenameProject(const Actor& actor, std::int64_t project_id,
-                                    const std::string& name);
+                                    std::int64_t expected_version, const std::string& name);
   Status DeleteProject(const Actor& actor, std::int64_t project_id);
 
   // Objects of a project.
@@ -114,7 +115,7 @@ class EstimateService {
                                    const std::string& name);
   Result<std::string> GetObject(const Actor& actor, std::int64_t object_id);
   Result<std::string> RenameObject(const Actor& actor, std::int64_t object_id,
-                                   const std::string& name);
+                                   std::int64_t expected_version, const std::string& name);
   Status DeleteObject(const Actor& actor, std::int64_t object_id);
 
   // Estimates of an object (headers only).

@@ -374,6 +374,31 @@ Result<auth::Role> AccountRepository::FindMembership(UnitOfWork& uow, std::int64
   return RunIn(uow, "reading a membership", FindMembershipBody(user_id, organization_id));
 }
 
+Result<std::optional<auth::Role>> AccountRepository::SessionRole(std::int64_t user_id,
+                                                                 std::int64_t organization_id,
+                                                                 std::string_view family) {
+  return RunLeased(
+      db_, "checking a session",
+      [&](soci::session& s) -> Result<std::optional<auth::Role>> {
+        const long long u = user_id;
+        const long long o = organization_id;
+        const std::string user_text = std::to_string(user_id);
+        const std::string fam(family);
+        std::string role;
+        s << "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id "
+             "WHERE m.user_id = :u AND m.organization_id = :o AND u.active = 1 "
+             "AND EXISTS (SELECT 1 FROM refresh_tokens t "
+             "WHERE t.family = :f AND t.user_id = :ut) "
+             "AND NOT EXISTS (SELECT 1 FROM revoked_families r WHERE r.family = :rf)",
+            soci::into(role), soci::use(u), soci::use(o), soci::use(fam), soci::use(user_text),
+            soci::use(fam);
+        if (!s.got_data()) return std::optional<auth::Role>();
+        auto parsed = RoleOfText(role);
+        if (!parsed.ok()) return parsed.status();
+        return std::optional<auth::Role>(*parsed);
+      });
+}
+
 Result<std::vector<Member>> AccountRepository::ListMembers(std::int64_t organization_id) {
   return RunLeased(db_, "listing members",
                    [organization_id](soci::session& s) -> Result<std::vector<Member>> {
@@ -430,6 +455,60 @@ Result<std::vector<UserMembership>> AccountRepository::MembershipsOfUser(std::in
                      }
                      return out;
                    });
+}
+
+Status AccountRepository::Invite(UnitOfWork& uow, std::int64_t user_id,
+                                 std::int64_t organization_id, auth::Role role) {
+  return RunIn(uow, "inviting a user", [=](soci::session& s) -> Status {
+    const long long u = user_id, o = organization_id;
+    const std::string name = auth::RoleName(role);
+    s << "INSERT INTO invitations (organization_id, user_id, role) VALUES (:o, :u, :role) "
+         "ON CONFLICT (organization_id, user_id) DO UPDATE SET role = excluded.role",
+        soci::use(o), soci::use(u), soci::use(name);
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<UserMembership>> AccountRepository::InvitationsOfUser(std::int64_t user_id) {
+  return RunLeased(db_, "listing invitations",
+                   [user_id](soci::session& s) -> Result<std::vector<UserMembership>> {
+                     const long long u = user_id;
+                     long long id = 0;
+                     UserMembership invitation;
+                     std::string role;
+                     soci::statement st =
+                         (s.prepare << "SELECT o.id, o.name, i.role FROM invitations i "
+                                       "JOIN organizations o ON o.id = i.organization_id "
+                                       "WHERE i.user_id = :u ORDER BY o.id",
+                          soci::into(id), soci::into(invitation.organization_name),
+                          soci::into(role), soci::use(u));
+                     st.execute();
+                     std::vector<UserMembership> out;
+                     while (st.fetch()) {
+                       auto parsed = RoleOfText(role);
+                       if (!parsed.ok()) return parsed.status();
+                       invitation.organization_id = id;
+                       invitation.role = *parsed;
+                       out.push_back(invitation);
+                     }
+                     return out;
+                   });
+}
+
+Result<auth::Role> AccountRepository::TakeInvitation(UnitOfWork& uow, std::int64_t user_id,
+                                                     std::int64_t organization_id) {
+  return RunIn(uow, "accepting an invitation", [=](soci::session& s) -> Result<auth::Role> {
+    const long long u = user_id, o = organization_id;
+    std::string role;
+    s << "SELECT role FROM invitations WHERE organization_id = :o AND user_id = :u",
+        soci::into(role), soci::use(o), soci::use(u);
+    if (!s.got_data()) {
+      return NotFound("no invitation of organization " + std::to_string(organization_id));
+    }
+    s << "DELETE FROM invitations WHERE organization_id = :o AND user_id = :u", soci::use(o),
+        soci::use(u);
+    return RoleOfText(role);
+  });
 }
 
 }  // namespace estimate::store

@@ -19,6 +19,7 @@
 // Thread-safety: the repository holds only the Database, itself thread-safe; each call leases its
 // own session (or uses the unit's).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,12 +134,28 @@ class AccountRepository {
   Result<auth::Role> FindMembership(UnitOfWork& uow, std::int64_t user_id,
                                     std::int64_t organization_id);
 
+  // What every authenticated request is checked against: the role `user_id` holds now in
+  // `organization_id`, provided the session `family` is live (issued to this user, not revoked)
+  // and the user active and a member; nullopt when any of that no longer holds. One indexed
+  // query.
+  Result<std::optional<auth::Role>> SessionRole(std::int64_t user_id, std::int64_t organization_id,
+                                                std::string_view family);
+
   // The members of an organization by email, deactivated users included (with active = false).
   // NotFound for an unknown organization.
   Result<std::vector<Member>> ListMembers(std::int64_t organization_id);
 
   // The organizations a user belongs to, by organization id. NotFound for an unknown user.
   Result<std::vector<UserMembership>> MembershipsOfUser(std::int64_t user_id);
+
+  // Invitations: an organization asks an existing account to join with a role. Invite replaces
+  // an earlier invitation's role; the organizations inviting a user come by organization id;
+  // TakeInvitation ends one and returns its role (NotFound when there is none).
+  Status Invite(UnitOfWork& uow, std::int64_t user_id, std::int64_t organization_id,
+                auth::Role role);
+  Result<std::vector<UserMembership>> InvitationsOfUser(std::int64_t user_id);
+  Result<auth::Role> TakeInvitation(UnitOfWork& uow, std::int64_t user_id,
+                                    std::int64_t organization_id);
 
  private:
   Database& db_;

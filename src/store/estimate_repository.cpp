@@ -976,6 +976,19 @@ bool ObjectExists(soci::session& s, I64 org, I64 object) {
 
 std::string Id(std::int64_t id) { return std::to_string(id); }
 
+// Why a conditional update of a project or object (`table`: a constant) changed no row.
+Status StaleOrMissing(soci::session& s, const char* table, const char* what, I64 org, I64 id,
+                      I64 expected) {
+  I64 organization = org, key = id, version = 0;
+  Query q(s, std::string("SELECT version FROM ") + table +
+                 " WHERE id = :id AND organization_id = :org");
+  q.Into(version).Use(key).Use(organization);
+  if (!q.Run()) return NotFound(std::string(what) + " " + Id(id) + " does not exist");
+  return Aborted("if-match: " + std::string(what) + " " + Id(id) + " is at version " +
+                 std::to_string(version) + ", not " + std::to_string(expected) +
+                 "; someone changed it since you read it — read it again");
+}
+
 // --- the bodies of the operations --------------------------------------------------------------
 //
 // Each runs on a session that its caller provides: in the caller's unit (RunIn), in a unit of its
@@ -1005,25 +1018,27 @@ auto GetProjectBody(I64 org, I64 project) {
     Project p;
     I64 organization = org, id = project;
     Query q(s,
-            "SELECT name, created_at, updated_at FROM projects WHERE id = :id AND "
+            "SELECT name, created_at, updated_at, version FROM projects WHERE id = :id AND "
             "organization_id = :org");
-    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Use(id).Use(organization);
+    I64 version = 1;
+    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Into(version).Use(id).Use(organization);
     if (!q.Run()) return NotFound("project " + Id(project) + " does not exist");
+    p.version = version;
     p.id = project;
     p.organization_id = org;
     return p;
   };
 }
 
-auto RenameProjectBody(I64 org, I64 project, const std::string& name) {
-  return [org, project, &name](soci::session& s) -> Status {
-    I64 organization = org, id = project;
+auto RenameProjectBody(I64 org, I64 project, const std::string& name, I64 expected) {
+  return [org, project, &name, expected](soci::session& s) -> Status {
+    I64 organization = org, id = project, v = expected;
     std::string n = name, at = UtcNow();
     Query q(s,
-            "UPDATE projects SET name = :n, updated_at = :at WHERE id = :id AND "
-            "organization_id = :org");
-    q.Use(n).Use(at).Use(id).Use(organization);
-    if (q.RunCount() == 0) return NotFound("project " + Id(project) + " does not exist");
+            "UPDATE projects SET name = :n, updated_at = :at, version = version + 1 "
+            "WHERE id = :id AND organization_id = :org AND version = :v");
+    q.Use(n).Use(at).Use(id).Use(organization).Use(v);
+    if (q.RunCount() == 0) return StaleOrMissing(s, "projects", "project", org, project, expected);
     return Status::Ok();
   };
 }
@@ -1076,24 +1091,27 @@ auto GetObjectBody(I64 org, I64 object) {
     SiteObject o;
     I64 organization = org, id = object, project = 0;
     Query q(s,
-            "SELECT project_id, name, created_at, updated_at FROM objects WHERE id = :id AND "
-            "organization_id = :org");
-    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(id).Use(organization);
+            "SELECT project_id, name, created_at, updated_at, version FROM objects WHERE id = :id "
+            "AND organization_id = :org");
+    I64 version = 1;
+    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Into(version).Use(id).Use(
+        organization);
     if (!q.Run()) return NotFound("object " + Id(object) + " does not exist");
+    o.version = version;
     o.id = object, o.organization_id = org, o.project_id = project;
     return o;
   };
 }
 
-auto RenameObjectBody(I64 org, I64 object, const std::string& name) {
-  return [org, object, &name](soci::session& s) -> Status {
-    I64 organization = org, id = object;
+auto RenameObjectBody(I64 org, I64 object, const std::string& name, I64 expected) {
+  return [org, object, &name, expected](soci::session& s) -> Status {
+    I64 organization = org, id = object, v = expected;
     std::string n = name, at = UtcNow();
     Query q(s,
-            "UPDATE objects SET name = :n, updated_at = :at WHERE id = :id AND "
-            "organization_id = :org");
-    q.Use(n).Use(at).Use(id).Use(organization);
-    if (q.RunCount() == 0) return NotFound("object " + Id(object) + " does not exist");
+            "UPDATE objects SET name = :n, updated_at = :at, version = version + 1 "
+            "WHERE id = :id AND organization_id = :org AND version = :v");
+    q.Use(n).Use(at).Use(id).Use(organization).Use(v);
+    if (q.RunCount() == 0) return StaleOrMissing(s, "objects", "object", org, object, expected);
     return Status::Ok();
   };
 }
@@ -1324,13 +1342,15 @@ Result<std::vector<Project>> EstimateRepository::ListProjects(std::int64_t organ
     std::vector<Project> out;
     Project p;
     I64 org = organization_id, id = 0;
+    I64 version = 1;
     Query q(s,
-            "SELECT id, name, created_at, updated_at FROM projects WHERE organization_id = "
-            ":org ORDER BY id");
-    q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Use(org);
+            "SELECT id, name, created_at, updated_at, version FROM projects WHERE "
+            "organization_id = :org ORDER BY id");
+    q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Into(version).Use(org);
     q.Start();
     while (q.Next()) {
       p.id = id;
+      p.version = version;
       p.organization_id = organization_id;
       out.push_back(p);
     }
@@ -1349,15 +1369,17 @@ Result<Project> EstimateRepository::GetProject(UnitOfWork& uow, std::int64_t org
 }
 
 Status EstimateRepository::RenameProject(std::int64_t organization_id, std::int64_t project_id,
-                                         const std::string& name) {
+                                         const std::string& name, std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunLeased(db_, "renaming project", RenameProjectBody(organization_id, project_id, name));
+  return RunLeased(db_, "renaming project",
+                   RenameProjectBody(organization_id, project_id, name, expected_version));
 }
 
 Status EstimateRepository::RenameProject(UnitOfWork& uow, std::int64_t organization_id,
-                                         std::int64_t project_id, const std::string& name) {
+                                         std::int64_t project_id, const std::string& name,
+                                         std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "renaming project", RenameProjectBody(organization_id, project_id, name));
+  return RunIn(uow, "renaming project", RenameProjectBody(organization_id, project_id, name, expected_version));
 }
 
 Status EstimateRepository::DeleteProject(std::int64_t organization_id, std::int64_t project_id) {
@@ -1395,12 +1417,15 @@ Result<std::vector<SiteObject>> EstimateRepository::ListObjects(std::int64_t org
     if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
     std::vector<SiteObject> out;
     SiteObject o;
+    I64 version = 1;
     Query q(s,
-            "SELECT id, name, created_at, updated_at FROM objects WHERE project_id = :p "
+            "SELECT id, name, created_at, updated_at, version FROM objects WHERE project_id = :p "
             "AND organization_id = :org ORDER BY id");
-    q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Use(project).Use(org);
+    q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Into(version).Use(project).Use(
+        org);
     q.Start();
     while (q.Next()) {
+      o.version = version;
       o.id = id, o.organization_id = organization_id, o.project_id = project_id;
       out.push_back(o);
     }
@@ -1419,15 +1444,18 @@ Result<SiteObject> EstimateRepository::GetObject(UnitOfWork& uow, std::int64_t o
 }
 
 Status EstimateRepository::RenameObject(std::int64_t organization_id, std::int64_t object_id,
-                                        const std::string& name) {
+                                        const std::string& name, std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunLeased(db_, "renaming object", RenameObjectBody(organization_id, object_id, name));
+  return RunLeased(db_, "renaming object",
+                   RenameObjectBody(organization_id, object_id, name, expected_version));
 }
 
 Status EstimateRepository::RenameObject(UnitOfWork& uow, std::int64_t organization_id,
-                                        std::int64_t object_id, const std::string& name) {
+                                        std::int64_t object_id, const std::string& name,
+                                        std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "renaming object", RenameObjectBody(organization_id, object_id, name));
+  return RunIn(uow, "renaming object",
+               RenameObjectBody(organization_id, object_id, name, expected_version));
 }
 
 Status EstimateRepository::DeleteObject(std::int64_t organization_id, std::int64_t object_id) {

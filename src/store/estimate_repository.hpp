@@ -65,6 +65,7 @@ struct Project {
   std::string name;
   std::string created_at;  // UTC ISO 8601 with milliseconds
   std::string updated_at;
+  std::int64_t version = 1;  // moves on with every rename (If-Match)
 };
 
 // An object (объект) of a project; SiteObject because `Object` is everyone's name.
@@ -75,6 +76,7 @@ struct SiteObject {
   std::string name;
   std::string created_at;
   std::string updated_at;
+  std::int64_t version = 1;
 };
 
 // What an estimate fixes besides its positions.
@@ -249,10 +251,11 @@ class EstimateRepository {
   Result<Project> GetProject(std::int64_t organization_id, std::int64_t project_id);
   Result<Project> GetProject(UnitOfWork& uow, std::int64_t organization_id,
                              std::int64_t project_id);
+  // Renames version `expected_version`; Aborted when the project is at another (stale).
   Status RenameProject(std::int64_t organization_id, std::int64_t project_id,
-                       const std::string& name);
+                       const std::string& name, std::int64_t expected_version);
   Status RenameProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id,
-                       const std::string& name);
+                       const std::string& name, std::int64_t expected_version);
   // FailedPrecondition while the project has objects.
   Status DeleteProject(std::int64_t organization_id, std::int64_t project_id);
   Status DeleteProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id);
@@ -267,10 +270,11 @@ class EstimateRepository {
   Result<SiteObject> GetObject(std::int64_t organization_id, std::int64_t object_id);
   Result<SiteObject> GetObject(UnitOfWork& uow, std::int64_t organization_id,
                                std::int64_t object_id);
+  // Renames version `expected_version`; Aborted when the object is at another (stale).
   Status RenameObject(std::int64_t organization_id, std::int64_t object_id,
-                      const std::string& name);
+                      const std::string& name, std::int64_t expected_version);
   Status RenameObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id,
-                      const std::string& name);
+                      const std::string& name, std::int64_t expected_version);
   // FailedPrecondition while the object has estimates.
   Status DeleteObject(std::int64_t organization_id, std::int64_t object_id);
   Status DeleteObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id);

@@ -25,7 +25,7 @@ Claims AccessClaims() {
           .iat = kNow,
           .exp = kNow + seconds(900),
           .nbf = std::nullopt,
-          .fam = {}};
+          .fam = "aaeeddccbbaa99887766554433221100"};
 }
 
 Claims RefreshClaims() {
@@ -54,7 +54,8 @@ std::string Craft(const std::string& header_json, const std::string& payload_jso
 const std::string kGoodHeader = R"({"alg":"HS256","typ":"JWT"})";
 const std::string kGoodPayload =
     R"({"sub":"user-1","org":"org-1","role":"viewer","typ":"access",)"
-    R"("jti":"00112233445566778899aabbccddeeff","iat":1767225600,"exp":1767226500})";
+    R"("jti":"00112233445566778899aabbccddeeff","iat":1767225600,"exp":1767226500,)"
+    R"("fam":"ffeeddccbbaa99887766554433221100"})";
 
 Status VerifyStatus(const std::string& token, TokenType type = TokenType::kAccess,
                     const std::string& secret = kSecret, Seconds now = kNow) {
@@ -79,7 +80,7 @@ TEST(Jwt, SignsAndVerifiesAnAccessToken) {
   EXPECT_EQ(claims->iat, kNow);
   EXPECT_EQ(claims->exp, kNow + seconds(900));
   EXPECT_FALSE(claims->nbf.has_value());
-  EXPECT_TRUE(claims->fam.empty());
+  EXPECT_EQ(claims->fam, "aaeeddccbbaa99887766554433221100");
 }
 
 TEST(Jwt, SignsAndVerifiesARefreshTokenWithItsFamily) {
@@ -196,7 +197,8 @@ TEST(Jwt, RefusesATokenNotYetValid) {
 
 TEST(Jwt, RefusesMissingOrMistypedClaims) {
   const std::string base = R"("iat":1767225600,"exp":1767226500)";
-  const std::string ids = R"("jti":"00112233445566778899aabbccddeeff")";
+  const std::string jti = R"("jti":"00112233445566778899aabbccddeeff")";
+  const std::string ids = jti + R"(,"fam":"ffeeddccbbaa99887766554433221100")";
   struct Case {
     std::string payload;
     std::string reason;
@@ -233,7 +235,9 @@ TEST(Jwt, RefusesMissingOrMistypedClaims) {
            {R"({"sub":"u","org":"o","role":"viewer","typ":"access",)" + ids + "," + base +
                 R"(,"nbf":"soon"})",
             "nbf is invalid"},
-           {R"({"sub":"u","org":"o","role":"viewer","typ":"refresh",)" + ids + "," + base + "}",
+           {R"({"sub":"u","org":"o","role":"viewer","typ":"refresh",)" + jti + "," + base + "}",
+            "fam is missing"},
+           {R"({"sub":"u","org":"o","role":"viewer","typ":"access",)" + jti + "," + base + "}",
             "fam is missing"},
        }) {
     const TokenType type = c.payload.find("\"refresh\"") != std::string::npos ? TokenType::kRefresh
@@ -341,7 +345,7 @@ TEST(Jwt, SignRefusesIncompleteClaims) {
   c.fam.clear();
   EXPECT_EQ(Sign(c, kSecret).status().code(), StatusCode::kInvalidArgument);
   c = AccessClaims();
-  c.fam = "f";
+  c.fam.clear();
   EXPECT_EQ(Sign(c, kSecret).status().code(), StatusCode::kInvalidArgument);
 }
 

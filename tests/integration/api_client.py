@@ -141,6 +141,10 @@ class Org:
     def etag(self, estimate_id):
         return self.ok("GET", "/api/v1/estimates/%d" % estimate_id).etag
 
+    def etag_of(self, path):
+        """The ETag of any versioned resource (a project, an object)."""
+        return self.ok("GET", path).etag
+
     def set_status(self, estimate_id, status, token=None):
         r = self.call("POST", "/api/v1/estimates/%d/status" % estimate_id, {"status": status},
                       {"If-Match": self.etag(estimate_id)}, token=token)

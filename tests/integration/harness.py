@@ -68,7 +68,7 @@ def run_cli(args, env, cwd, timeout=60):
 class Service:
     """One running `estimate-service serve` on a free port, with its stderr log collected."""
 
-    def __init__(self, env=None, args=None, migrate=True, database_url=None):
+    def __init__(self, env=None, args=None, migrate=True, database_url=None, nofile=None):
         self.tmp = tempfile.mkdtemp(prefix="estimate-it-")
         self.env = base_env(self.tmp, dict(SERVICE_DEFAULTS, **(env or {})), database_url)
         if migrate:
@@ -77,10 +77,15 @@ class Service:
                 raise RuntimeError("migrate failed: " + r.stderr)
         self.log_lines = []
         self.port = free_port()
+        def limits():
+            if nofile:  # `ulimit -n nofile` for the service alone
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.proc = subprocess.Popen(
             [BINARY, "serve", "--host", "127.0.0.1", "--port", str(self.port)] + (args or []),
             env=self.env, cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True)
+            text=True, preexec_fn=limits if nofile else None)
         self._pumper = threading.Thread(target=self._pump, daemon=True)
         self._pumper.start()
         up = False

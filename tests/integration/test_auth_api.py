@@ -28,6 +28,8 @@ ADMIN = frozenset({"admin"})                   # manage_users, read_audit, reope
 ROLES = ("viewer", "reviewer", "estimator", "admin")  # least privileged first
 UNGUARDED = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/refresh"),
              ("POST", "/api/v1/auth/logout")}
+# Open to every signed-in role, about the caller's own account: test_security.Invitations.
+OWN_ACCOUNT = {("POST", "/api/v1/auth/invitations/{organization_id}/accept")}
 QUIET = {"RATE_LIMIT_LIMIT": "1000000"}
 
 
@@ -255,7 +257,7 @@ class Api(unittest.TestCase):
                 "/api/v1/projects", {"name": "Стройка " + role})),
             ("GET", "/api/v1/projects/{id}", ALL, lambda role: Req(P)),
             ("PATCH", "/api/v1/projects/{id}", EDIT, lambda role: Req(
-                P, {"name": "Стройка А, " + role}, watch=[P])),
+                P, {"name": "Стройка А, " + role}, {"If-Match": a.etag_of(P)}, watch=[P])),
             ("DELETE", "/api/v1/projects/{id}", EDIT, delete_project),
             ("GET", "/api/v1/projects/{id}/objects", ALL, lambda role: Req(P + "/objects")),
             ("POST", "/api/v1/projects/{id}/objects", EDIT, lambda role: Req(
@@ -264,7 +266,7 @@ class Api(unittest.TestCase):
                 P + "/summary-estimate?contingency=2&date=2026-03-01")),
             ("GET", "/api/v1/objects/{id}", ALL, lambda role: Req(O)),
             ("PATCH", "/api/v1/objects/{id}", EDIT, lambda role: Req(
-                O, {"name": "Объект А, " + role}, watch=[O])),
+                O, {"name": "Объект А, " + role}, {"If-Match": a.etag_of(O)}, watch=[O])),
             ("DELETE", "/api/v1/objects/{id}", EDIT, delete_object),
             ("GET", "/api/v1/objects/{id}/estimates", ALL, lambda role: Req(O + "/estimates")),
             ("POST", "/api/v1/objects/{id}/estimates", EDIT, lambda role: Req(
@@ -356,9 +358,9 @@ class Api(unittest.TestCase):
                         self.assertProblem(r, 403, "role " + role + " may not")
                         self.assertEqual(self.world(fx.a, req.watch), before)
         # The table covers every route of the program (but base, calc, docs), and each answered.
-        self.assertEqual(sorted({(m, p) for m, p, _, _ in rows} | UNGUARDED),
+        self.assertEqual(sorted({(m, p) for m, p, _, _ in rows} | UNGUARDED | OWN_ACCOUNT),
                          sorted(set(guarded_routes())))
-        self.assertEqual(sorted(answered), sorted(set(guarded_routes())))
+        self.assertEqual(sorted(answered | OWN_ACCOUNT), sorted(set(guarded_routes())))
 
     def test_status_workflow_by_role(self):
         fx = self.fx
@@ -476,6 +478,7 @@ class Tokens(unittest.TestCase):
         return call(self.svc, "POST", "/api/v1/auth/refresh", {"refresh_token": token})
 
     def test_a_valid_token_speaks_for_its_user_organization_and_role(self):
+        self.viewer = login(self.svc, "viewer@t.test")  # other tests end the class's sessions
         r = self.me(self.viewer["access_token"])
         self.assertEqual(r.status, 200, r)
         self.assertEqual((r.json["user"]["email"], r.json["role"], r.json["organization"]["id"]),
@@ -498,7 +501,7 @@ class Tokens(unittest.TestCase):
                          200)
 
     def test_tampered_tokens_are_refused(self):
-        token = self.viewer["access_token"]
+        token = login(self.svc, "viewer@t.test")["access_token"]
         header, payload, signature = token.split(".")
         # Another signature: one character in the middle changed.
         i = len(signature) // 2
@@ -558,6 +561,8 @@ class Tokens(unittest.TestCase):
                  token=admin)
         self.assertEqual((r.status, r.json["role"]), (200, "reviewer"))
         self.assertRefused(self.refresh(s["refresh_token"]), "revoked")
+        # The access token of the ended session is refused at once, not when it expires.
+        self.assertRefused(self.me(s["access_token"]), "session ended")
         s = login(self.svc, "viewer@t.test")
         self.assertEqual(s["role"], "reviewer")
         call(self.svc, "PATCH", "/api/v1/users/%d" % self.vid, {"role": "viewer"}, token=admin)

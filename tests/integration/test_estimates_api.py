@@ -204,8 +204,12 @@ class Estimates(unittest.TestCase):
                 self.assertProblem(self.est.call(method, url, body, {"If-Match": '"banana"'}),
                                    400, "if-match")
         self.assertEqual(self.snapshot(e["id"]), before)
-        # Weak and strong forms of the current ETag both match; If-None-Match gives 304.
-        r = self.est.call("PATCH", path, {"number": "12-1"}, {"If-Match": "W/" + e["etag"]})
+        # If-Match compares strongly (RFC 9110 §13.1.1): the weak form of the current ETag does
+        # not match, the strong one does; If-None-Match gives 304.
+        self.assertProblem(self.est.call("PATCH", path, {"number": "12-1"},
+                                         {"If-Match": "W/" + e["etag"]}), 412, "weak")
+        self.assertEqual(self.snapshot(e["id"]), before)
+        r = self.est.call("PATCH", path, {"number": "12-1"}, {"If-Match": e["etag"]})
         self.assertEqual(r.status, 200, r)
         r = self.est.call("GET", path, headers={"If-None-Match": r.etag})
         self.assertEqual((r.status, r.body), (304, b""))
@@ -336,6 +340,8 @@ class Estimates(unittest.TestCase):
             for method, path, body, status, words in group:
                 headers = {"If-Match": self.est.etag(eid)} if path.startswith(E + "/") or \
                     path == E else {}
+                if method == "PATCH" and path in (P, O):
+                    headers = {"If-Match": self.est.etag_of(path)}
                 r = call(self.svc, method, path, body, org.token if org else None, headers)
                 with self.subTest(route=method + " " + path, body=body):
                     self.assertProblem(r, status, *words)
@@ -348,7 +354,8 @@ class Estimates(unittest.TestCase):
         for method, path in sorted(set(body_routes)):
             org = self.admin if "/users" in path else self.est
             token = None if "/auth/" in path else org.token
-            headers = {"If-Match": self.est.etag(eid)}
+            headers = {"If-Match": self.est.etag_of(path) if path in (P, O)
+                       else self.est.etag(eid)}
             for raw, ctype, status, word in ((b"{not json", "application/json", 400, "body"),
                                              (b"[1, 2]", "application/json", 400, "body"),
                                              (b'{"name": "x"}', "text/plain", 415,
@@ -527,13 +534,28 @@ class Estimates(unittest.TestCase):
 
     def test_projects_and_objects_rename_list_and_delete(self):
         p = self.est.project("Склад")
-        r = self.est.ok("PATCH", "/api/v1/projects/%d" % p, {"name": "Склад №2"})
-        self.assertEqual(r.json["name"], "Склад №2")
+        P = "/api/v1/projects/%d" % p
+        first = self.est.etag_of(P)
+        self.assertEqual(first, '"1"')
+        r = self.est.ok("PATCH", P, {"name": "Склад №2"}, {"If-Match": first})
+        self.assertEqual((r.json["name"], r.etag, r.json["version"]), ("Склад №2", '"2"', 2))
         o = self.est.object(p, "Навес")
-        r = self.est.ok("PATCH", "/api/v1/objects/%d" % o, {"name": "Навес А"})
+        O = "/api/v1/objects/%d" % o
+        r = self.est.ok("PATCH", O, {"name": "Навес А"}, {"If-Match": self.est.etag_of(O)})
         self.assertEqual((r.json["name"], r.json["project_id"]), ("Навес А", p))
         self.assertEqual([x["id"] for x in self.est.ok("GET", "/api/v1/projects/%d/objects"
                                                        % p).json], [o])
+        # Renames, like estimate writes, need If-Match (428), refuse a stale one (412) and a weak
+        # tag (strong comparison, RFC 9110 §13.1.1), and change nothing then.
+        for path in (P, O):
+            self.assertProblem(self.est.call("PATCH", path, {"name": "Без версии"}), 428,
+                               "if-match")
+            self.assertProblem(self.est.call("PATCH", path, {"name": "Старая версия"},
+                                             {"If-Match": '"1"'}), 412)
+            self.assertProblem(self.est.call("PATCH", path, {"name": "Слабый тег"},
+                                             {"If-Match": 'W/' + self.est.etag_of(path)}), 412)
+        self.assertEqual(self.est.ok("GET", P).json["name"], "Склад №2")
+        self.assertEqual(self.est.ok("GET", O).json["name"], "Навес А")
         # A project with objects, an object with estimates: 409, nothing removed.
         e = self.new_estimate(object_id=o)
         self.assertProblem(self.est.call("DELETE", "/api/v1/projects/%d" % p), 409)

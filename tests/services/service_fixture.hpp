@@ -64,7 +64,7 @@ class ServiceFixture : public store::testing::EngineFixture {
   Actor MemberOfA(auth::Role role, const std::string& email) {
     auto m = account_service_->AddMember(admin_a_, {email, "correct horse X", "", role});
     EXPECT_TRUE(m.ok()) << m.status().message();
-    return {m.ok() ? m->user_id : 0, org_a_, role, "req"};
+    return {m.ok() ? m->member.user_id : 0, org_a_, role, "req"};
   }
 
   static boost::json::value Json(const std::string& text) { return boost::json::parse(text); }

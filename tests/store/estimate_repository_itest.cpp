@@ -176,18 +176,25 @@ TEST_P(EstimateRepositoryContract, ProjectsAndObjectsAreCreatedListedRenamedAndD
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].name, "Школа на 550 мест");
-  ASSERT_TRUE(repo_->RenameProject(kOrg, a->id, "Школа на 600 мест").ok());
+  EXPECT_EQ(a->version, 1);
+  ASSERT_TRUE(repo_->RenameProject(kOrg, a->id, "Школа на 600 мест", 1).ok());
+  EXPECT_EQ(repo_->GetProject(kOrg, a->id)->name, "Школа на 600 мест");
+  EXPECT_EQ(repo_->GetProject(kOrg, a->id)->version, 2);
+  // A rename based on the old version loses: the other's change stays.
+  EXPECT_EQ(repo_->RenameProject(kOrg, a->id, "Школа", 1).code(), StatusCode::kAborted);
   EXPECT_EQ(repo_->GetProject(kOrg, a->id)->name, "Школа на 600 мест");
   EXPECT_EQ(repo_->CreateProject(kOrg, "").status().code(), StatusCode::kInvalidArgument);
 
   auto o = repo_->CreateObject(kOrg, a->id, "Корпус 1");
   ASSERT_TRUE(o.ok()) << o.status().message();
   EXPECT_EQ(repo_->GetObject(kOrg, o->id)->project_id, a->id);
-  ASSERT_TRUE(repo_->RenameObject(kOrg, o->id, "Корпус А").ok());
+  ASSERT_TRUE(repo_->RenameObject(kOrg, o->id, "Корпус А", 1).ok());
+  EXPECT_EQ(repo_->RenameObject(kOrg, o->id, "Корпус Б", 1).code(), StatusCode::kAborted);
   auto objects = repo_->ListObjects(kOrg, a->id);
   ASSERT_TRUE(objects.ok());
   ASSERT_EQ(objects->size(), 1u);
   EXPECT_EQ((*objects)[0].name, "Корпус А");
+  EXPECT_EQ((*objects)[0].version, 2);
   EXPECT_EQ(repo_->CreateObject(kOrg, 999, "x").status().code(), StatusCode::kNotFound);
 
   // Not emptied: refused, and nothing goes.
@@ -243,12 +250,12 @@ TEST_P(EstimateRepositoryContract, OtherOrganizationsSeeNothingAndChangeNothing)
 
   EXPECT_TRUE(repo_->ListProjects(kOtherOrg)->empty());
   EXPECT_TRUE(not_found(repo_->GetProject(kOtherOrg, project).status()));
-  EXPECT_TRUE(not_found(repo_->RenameProject(kOtherOrg, project, "x")));
+  EXPECT_TRUE(not_found(repo_->RenameProject(kOtherOrg, project, "x", 1)));
   EXPECT_TRUE(not_found(repo_->DeleteProject(kOtherOrg, project)));
   EXPECT_TRUE(not_found(repo_->CreateObject(kOtherOrg, project, "x").status()));
   EXPECT_TRUE(not_found(repo_->ListObjects(kOtherOrg, project).status()));
   EXPECT_TRUE(not_found(repo_->GetObject(kOtherOrg, object).status()));
-  EXPECT_TRUE(not_found(repo_->RenameObject(kOtherOrg, object, "x")));
+  EXPECT_TRUE(not_found(repo_->RenameObject(kOtherOrg, object, "x", 1)));
   EXPECT_TRUE(not_found(repo_->DeleteObject(kOtherOrg, object)));
   EXPECT_TRUE(not_found(repo_->CreateEstimate(kOtherOrg, object, kActor, Header()).status()));
   EXPECT_TRUE(not_found(repo_->ListEstimates(kOtherOrg, object).status()));
@@ -804,12 +811,12 @@ TEST_P(EstimateUnitOfWorkContract, ProjectsAndObjectsAreWrittenInAUnit) {
     auto p = repo_->CreateProject(uow, org_, "Школа");
     ASSERT_TRUE(p.ok()) << p.status().message();
     project = p->id;
-    ASSERT_TRUE(repo_->RenameProject(uow, org_, project, "Школа на 550 мест").ok());
+    ASSERT_TRUE(repo_->RenameProject(uow, org_, project, "Школа на 550 мест", 1).ok());
     EXPECT_EQ(repo_->GetProject(uow, org_, project)->name, "Школа на 550 мест");
     auto o = repo_->CreateObject(uow, org_, project, "Корпус 1");
     ASSERT_TRUE(o.ok()) << o.status().message();
     object = o->id;
-    ASSERT_TRUE(repo_->RenameObject(uow, org_, object, "Корпус А").ok());
+    ASSERT_TRUE(repo_->RenameObject(uow, org_, object, "Корпус А", 1).ok());
     auto read = repo_->GetObject(uow, org_, object);
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read->name, "Корпус А");
@@ -817,7 +824,7 @@ TEST_P(EstimateUnitOfWorkContract, ProjectsAndObjectsAreWrittenInAUnit) {
     // Checked conditions: the unit goes on.
     EXPECT_EQ(repo_->DeleteProject(uow, org_, project).code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(repo_->CreateObject(uow, org_, 999, "x").status().code(), StatusCode::kNotFound);
-    EXPECT_EQ(repo_->RenameProject(uow, kOtherOrg, project, "x").code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->RenameProject(uow, kOtherOrg, project, "x", 1).code(), StatusCode::kNotFound);
     EXPECT_EQ(repo_->GetObject(uow, kOtherOrg, object).status().code(), StatusCode::kNotFound);
     EXPECT_EQ(repo_->CreateProject(uow, org_, "").status().code(), StatusCode::kInvalidArgument);
     EXPECT_FALSE(uow.failed());

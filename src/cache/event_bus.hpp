@@ -1,0 +1,48 @@
+#pragma once
+// Notifications between the instances of the service (and its command line) over one channel:
+// "the sessions of user 7 ended", so that each instance drops what it remembered of them.
+//
+// Delivery is best effort and at most once, as Redis pub/sub gives it. A listener therefore
+// learns of every gap — the subscription not yet up, dropped, or re-established — through
+// `on_gap`, and may rely on what it cached only while Live() is true: every message published
+// anywhere since the last gap reaches it. Without Redis there is no other instance to hear from
+// and nothing is live (MakeLocalEventBus): a listener then keeps nothing it would have to
+// invalidate from elsewhere.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cache/redis_client.hpp"
+
+namespace estimate::cache {
+
+class EventBus {
+ public:
+  struct Listener {
+    std::function<void(std::string_view message)> on_message;
+    std::function<void()> on_gap;  // messages may have been missed: forget what depends on them
+  };
+
+  virtual ~EventBus() = default;
+
+  // Sends `message` to the listeners of every instance, this one's included (asynchronously).
+  // Never blocks for long and never fails the caller: a lost message is a gap for the others.
+  virtual void Publish(std::string_view message) = 0;
+
+  // Starts listening (once; before the first Publish for a process that listens). Callbacks run
+  // on the bus's own thread.
+  virtual void Listen(Listener listener) = 0;
+
+  // Whether the subscription is up now (see above).
+  virtual bool Live() const = 0;
+};
+
+// No other instance: Publish does nothing, nothing is ever live.
+std::unique_ptr<EventBus> MakeLocalEventBus();
+
+// Redis pub/sub on `channel`: one connection subscribed by a thread of its own (reconnecting
+// with back-off after a failure), publishing through short-lived pooled connections.
+std::unique_ptr<EventBus> MakeRedisEventBus(const RedisAddress& address, std::string channel);
+
+}  // namespace estimate::cache

@@ -1,0 +1,66 @@
+// The Redis event bus against a real Redis (ESTIMATE_TEST_REDIS_URL; skipped without one).
+#include "cache/event_bus.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <unistd.h>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace estimate::cache {
+namespace {
+
+template <typename Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+TEST(RedisEventBus, DeliversToEveryListenerAndReportsItsGaps) {
+  const char* url = std::getenv("ESTIMATE_TEST_REDIS_URL");
+  if (url == nullptr || *url == '\0') GTEST_SKIP() << "ESTIMATE_TEST_REDIS_URL not set";
+  auto address = ParseRedisUrl(url);
+  ASSERT_TRUE(address.ok());
+  const std::string channel = "estimate-service:test:" + std::to_string(::getpid());
+  auto a = MakeRedisEventBus(*address, channel);
+  auto b = MakeRedisEventBus(*address, channel);
+  std::mutex mu;
+  std::vector<std::string> heard;
+  std::atomic<int> gaps{0};
+  b->Listen({[&](std::string_view m) {
+               std::lock_guard lock(mu);
+               heard.emplace_back(m);
+             },
+             [&] { ++gaps; }});
+  ASSERT_TRUE(WaitFor([&] { return b->Live(); }));
+  EXPECT_GE(gaps.load(), 1);  // subscribing is a gap: what came before may be missed
+  a->Publish("user:7");
+  a->Publish("family:abc");
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mu);
+    return heard.size() == 2;
+  }));
+  EXPECT_EQ(heard, (std::vector<std::string>{"user:7", "family:abc"}));
+  EXPECT_FALSE(a->Live());  // it never listened
+}
+
+TEST(RedisEventBus, IsNotLiveWithoutRedis) {
+  auto bus = MakeRedisEventBus({"127.0.0.1", 1, "", 0}, "x");
+  std::atomic<int> gaps{0};
+  bus->Listen({[](std::string_view) {}, [&] { ++gaps; }});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(bus->Live());
+  bus->Publish("user:1");  // does not throw or block for long
+  EXPECT_FALSE(MakeLocalEventBus()->Live());
+}
+
+}  // namespace
+}  // namespace estimate::cache
