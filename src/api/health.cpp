@@ -75,7 +75,8 @@ bool MayReadMetrics(const MetricsAccess& access, const http::Request& request) {
            (header->compare(0, 7, "Bearer ") == 0 || header->compare(0, 7, "bearer ") == 0) &&
            ConstantTimeEqual(std::string_view(*header).substr(7), access.token);
   }
-  return Loopback(request.remote_address) && request.Header("x-forwarded-for") == nullptr &&
+  return access.loopback && Loopback(request.remote_address) &&
+         request.Header("x-forwarded-for") == nullptr &&
          request.Header("forwarded") == nullptr && request.Header("x-real-ip") == nullptr;
 }
 

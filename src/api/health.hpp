@@ -17,14 +17,16 @@ struct ReadinessCheck {
 };
 
 // Who may read GET /metrics on the router it is added to. With a token, requests must send
-// `Authorization: Bearer <token>` (compared in constant time); without one, only clients on a
-// loopback address not relayed by a proxy (no X-Forwarded-For / Forwarded) — a Prometheus
-// on the same host. Anyone else gets 404, as if there were no such route. `open`: no check (the
-// separate METRICS_ADDR listener, which only the scraper can reach).
+// `Authorization: Bearer <token>` (compared in constant time); without one and with `loopback`
+// (not in production: a same-host proxy that adds no forwarding header would make every client
+// look local), only clients on a loopback address not relayed by a proxy (no X-Forwarded-For /
+// Forwarded / X-Real-IP) — a Prometheus on the same host. Anyone else gets 404, as if there were
+// no such route. `open`: no check (the METRICS_ADDR listener, which only the scraper reaches).
 struct MetricsAccess {
   bool enabled = true;
   bool open = false;
   std::string token;
+  bool loopback = true;
 };
 
 void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,

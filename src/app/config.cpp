@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <unistd.h>
 
 #include <charconv>
@@ -276,11 +278,18 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   if (get("METRICS_ADDR", v) && !v.empty()) {
     const auto colon = v.rfind(':');
     std::uint64_t port = 0;
-    if (colon == std::string::npos || colon == 0 || !ParseUint(v.substr(colon + 1), port) ||
+    std::string host = colon == std::string::npos ? std::string() : v.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    unsigned char ip[16];
+    const bool literal = ::inet_pton(AF_INET, host.c_str(), ip) == 1 ||
+                         ::inet_pton(AF_INET6, host.c_str(), ip) == 1;
+    if (colon == std::string::npos || !literal || !ParseUint(v.substr(colon + 1), port) ||
         port == 0 || port > 65535) {
-      bad("METRICS_ADDR", v, "is not HOST:PORT (e.g. 127.0.0.1:9464)");
+      bad("METRICS_ADDR", v, "is not IP:PORT (e.g. 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464)");
     } else {
-      c.metrics_host = v.substr(0, colon);
+      c.metrics_host = host;
       c.metrics_port = static_cast<int>(port);
     }
   }

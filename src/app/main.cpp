@@ -121,12 +121,21 @@ int Migrate(const GlobalOptions& global) {
   return 0;
 }
 
-// The channel on which every instance hears of ended sessions: Redis when configured; else there
-// is no other instance to tell.
+// The channel on which every instance hears of ended sessions: Redis when configured; else, on
+// SQLite, a file beside the database (the command line and the server share the host); else
+// none (nothing is remembered).
 std::unique_ptr<cache::EventBus> MakeEventBus(const app::Config& config) {
-  if (config.redis_url.empty()) return cache::MakeLocalEventBus();
-  return cache::MakeRedisEventBus(cache::ParseRedisUrl(config.redis_url).value(),
-                                  "estimate-service:sessions");
+  if (!config.redis_url.empty()) {
+    return cache::MakeRedisEventBus(cache::ParseRedisUrl(config.redis_url).value(),
+                                    "estimate-service:sessions");
+  }
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (config.database_url.starts_with(kSqlite)) {
+    std::string path = config.database_url.substr(kSqlite.size());
+    path = path.substr(0, path.find('?'));
+    return cache::MakeFileEventBus(path + "-sessions");
+  }
+  return cache::MakeLocalEventBus();
 }
 
 // The API's collaborators over one database, wired once for `serve` and `routes`.
@@ -382,7 +391,13 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   // loopback clients only.
   const bool metrics_apart = config.prometheus_enabled && !config.metrics_host.empty();
   api::MetricsAccess metrics_on_port{config.prometheus_enabled && !metrics_apart, false,
-                                     config.metrics_token};
+                                     config.metrics_token, !config.production()};
+  if (config.production() && config.prometheus_enabled && !metrics_apart &&
+      config.metrics_token.empty()) {
+    telemetry::LogWarn("/metrics answers no one in production without METRICS_ADDR or "
+                       "METRICS_TOKEN; set one for Prometheus",
+                       {});
+  }
   // Documents read or written at once: 3 in the process, 2 per organization.
   api::HeavyWorkGate heavy(3, 2);
   http::Router router;

@@ -3,11 +3,14 @@
 // "the sessions of user 7 ended", so that each instance drops what it remembered of them.
 //
 // Delivery is best effort and at most once, as Redis pub/sub gives it. A listener therefore
-// learns of every gap — the subscription not yet up, dropped, or re-established — through
-// `on_gap`, and may rely on what it cached only while Live() is true: every message published
-// anywhere since the last gap reaches it. Without Redis there is no other instance to hear from
-// and nothing is live (MakeLocalEventBus): a listener then keeps nothing it would have to
-// invalidate from elsewhere.
+// learns of every gap — the subscription not yet up, dropped (a dead connection is found by a
+// PING when quiet), or re-established — through `on_gap`, and may rely on what it cached only
+// while Live() is true: every message published anywhere since the last gap reaches it.
+// Without Redis, on an SQLite database, the other processes are on this host: the file bus
+// (MakeFileEventBus) counts their messages in a file next to the database, and Sync() — one
+// stat() — reports any new one as a gap before the listener answers from memory. Otherwise
+// nothing is live (MakeLocalEventBus): a listener then keeps nothing it would have to invalidate
+// from elsewhere.
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,10 +39,21 @@ class EventBus {
 
   // Whether the subscription is up now (see above).
   virtual bool Live() const = 0;
+
+  // Brings the listener up to date now, where the bus can (the file bus); a no-op otherwise.
+  virtual void Sync() {}
+
+  // Stops listening: no callback runs after it returns. The listener's owner calls it before it
+  // goes away.
+  virtual void Stop() {}
 };
 
 // No other instance: Publish does nothing, nothing is ever live.
 std::unique_ptr<EventBus> MakeLocalEventBus();
+
+// Messages counted in the file `path` (created if missing): for the processes of one host
+// sharing an SQLite database.
+std::unique_ptr<EventBus> MakeFileEventBus(std::string path);
 
 // Redis pub/sub on `channel`: one connection subscribed by a thread of its own (reconnecting
 // with back-off after a failure), publishing through short-lived pooled connections.

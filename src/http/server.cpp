@@ -50,7 +50,9 @@ struct Server::Impl {
   std::atomic<int> connections{0};
   int max_connections = 0;
   // Accept errors: back-off, and one log line per 10 s with the count of the others.
-  net::steady_timer accept_timer{ioc};
+  // The accept loop, its back-off timer and their cancellation run on this strand.
+  net::strand<net::io_context::executor_type> accept_strand{ioc.get_executor()};
+  net::steady_timer accept_timer{accept_strand};
   std::chrono::milliseconds accept_backoff{0};
   Clock::time_point accept_logged{};
   long accept_errors_unlogged = 0;
@@ -89,8 +91,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // For the connection cap: true once for a connection that waits for a request and has sent
-  // none of it (the one then closed with CloseIfIdle).
+  // none of it; it is then closed on its strand unless a request began meanwhile.
   bool TakeIdle() { return idle_.exchange(false); }
+  void CloseIfStillIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_ && self->buffer_.size() == 0) self->Close();
+    });
+  }
 
  private:
   void Read() {
@@ -309,10 +316,17 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void Server::Impl::Accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(net::make_strand(ioc), net::bind_executor(accept_strand, [this](
+                                                     beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping) return;
-      return OnAcceptError(ec);
+      // Out of descriptors or memory: pause. Anything else concerns one connection (aborted by
+      // its client, a protocol error): accept the next at once.
+      if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+          ec == net::error::no_memory || ec.value() == ENFILE) {
+        return OnAcceptError(ec);
+      }
+      return Accept();
     }
     accept_backoff = std::chrono::milliseconds(0);
     if (connections.load() >= max_connections && !EvictIdle()) {
@@ -345,7 +359,7 @@ void Server::Impl::Accept() {
       session->Start();
     }
     Accept();
-  });
+  }));
 }
 
 // Out of descriptors (EMFILE, ENFILE) or kernel memory: accepting again at once would fail again
@@ -368,10 +382,10 @@ void Server::Impl::OnAcceptError(const boost::system::error_code& ec) {
   accept_backoff = std::clamp(accept_backoff * 2, std::chrono::milliseconds(10),
                               std::chrono::milliseconds(1000));
   accept_timer.expires_after(accept_backoff);
-  accept_timer.async_wait([this](beast::error_code wait_ec) {
+  accept_timer.async_wait(net::bind_executor(accept_strand, [this](beast::error_code wait_ec) {
     if (wait_ec || stopping) return;
     Accept();
-  });
+  }));
 }
 
 // Closes the connection idle the longest; false when none is idle.
@@ -384,8 +398,9 @@ bool Server::Impl::EvictIdle() {
       continue;
     }
     if (s->TakeIdle()) {
-      s->CloseIfIdle();
-      sessions.erase(it);
+      // Left in the list: if a request began meanwhile, it is not closed, and shutdown must
+      // still find it.
+      s->CloseIfStillIdle();
       return true;
     }
     ++it;
@@ -398,8 +413,11 @@ void Server::Impl::BeginStop() {
   telemetry::LogInfo("shutting down: no new connections; finishing requests in flight",
                      {{"in_flight", std::to_string(in_flight.load()), true}});
   beast::error_code ec;
-  acceptor.close(ec);
-  accept_timer.cancel();
+  net::post(accept_strand, [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    accept_timer.cancel();
+  });
   signals.cancel(ec);
   {
     std::lock_guard lock(sessions_mu);

@@ -2044,10 +2044,9 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
   // An unchanged version gives the same file: the next reader of it gets this one (a PDF of
   // 10,000 positions takes seconds). The key holds what the file states besides the version —
   // the names of the project and the object, the region — so a rename makes a new file.
-  const std::string key = "export:" + std::to_string(actor.organization_id) + ":" +
-                          std::to_string(estimate_id) + ":v" + std::to_string(*version) + ":" +
-                          format + ":" + h.construction_name + "\x1f" + h.object_name + "\x1f" +
-                          h.region_name;
+  // ViewKey names the database and the version of the working copy read above.
+  const std::string key = ViewKey(info) + ":export:" + format + ":" + h.construction_name +
+                          "\x1f" + h.object_name + "\x1f" + h.region_name;
   if (auto hit = results_.Get(key)) {
     const std::string_view v = *hit;
     const auto a = v.find('\x1f');

@@ -20,9 +20,14 @@ SessionGuard::SessionGuard(store::AccountRepository& accounts, cache::EventBus* 
   }
 }
 
+SessionGuard::~SessionGuard() {
+  if (bus_ != nullptr) bus_->Stop();
+}
+
 Result<auth::Role> SessionGuard::CurrentRole(std::int64_t user_id, std::int64_t organization_id,
                                              std::string_view family) {
   const auto now = std::chrono::steady_clock::now();
+  if (bus_ != nullptr) bus_->Sync();
   const bool remember = bus_ != nullptr && bus_->Live();
   if (remember) {
     std::shared_lock lock(mu_);

@@ -9,8 +9,10 @@
 // user changes: RevocationNotifier publishes each revocation on the event bus, and an instance
 // remembers anything only while its subscription is live (cache::EventBus), so a change made
 // anywhere — another instance, the command line — is never answered from a stale memory. The
-// instance that makes the change forgets at once, before it answers. Without Redis nothing is
-// remembered and every request asks the database (microseconds on SQLite).
+// instance that makes the change forgets at once, before it answers. Without Redis, on SQLite,
+// the command line on the same host tells through a file next to the database (checked with
+// one stat() per request); on PostgreSQL without Redis nothing is remembered and every request
+// asks the database.
 //
 // Thread-safe.
 #include <atomic>
@@ -40,6 +42,9 @@ class SessionGuard {
   SessionGuard(store::AccountRepository& accounts, cache::EventBus* bus, Options options);
   SessionGuard(store::AccountRepository& accounts, cache::EventBus* bus)
       : SessionGuard(accounts, bus, Options{}) {}
+  ~SessionGuard();  // stops the bus's callbacks
+  SessionGuard(const SessionGuard&) = delete;
+  SessionGuard& operator=(const SessionGuard&) = delete;
 
   // The role `user_id` holds now in `organization_id` within session `family`; Unauthenticated
   // when the session ended or the membership is gone; Unavailable when the database is.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
 #include <mutex>
@@ -60,6 +61,33 @@ TEST(RedisEventBus, IsNotLiveWithoutRedis) {
   EXPECT_FALSE(bus->Live());
   bus->Publish("user:1");  // does not throw or block for long
   EXPECT_FALSE(MakeLocalEventBus()->Live());
+}
+
+TEST(FileEventBus, AnotherProcessesMessageIsAGapAtTheNextSync) {
+  const std::string path = ::testing::TempDir() + "/bus-" + std::to_string(::getpid());
+  auto server = MakeFileEventBus(path);
+  auto cli = MakeFileEventBus(path);  // the command line, in another process
+  int gaps = 0;
+  server->Listen({[](std::string_view) {}, [&] { ++gaps; }});
+  server->Sync();
+  EXPECT_TRUE(server->Live());
+  const int before = gaps;
+  server->Sync();
+  EXPECT_EQ(gaps, before);  // nothing new
+  cli->Publish("user:7");
+  server->Sync();
+  EXPECT_EQ(gaps, before + 1);
+  // Many messages, each seen: the size only grows until the file starts again.
+  for (int i = 0; i < 5; ++i) {
+    cli->Publish("family:x");
+    server->Sync();
+  }
+  EXPECT_EQ(gaps, before + 6);
+  server->Stop();
+  cli->Publish("user:8");
+  server->Sync();  // no callback after Stop
+  EXPECT_EQ(gaps, before + 6);
+  std::remove(path.c_str());
 }
 
 }  // namespace
