@@ -1,5 +1,7 @@
 #include "services/auth_service.hpp"
 
+#include <boost/json.hpp>
+
 #include <charconv>
 #include <utility>
 
@@ -55,11 +57,13 @@ LoginOutcome AuthService::Login(const LoginRequest& request) {
                                  std::to_string(auth::kMaxPasswordBytes) + " bytes)");
     return out;
   }
-  if (auto d = throttle_.Check(*email, request.ip); !d.allowed) {
+  const auth::ThrottleDecision check = throttle_.Check(*email, request.ip);
+  AuditLockChanges(*email, request, check.released, {});
+  if (!check.allowed) {
     out.status = {StatusCode::kResourceExhausted,
                   "too many failed sign-ins; try again in " +
-                      std::to_string(d.retry_after.count()) + " s"};
-    out.retry_after = d.retry_after;
+                      std::to_string(check.retry_after.count()) + " s"};
+    out.retry_after = check.retry_after;
     return out;
   }
   auto user = accounts_.FindUserByEmail(*email);
@@ -85,6 +89,7 @@ LoginOutcome AuthService::Login(const LoginRequest& request) {
         }
       }
     }
+    AuditLockChanges(*email, request, d.released, d.locked_now);
     return out;
   }
   auto memberships = accounts_.MembershipsOfUser(user->id);
@@ -97,7 +102,7 @@ LoginOutcome AuthService::Login(const LoginRequest& request) {
     out.status = membership.status();
     return out;
   }
-  throttle_.RecordSuccess(*email, request.ip);
+  AuditLockChanges(*email, request, throttle_.RecordSuccess(*email, request.ip), {});
   if (auth::NeedsRehash(user->password_hash, password_params_)) {
     // Best effort: the sign-in succeeds even if the new hash cannot be stored now.
     if (auto rehashed = auth::HashPassword(request.password, password_params_); rehashed.ok()) {
@@ -169,8 +174,42 @@ Result<MeInfo> AuthService::Me(const Actor& actor) {
   if (me.membership.organization_id == 0) {
     return Unauthenticated("the account is no longer a member of the organization");
   }
-  me.membership.role = actor.role;  // what this token may do until it is refreshed
+  me.membership.role = actor.role;  // the role of now (services::SessionGuard)
+  auto invitations = accounts_.InvitationsOfUser(actor.user_id);
+  if (!invitations.ok()) return invitations.status();
+  me.invitations = std::move(invitations).value();
   return me;
+}
+
+void AuthService::AuditLockChanges(const std::string& email, const LoginRequest& request,
+                                   const std::vector<auth::LockChange>& released,
+                                   const std::vector<auth::LockChange>& locked) {
+  if (released.empty() && locked.empty()) return;
+  // Best effort, like the sign-in records. An unknown account has no log to write to.
+  auto user = accounts_.FindUserByEmail(email);
+  if (!user.ok()) return;
+  auto memberships = accounts_.MembershipsOfUser(user->id);
+  if (!memberships.ok()) return;
+  auto append = [&](const char* action, const auth::LockChange& change) {
+    const std::string after = boost::json::serialize(boost::json::object{
+        {"key", auth::ThrottleKeyName(change.key)},
+        {"address", request.ip},
+        {"until", store::FormatUtc(change.until)}});
+    for (const auto& m : *memberships) {
+      store::AuditRecord record;
+      record.organization_id = m.organization_id;
+      // The throttle acts, not the account's owner: whoever failed may be anyone.
+      record.actor_user_id = std::nullopt;
+      record.action = action;
+      record.entity_type = "session";
+      record.entity_id = std::to_string(user->id);
+      record.request_id = request.request_id;
+      record.after_json = after;
+      (void)audit_.Append(record);
+    }
+  };
+  for (const auto& change : released) append("login_unlocked", change);
+  for (const auto& change : locked) append("login_locked", change);
 }
 
 void AuthService::AuditSignIn(std::int64_t organization_id, std::int64_t user_id,

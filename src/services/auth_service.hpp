@@ -5,15 +5,19 @@
 //   Login    email + password (+ the organization, for members of several) → a token pair for one
 //            organization with the user's role there. Wrong email and wrong password answer the
 //            same, in the same time (a dummy verification for unknown accounts). Failures are
-//            counted per account and per IP; past the free ones the caller must wait
-//            (ResourceExhausted with retry_after). A hash made with weaker parameters is replaced.
+//            counted per (account, IP), per IP and per account (auth/login_throttle.hpp); past
+//            the free ones the caller must wait (ResourceExhausted with retry_after). An
+//            attacker's failures lock the attacker's address out of the account, not the owner
+//            signing in from elsewhere. A hash made with weaker parameters is replaced.
 //   Refresh  rotates the pair; the user's current state is re-read, so a deactivated user or a
 //            removed membership ends the session, and a changed role takes effect.
 //   Logout   revokes the session (the refresh token's family).
 //   Me       the user, the organization of the token, the role there and every membership.
 //
-// Sign-ins, failed ones included, are written to the audit log of each organization of the
-// account (best effort: a sign-in does not fail because the log cannot be written).
+// Sign-ins, failed ones included, and the throttle's locks of the account as they begin and end
+// (login_locked, login_unlocked: which key, the address, until when) are written to the audit
+// log of each organization of the account (best effort: a sign-in does not fail because the log
+// cannot be written). A lock ends in the log when a later attempt finds it over.
 // Thread-safe when its collaborators are (they are).
 #include <chrono>
 #include <cstdint>
@@ -55,6 +59,7 @@ struct MeInfo {
   store::User user;
   store::UserMembership membership;
   std::vector<store::UserMembership> memberships;
+  std::vector<store::UserMembership> invitations;  // organizations asking the user to join
 };
 
 class AuthService {
@@ -72,6 +77,11 @@ class AuthService {
  private:
   void AuditSignIn(std::int64_t organization_id, std::int64_t user_id, const char* action,
                    const std::string& request_id, const std::string& detail);
+  // The throttle's locks that ended and began at this attempt, as "login_unlocked" and
+  // "login_locked" records ({"key","address","until"}) of the account's organizations.
+  void AuditLockChanges(const std::string& email, const LoginRequest& request,
+                        const std::vector<auth::LockChange>& released,
+                        const std::vector<auth::LockChange>& locked);
 
   store::AccountRepository& accounts_;
   store::AuditRepository& audit_;
