@@ -669,7 +669,9 @@ int main(int argc, char** argv) {
     if (user_cmd.action == "ensure-admin") user_cmd.role = "admin";
     return WithDatabase(global, [&](store::Database& db, const app::Config& config) {
       auto bus = MakeEventBus(config);
-      return app::RunUser(db, user_cmd, bus.get());
+      const int code = app::RunUser(db, user_cmd, bus.get());
+      bus->Flush();  // the running instances have heard of ended sessions before we return
+      return code;
     });
   }
   if (cli.got_subcommand("releases")) {

@@ -126,7 +126,18 @@ class RedisEventBus final : public EventBus {
 
   void Publish(std::string_view message) override {
     // A failed publish is a gap for the other instances; they bound it by their entries' age.
-    publisher_.Run({{"PUBLISH", channel_, std::string(message)}});
+    auto replies = publisher_.Run({{"PUBLISH", channel_, std::string(message)}});
+    if (replies && !replies->empty() && (*replies)[0].integer > 0) {
+      heard_by_someone_.store(true, std::memory_order_release);
+    }
+  }
+
+  // Redis hands a message to each subscriber's connection at once; the listener applies it
+  // within a millisecond or so. 100 ms leaves ample room, and only when someone listens.
+  void Flush() override {
+    if (heard_by_someone_.exchange(false, std::memory_order_acq_rel)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
 
   void Listen(Listener listener) override {
@@ -245,6 +256,7 @@ class RedisEventBus final : public EventBus {
   RedisPool publisher_;
   Listener listener_;
   std::atomic<bool> live_{false};
+  std::atomic<bool> heard_by_someone_{false};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -43,6 +43,11 @@ class EventBus {
   // Brings the listener up to date now, where the bus can (the file bus); a no-op otherwise.
   virtual void Sync() {}
 
+  // Returns once what this process published has had time to reach the other instances' listeners
+  // (a process that exits right after publishing, the command line, calls it); a no-op where
+  // delivery is synchronous.
+  virtual void Flush() {}
+
   // Stops listening: no callback runs after it returns. The listener's owner calls it before it
   // goes away.
   virtual void Stop() {}
