@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -50,10 +50,12 @@ class FileEventBus final : public EventBus {
     if (fd < 0) return;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size >= (1 << 20)) {
-      if (::ftruncate(fd, 0) != 0) { /* the append below still changes the size */ }
+      if (::ftruncate(fd, 0) != 0) { /* the append below still changes the size */
+      }
     }
     const char byte = '.';
-    if (::write(fd, &byte, 1) != 1) { /* a lost message: bounded by the listener's max age */ }
+    if (::write(fd, &byte, 1) != 1) { /* a lost message: bounded by the listener's max age */
+    }
     ::close(fd);
   }
 
@@ -207,8 +209,7 @@ class RedisEventBus final : public EventBus {
       if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
           reply->element[0]->type == REDIS_REPLY_STRING &&
           std::string_view(reply->element[0]->str, reply->element[0]->len) == "message" &&
-          reply->element[2]->type == REDIS_REPLY_STRING && listener_.on_message &&
-          !Stopping()) {
+          reply->element[2]->type == REDIS_REPLY_STRING && listener_.on_message && !Stopping()) {
         listener_.on_message(std::string_view(reply->element[2]->str, reply->element[2]->len));
       }
     }

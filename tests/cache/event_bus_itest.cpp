@@ -1,16 +1,16 @@
 // The Redis event bus against a real Redis (ESTIMATE_TEST_REDIS_URL; skipped without one).
-#include "cache/event_bus.hpp"
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "cache/event_bus.hpp"
 
 namespace estimate::cache {
 namespace {

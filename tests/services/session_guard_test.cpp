@@ -66,12 +66,9 @@ TEST_P(SessionGuardTest, ALiveSessionActsWithTheRoleOfNow) {
   // Not a session of this user, or of no one: refused.
   EXPECT_EQ(guard_->CurrentRole(admin_a_.user_id, org_a_, family_).status().code(),
             StatusCode::kUnauthenticated);
-  EXPECT_EQ(Role("ffffffffffffffffffffffffffffffff").status().code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(Role("ffffffffffffffffffffffffffffffff").status().code(), StatusCode::kUnauthenticated);
   // Another organization than the membership's.
-  EXPECT_EQ(guard_->CurrentRole(member_.user_id, admin_b_.organization_id, family_)
-                .status()
-                .code(),
+  EXPECT_EQ(guard_->CurrentRole(member_.user_id, admin_b_.organization_id, family_).status().code(),
             StatusCode::kUnauthenticated);
 }
 
