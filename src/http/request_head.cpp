@@ -1,5 +1,6 @@
 #include "http/request_head.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace estimate::http {
@@ -28,9 +29,10 @@ HeadCheck Refuse(int status, std::string detail) {
 
 }  // namespace
 
-std::optional<std::size_t> HeadEnd(std::string_view bytes) {
+std::optional<std::size_t> HeadEnd(std::string_view bytes, std::size_t from) {
   std::size_t start = 0;
   while (bytes.substr(start, 2) == "\r\n") start += 2;
+  start = std::max(start, from);
   // A bare LF ends a line too, so that a head with LF endings is answered (400) rather than
   // waited for until the read deadline.
   for (std::size_t i = bytes.find('\n', start); i != std::string_view::npos;

@@ -28,8 +28,10 @@ struct HeadCheck {
 };
 
 // The offset just past the blank line ending the head in `bytes` (leading blank lines before the
-// request line allowed), or nullopt while incomplete.
-std::optional<std::size_t> HeadEnd(std::string_view bytes);
+// request line allowed), or nullopt while incomplete. `from`: where an earlier call stopped
+// looking (what it returned nullopt for, less 3 bytes), so that a head arriving a byte at a time
+// is scanned once, not once per byte.
+std::optional<std::size_t> HeadEnd(std::string_view bytes, std::size_t from = 0);
 
 // Checks the head `head` (request line and fields, as bytes, up to and including the blank line).
 HeadCheck CheckRequestHead(std::string_view head, std::uint64_t body_limit);

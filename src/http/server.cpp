@@ -108,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // 408 could be sent.
     stream_.expires_never();
     timed_out_ = false;
+    head_scanned_ = 0;
     read_timer_.expires_after(server_.options.read_timeout);
     read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
@@ -124,7 +125,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Reads until the head is complete, so that it is checked before the parser reads a body by it.
   void ReadHead() {
-    if (auto end = HeadEnd(Buffered())) return OnHead(*end);
+    if (auto end = HeadEnd(Buffered(), head_scanned_)) return OnHead(*end);
+    head_scanned_ = buffer_.size() > 3 ? buffer_.size() - 3 : 0;
     if (buffer_.size() >= server_.options.header_limit) {
       return Answer(431, "request headers exceed " +
                              std::to_string(server_.options.header_limit) + " bytes");
@@ -311,6 +313,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   net::steady_timer read_timer_;
   bool timed_out_ = false;
+  std::size_t head_scanned_ = 0;  // of the buffered head, looked at for its end already
   bool busy_ = false;  // a request is being handled or answered; touched on the strand only
   std::atomic<bool> idle_{false};  // read by the acceptor's strand (TakeIdle)
 };

@@ -20,6 +20,16 @@ TEST(RequestHead, FindsTheEndOfTheHeadAndSkipsLeadingBlankLines) {
   EXPECT_EQ(CheckRequestHead("GET / HTTP/1.1\nHost: x\n\n", kLimit).status, 400);
 }
 
+TEST(RequestHead, FindsTheEndWhenItArrivesAByteAtATime) {
+  const std::string head = "\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::size_t from = 0;
+  for (std::size_t n = 1; n < head.size(); ++n) {
+    ASSERT_FALSE(HeadEnd(std::string_view(head).substr(0, n), from).has_value()) << n;
+    from = n > 3 ? n - 3 : 0;
+  }
+  EXPECT_EQ(HeadEnd(head, from), head.size());
+}
+
 TEST(RequestHead, AcceptsAPlainRequestAndReadsExpectAndLength) {
   const HeadCheck c = Check("Content-Length: 12\r\nExpect: 100-Continue\r\n");
   EXPECT_EQ(c.status, 0) << c.detail;
