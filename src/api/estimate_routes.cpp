@@ -1,5 +1,7 @@
 #include "api/estimate_routes.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -332,7 +334,19 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     const http::MultipartPart* file = nullptr;
     std::optional<std::int64_t> object;
     EstimateService::ImportOptions options;
+    // The text fields and the file's name are stored and printed: no control characters.
+    const auto controlled = [](std::string_view text) {
+      return std::any_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+    };
     for (const auto& part : *parts) {
+      if (part.name != "file" && controlled(part.data)) {
+        return BadRequest(req, std::string(part.name) + ": control characters are not accepted");
+      }
+      if (part.name == "file" && controlled(part.filename)) {
+        return BadRequest(req, "file: control characters are not accepted in the file's name");
+      }
       if (part.name == "file") file = &part;
       if (part.name == "object_id") object = services::ParseId(part.data);
       if (part.name == "region") options.region = std::string(part.data);

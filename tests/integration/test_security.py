@@ -373,6 +373,21 @@ class ControlCharacters(unittest.TestCase):
         r = org.call("POST", "/api/v1/objects/%d/estimates" % O, bad)
         self.assertEqual(r.status, 400, r)
         self.assertIn("number", r.detail)
+        # An upload's file name and text fields are stored too.
+        before = org.ok("GET", "/api/v1/objects/%d/estimates" % O).body
+        for field, filename, region in (("file", "a\x01b.gge", "28"), ("region", "a.gge", "2\x008")):
+            boundary = "b0undary"
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"object_id\"\r\n\r\n%d\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"region\"\r\n\r\n%s\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                    "\r\n<x/>\r\n--%s--\r\n" % (boundary, O, boundary, region, boundary,
+                                                 filename, boundary)).encode()
+            r = org.call("POST", "/api/v1/imports", body,
+                         {"Content-Type": "multipart/form-data; boundary=" + boundary})
+            with self.subTest(field=field):
+                self.assertEqual(r.status, 400, r)
+                self.assertIn(field, r.detail)
+        self.assertEqual(org.ok("GET", "/api/v1/objects/%d/estimates" % O).body, before)
 
 
 class Invitations(unittest.TestCase):
