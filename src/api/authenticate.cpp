@@ -40,10 +40,7 @@ bool SingleLineField(std::string_view key) {
 std::optional<std::string> ControlCharacterPath(const boost::json::value& v, std::string& path,
                                                 bool single_line) {
   if (v.is_string()) {
-    for (unsigned char c : v.get_string()) {
-      const bool allowed_blank = !single_line && (c == '\t' || c == '\n' || c == '\r');
-      if ((c < 0x20 && !allowed_blank) || c == 0x7f) return path;
-    }
+    if (HasControlCharacter(v.get_string(), !single_line)) return path;
     return std::nullopt;
   }
   if (v.is_object()) {
@@ -68,21 +65,37 @@ std::optional<std::string> ControlCharacterPath(const boost::json::value& v, std
 
 }  // namespace
 
+std::optional<std::string_view> BearerToken(const http::Request& request) {
+  const std::string* header = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header == nullptr || header->size() <= kBearer.size() ||
+      !std::equal(kBearer.begin(), kBearer.end(), header->begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    return std::nullopt;
+  }
+  return std::string_view(*header).substr(kBearer.size());
+}
+
+bool HasControlCharacter(std::string_view text, bool multi_line) {
+  for (unsigned char c : text) {
+    const bool allowed_blank = multi_line && (c == '\t' || c == '\n' || c == '\r');
+    if ((c < 0x20 && !allowed_blank) || c == 0x7f) return true;
+  }
+  return false;
+}
+
 http::Handler Guarded(const AuthContext& context, GuardedHandler handler) {
   return [context, handler = std::move(handler)](http::Request& request) -> http::Response {
-    const std::string* header = request.Header("authorization");
-    if (header == nullptr) {
+    if (request.Header("authorization") == nullptr) {
       return Unauthorized(request, "authorization: sign in and send the access token as Bearer",
                           nullptr);
     }
-    constexpr std::string_view kBearer = "Bearer ";
-    if (header->size() <= kBearer.size() ||
-        !std::equal(kBearer.begin(), kBearer.end(), header->begin(),
-                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    const std::optional<std::string_view> token = BearerToken(request);
+    if (!token) {
       return Unauthorized(request, "authorization: expected \"Bearer <access token>\"",
                           "invalid_request");
     }
-    auto claims = context.sessions->VerifyAccess(std::string_view(*header).substr(kBearer.size()));
+    auto claims = context.sessions->VerifyAccess(*token);
     if (!claims.ok()) {
       if (claims.status().code() != StatusCode::kUnauthenticated) {
         return ProblemOf(claims.status(), request);

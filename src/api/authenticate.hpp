@@ -39,6 +39,14 @@ using GuardedHandler = std::function<http::Response(http::Request&, const servic
 // A handler that runs `handler` only for a valid access token.
 http::Handler Guarded(const AuthContext& context, GuardedHandler handler);
 
+// The token of an `Authorization: Bearer <token>` header (the scheme in any case); nullopt when
+// the header is absent or of another form.
+std::optional<std::string_view> BearerToken(const http::Request& request);
+
+// Whether `text` holds a control character (C0 or DEL); tab and line breaks count only when not
+// `multi_line`.
+bool HasControlCharacter(std::string_view text, bool multi_line);
+
 // The positive integer id of path parameter `name`; nullopt (answer 404) otherwise.
 std::optional<std::int64_t> PathId(const http::Request& request, const char* name);
 http::Response NotFoundPath(const http::Request& request, const std::string& what);

@@ -1,7 +1,5 @@
 #include "api/estimate_routes.hpp"
 
-#include <algorithm>
-
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -335,16 +333,11 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     std::optional<std::int64_t> object;
     EstimateService::ImportOptions options;
     // The text fields and the file's name are stored and printed: no control characters.
-    const auto controlled = [](std::string_view text) {
-      return std::any_of(text.begin(), text.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      });
-    };
     for (const auto& part : *parts) {
-      if (part.name != "file" && controlled(part.data)) {
+      if (part.name != "file" && HasControlCharacter(part.data, false)) {
         return BadRequest(req, std::string(part.name) + ": control characters are not accepted");
       }
-      if (part.name == "file" && controlled(part.filename)) {
+      if (part.name == "file" && HasControlCharacter(part.filename, false)) {
         return BadRequest(req, "file: control characters are not accepted in the file's name");
       }
       if (part.name == "file") file = &part;

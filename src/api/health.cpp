@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "api/authenticate.hpp"
+#include "auth/password.hpp"
+
 namespace estimate::api {
 
 void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
@@ -55,14 +58,6 @@ void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
 
 namespace {
 
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  }
-  return diff == 0;
-}
-
 bool Loopback(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
@@ -70,10 +65,8 @@ bool Loopback(const std::string& address) {
 bool MayReadMetrics(const MetricsAccess& access, const http::Request& request) {
   if (access.open) return true;
   if (!access.token.empty()) {
-    const std::string* header = request.Header("authorization");
-    return header != nullptr && header->size() > 7 &&
-           (header->compare(0, 7, "Bearer ") == 0 || header->compare(0, 7, "bearer ") == 0) &&
-           ConstantTimeEqual(std::string_view(*header).substr(7), access.token);
+    const auto presented = BearerToken(request);
+    return presented && auth::SecretsEqual(*presented, access.token);
   }
   return access.loopback && Loopback(request.remote_address) &&
          request.Header("x-forwarded-for") == nullptr &&

@@ -379,6 +379,15 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     }
   });
 
+  const auto stop_refresher = [&] {
+    {
+      std::lock_guard lock(refresher_mu);
+      refresher_stop = true;
+    }
+    refresher_cv.notify_all();
+    refresher.join();
+  };
+
   // Rate-limit counters: shared through Redis when configured, else in this process.
   std::unique_ptr<cache::RateLimiter> limiter;
   if (!config.redis_url.empty()) {
@@ -440,12 +449,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     if (Status s = metrics_server->Listen(); !s.ok()) {
       telemetry::LogError("cannot start the metrics listener (METRICS_ADDR)",
                           {{"reason", s.message()}});
-      {
-        std::lock_guard lock(refresher_mu);
-        refresher_stop = true;
-      }
-      refresher_cv.notify_all();
-      refresher.join();
+      stop_refresher();
       return 1;
     }
     metrics_thread = std::thread([&] { metrics_server->Run(); });
@@ -456,12 +460,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
       metrics_server->Stop();
       metrics_thread.join();
     }
-    {
-      std::lock_guard lock(refresher_mu);
-      refresher_stop = true;
-    }
-    refresher_cv.notify_all();
-    refresher.join();
+    stop_refresher();
     return 1;
   }
   telemetry::LogInfo("listening", {{"address", options.host},
@@ -480,12 +479,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     metrics_server->Stop();
     metrics_thread.join();
   }
-  {
-    std::lock_guard lock(refresher_mu);
-    refresher_stop = true;
-  }
-  refresher_cv.notify_all();
-  refresher.join();
+  stop_refresher();
   db.reset();  // closes the pool's connections
   telemetry::LogInfo("stopped", {{"clean", clean ? "true" : "false", true}});
   return clean ? 0 : 1;

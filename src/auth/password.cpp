@@ -194,4 +194,8 @@ Status CheckPasswordPolicy(std::string_view password) {
   return Status::Ok();
 }
 
+bool SecretsEqual(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace estimate::auth

@@ -68,4 +68,8 @@ inline constexpr std::size_t kMaxPasswordBytes = 1024;
 // "аааааааааа" is refused too). InvalidArgument whose message starts with "password: ".
 Status CheckPasswordPolicy(std::string_view password);
 
+// Whether two secrets (a configured token and the one presented) are equal, in time that does
+// not depend on where they differ.
+bool SecretsEqual(std::string_view a, std::string_view b);
+
 }  // namespace estimate::auth

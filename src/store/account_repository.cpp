@@ -102,6 +102,30 @@ Result<auth::Role> ReadRole(soci::session& s, long long user_id, long long organ
   return RoleOfText(role);
 }
 
+// The organizations of `table` (memberships or invitations, a constant) naming the user, with
+// the role of each, by organization id.
+Result<std::vector<UserMembership>> OrganizationsOfUser(soci::session& s, const char* table,
+                                                        long long user_id) {
+  long long id = 0;
+  UserMembership row;
+  std::string role;
+  soci::statement st =
+      (s.prepare << std::string("SELECT o.id, o.name, t.role FROM ") + table +
+                        " t JOIN organizations o ON o.id = t.organization_id "
+                        "WHERE t.user_id = :u ORDER BY o.id",
+       soci::into(id), soci::into(row.organization_name), soci::into(role), soci::use(user_id));
+  st.execute();
+  std::vector<UserMembership> out;
+  while (st.fetch()) {
+    auto parsed = RoleOfText(role);
+    if (!parsed.ok()) return parsed.status();
+    row.organization_id = id;
+    row.role = *parsed;
+    out.push_back(row);
+  }
+  return out;
+}
+
 // The bodies of the operations, each on a session in a transaction or autocommit.
 
 auto CreateOrganizationBody(const std::string& name) {
@@ -433,27 +457,10 @@ Result<std::vector<Member>> AccountRepository::ListMembers(std::int64_t organiza
 Result<std::vector<UserMembership>> AccountRepository::MembershipsOfUser(std::int64_t user_id) {
   return RunLeased(db_, "listing memberships",
                    [user_id](soci::session& s) -> Result<std::vector<UserMembership>> {
-                     const long long u = user_id;
-                     if (!UserExists(s, u)) return NotFound(UserName(user_id) + " does not exist");
-                     long long id = 0;
-                     UserMembership membership;
-                     std::string role;
-                     soci::statement st =
-                         (s.prepare << "SELECT o.id, o.name, m.role FROM memberships m "
-                                       "JOIN organizations o ON o.id = m.organization_id "
-                                       "WHERE m.user_id = :u ORDER BY o.id",
-                          soci::into(id), soci::into(membership.organization_name),
-                          soci::into(role), soci::use(u));
-                     st.execute();
-                     std::vector<UserMembership> out;
-                     while (st.fetch()) {
-                       auto parsed = RoleOfText(role);
-                       if (!parsed.ok()) return parsed.status();
-                       membership.organization_id = id;
-                       membership.role = *parsed;
-                       out.push_back(membership);
+                     if (!UserExists(s, user_id)) {
+                       return NotFound(UserName(user_id) + " does not exist");
                      }
-                     return out;
+                     return OrganizationsOfUser(s, "memberships", user_id);
                    });
 }
 
@@ -472,26 +479,7 @@ Status AccountRepository::Invite(UnitOfWork& uow, std::int64_t user_id,
 Result<std::vector<UserMembership>> AccountRepository::InvitationsOfUser(std::int64_t user_id) {
   return RunLeased(db_, "listing invitations",
                    [user_id](soci::session& s) -> Result<std::vector<UserMembership>> {
-                     const long long u = user_id;
-                     long long id = 0;
-                     UserMembership invitation;
-                     std::string role;
-                     soci::statement st =
-                         (s.prepare << "SELECT o.id, o.name, i.role FROM invitations i "
-                                       "JOIN organizations o ON o.id = i.organization_id "
-                                       "WHERE i.user_id = :u ORDER BY o.id",
-                          soci::into(id), soci::into(invitation.organization_name),
-                          soci::into(role), soci::use(u));
-                     st.execute();
-                     std::vector<UserMembership> out;
-                     while (st.fetch()) {
-                       auto parsed = RoleOfText(role);
-                       if (!parsed.ok()) return parsed.status();
-                       invitation.organization_id = id;
-                       invitation.role = *parsed;
-                       out.push_back(invitation);
-                     }
-                     return out;
+                     return OrganizationsOfUser(s, "invitations", user_id);
                    });
 }
 
