@@ -77,7 +77,7 @@ std::optional<auth::Role> RoleField(const http::Request& req, const json::object
 
 void AddAuthRoutes(http::Router& router, const AuthContext& context,
                    services::AuthService& auth_service, services::AccountService& accounts,
-                   services::EstimateService& estimates) {
+                   services::EstimateServices& estimates) {
   router.Add("POST", "/api/v1/auth/login", [&auth_service](http::Request& req) {
     http::Response error;
     auto body = JsonObjectBody(req, error);
@@ -250,7 +250,7 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                    }
                  }
                }
-               auto records = estimates.Audit(actor, q);
+               auto records = estimates.history.Audit(actor, q);
                if (!records.ok()) return ProblemOf(records.status(), req);
                return http::Response::Json(200, std::move(records).value());
              }));

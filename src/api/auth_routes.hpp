@@ -16,6 +16,6 @@ namespace estimate::api {
 
 void AddAuthRoutes(http::Router& router, const AuthContext& context,
                    services::AuthService& auth_service, services::AccountService& accounts,
-                   services::EstimateService& estimates);
+                   services::EstimateServices& estimates);
 
 }  // namespace estimate::api

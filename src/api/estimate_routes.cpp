@@ -14,7 +14,7 @@ namespace {
 
 using services::Actor;
 using services::EditOutcome;
-using services::EstimateService;
+using services::EstimateServices;
 
 http::Response JsonAnswer(int status, std::string body) {
   return http::Response::Json(status, std::move(body));
@@ -182,10 +182,10 @@ void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, cons
              }));
 }
 
-void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   router.Add("GET", "/api/v1/projects",
              Guarded(context, [&s](http::Request& req, const Actor& actor) {
-               return Answer(s.ListProjects(actor), req);
+               return Answer(s.catalog.ListProjects(actor), req);
              }));
   router.Add("POST", "/api/v1/projects",
              Guarded(context, [&s](http::Request& req, const Actor& actor) {
@@ -194,24 +194,24 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                if (!body) return error;
                auto name = NameOf(req, *body, error);
                if (!name) return error;
-               return Answer(s.CreateProject(actor, *name), req, 201);
+               return Answer(s.catalog.CreateProject(actor, *name), req, 201);
              }));
   AddNamedEntityRoutes(
       router, context, "/api/v1/projects/{id}", "project",
-      [&s](const Actor& a, std::int64_t id) { return s.GetProject(a, id); },
+      [&s](const Actor& a, std::int64_t id) { return s.catalog.GetProject(a, id); },
       [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
-        return s.RenameProject(a, id, v, n);
+        return s.catalog.RenameProject(a, id, v, n);
       },
-      [&s](const Actor& a, std::int64_t id) { return s.DeleteProject(a, id); });
+      [&s](const Actor& a, std::int64_t id) { return s.catalog.DeleteProject(a, id); });
   router.Add("GET", "/api/v1/projects/{id}/objects",
              WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.ListObjects(a, id), req);
+               return Answer(s.catalog.ListObjects(a, id), req);
              }));
   router.Add("POST", "/api/v1/projects/{id}/objects",
              WithName(context, "project",
                       [&s](http::Request& req, const Actor& a, std::int64_t id,
                            const std::string& name) {
-                        return Answer(s.CreateObject(a, id, name), req, 201);
+                        return Answer(s.catalog.CreateObject(a, id, name), req, 201);
                       }));
   router.Add("GET", "/api/v1/projects/{id}/summary-estimate",
              WithId(context, "project", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
@@ -222,47 +222,47 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                r.winter_percent = req.QueryParam("winter");
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
                  return Heavily(context, req, a, [&] {
-                   return Download(s.ExportSummaryEstimate(a, id, r, format), req);
+                   return Download(s.documents.ExportSummaryEstimate(a, id, r, format), req);
                  });
                }
-               return Answer(s.SummaryEstimate(a, id, r), req);
+               return Answer(s.rollups.SummaryEstimate(a, id, r), req);
              }));
 }
 
-void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   AddNamedEntityRoutes(
       router, context, "/api/v1/objects/{id}", "object",
-      [&s](const Actor& a, std::int64_t id) { return s.GetObject(a, id); },
+      [&s](const Actor& a, std::int64_t id) { return s.catalog.GetObject(a, id); },
       [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
-        return s.RenameObject(a, id, v, n);
+        return s.catalog.RenameObject(a, id, v, n);
       },
-      [&s](const Actor& a, std::int64_t id) { return s.DeleteObject(a, id); });
+      [&s](const Actor& a, std::int64_t id) { return s.catalog.DeleteObject(a, id); });
   router.Add("GET", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.ListEstimates(a, id), req);
+               return Answer(s.catalog.ListEstimates(a, id), req);
              }));
   router.Add("POST", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                http::Response error;
                if (!JsonObjectBody(req, error)) return error;
-               return Edited(s.CreateEstimate(a, id, {req.body}), req, 201);
+               return Edited(s.catalog.CreateEstimate(a, id, {req.body}), req, 201);
              }));
   router.Add("GET", "/api/v1/objects/{id}/object-estimate",
              WithId(context, "object", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
                  return Heavily(context, req, a, [&] {
-                   return Download(s.ExportObjectEstimate(a, id, format), req);
+                   return Download(s.documents.ExportObjectEstimate(a, id, format), req);
                  });
                }
-               return Answer(s.ObjectEstimate(a, id), req);
+               return Answer(s.rollups.ObjectEstimate(a, id), req);
              }));
 }
 
-void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   router.Add("GET", "/api/v1/estimates/{id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                // One version look-up; the view of that version usually comes from the cache.
-               auto view = s.View(a, id);
+               auto view = s.reader.View(a, id);
                if (!view.ok()) return ProblemOf(view.status(), req);
                const std::string tag = VersionTag(view->version);
                if (const std::string* none = req.Header("if-none-match"); none && *none == tag) {
@@ -281,30 +281,30 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                  version = services::ParseId(v);
                  if (!version) return BadRequest(req, "version: expected a version number");
                }
-               return Answer(s.Document(a, id, version), req);
+               return Answer(s.reader.Document(a, id, version), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/export",
              WithId(context, "estimate", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
                const std::string format = req.QueryParam("format");
                if (format.empty()) return BadRequest(req, "format: is required (gge)");
                return Heavily(context, req, a,
-                              [&] { return Download(s.Export(a, id, format), req); });
+                              [&] { return Download(s.documents.Export(a, id, format), req); });
              }));
   router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                auto position = PathId(req, "position_id");
                if (!position) return NotFoundPath(req, "position");
-               return Answer(s.PositionView(a, id, *position), req);
+               return Answer(s.reader.PositionView(a, id, *position), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/versions",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.Versions(a, id), req);
+               return Answer(s.history.Versions(a, id), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/versions/{version}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                auto version = PathId(req, "version");
                if (!version) return NotFoundPath(req, "version");
-               return Answer(s.VersionView(a, id, *version), req);
+               return Answer(s.reader.VersionView(a, id, *version), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/diff",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -312,11 +312,11 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                if (!from) return BadRequest(req, "from: expected a version number");
                auto to = services::ParseId(req.QueryParam("to"));
                if (!to) return BadRequest(req, "to: expected a version number");
-               return Answer(s.Diff(a, id, *from, *to), req);
+               return Answer(s.history.Diff(a, id, *from, *to), req);
              }));
 }
 
-void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   router.Add("POST", "/api/v1/imports", Guarded(context, [&s, context](http::Request& req,
                                                                       const Actor& a) {
     const std::string* type = req.Header("content-type");
@@ -331,7 +331,7 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     }
     const http::MultipartPart* file = nullptr;
     std::optional<std::int64_t> object;
-    EstimateService::ImportOptions options;
+    services::ImportOptions options;
     // The text fields and the file's name are stored and printed: no control characters.
     for (const auto& part : *parts) {
       if (part.name != "file" && HasControlCharacter(part.data, false)) {
@@ -352,21 +352,21 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     if (!object) return BadRequest(req, "object_id: is required (the object the estimate joins)");
     if (file->data.empty()) return BadRequest(req, "file: is empty");
     return Heavily(context, req, a, [&] {
-      return Edited(s.Import(a, *object, file->data, file->filename, options), req, 201);
+      return Edited(s.documents.Import(a, *object, file->data, file->filename, options), req, 201);
     });
   }), http::Execution::kHeavy);
 }
 
-void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateService& s) {
+void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   router.Add("PATCH", "/api/v1/estimates/{id}",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {
-               return Edited(s.Edit(a, id, v, OneOp(body, "update_header", {}), "", "header"), req);
+               return Edited(s.editing.Edit(a, id, v, OneOp(body, "update_header", {}), "", "header"), req);
              }));
   router.Add("DELETE", "/api/v1/estimates/{id}",
              Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                         std::int64_t v, const json::object&) {
-               if (Status st = s.DeleteEstimate(a, id, v); !st.ok()) return ProblemOf(st, req);
+               if (Status st = s.catalog.DeleteEstimate(a, id, v); !st.ok()) return ProblemOf(st, req);
                return NoContent();
              }));
   router.Add("POST", "/api/v1/estimates/{id}/changes",
@@ -376,13 +376,13 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                if (changes == nullptr || !changes->is_array()) {
                  return BadRequest(req, "changes: is required as an array of {\"op\": …}");
                }
-               return Edited(s.Edit(a, id, v, json::serialize(*changes), "changes", SummaryOf(body)),
+               return Edited(s.editing.Edit(a, id, v, json::serialize(*changes), "changes", SummaryOf(body)),
                              req);
              }));
   router.Add("POST", "/api/v1/estimates/{id}/sections",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {
-               return Edited(s.Edit(a, id, v, OneOp(body, "add_section", {}), "", SummaryOf(body)),
+               return Edited(s.editing.Edit(a, id, v, OneOp(body, "add_section", {}), "", SummaryOf(body)),
                              req, 201);
              }));
   router.Add("PATCH", "/api/v1/estimates/{id}/sections/{section_id}",
@@ -390,7 +390,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                                        std::int64_t v, const json::object& body) {
                auto section = PathId(req, "section_id");
                if (!section) return NotFoundPath(req, "section");
-               return Edited(PathItem(s.Edit(a, id, v,
+               return Edited(PathItem(s.editing.Edit(a, id, v,
                                              OneOp(body, "rename_section",
                                                    {{"section_id", *section}}),
                                              "", SummaryOf(body)),
@@ -402,7 +402,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                                         std::int64_t v, const json::object& body) {
                auto section = PathId(req, "section_id");
                if (!section) return NotFoundPath(req, "section");
-               return Edited(PathItem(s.Edit(a, id, v,
+               return Edited(PathItem(s.editing.Edit(a, id, v,
                                              OneOp(body, "remove_section",
                                                    {{"section_id", *section}}),
                                              "", ""),
@@ -412,7 +412,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
   router.Add("POST", "/api/v1/estimates/{id}/positions",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {
-               return Edited(s.Edit(a, id, v, OneOp(body, "add_position", {}), "", SummaryOf(body)),
+               return Edited(s.editing.Edit(a, id, v, OneOp(body, "add_position", {}), "", SummaryOf(body)),
                              req, 201);
              }));
   router.Add("PATCH", "/api/v1/estimates/{id}/positions/{position_id}",
@@ -441,7 +441,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                  ops.push_back(std::move(fields));
                }
                const std::string path = ops.size() == 1 ? "" : "changes";
-               auto edited = PathItem(s.Edit(a, id, v, json::serialize(ops), path, SummaryOf(body)),
+               auto edited = PathItem(s.editing.Edit(a, id, v, json::serialize(ops), path, SummaryOf(body)),
                                       "position_id");
                if (!edited.ok() && path == "changes") {
                  edited = PathItem(std::move(edited), "changes[0].position_id");
@@ -453,7 +453,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                                         std::int64_t v, const json::object& body) {
                auto position = PathId(req, "position_id");
                if (!position) return NotFoundPath(req, "position");
-               return Edited(PathItem(s.Edit(a, id, v,
+               return Edited(PathItem(s.editing.Edit(a, id, v,
                                              OneOp(body, "remove_position",
                                                    {{"position_id", *position}}),
                                              "", ""),
@@ -467,7 +467,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                if (status == nullptr || !status->is_string()) {
                  return BadRequest(req, "status: is required (draft, review or approved)");
                }
-               return Edited(s.SetStatus(a, id, v, std::string(status->get_string())), req);
+               return Edited(s.editing.SetStatus(a, id, v, std::string(status->get_string())), req);
              }));
   router.Add("POST", "/api/v1/estimates/{id}/restore",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
@@ -476,7 +476,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                if (version == nullptr || !version->is_int64() || version->get_int64() <= 0) {
                  return BadRequest(req, "version: is required as a positive integer");
                }
-               return Edited(s.Restore(a, id, version->get_int64(), v), req);
+               return Edited(s.history.Restore(a, id, version->get_int64(), v), req);
              }));
   router.Add("POST", "/api/v1/estimates/{id}/duplicate",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -500,14 +500,14 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                  if (!x->is_string()) return BadRequest(req, "name: expected a string");
                  name = std::string(x->get_string());
                }
-               return Edited(s.Duplicate(a, id, object, name), req, 201);
+               return Edited(s.catalog.Duplicate(a, id, object, name), req, 201);
              }));
 }
 
 }  // namespace
 
 void AddEstimateRoutes(http::Router& router, const AuthContext& context,
-                       EstimateService& estimates) {
+                       EstimateServices& estimates) {
   AddProjectRoutes(router, context, estimates);
   AddObjectRoutes(router, context, estimates);
   AddEstimateReadRoutes(router, context, estimates);

@@ -10,6 +10,6 @@
 namespace estimate::api {
 
 void AddEstimateRoutes(http::Router& router, const AuthContext& context,
-                       services::EstimateService& estimates);
+                       services::EstimateServices& estimates);
 
 }  // namespace estimate::api

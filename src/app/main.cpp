@@ -143,7 +143,7 @@ struct ApiServices {
   ApiServices(store::Database& db, auth::TokenSettings tokens,
               std::unique_ptr<cache::ResultCache> results_cache,
               std::unique_ptr<cache::EventBus> event_bus,
-              services::EstimateService::Options estimate_options = {})
+              services::EstimateServices::Options estimate_options = {})
       : releases(db), base(releases), accounts(db), audit(db), estimates(db),
         bus(std::move(event_bus)), sql_refresh_tokens(db), guard(accounts, bus.get()),
         refresh_tokens(sql_refresh_tokens, &guard, bus.get()),
@@ -168,7 +168,7 @@ struct ApiServices {
   services::AuthService auth;
   services::AccountService account_service;
   std::unique_ptr<cache::ResultCache> results;
-  services::EstimateService estimate_service;
+  services::EstimateServices estimate_service;
 };
 
 // Every route of the service; `serve` and `routes` (which lists them) share it.
@@ -341,10 +341,18 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
           ? cache::MakeInProcessResultCache(256u << 20)
           : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
                                         std::chrono::hours(1), 64u << 20);
-  services::EstimateService::Options estimate_options;
+  services::EstimateServices::Options estimate_options;
   estimate_options.gge_xsd_dir = config.gge_xsd_dir;
   ApiServices api_services(*database, std::move(tokens).value(), std::move(results),
                            MakeEventBus(config), std::move(estimate_options));
+  const services::EditingService* editing = &api_services.estimate_service.editing;
+  registry.AddCallback({"estimate_position_calculations_total",
+                        "Positions calculated by estimate edits (one per new or changed position; "
+                        "a whole recalculation counts every position).",
+                        "counter", [editing] {
+                          return std::vector<std::pair<telemetry::Labels, double>>{
+                              {{}, static_cast<double>(editing->position_calculations())}};
+                        }});
   services::BaseService& base = api_services.base;
   if (Status s = base.LoadActive(); !s.ok()) {
     telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});

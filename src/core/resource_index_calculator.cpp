@@ -309,20 +309,28 @@ Status ResourceIndexCalculation::Reprice(std::size_t section, std::size_t positi
   }
   Result<PositionResult> r = CalculatePosition(changed, options);
   if (!r.ok()) return InvalidArgument(PositionPath(section, position) + ": " + r.status().message());
+  return Reprice(section, position, changed.work_kind, *r);
+}
+
+Status ResourceIndexCalculation::Reprice(std::size_t section, std::size_t position,
+                                         WorkKind work_kind, const PositionResult& figures) {
+  if (section >= result_.positions.size() || position >= result_.positions[section].size()) {
+    return NotFound(PositionPath(section, position) + ": no such position");
+  }
   // Work on copies of the touched sums so that an overflow leaves everything as it was.
   const Figures section_before = result_.sections[section].figures;
   const Totals totals_before = result_.totals;
   AddToTotals(section, work_kinds_[section][position], result_.positions[section][position],
               /*subtract=*/true);
-  AddToTotals(section, changed.work_kind, *r, /*subtract=*/false);
+  AddToTotals(section, work_kind, figures, /*subtract=*/false);
   if (!result_.sections[section].figures.ok() || !result_.totals.figures.ok() ||
       !result_.totals.construction.ok() || !result_.totals.installation.ok()) {
     result_.sections[section].figures = section_before;
     result_.totals = totals_before;
     return InvalidArgument("totals: a figure is too large to compute exactly");
   }
-  result_.positions[section][position] = *r;
-  work_kinds_[section][position] = changed.work_kind;
+  result_.positions[section][position] = figures;
+  work_kinds_[section][position] = work_kind;
   return Status::Ok();
 }
 

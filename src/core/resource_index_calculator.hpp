@@ -75,6 +75,10 @@ class ResourceIndexCalculation {
   // updates that section and the totals. On error nothing changes.
   Status Reprice(std::size_t section, std::size_t position, const Position& changed,
                  const CalcOptions& options);
+  // The same with the changed position's figures already computed (CalculatePosition of it with
+  // the estimate's options), so that an edit calculates the position once.
+  Status Reprice(std::size_t section, std::size_t position, WorkKind work_kind,
+                 const PositionResult& figures);
 
  private:
   void AddToTotals(std::size_t section, WorkKind work_kind, const PositionResult& r,

@@ -15,14 +15,14 @@ using testing::ServiceFixture;
 class EstimateServiceTest : public ServiceFixture {
  protected:
   // A project, an object and an empty estimate of region 28, 2025-Q2 with one section.
-  void MakeEstimate(EstimateService& s) {
-    auto project = s.CreateProject(admin_a_, "Школа");
+  void MakeEstimate(EstimateServices& s) {
+    auto project = s.catalog.CreateProject(admin_a_, "Школа");
     ASSERT_TRUE(project.ok()) << project.status().message();
     project_ = Json(*project).at("id").as_int64();
-    auto object = s.CreateObject(admin_a_, project_, "Корпус 1");
+    auto object = s.catalog.CreateObject(admin_a_, project_, "Корпус 1");
     ASSERT_TRUE(object.ok()) << object.status().message();
     object_ = Json(*object).at("id").as_int64();
-    auto created = s.CreateEstimate(
+    auto created = s.catalog.CreateEstimate(
         admin_a_, object_,
         {R"({"name": "ЛСР 02-01-01", "region": "28", "zone": "1", "quarter": "2025-Q2",
              "date": "2026-03-01", "sections": [{"name": "Раздел 1"}]})"});
@@ -34,16 +34,16 @@ class EstimateServiceTest : public ServiceFixture {
   }
 
   // Applies `ops` (a JSON array) and keeps the new version.
-  EditOutcome Edit(EstimateService& s, const Actor& actor, const std::string& ops) {
-    auto r = s.Edit(actor, estimate_, version_, ops, "changes", "");
+  EditOutcome Edit(EstimateServices& s, const Actor& actor, const std::string& ops) {
+    auto r = s.editing.Edit(actor, estimate_, version_, ops, "changes", "");
     EXPECT_TRUE(r.ok()) << r.status().message();
     if (!r.ok()) return {};
     version_ = r->version;
     return *r;
   }
 
-  json::value Totals(EstimateService& s) {
-    auto view = s.View(admin_a_, estimate_);
+  json::value Totals(EstimateServices& s) {
+    auto view = s.reader.View(admin_a_, estimate_);
     EXPECT_TRUE(view.ok()) << view.status().message();
     return Json(*view->json).at("totals");
   }
@@ -66,7 +66,7 @@ TEST_P(EstimateServiceTest, FiguresEqualTheCalculationOfTheEstimatesDocument) {
            R"(, "quantity": "20", "coefficients": [{"name": "п.58", "labor": "1.15",
               "machines": "1.25"}], "overhead": {"percent": "95", "k": "0.9"}}])");
 
-  auto document = estimates_->Document(admin_a_, estimate_, std::nullopt);
+  auto document = estimates_->reader.Document(admin_a_, estimate_, std::nullopt);
   ASSERT_TRUE(document.ok()) << document.status().message();
   auto computed = formats::Calculate(*document, formats::OutputFormat::kJson);
   ASSERT_TRUE(computed.ok()) << computed.ProblemText();
@@ -83,16 +83,45 @@ TEST_P(EstimateServiceTest, FiguresEqualTheCalculationOfTheEstimatesDocument) {
   EXPECT_EQ(Totals(*fresh), totals);
 }
 
+// A PATCH of one position in a priced estimate calculates that position once: while the edit is
+// planned (which checks it computes), and the totals take those figures without a second run.
+TEST_P(EstimateServiceTest, AnEditOfOnePositionCalculatesItOnce) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  std::string ops = "[";
+  for (int i = 0; i < 20; ++i) {
+    ops += std::string(i ? "," : "") + R"({"op": "add_position", "section_id": )" +
+           std::to_string(section_) + R"(, "code": "ГЭСН01-01-013-01", "quantity": ")" +
+           std::to_string(i + 1) + R"("})";
+  }
+  auto added = Edit(*estimates_, admin_a_, ops + "]");
+  ASSERT_EQ(added.added_ids.size(), 20u);
+  const json::value totals_before = Totals(*estimates_);
+
+  const std::uint64_t before = estimates_->editing.position_calculations();
+  auto one = Edit(*estimates_, admin_a_,
+                  R"([{"op": "update_position", "position_id": )" +
+                      std::to_string(added.added_ids[7]) + R"(, "quantity": "30"}])");
+  EXPECT_TRUE(Json(one.json).at("changed").as_bool());
+  EXPECT_EQ(estimates_->editing.position_calculations() - before, 1u);
+
+  // …and the totals are those of the whole estimate computed afresh.
+  const json::value totals = Totals(*estimates_);
+  EXPECT_NE(totals.at("total"), totals_before.at("total"));
+  auto fresh = NewEstimateService();
+  EXPECT_EQ(Totals(*fresh), totals);
+}
+
 TEST_P(EstimateServiceTest, AStaleVersionIsAbortedAndWritesNothing) {
   MakeEstimate(*estimates_);
   ASSERT_FALSE(HasFatalFailure());
   const std::int64_t before = version_;
   Edit(*estimates_, admin_a_, R"([{"op": "update_header", "number": "02-01-01"}])");
-  auto stale = estimates_->Edit(admin_a_, estimate_, before,
+  auto stale = estimates_->editing.Edit(admin_a_, estimate_, before,
                                 R"([{"op": "update_header", "number": "lost"}])", "changes", "");
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().code(), StatusCode::kAborted);
-  auto view = estimates_->View(admin_a_, estimate_);
+  auto view = estimates_->reader.View(admin_a_, estimate_);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->version, version_);
   EXPECT_EQ(Json(*view->json).at("number").as_string(), "02-01-01");
@@ -102,7 +131,7 @@ TEST_P(EstimateServiceTest, BadInputNamesTheFieldAndLeavesTheEstimateAsItWas) {
   MakeEstimate(*estimates_);
   ASSERT_FALSE(HasFatalFailure());
   const std::string s = std::to_string(section_);
-  auto view_before = estimates_->View(admin_a_, estimate_);
+  auto view_before = estimates_->reader.View(admin_a_, estimate_);
   ASSERT_TRUE(view_before.ok());
   const std::pair<std::string, std::string> cases[] = {
       {R"([{"op": "add_position", "section_id": )" + s + R"(, "code": "ГЭСН99-99-999-99", "quantity": "1"}])",
@@ -120,12 +149,12 @@ TEST_P(EstimateServiceTest, BadInputNamesTheFieldAndLeavesTheEstimateAsItWas) {
        "changes[1].position_id"},
   };
   for (const auto& [ops, field] : cases) {
-    auto r = estimates_->Edit(admin_a_, estimate_, version_, ops, "changes", "");
+    auto r = estimates_->editing.Edit(admin_a_, estimate_, version_, ops, "changes", "");
     ASSERT_FALSE(r.ok()) << ops;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << ops;
     EXPECT_EQ(r.status().message().rfind(field, 0), 0u) << r.status().message();
   }
-  auto view_after = estimates_->View(admin_a_, estimate_);
+  auto view_after = estimates_->reader.View(admin_a_, estimate_);
   ASSERT_TRUE(view_after.ok());
   EXPECT_EQ(*view_after->json, *view_before->json);
 }
@@ -138,29 +167,29 @@ TEST_P(EstimateServiceTest, RolesAndTheWorkflowDecideWhoChangesWhat) {
   const Actor reviewer = MemberOfA(auth::Role::kReviewer, "reviewer@a.example");
   const std::string rename = R"([{"op": "update_header", "name": "Новое имя"}])";
 
-  EXPECT_EQ(estimates_->CreateProject(viewer, "x").status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(estimates_->Edit(viewer, estimate_, version_, rename, "changes", "").status().code(),
+  EXPECT_EQ(estimates_->catalog.CreateProject(viewer, "x").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(estimates_->editing.Edit(viewer, estimate_, version_, rename, "changes", "").status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(estimates_->Edit(reviewer, estimate_, version_, rename, "changes", "").status().code(),
+  EXPECT_EQ(estimates_->editing.Edit(reviewer, estimate_, version_, rename, "changes", "").status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_TRUE(estimates_->View(viewer, estimate_).ok());
+  EXPECT_TRUE(estimates_->reader.View(viewer, estimate_).ok());
   Edit(*estimates_, estimator, rename);
 
   // draft → review by the estimator; only a reviewer (or admin) approves.
-  auto submitted = estimates_->SetStatus(estimator, estimate_, version_, "review");
+  auto submitted = estimates_->editing.SetStatus(estimator, estimate_, version_, "review");
   ASSERT_TRUE(submitted.ok()) << submitted.status().message();
   version_ = submitted->version;
-  EXPECT_EQ(estimates_->SetStatus(estimator, estimate_, version_, "approved").status().code(),
+  EXPECT_EQ(estimates_->editing.SetStatus(estimator, estimate_, version_, "approved").status().code(),
             StatusCode::kPermissionDenied);
-  auto approved = estimates_->SetStatus(reviewer, estimate_, version_, "approved");
+  auto approved = estimates_->editing.SetStatus(reviewer, estimate_, version_, "approved");
   ASSERT_TRUE(approved.ok()) << approved.status().message();
   version_ = approved->version;
   // Approved is read-only: nobody edits it until an admin reopens it.
-  EXPECT_EQ(estimates_->Edit(estimator, estimate_, version_, rename, "changes", "").status().code(),
+  EXPECT_EQ(estimates_->editing.Edit(estimator, estimate_, version_, rename, "changes", "").status().code(),
             StatusCode::kFailedPrecondition);
-  EXPECT_EQ(estimates_->SetStatus(estimator, estimate_, version_, "draft").status().code(),
+  EXPECT_EQ(estimates_->editing.SetStatus(estimator, estimate_, version_, "draft").status().code(),
             StatusCode::kPermissionDenied);
-  auto reopened = estimates_->SetStatus(admin_a_, estimate_, version_, "draft");
+  auto reopened = estimates_->editing.SetStatus(admin_a_, estimate_, version_, "draft");
   ASSERT_TRUE(reopened.ok()) << reopened.status().message();
 }
 
@@ -168,18 +197,18 @@ TEST_P(EstimateServiceTest, AnotherOrganizationSeesNothing) {
   MakeEstimate(*estimates_);
   ASSERT_FALSE(HasFatalFailure());
   const Actor& b = admin_b_;
-  EXPECT_EQ(estimates_->GetProject(b, project_).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->GetObject(b, object_).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->View(b, estimate_).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->Document(b, estimate_, std::nullopt).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->Versions(b, estimate_).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->Edit(b, estimate_, version_, R"([{"op": "update_header", "name": "x"}])",
+  EXPECT_EQ(estimates_->catalog.GetProject(b, project_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->catalog.GetObject(b, object_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->reader.View(b, estimate_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->reader.Document(b, estimate_, std::nullopt).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->history.Versions(b, estimate_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->editing.Edit(b, estimate_, version_, R"([{"op": "update_header", "name": "x"}])",
                              "changes", "")
                 .status()
                 .code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->DeleteProject(b, project_).code(), StatusCode::kNotFound);
-  EXPECT_EQ(Json(*estimates_->ListProjects(b)).as_array().size(), 0u);
+  EXPECT_EQ(estimates_->catalog.DeleteProject(b, project_).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Json(*estimates_->catalog.ListProjects(b)).as_array().size(), 0u);
 }
 
 TEST_P(EstimateServiceTest, ConcurrentEditorsLoseNothingAndEveryWriteIsAudited) {
@@ -197,14 +226,14 @@ TEST_P(EstimateServiceTest, ConcurrentEditorsLoseNothingAndEveryWriteIsAudited) 
   std::vector<std::thread> threads;
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
-      EstimateService& s = t % 2 == 0 ? *estimates_ : *other;
+      EstimateServices& s = t % 2 == 0 ? *estimates_ : *other;
       for (int done = 0; done < kEach;) {
-        auto view = s.View(admin_a_, estimate_);
+        auto view = s.reader.View(admin_a_, estimate_);
         if (!view.ok()) continue;
         const json::value v = Json(*view->json);
         const auto q = std::stoll(std::string(
             v.at("sections").at(0).at("positions").at(0).at("quantity").as_string()));
-        auto r = s.Edit(admin_a_, estimate_, view->version,
+        auto r = s.editing.Edit(admin_a_, estimate_, view->version,
                         R"([{"op": "update_position", "position_id": )" + position +
                             R"(, "quantity": ")" + std::to_string(q + 1) + R"("}])",
                         "changes", "");
@@ -221,7 +250,7 @@ TEST_P(EstimateServiceTest, ConcurrentEditorsLoseNothingAndEveryWriteIsAudited) 
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(accepted.load(), kWriters * kEach);
-  auto view = estimates_->View(admin_a_, estimate_);
+  auto view = estimates_->reader.View(admin_a_, estimate_);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(Json(*view->json).at("sections").at(0).at("positions").at(0).at("quantity").as_string(),
             std::to_string(kWriters * kEach));
@@ -248,7 +277,7 @@ TEST_P(EstimateServiceTest, VersionsDiffRestoreAndDuplicate) {
   Edit(*estimates_, admin_a_,
        R"([{"op": "update_position", "position_id": )" + std::to_string(added.added_ids[0]) +
            R"(, "quantity": "30"}])");
-  auto diff = estimates_->Diff(admin_a_, estimate_, with_ten, version_);
+  auto diff = estimates_->history.Diff(admin_a_, estimate_, with_ten, version_);
   ASSERT_TRUE(diff.ok()) << diff.status().message();
   const json::value d = Json(*diff);
   ASSERT_EQ(d.at("items").as_array().size(), 1u);
@@ -256,20 +285,20 @@ TEST_P(EstimateServiceTest, VersionsDiffRestoreAndDuplicate) {
   EXPECT_EQ(item.at("op").as_string(), "changed");
   EXPECT_NE(item.at("before").at("figures").at("total"), item.at("after").at("figures").at("total"));
 
-  auto restored = estimates_->Restore(admin_a_, estimate_, with_ten, version_);
+  auto restored = estimates_->history.Restore(admin_a_, estimate_, with_ten, version_);
   ASSERT_TRUE(restored.ok()) << restored.status().message();
   EXPECT_GT(restored->version, version_);
   version_ = restored->version;
   EXPECT_EQ(Totals(*estimates_), totals_ten);
 
-  auto copy = estimates_->Duplicate(admin_a_, estimate_, 0, "Копия");
+  auto copy = estimates_->catalog.Duplicate(admin_a_, estimate_, 0, "Копия");
   ASSERT_TRUE(copy.ok()) << copy.status().message();
   EXPECT_EQ(Json(copy->json).at("totals"), totals_ten);
   EXPECT_EQ(Json(copy->json).at("name").as_string(), "Копия");
 
-  auto osr = estimates_->ObjectEstimate(admin_a_, object_);
+  auto osr = estimates_->rollups.ObjectEstimate(admin_a_, object_);
   ASSERT_TRUE(osr.ok()) << osr.status().message();
-  auto ssr = estimates_->SummaryEstimate(admin_a_, project_, {"2026-03-01", "2", "", ""});
+  auto ssr = estimates_->rollups.SummaryEstimate(admin_a_, project_, {"2026-03-01", "2", "", ""});
   ASSERT_TRUE(ssr.ok()) << ssr.status().message();
   EXPECT_EQ(Json(*ssr).at("result").at("vat_percent").as_string(), "22");
 }

@@ -55,9 +55,9 @@ class ServiceFixture : public store::testing::EngineFixture {
     admin_b_ = {b->user.id, b->organization.id, auth::Role::kAdmin, "req-b"};
   }
 
-  std::unique_ptr<EstimateService> NewEstimateService() {
-    return std::make_unique<EstimateService>(*db_, *estimates_repo_, *audit_, *base_, *results_,
-                                             EstimateService::Options{});
+  std::unique_ptr<EstimateServices> NewEstimateService() {
+    return std::make_unique<EstimateServices>(*db_, *estimates_repo_, *audit_, *base_, *results_,
+                                             EstimateServices::Options{});
   }
 
   // A member of organization A with `role`.
@@ -77,7 +77,7 @@ class ServiceFixture : public store::testing::EngineFixture {
   std::unique_ptr<store::SqlRefreshTokenStore> tokens_;
   std::unique_ptr<AccountService> account_service_;
   std::unique_ptr<cache::ResultCache> results_;
-  std::unique_ptr<EstimateService> estimates_;
+  std::unique_ptr<EstimateServices> estimates_;
   std::int64_t org_a_ = 0;
   Actor admin_a_, admin_b_;
 };

@@ -1,0 +1,394 @@
+#include "services/catalog_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <span>
+#include <utility>
+
+#include "auth/policy.hpp"
+#include "cache/result_cache.hpp"
+#include "core/object_estimate.hpp"
+#include "core/resource_index_calculator.hpp"
+#include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/estimate_document_writer.hpp"
+#include "formats/json_out.hpp"
+#include "normbase/pricing.hpp"
+#include "normbase/regions.hpp"
+#include "services/base_service.hpp"
+#include "services/estimate_internal.hpp"
+#include "services/estimate_json.hpp"
+#include "services/estimate_service.hpp"
+#include "store/migrator.hpp"
+#include "store/unit_of_work.hpp"
+
+namespace estimate::services {
+
+namespace json = boost::json;
+using core::Decimal;
+using namespace internal;
+
+CatalogService::CatalogService(const EstimateDeps& deps, EstimateReader& reader,
+                               WorkingSet& working)
+    : db_(deps.db), estimates_(deps.estimates), audit_(deps.audit), base_(deps.base),
+      reader_(reader), working_(working) {}
+
+namespace {
+
+// Renames (`new_name` set) or deletes a project or an object, with its audit record, in one
+// transaction: `get(uow)` reads the entity before, `write(uow)` changes it.
+template <typename Entity, typename Get, typename Write, typename ToJson>
+Result<Entity> ChangeNamed(store::Database& db, store::AuditRepository& audit, const Actor& actor,
+                           const char* entity_type, std::int64_t id,
+                           const std::string* new_name, Get get, Write write,
+                           ToJson to_json) {
+  return Audited<Entity>(
+      db, audit,
+      [&](store::UnitOfWork& uow) -> Result<Entity> {
+        auto before = get(uow);
+        if (!before.ok()) return before.status();
+        if (Status s = write(uow); !s.ok()) return s;
+        return before;
+      },
+      [&](const Entity& before) {
+        auto r = Record(actor, new_name ? "update" : "delete", entity_type, id);
+        r.before_json = json::serialize(to_json(before));
+        if (new_name) {
+          Entity after = before;
+          after.name = *new_name;
+          r.after_json = json::serialize(to_json(after));
+        }
+        return r;
+      });
+}
+
+// Creates a project or an object with its audit record in one transaction; its JSON.
+template <typename Entity, typename Create, typename ToJson>
+Result<std::string> CreateNamed(store::Database& db, store::AuditRepository& audit,
+                                const Actor& actor, const char* entity_type, Create create,
+                                ToJson to_json) {
+  auto created = Audited<Entity>(db, audit, create, [&](const Entity& e) {
+    auto r = Record(actor, "create", entity_type, e.id);
+    r.after_json = json::serialize(to_json(e));
+    return r;
+  });
+  if (!created.ok()) return created.status();
+  return json::serialize(to_json(*created));
+}
+
+}  // namespace
+
+namespace {
+
+// The header of a new estimate from the request body.
+Result<store::EstimateHeader> NewHeader(const json::object& o) {
+  store::EstimateHeader h;
+  const auto text = [&](std::string_view key, std::string& field) -> Status {
+    auto v = StringField(o, key, "");
+    if (!v.ok()) return v.status();
+    if (v->has_value()) field = **v;
+    return Status::Ok();
+  };
+  for (auto [key, field] : {std::pair<std::string_view, std::string*>{"name", &h.name},
+                            {"number", &h.number},
+                            {"method", &h.method},
+                            {"region", &h.region},
+                            {"zone", &h.zone},
+                            {"quarter", &h.quarter},
+                            {"date", &h.date},
+                            {"vat_date", &h.vat_date}}) {
+    if (Status s = text(key, *field); !s.ok()) return s;
+  }
+  if (Status s = CheckName(h.name, "name"); !s.ok()) return s;
+  if (h.method != "resource-index" && h.method != "base-index") {
+    return InvalidArgument("method: expected resource-index or base-index");
+  }
+  for (auto [key, value] : {std::pair<const char*, const std::string*>{"date", &h.date},
+                            {"vat_date", &h.vat_date}}) {
+    if (!value->empty() && !IsDate(*value)) {
+      return InvalidArgument(std::string(key) + ": expected YYYY-MM-DD");
+    }
+  }
+  if (const json::value* options = o.if_contains("options"); options && !options->is_null()) {
+    if (!options->is_object()) return InvalidArgument("options: expected an object");
+    h.options_json = json::serialize(*options);
+    if (h.method == "resource-index") {
+      if (auto parsed = formats::ParseCalcOptions(h.options_json); !parsed.ok()) {
+        return parsed.status();
+      }
+    }
+  }
+  auto release = IdField(o, "release_id", "");
+  if (!release.ok()) return release.status();
+  h.release_id = *release;
+  return h;
+}
+
+// The sections of a new estimate: {"sections": [{"name", "positions": [documents]}]}, or the
+// sections of an estimate document given whole in "document". Validated as calc would.
+Result<std::vector<store::NewSection>> NewSections(const json::object& o,
+                                                   store::EstimateHeader& header) {
+  std::vector<store::NewSection> out;
+  const json::value* sections = o.if_contains("sections");
+  if (const json::value* doc = o.if_contains("document"); doc && !doc->is_null()) {
+    if (!doc->is_object()) return InvalidArgument("document: expected an estimate document object");
+    auto outcome = formats::Calculate(json::serialize(*doc), formats::OutputFormat::kJson);
+    if (!outcome.ok()) return InvalidArgument("document." + outcome.problems.front());
+    const json::object& d = doc->get_object();
+    if (const json::value* m = d.if_contains("method"); m && m->is_string()) {
+      header.method = std::string(m->get_string());
+    }
+    json::object options;
+    if (const json::value* opts = d.if_contains("options"); opts && opts->is_object()) {
+      options = opts->get_object();
+    }
+    // A base-index estimate's indices, and the ГГЭ header an imported estimate came with (its
+    // normative acts, the letter of the indices, signatures, …), travel in its options (the
+    // store keeps no other document-level field); AssembleDocument puts them back.
+    for (const char* key : {"indices", "header"}) {
+      if (const json::value* v = d.if_contains(key); v && v->is_object()) options[key] = *v;
+    }
+    header.options_json = json::serialize(options);
+    sections = d.if_contains("sections");
+  }
+  if (sections == nullptr || sections->is_null()) return out;
+  if (!sections->is_array()) return InvalidArgument("sections: expected an array");
+  const json::array& a = sections->get_array();
+  for (std::size_t s = 0; s < a.size(); ++s) {
+    const std::string at = "sections[" + std::to_string(s) + "]";
+    if (!a[s].is_object()) return InvalidArgument(at + ": expected an object");
+    const json::object& so = a[s].get_object();
+    store::NewSection section;
+    auto name = StringField(so, "name", at);
+    if (!name.ok()) return name.status();
+    section.name = name->value_or("");
+    if (Status st = CheckName(section.name, at + ".name"); !st.ok()) return st;
+    if (const json::value* ps = so.if_contains("positions"); ps && !ps->is_null()) {
+      if (!ps->is_array()) return InvalidArgument(at + ".positions: expected an array");
+      const json::array& pa = ps->get_array();
+      for (std::size_t p = 0; p < pa.size(); ++p) {
+        const std::string pat = at + ".positions[" + std::to_string(p) + "]";
+        if (!pa[p].is_object()) return InvalidArgument(pat + ": expected an object");
+        std::string doc = json::serialize(pa[p]);
+        if (header.method == "resource-index") {
+          auto position = formats::ParsePositionDocument(doc, pat);
+          if (!position.ok()) return position.status();
+          if (Status st = CheckSigns(*position, pat); !st.ok()) return st;
+        }
+        section.positions.push_back(std::move(doc));
+      }
+    }
+    out.push_back(std::move(section));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> CatalogService::ListProjects(const Actor& actor) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto projects = estimates_.ListProjects(actor.organization_id);
+  if (!projects.ok()) return projects.status();
+  json::array out;
+  for (const auto& p : *projects) out.push_back(ProjectJson(p));
+  return json::serialize(out);
+}
+
+Result<std::string> CatalogService::CreateProject(const Actor& actor, const std::string& name) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return CreateNamed<store::Project>(
+      db_, audit_, actor, "project",
+      [&](store::UnitOfWork& uow) { return estimates_.CreateProject(uow, actor.organization_id, name); },
+      ProjectJson);
+}
+
+Result<std::string> CatalogService::GetProject(const Actor& actor, std::int64_t project_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto p = estimates_.GetProject(actor.organization_id, project_id);
+  if (!p.ok()) return p.status();
+  return json::serialize(ProjectJson(*p));
+}
+
+Result<std::string> CatalogService::RenameProject(const Actor& actor, std::int64_t project_id,
+                                                   std::int64_t expected_version,
+                                                   const std::string& name) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  const std::int64_t org = actor.organization_id;
+  auto p = ChangeNamed<store::Project>(
+      db_, audit_, actor, "project", project_id, &name,
+      [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
+      [&](store::UnitOfWork& uow) {
+        return estimates_.RenameProject(uow, org, project_id, name, expected_version);
+      },
+      ProjectJson);
+  if (!p.ok()) return p.status();
+  return GetProject(actor, project_id);
+}
+
+Status CatalogService::DeleteProject(const Actor& actor, std::int64_t project_id) {
+  if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
+  const std::int64_t org = actor.organization_id;
+  return ChangeNamed<store::Project>(
+             db_, audit_, actor, "project", project_id, nullptr,
+             [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
+             [&](store::UnitOfWork& uow) { return estimates_.DeleteProject(uow, org, project_id); },
+             ProjectJson)
+      .status();
+}
+
+Result<std::string> CatalogService::ListObjects(const Actor& actor, std::int64_t project_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto objects = estimates_.ListObjects(actor.organization_id, project_id);
+  if (!objects.ok()) return objects.status();
+  json::array out;
+  for (const auto& o : *objects) out.push_back(ObjectJson(o));
+  return json::serialize(out);
+}
+
+Result<std::string> CatalogService::CreateObject(const Actor& actor, std::int64_t project_id,
+                                                  const std::string& name) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  return CreateNamed<store::SiteObject>(
+      db_, audit_, actor, "object",
+      [&](store::UnitOfWork& uow) {
+        return estimates_.CreateObject(uow, actor.organization_id, project_id, name);
+      },
+      ObjectJson);
+}
+
+Result<std::string> CatalogService::GetObject(const Actor& actor, std::int64_t object_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto o = estimates_.GetObject(actor.organization_id, object_id);
+  if (!o.ok()) return o.status();
+  return json::serialize(ObjectJson(*o));
+}
+
+Result<std::string> CatalogService::RenameObject(const Actor& actor, std::int64_t object_id,
+                                                  std::int64_t expected_version,
+                                                  const std::string& name) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  const std::int64_t org = actor.organization_id;
+  auto o = ChangeNamed<store::SiteObject>(
+      db_, audit_, actor, "object", object_id, &name,
+      [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
+      [&](store::UnitOfWork& uow) {
+        return estimates_.RenameObject(uow, org, object_id, name, expected_version);
+      },
+      ObjectJson);
+  if (!o.ok()) return o.status();
+  return GetObject(actor, object_id);
+}
+
+Status CatalogService::DeleteObject(const Actor& actor, std::int64_t object_id) {
+  if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
+  const std::int64_t org = actor.organization_id;
+  return ChangeNamed<store::SiteObject>(
+             db_, audit_, actor, "object", object_id, nullptr,
+             [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
+             [&](store::UnitOfWork& uow) { return estimates_.DeleteObject(uow, org, object_id); },
+             ObjectJson)
+      .status();
+}
+
+Result<std::string> CatalogService::ListEstimates(const Actor& actor, std::int64_t object_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto list = estimates_.ListEstimates(actor.organization_id, object_id);
+  if (!list.ok()) return list.status();
+  json::array out;
+  for (const auto& e : *list) out.push_back(HeaderJson(e));
+  return json::serialize(out);
+}
+
+Result<EditOutcome> CatalogService::CreateEstimate(const Actor& actor, std::int64_t object_id,
+                                                    const NewEstimateRequest& request) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  auto body = ParseBody(request.json, "body");
+  if (!body.ok()) return body.status();
+  if (!body->is_object()) return InvalidArgument("body: expected a JSON object");
+  auto header = NewHeader(body->get_object());
+  if (!header.ok()) return header.status();
+  auto sections = NewSections(body->get_object(), *header);
+  if (!sections.ok()) return sections.status();
+  if (!header->release_id && header->method == "resource-index") {
+    if (auto active = base_.Active(); active->release) header->release_id = active->release->info.id;
+  }
+  auto info = Audited<store::EstimateInfo>(
+      db_, audit_,
+      [&](store::UnitOfWork& uow) {
+        return estimates_.CreateEstimate(uow, actor.organization_id, object_id, actor.user_id,
+                                         *header, *sections);
+      },
+      [&](const store::EstimateInfo& info) {
+        auto r = Record(actor, "create", "estimate", info.id);
+        json::object after = HeaderJson(info);
+        std::size_t positions = 0;
+        for (const auto& s : *sections) positions += s.positions.size();
+        after["positions"] = positions;
+        r.after_json = json::serialize(after);
+        return r;
+      });
+  if (!info.ok()) return info.status();
+  auto view = reader_.View(actor, info->id);
+  if (!view.ok()) return view.status();
+  return EditOutcome{view->version, {}, {}, *view->json};
+}
+
+Status CatalogService::DeleteEstimate(const Actor& actor, std::int64_t estimate_id,
+                                       std::int64_t expected_version) {
+  if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
+  auto done = Audited<store::EstimateInfo>(
+      db_, audit_,
+      [&](store::UnitOfWork& uow) -> Result<store::EstimateInfo> {
+        auto info = estimates_.GetEstimate(uow, actor.organization_id, estimate_id);
+        if (!info.ok()) return info.status();
+        if (info->version != expected_version) {
+          return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(info->version) +
+                         ", not " + Id(expected_version));
+        }
+        if (Status s = RequireDraft(*info); !s.ok()) return s;
+        if (Status s = estimates_.DeleteEstimate(uow, actor.organization_id, estimate_id);
+            !s.ok()) {
+          return s;
+        }
+        return info;
+      },
+      [&](const store::EstimateInfo& info) {
+        auto r = Record(actor, "delete", "estimate", estimate_id);
+        r.before_json = json::serialize(HeaderJson(info));
+        return r;
+      });
+  working_.Forget(actor.organization_id, estimate_id);
+  return done.status();
+}
+
+Result<EditOutcome> CatalogService::Duplicate(const Actor& actor, std::int64_t estimate_id,
+                                               std::int64_t object_id, const std::string& name) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  if (!name.empty()) {
+    if (Status s = CheckName(name, "name"); !s.ok()) return s;
+  }
+  auto uow = store::UnitOfWork::Begin(db_, store::UnitOfWork::Isolation::kSnapshot);
+  if (!uow.ok()) return uow.status();
+  auto info = estimates_.Duplicate(*uow, actor.organization_id, estimate_id, actor.user_id,
+                                   object_id, name);
+  if (!info.ok()) return info.status();
+  auto record = Record(actor, "create", "estimate", info->id);
+  json::object after = HeaderJson(*info);
+  after["duplicate_of"] = estimate_id;
+  record.after_json = json::serialize(after);
+  if (auto a = audit_.Append(*uow, record); !a.ok()) return a.status();
+  if (Status s = uow->Commit(); !s.ok()) return s;
+  auto view = reader_.View(actor, info->id);
+  if (!view.ok()) return view.status();
+  return EditOutcome{view->version, {info->id}, {}, *view->json};
+}
+
+}  // namespace estimate::services

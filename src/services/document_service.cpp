@@ -1,0 +1,477 @@
+#include "services/document_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <span>
+#include <utility>
+
+#include "auth/policy.hpp"
+#include "cache/result_cache.hpp"
+#include "core/object_estimate.hpp"
+#include "core/resource_index_calculator.hpp"
+#include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/estimate_document_writer.hpp"
+#include "formats/json_out.hpp"
+#include "normbase/pricing.hpp"
+#include "normbase/regions.hpp"
+#include "services/base_service.hpp"
+#include "services/estimate_internal.hpp"
+#include "services/estimate_json.hpp"
+#include "services/estimate_service.hpp"
+#include "store/migrator.hpp"
+#include "store/unit_of_work.hpp"
+#include "formats/gge_xml.hpp"
+#include "formats/xlsx_forms.hpp"
+#include "formats/pdf_forms.hpp"
+#include "formats/arps.hpp"
+#include "formats/boq_import.hpp"
+#include "services/catalog_service.hpp"
+#include "services/editing_service.hpp"
+#include "services/estimate_reader.hpp"
+#include "services/rollup_service.hpp"
+#include "services/working_set.hpp"
+
+namespace estimate::services {
+
+namespace json = boost::json;
+using core::Decimal;
+using namespace internal;
+
+DocumentService::DocumentService(const EstimateDeps& deps, WorkingSet& working,
+                                 EstimateReader& reader, CatalogService& catalog,
+                                 EditingService& editing, RollupService& rollups)
+    : estimates_(deps.estimates), base_(deps.base), results_(deps.results), options_(deps.options),
+      working_(working), reader_(reader), catalog_(catalog), editing_(editing),
+      rollups_(rollups) {}
+
+Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t estimate_id,
+                                            const std::string& format) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
+      format != "arps") {
+    return InvalidArgument("format: \"" + format + "\" is not one of gge, gge-3.02, xlsx, pdf, arps");
+  }
+  auto version = reader_.CurrentVersion(actor, estimate_id);
+  if (!version.ok()) return version.status();
+  auto working = working_.Get(actor, estimate_id, *version);
+  if (!working.ok()) return working.status();
+  core::Estimate estimate;
+  std::optional<core::BaseIndexEstimate> base_index;
+  store::EstimateInfo info;
+  {
+    std::lock_guard lock((*working)->mu);
+    const WorkingEstimate& w = **working;
+    if (!w.problem.empty()) return FailedPrecondition("estimate: " + w.problem);
+    if (!w.resource_index) {
+      if (format == "arps") {
+        return FailedPrecondition("format: АРПС is written for the resource-index method only; "
+                                  "a base-index estimate goes out as gge, gge-3.02, xlsx or pdf");
+      }
+      auto parsed =
+          formats::ParseBaseIndexDocument(AssembleDocument(w.info, SectionNames(w), w.documents));
+      if (!parsed.ok()) return FailedPrecondition("estimate: " + parsed.status().message());
+      base_index = std::move(parsed).value();
+    }
+    estimate = w.estimate;
+    info = w.info;
+  }
+  auto object = estimates_.GetObject(actor.organization_id, info.object_id);
+  if (!object.ok()) return object.status();
+  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  if (!project.ok()) return project.status();
+
+  formats::GgeHeader h = base_index ? formats::Fer2001Header() : formats::Fsnb2022Header();
+  const store::EstimateHeader& eh = info.header;
+  // The ГГЭ header an imported estimate came with (normative acts, the letter of the indices,
+  // signatures, GUID); what the service keeps of its own (стройка, объект, number, name, region,
+  // price level) is filled in below and wins.
+  {
+    boost::system::error_code ec;
+    const json::value options = json::parse(eh.options_json, ec);
+    const json::value* stored =
+        !ec && options.is_object() ? options.get_object().if_contains("header") : nullptr;
+    if (stored != nullptr) {
+      auto read = formats::ParseGgeHeader(json::serialize(json::object{{"header", *stored}}), h);
+      if (read.ok()) h = std::move(read).value();
+    }
+  }
+  h.construction_number = Id(project->id);
+  h.construction_name = project->name;
+  h.object_number = Id(object->id);
+  h.object_name = object->name;
+  h.number = eh.number.empty() ? Id(info.id) : eh.number;
+  h.name = eh.name;
+  h.date = eh.date;
+  if (h.region_code != eh.region) h.region_name.clear();  // the stored header's, of another region
+  if (h.zone_code != eh.zone) h.zone_name.clear();
+  h.region_code = eh.region;
+  h.zone_code = eh.zone;
+  if (auto active = base_.Active(); active->release) {
+    for (const auto& prices : active->release->prices) {
+      if (prices.region_code == eh.region) h.region_name = std::string(prices.region_name);
+    }
+  }
+  if (h.region_name.empty()) h.region_name = std::string(normbase::RegionName(eh.region));
+  if (eh.quarter.size() == 7 && eh.quarter[4] == '-' && eh.quarter[5] == 'Q') {
+    h.price_year = std::atoi(eh.quarter.substr(0, 4).c_str());
+    h.price_quarter = eh.quarter[6] - '0';
+  }
+  // An unchanged version gives the same file: the next reader of it gets this one (a PDF of
+  // 10,000 positions takes seconds). The key holds what the file states besides the version —
+  // the names of the project and the object, the region — so a rename makes a new file.
+  // ViewKey names the database and the version of the working copy read above.
+  const std::string key = working_.ViewKey(info) + ":export:" + format + ":" + h.construction_name +
+                          "\x1f" + h.object_name + "\x1f" + h.region_name;
+  if (auto hit = results_.Get(key)) {
+    const std::string_view v = *hit;
+    const auto a = v.find('\x1f');
+    const auto b = a == std::string_view::npos ? a : v.find('\x1f', a + 1);
+    if (b != std::string_view::npos) {
+      return ExportedFile{std::string(v.substr(0, a)), std::string(v.substr(a + 1, b - a - 1)),
+                          std::string(v.substr(b + 1))};
+    }
+  }
+  auto file = [&]() -> Result<ExportedFile> {
+    if (format == "arps") {
+      formats::ArpsHeader ah;
+      ah.number = h.number;
+      ah.name = h.name;
+      ah.construction_name = h.construction_name;
+      ah.object_name = h.object_name;
+      auto arps = formats::WriteArps(estimate, ah);
+      if (!arps.ok()) return FailedPrecondition("export: " + arps.status().message());
+      return ExportedFile{"text/plain; charset=IBM866", "ЛСР " + h.number + ".arp",
+                          std::move(arps).value()};
+    }
+    if (format == "xlsx" || format == "pdf") {
+      const formats::PrintHeader ph = formats::PrintHeaderOf(h);
+      if (format == "pdf") {
+        auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
+                              : formats::WriteEstimatePdf(estimate, ph);
+        if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
+        return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
+      }
+      auto xlsx = base_index ? formats::WriteBaseIndexEstimateXlsx(*base_index, ph)
+                             : formats::WriteEstimateXlsx(estimate, ph);
+      if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
+      return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
+    }
+    if (h.guid.empty()) {
+      char guid[40];
+      std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
+                    static_cast<long long>(info.id));
+      h.guid = guid;
+    }
+    const bool draft = format == "gge-3.02";
+    const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
+    // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
+    // only by renames (docs/design/documents-io.md §4.3), is what is validated.
+    auto xml = base_index ? formats::WriteGgeBaseIndexEstimate(*base_index, h, schema)
+                          : formats::WriteGgeLocalEstimate(estimate, h, schema);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    Result<std::string> checked = *xml;
+    if (base_index && !draft) {
+      checked = formats::WriteGgeBaseIndexEstimate(*base_index, h, formats::GgeVersion::k302);
+      if (!checked.ok()) return InvalidArgument("export: " + checked.status().message());
+    }
+    const std::string xsd =
+        options_.gge_xsd_dir +
+        (base_index ? "/LocalEstimateBaseIndexMethod-3_02-draft.xsd"
+                    : draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
+                            : "/LocalEstimateResourceIndexMethod-3_01.xsd");
+    if (Status s = formats::ValidateXml(*checked, xsd); !s.ok()) {
+      if (s.code() == StatusCode::kNotFound) {
+        return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+      }
+      return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
+                                "offered: " + s.message());
+    }
+    return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
+  }();
+  if (file.ok()) {
+    results_.Put(key, std::make_shared<const std::string>(file->content_type + "\x1f" +
+                                                          file->filename + "\x1f" + file->bytes));
+  }
+  return file;
+}
+
+namespace {
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  std::string tail = s.substr(s.size() - suffix.size());
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == suffix;
+}
+
+}  // namespace
+
+Result<EditOutcome> DocumentService::Import(const Actor& actor, std::int64_t object_id,
+                                            std::string_view bytes, const std::string& filename,
+                                            const ImportOptions& options) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  // Whatever is wrong with an upload (malformed, a zip bomb, entities) is the client's 400.
+  const auto fail = [&](const Status& s) -> Status {
+    return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") +
+                           s.message());
+  };
+  // What the file is, by its first bytes: a zip (xlsx: a bill of quantities), АРПС ("1#"), or
+  // XML (ГГЭ); a .csv name is a bill of quantities.
+  if (bytes.starts_with("PK")) {
+    auto boq = formats::ReadBoqXlsx(bytes);
+    if (!boq.ok()) return fail(boq.status());
+    return ImportBoq(actor, object_id, *boq, filename, options);
+  }
+  if (EndsWith(filename, ".csv")) {
+    auto boq = formats::ReadBoqCsv(bytes);
+    if (!boq.ok()) return fail(boq.status());
+    return ImportBoq(actor, object_id, *boq, filename, options);
+  }
+  if (bytes.starts_with("1#")) {
+    auto arps = formats::ReadArps(bytes);
+    if (!arps.ok()) return fail(arps.status());
+    formats::GgeImport as_gge;
+    as_gge.document_json = std::move(arps->document_json);
+    as_gge.header.number = arps->header.number;
+    as_gge.header.name = arps->header.name;
+    as_gge.warnings = std::move(arps->warnings);
+    as_gge.differences = std::move(arps->differences);
+    as_gge.compared = arps->compared;
+    return ImportDocument(actor, object_id, std::move(as_gge), filename, options);
+  }
+  auto type = formats::GgeDocumentType(bytes);
+  if (!type.ok() || *type == "Ведомость объемов работ") {
+    // A ГГЭ bill of quantities (the «Минстрой» layout declares no Meta/File/Type).
+    auto boq = formats::ReadBoqGge(bytes);
+    if (boq.ok()) return ImportBoq(actor, object_id, *boq, filename, options);
+    if (type.ok()) return fail(boq.status());
+    return fail(type.status());
+  }
+  if (*type != "ЛС") {
+    return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
+                                "; an estimate is made from a ЛСР (ЛС) or a ВОР"));
+  }
+  auto imported = formats::ReadGgeLocalEstimate(bytes);
+  if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
+    imported = formats::ReadGgeBaseIndexEstimate(bytes);  // a ЛСР by the base-index method
+  }
+  if (!imported.ok()) return fail(imported.status());
+  return ImportDocument(actor, object_id, std::move(imported).value(), filename, options);
+}
+
+Result<EditOutcome> DocumentService::ImportDocument(const Actor& actor, std::int64_t object_id,
+                                                    formats::GgeImport imported_value,
+                                                    const std::string& filename,
+                                                    const ImportOptions& options) {
+  auto imported = &imported_value;
+  const formats::GgeHeader& h = imported->header;
+  json::object body{{"name", h.name.empty() ? filename : h.name},
+                    {"number", h.number},
+                    {"region", h.region_code},
+                    {"zone", h.zone_code},
+                    {"date", h.date},
+                    {"document", json::parse(imported->document_json)}};
+  if (h.price_year > 0 && h.price_quarter > 0) {
+    body["quarter"] = std::to_string(h.price_year) + "-Q" + std::to_string(h.price_quarter);
+  }
+  if (!options.region.empty()) body["region"] = options.region;
+  if (!options.zone.empty()) body["zone"] = options.zone;
+  if (!options.quarter.empty()) body["quarter"] = options.quarter;
+  auto created = catalog_.CreateEstimate(actor, object_id, {json::serialize(body)});
+  if (!created.ok()) return created.status();
+  json::array differences, warnings;
+  for (const auto& d : imported->differences) {
+    differences.push_back(json::object{{"path", d.path}, {"stated", d.stated}, {"computed", d.computed}});
+  }
+  for (const auto& w : imported->warnings) warnings.push_back(json::string(w));
+  const json::value estimate = json::parse(created->json);
+  created->json = json::serialize(json::object{
+      {"estimate_id", estimate.at("id")},
+      {"version", created->version},
+      {"source", filename},
+      {"compared", imported->compared},
+      {"reproduced", imported->differences.empty()},
+      {"differences", std::move(differences)},
+      {"warnings", std::move(warnings)},
+      {"totals", estimate.as_object().contains("totals") ? estimate.at("totals") : json::value(nullptr)}});
+  return created;
+}
+
+Result<EditOutcome> DocumentService::ImportBoq(const Actor& actor, std::int64_t object_id,
+                                               const formats::BoqImport& boq,
+                                               const std::string& filename,
+                                               const ImportOptions& options) {
+  if (boq.lines.empty()) return InvalidArgument("file: " + filename + ": the bill of quantities has no lines");
+  // Sections in the order the ВОР names them.
+  std::vector<std::string> sections;
+  for (const auto& line : boq.lines) {
+    const std::string name = line.section.empty() ? "Раздел 1" : line.section;
+    if (std::find(sections.begin(), sections.end(), name) == sections.end()) sections.push_back(name);
+  }
+  std::string name = filename;
+  if (const auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(0, dot);
+  json::array section_list;
+  for (const auto& s : sections) section_list.push_back(json::object{{"name", s}});
+  json::object body{{"name", name.empty() ? std::string("ВОР") : name},
+                    {"region", options.region},
+                    {"zone", options.zone},
+                    {"quarter", options.quarter},
+                    {"sections", std::move(section_list)}};
+  auto created = catalog_.CreateEstimate(actor, object_id, {json::serialize(body)});
+  if (!created.ok()) return created.status();
+  const json::value view = json::parse(created->json);
+  const std::int64_t estimate_id = view.at("id").as_int64();
+  std::map<std::string, std::int64_t> section_ids;
+  for (const auto& s : view.at("sections").as_array()) {
+    section_ids[std::string(s.at("name").as_string())] = s.at("id").as_int64();
+  }
+  // A line whose code is a norm of the active release is priced from it; any other is listed
+  // unpriced, as the estimator's work list, with a warning.
+  auto active = base_.Active();
+  json::array ops, warnings;
+  for (const auto& w : boq.warnings) warnings.push_back(json::string(w));
+  std::size_t priced = 0;
+  for (const auto& line : boq.lines) {
+    const std::int64_t section = section_ids[line.section.empty() ? "Раздел 1" : line.section];
+    bool norm = false;
+    if (auto split = SplitNormCode(line.code); split && active->release &&
+        !options.region.empty() && !options.quarter.empty()) {
+      norm = active->release->FindNorm(split->first, split->second) != nullptr;
+    }
+    if (norm) {
+      ++priced;
+      ops.push_back(json::object{{"op", "add_position"}, {"section_id", section},
+                                 {"code", line.code}, {"quantity", line.quantity.ToString()},
+                                 {"number", line.number.empty() ? json::value(nullptr) : json::value(line.number)}});
+      continue;
+    }
+    json::object doc{{"type", "resource"}, {"kind", "material"},
+                     {"code", line.code.empty() ? "ВОР-" + std::to_string(line.row) : line.code},
+                     {"name", line.name}, {"unit", line.unit}, {"quantity", line.quantity.ToString()}};
+    if (!line.number.empty()) doc["number"] = line.number;
+    ops.push_back(json::object{{"op", "add_position"}, {"section_id", section}, {"position", std::move(doc)}});
+    warnings.push_back(json::string("row " + std::to_string(line.row) + ": «" + line.name +
+                                    "» is listed unpriced" +
+                                    (line.code.empty() ? std::string(" (no code)")
+                                                       : " (" + line.code + " is not a norm of the active release"
+                                                         " or no region/quarter was given)")));
+  }
+  auto edited = editing_.Edit(actor, estimate_id, created->version, json::serialize(ops), "lines",
+                     "ВОР " + filename);
+  if (!edited.ok()) {
+    (void)catalog_.DeleteEstimate(actor, estimate_id, created->version);  // nothing half-made stays
+    return edited.status();
+  }
+  const json::value after = json::parse(edited->json);
+  edited->json = json::serialize(json::object{
+      {"estimate_id", estimate_id},
+      {"version", edited->version},
+      {"source", filename},
+      {"lines", boq.lines.size()},
+      {"priced", priced},
+      {"warnings", std::move(warnings)},
+      {"totals", after.as_object().contains("totals") ? after.at("totals") : json::value(nullptr)}});
+  return edited;
+}
+
+namespace {
+
+const char* const kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+Status CheckRollUpFormat(const std::string& format) {
+  if (format == "gge" || format == "xlsx" || format == "pdf") return Status::Ok();
+  return InvalidArgument("format: \"" + format + "\" is not one of gge, xlsx, pdf");
+}
+
+// Validates an XML export against `xsd` in `dir`; the service never offers an invalid one.
+Status ValidatedExport(const std::string& xml, const std::string& dir, const char* xsd) {
+  Status s = formats::ValidateXml(xml, dir + "/" + xsd);
+  if (s.ok()) return s;
+  if (s.code() == StatusCode::kNotFound) {
+    return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+  }
+  return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not offered: " +
+                            s.message());
+}
+
+}  // namespace
+
+Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
+                                                           std::int64_t object_id,
+                                                           const std::string& format) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
+  std::string number, name;
+  auto document = rollups_.ObjectEstimateDocument(actor, object_id, &number, &name);
+  if (!document.ok()) return document.status();
+  auto input = formats::ParseObjectEstimateDocument(*document);
+  if (!input.ok()) return FailedPrecondition("object estimate: " + input.status().message());
+  auto object = estimates_.GetObject(actor.organization_id, object_id);
+  if (!object.ok()) return object.status();
+  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  if (!project.ok()) return project.status();
+  const std::string file = "ОСР " + number;
+  if (format == "gge") {
+    formats::GgeObjectHeader h;
+    h.construction_number = Id(project->id);
+    h.construction_name = project->name;
+    auto list = estimates_.ListEstimates(actor.organization_id, object_id);
+    if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
+    h.created = h.approved = formats::TodayUtc();
+    auto xml = formats::WriteGgeObjectEstimate(*input, h);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "ObjectEstimate-3_01.xsd"); !s.ok()) {
+      return s;
+    }
+    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
+  }
+  formats::PrintHeader ph;
+  ph.construction = project->name;
+  ph.object = object->name;
+  ph.number = number;
+  auto bytes = format == "pdf" ? formats::WriteObjectEstimatePdf(*input, ph)
+                               : formats::WriteObjectEstimateXlsx(*input, ph);
+  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
+  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
+                      std::move(bytes).value()};
+}
+
+Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
+                                                            std::int64_t project_id,
+                                                            const SummaryRequest& request,
+                                                            const std::string& format) {
+  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
+  auto computed = rollups_.SummaryEstimate(actor, project_id, request);
+  if (!computed.ok()) return computed.status();
+  const json::value both = json::parse(*computed);
+  auto input = formats::ParseSummaryEstimateDocument(json::serialize(both.at("document")));
+  if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
+  auto project = estimates_.GetProject(actor.organization_id, project_id);
+  if (!project.ok()) return project.status();
+  const std::string file = "ССР " + input->number;
+  if (format == "gge") {
+    formats::GgeSummaryHeader h;
+    h.created = h.approved = request.date.empty() ? formats::TodayUtc() : request.date;
+    auto xml = formats::WriteGgeSummaryEstimate(*input, h);
+    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
+    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "SummaryEstimate-current.xsd"); !s.ok()) {
+      return s;
+    }
+    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
+  }
+  formats::PrintHeader ph;
+  ph.construction = project->name;
+  auto bytes = format == "pdf" ? formats::WriteSummaryEstimatePdf(*input, ph)
+                               : formats::WriteSummaryEstimateXlsx(*input, ph);
+  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
+  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
+                      std::move(bytes).value()};
+}
+
+}  // namespace estimate::services

@@ -1,0 +1,248 @@
+#include "services/editing_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <span>
+#include <utility>
+
+#include "auth/policy.hpp"
+#include "core/object_estimate.hpp"
+#include "core/resource_index_calculator.hpp"
+#include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/estimate_document_writer.hpp"
+#include "formats/json_out.hpp"
+#include "normbase/pricing.hpp"
+#include "normbase/regions.hpp"
+#include "services/base_service.hpp"
+#include "services/estimate_internal.hpp"
+#include "services/edit_plan.hpp"
+#include "services/estimate_json.hpp"
+#include "services/estimate_service.hpp"
+#include "store/migrator.hpp"
+#include "store/unit_of_work.hpp"
+
+namespace estimate::services {
+
+namespace json = boost::json;
+using core::Decimal;
+using namespace internal;
+
+EditingService::EditingService(const EstimateDeps& deps, WorkingSet& working)
+    : db_(deps.db), estimates_(deps.estimates), audit_(deps.audit), base_(deps.base),
+      working_(working) {}
+
+Result<EditOutcome> EditingService::Save(const Actor& actor, std::int64_t estimate_id,
+                                          std::int64_t expected_version,
+                                          const store::ChangeSet& changes,
+                                          const std::string& action,
+                                          const std::string& before_json,
+                                          const std::string& after_json) {
+  auto uow = store::UnitOfWork::Begin(db_);
+  if (!uow.ok()) return uow.status();
+  auto applied = estimates_.Apply(*uow, actor.organization_id, estimate_id, expected_version,
+                                  actor.user_id, changes);
+  if (!applied.ok()) return StaleToAborted(applied.status());
+  EditOutcome out;
+  out.version = applied->version;
+  out.added_ids = applied->added_ids;
+  out.updated_at = applied->updated_at;
+  if (applied->version == expected_version) return out;  // nothing changed: no version, no record
+  auto record = Record(actor, action.c_str(), "estimate", estimate_id);
+  record.before_json = "{\"version\":" + Id(expected_version) + ",\"items\":" + before_json + "}";
+  record.after_json = "{\"version\":" + Id(applied->version) + ",\"added_ids\":" +
+                      ItemList(applied->added_ids) + ",\"changes\":" + after_json + "}";
+  if (auto a = audit_.Append(*uow, record); !a.ok()) return a.status();
+  if (Status s = uow->Commit(); !s.ok()) return s;
+  return out;
+}
+
+Result<EditOutcome> EditingService::Edit(const Actor& actor, std::int64_t estimate_id,
+                                          std::int64_t expected_version,
+                                          const std::string& changes_json,
+                                          const std::string& path, const std::string& summary) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  auto parsed = ParseBody(changes_json, path.empty() ? "body" : path);
+  if (!parsed.ok()) return parsed.status();
+  if (!parsed->is_array() || parsed->get_array().empty()) {
+    return InvalidArgument((path.empty() ? std::string("body") : path) +
+                           ": expected a non-empty array of changes");
+  }
+  const json::array& ops = parsed->get_array();
+  if (ops.size() > 10'000) return InvalidArgument(path + ": at most 10000 changes at once");
+
+  auto working = working_.Get(actor, estimate_id, expected_version);
+  if (!working.ok()) return working.status();
+  WorkingEstimate& w = **working;
+  std::lock_guard lock(w.mu);
+  if (w.info.version != expected_version) {
+    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(w.info.version) +
+                   ", not " + Id(expected_version) + "; reload it and apply the change again");
+  }
+  if (Status s = RequireDraft(w.info); !s.ok()) return s;
+
+  // 1. Check every op against the estimate as it is, and prepare the documents.
+  std::vector<PreparedOp> prepared;
+  prepared.reserve(ops.size());
+  store::ChangeSet changes;
+  changes.summary = summary;
+  json::array before, after;
+  bool reprice_only = w.resource_index && w.calc.has_value();
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const std::string at = path.empty() && ops.size() == 1 ? std::string()
+                                                           : path + "[" + std::to_string(i) + "]";
+    if (!ops[i].is_object()) return InvalidArgument(at + ": expected an object");
+    auto op = PrepareOp(w, base_, ops[i].get_object(), at);
+    if (!op.ok()) return op.status();
+    if (!std::holds_alternative<store::UpdatePosition>(op->change)) reprice_only = false;
+    changes.changes.push_back(op->change);
+    json::object a{{"op", OpName(op->change)}, {"id", ItemIdOf(op->change)}};
+    if (!op->document.empty()) a["document"] = json::parse(op->document);
+    after.push_back(std::move(a));
+    before.push_back(json::object{{"op", OpName(op->change)}, {"id", ItemIdOf(op->change)},
+                                  {"value", op->before}});
+    if (op->figures) position_calculations_.fetch_add(1);
+    prepared.push_back(std::move(op).value());
+  }
+  if (changes.summary.empty()) {
+    changes.summary = ops.size() == 1 ? OpName(prepared.front().change)
+                                      : std::to_string(ops.size()) + " changes";
+  }
+  // A base-index estimate is checked as the whole document it will be.
+  if (!w.resource_index) {
+    WorkingEstimate trial;
+    trial.info = w.info;
+    trial.resource_index = false;
+    trial.estimate.sections = w.estimate.sections;
+    trial.section_ids = w.section_ids;
+    trial.position_ids = w.position_ids;
+    trial.documents = w.documents;
+    std::vector<std::int64_t> fake_ids;
+    for (std::size_t i = 0; i < prepared.size(); ++i) fake_ids.push_back(-1 - static_cast<std::int64_t>(i));
+    std::vector<PreparedOp> copy = prepared;
+    ApplyToWorking(trial, copy, fake_ids);
+    Compute(trial);
+    position_calculations_.fetch_add(trial.PositionCount());
+    if (!trial.problem.empty()) return InvalidArgument(trial.problem);
+  }
+
+  // 2. Save the version and its audit record.
+  auto saved = Save(actor, estimate_id, expected_version, changes, "update",
+                    json::serialize(before), json::serialize(after));
+  if (!saved.ok()) {
+    if (saved.status().code() == StatusCode::kAborted) {
+      w.info.version = -1;  // another instance wrote: reload on the next use
+    }
+    return saved.status();
+  }
+  EditOutcome out = std::move(saved).value();
+  if (out.version == expected_version) {
+    out.json = "{\"id\":" + Id(estimate_id) + ",\"version\":" + Id(out.version) +
+               ",\"changed\":false}";
+    return out;
+  }
+
+  // 3. Bring the in-memory estimate to the new version: re-price only what changed.
+  std::vector<std::pair<std::size_t, std::size_t>> touched;
+  if (reprice_only) {
+    for (PreparedOp& op : prepared) {
+      const auto [s, p] = *FindPosition(w, std::get<store::UpdatePosition>(op.change).position_id);
+      if (Status st = w.calc->Reprice(s, p, op.position->work_kind, *op.figures); !st.ok()) {
+        reprice_only = false;
+        break;
+      }
+    }
+  }
+  ApplyToWorking(w, prepared, out.added_ids);
+  w.info.version = out.version;
+  w.info.updated_at = out.updated_at;
+  w.positions = w.PositionCount();
+  if (!reprice_only) {
+    Compute(w);
+    position_calculations_.fetch_add(w.PositionCount());
+  }
+
+  // 4. Answer with what changed and the new totals.
+  std::string json = "{\"id\":" + Id(estimate_id) + ",\"version\":" + Id(out.version) +
+                     ",\"changed\":true,\"added_ids\":" + ItemList(out.added_ids) +
+                     ",\"positions\":[";
+  bool first = true;
+  std::size_t added = 0;
+  json::array warnings;
+  for (const PreparedOp& op : prepared) {
+    std::int64_t id = 0;
+    if (std::holds_alternative<store::AddPosition>(op.change)) {
+      id = out.added_ids.at(added);
+    } else if (const auto* u = std::get_if<store::UpdatePosition>(&op.change)) {
+      id = u->position_id;
+    }
+    if (std::holds_alternative<store::AddSection>(op.change) ||
+        std::holds_alternative<store::AddPosition>(op.change)) {
+      ++added;
+    }
+    for (const auto& warning : op.warnings) warnings.push_back(json::string(warning));
+    if (id == 0) continue;
+    auto at = FindPosition(w, id);
+    if (!at) continue;
+    if (!first) json += ',';
+    first = false;
+    const auto [s, p] = *at;
+    if (w.resource_index) {
+      AppendPositionSummary(&json, id, w.estimate.sections[s].positions[p],
+                            w.calc ? &w.calc->result().positions[s][p] : nullptr);
+    } else {
+      json += "{\"id\":" + Id(id) + ",\"document\":" + w.documents[s][p] + "}";
+    }
+  }
+  json += "]";
+  AppendSectionsAndTotals(&json, w, /*with_positions=*/false);
+  json += ",\"warnings\":" + json::serialize(warnings) + "}";
+  out.json = std::move(json);
+  return out;
+}
+
+Result<EditOutcome> EditingService::SetStatus(const Actor& actor, std::int64_t estimate_id,
+                                               std::int64_t expected_version,
+                                               const std::string& status) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto target = store::ParseEstimateStatus(status);
+  if (!target) return InvalidArgument("status: expected draft, review or approved");
+  auto working = working_.Get(actor, estimate_id, expected_version);
+  if (!working.ok()) return working.status();
+  WorkingEstimate& w = **working;
+  std::lock_guard lock(w.mu);
+  if (w.info.version != expected_version) {
+    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(w.info.version) +
+                   ", not " + Id(expected_version));
+  }
+  const char* from = store::EstimateStatusName(w.info.header.status);
+  auto permission = auth::PermissionForStatusChange(from, status);
+  if (!permission) {
+    return FailedPrecondition(std::string("status: an estimate in ") + from + " cannot go to " +
+                              status);
+  }
+  if (Status s = Denied(actor, *permission); !s.ok()) return s;
+  store::ChangeSet changes;
+  changes.changes.push_back(store::SetStatus{*target});
+  changes.summary = std::string("status: ") + from + " → " + status;
+  const std::string before = "[{\"status\":\"" + std::string(from) + "\"}]";
+  const std::string after = "[{\"status\":\"" + status + "\"}]";
+  auto saved = Save(actor, estimate_id, expected_version, changes, "status_change", before, after);
+  if (!saved.ok()) {
+    if (saved.status().code() == StatusCode::kAborted) w.info.version = -1;
+    return saved.status();
+  }
+  w.info.header.status = *target;
+  w.info.version = saved->version;
+  w.info.updated_at = saved->updated_at;
+  EditOutcome out = std::move(saved).value();
+  out.json = "{\"id\":" + Id(estimate_id) + ",\"version\":" + Id(out.version) +
+             ",\"status\":\"" + status + "\"}";
+  return out;
+}
+
+}  // namespace estimate::services

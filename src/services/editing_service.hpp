@@ -1,0 +1,50 @@
+#pragma once
+// Editing an estimate: a batch of changes as one version — planned against the estimate in
+// memory (each new position parsed and computed once), saved with its audit record in one
+// transaction, and applied to the estimate in memory by re-pricing only what changed — and the
+// status workflow (draft → review → approved, and back, by the roles auth/policy.hpp names).
+// Only drafts change. Every write names the version it was based on; a stale one is Aborted and
+// writes nothing. Thread-safe.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "services/estimate_internal.hpp"
+
+namespace estimate::services {
+
+class WorkingSet;
+
+class EditingService {
+ public:
+  EditingService(const internal::EstimateDeps& deps, WorkingSet& working);
+
+  // A batch of changes ({"op": …} objects as JSON text, an array) as one version. `path` names
+  // the changes in errors ("changes" for a batch; "" when one op stands for the whole body).
+  Result<EditOutcome> Edit(const Actor& actor, std::int64_t estimate_id,
+                           std::int64_t expected_version, const std::string& changes_json,
+                           const std::string& path, const std::string& summary);
+  Result<EditOutcome> SetStatus(const Actor& actor, std::int64_t estimate_id,
+                                std::int64_t expected_version, const std::string& status);
+
+  // How many positions the edits have calculated since start (one per new or changed position;
+  // a whole estimate's recalculation counts its positions): the metric
+  // estimate_position_calculations_total, and what the tests hold an edit to.
+  std::uint64_t position_calculations() const { return position_calculations_.load(); }
+
+ private:
+  // Saves `changes` as one version with its audit record, in one transaction.
+  Result<EditOutcome> Save(const Actor& actor, std::int64_t estimate_id,
+                           std::int64_t expected_version, const store::ChangeSet& changes,
+                           const std::string& action, const std::string& before_json,
+                           const std::string& after_json);
+
+  store::Database& db_;
+  store::EstimateRepository& estimates_;
+  store::AuditRepository& audit_;
+  BaseService& base_;
+  WorkingSet& working_;
+  std::atomic<std::uint64_t> position_calculations_{0};
+};
+
+}  // namespace estimate::services

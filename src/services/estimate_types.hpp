@@ -1,0 +1,57 @@
+#pragma once
+// What the estimate services take and answer: requests, outcomes, views and files.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace estimate::services {
+
+// A new estimate: header fields as JSON (the API's body), optionally with its content.
+struct NewEstimateRequest {
+  std::string json;  // {"name", "number", "method", "region", "zone", "quarter", "date",
+                     //  "vat_date", "options", "release_id", "sections": [{"name",
+                     //  "positions": [position objects]}]} or {"document": estimate document}
+};
+
+// The answer to a write of an estimate.
+struct EditOutcome {
+  std::int64_t version = 0;
+  std::vector<std::int64_t> added_ids;
+  std::string updated_at;
+  std::string json;  // {"id", "version", "added_ids", "positions": [...], "sections", "totals"}
+};
+
+// The served JSON of an estimate at one version.
+struct EstimateView {
+  std::int64_t version = 0;
+  std::shared_ptr<const std::string> json;
+};
+
+// A document to download.
+struct ExportedFile {
+  std::string content_type;
+  std::string filename;
+  std::string bytes;
+};
+
+// Summary estimate (ССР) options of a project.
+struct SummaryRequest {
+  std::string date;                  // YYYY-MM-DD: the VAT rate; empty: today (UTC)
+  std::string contingency_percent = "0";
+  std::string temporary_buildings_percent;  // ВЗиС, chapter 8; empty: none
+  std::string winter_percent;               // зимнее удорожание, chapter 9; empty: none
+};
+
+// How the estimate services are set up.
+struct EstimateServicesOptions {
+  std::size_t working_set_positions = 200'000;  // memory bound of the in-memory estimates
+  std::string gge_xsd_dir;  // the ГГЭ schemas every XML export is validated against
+};
+
+// Documents in: what completes or overrides an imported file's header.
+struct ImportOptions {
+  std::string region, zone, quarter;
+};
+
+}  // namespace estimate::services

@@ -1,0 +1,167 @@
+#include "services/history_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <span>
+#include <utility>
+
+#include "auth/policy.hpp"
+#include "core/object_estimate.hpp"
+#include "core/resource_index_calculator.hpp"
+#include "formats/calc.hpp"
+#include "formats/estimate_document.hpp"
+#include "formats/estimate_document_writer.hpp"
+#include "formats/json_out.hpp"
+#include "normbase/pricing.hpp"
+#include "normbase/regions.hpp"
+#include "services/base_service.hpp"
+#include "services/estimate_internal.hpp"
+#include "services/estimate_json.hpp"
+#include "services/estimate_service.hpp"
+#include "store/migrator.hpp"
+#include "store/unit_of_work.hpp"
+
+namespace estimate::services {
+
+namespace json = boost::json;
+using core::Decimal;
+using namespace internal;
+
+HistoryService::HistoryService(const EstimateDeps& deps, EstimateReader& reader,
+                               WorkingSet& working)
+    : db_(deps.db), estimates_(deps.estimates), audit_(deps.audit), reader_(reader),
+      working_(working) {}
+
+Result<std::string> HistoryService::Versions(const Actor& actor, std::int64_t estimate_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto versions = estimates_.ListVersions(actor.organization_id, estimate_id);
+  if (!versions.ok()) return versions.status();
+  json::array out;
+  for (const auto& v : *versions) {
+    out.push_back(json::object{{"version", v.version},
+                               {"actor_user_id", v.actor_user_id},
+                               {"created_at", v.created_at},
+                               {"summary", v.summary},
+                               {"change_count", v.change_count}});
+  }
+  return json::serialize(out);
+}
+
+Result<std::string> HistoryService::Diff(const Actor& actor, std::int64_t estimate_id,
+                                          std::int64_t from, std::int64_t to) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto diff = estimates_.Diff(actor.organization_id, estimate_id, from, to);
+  if (!diff.ok()) return diff.status();
+  // Old and new figures of each changed position, computed with the options of each version.
+  auto from_info = estimates_.LoadVersion(actor.organization_id, estimate_id, diff->from);
+  auto to_info = estimates_.LoadVersion(actor.organization_id, estimate_id, diff->to);
+  core::CalcOptions from_options, to_options;
+  if (from_info.ok()) {
+    if (auto o = formats::ParseCalcOptions(from_info->info.header.options_json); o.ok()) from_options = *o;
+  }
+  if (to_info.ok()) {
+    if (auto o = formats::ParseCalcOptions(to_info->info.header.options_json); o.ok()) to_options = *o;
+  }
+  const bool resource_index = !to_info.ok() || to_info->info.header.method != "base-index";
+  const auto state = [&](const store::ItemState& s, store::ItemKind kind,
+                         const core::CalcOptions& options) {
+    json::object o{{"section_id", s.section_id}};
+    if (kind == store::ItemKind::kSection) {
+      o["name"] = s.value;
+      return o;
+    }
+    boost::system::error_code ec;
+    o["document"] = json::parse(s.value, ec);
+    if (resource_index) {
+      if (auto p = formats::ParsePositionDocument(s.value, "position"); p.ok()) {
+        if (auto r = core::CalculatePosition(*p, options); r.ok()) {
+          o["figures"] = json::parse("{" + formats::PositionFiguresJson(*r) + "}");
+        }
+      }
+    }
+    return o;
+  };
+  json::array items;
+  for (const auto& item : diff->items) {
+    json::object o{{"kind", item.kind == store::ItemKind::kSection ? "section" : "position"},
+                   {"id", item.id},
+                   {"op", item.op == store::DiffOp::kAdded     ? "added"
+                          : item.op == store::DiffOp::kRemoved ? "removed"
+                                                               : "changed"}};
+    o["before"] = item.before ? json::value(state(*item.before, item.kind, from_options)) : nullptr;
+    o["after"] = item.after ? json::value(state(*item.after, item.kind, to_options)) : nullptr;
+    items.push_back(std::move(o));
+  }
+  json::array header;
+  for (const auto& f : diff->header_fields) header.push_back(json::string(f));
+  return json::serialize(json::object{{"estimate_id", estimate_id},
+                                      {"from", diff->from},
+                                      {"to", diff->to},
+                                      {"header_fields", std::move(header)},
+                                      {"items", std::move(items)}});
+}
+
+Result<EditOutcome> HistoryService::Restore(const Actor& actor, std::int64_t estimate_id,
+                                             std::int64_t version,
+                                             std::int64_t expected_version) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  auto info = estimates_.GetEstimate(actor.organization_id, estimate_id);
+  if (!info.ok()) return info.status();
+  if (info->version != expected_version) {
+    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(info->version) +
+                   ", not " + Id(expected_version));
+  }
+  if (Status s = RequireDraft(*info); !s.ok()) return s;
+  auto applied = Audited<store::AppliedChange>(
+      db_, audit_,
+      [&](store::UnitOfWork& uow) -> Result<store::AppliedChange> {
+        auto r = estimates_.Restore(uow, actor.organization_id, estimate_id, version,
+                                    expected_version, actor.user_id);
+        if (!r.ok()) return StaleToAborted(r.status());
+        return r;
+      },
+      [&](const store::AppliedChange& a) {
+        auto r = Record(actor, "restore", "estimate", estimate_id);
+        r.before_json = "{\"version\":" + Id(expected_version) + "}";
+        r.after_json = "{\"version\":" + Id(a.version) + ",\"restored_version\":" + Id(version) +
+                       ",\"changed_items\":" + std::to_string(a.changed_items) + "}";
+        return r;
+      });
+  if (!applied.ok()) return applied.status();
+  working_.Forget(actor.organization_id, estimate_id);
+  auto view = reader_.View(actor, estimate_id);
+  if (!view.ok()) return view.status();
+  return EditOutcome{view->version, {}, {}, *view->json};
+}
+
+Result<std::string> HistoryService::Audit(const Actor& actor, const store::AuditQuery& query) {
+  if (Status s = Denied(actor, auth::Permission::kReadAudit); !s.ok()) return s;
+  auto records = audit_.Query(actor.organization_id, query);
+  if (!records.ok()) return records.status();
+  json::array out;
+  for (const auto& r : *records) {
+    const auto parsed = [](const std::optional<std::string>& text) -> json::value {
+      if (!text) return nullptr;
+      boost::system::error_code ec;
+      json::value v = json::parse(*text, ec);
+      return ec ? json::value(*text) : v;
+    };
+    out.push_back(json::object{
+        {"id", r.id},
+        {"at", store::FormatUtc(r.at)},
+        {"actor_user_id", r.actor_user_id ? json::value(*r.actor_user_id) : json::value(nullptr)},
+        {"action", r.action},
+        {"entity_type", r.entity_type},
+        {"entity_id", r.entity_id},
+        {"request_id", r.request_id},
+        {"before", parsed(r.before_json)},
+        {"after", parsed(r.after_json)}});
+  }
+  return json::serialize(out);
+}
+
+}  // namespace estimate::services

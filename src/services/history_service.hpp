@@ -1,0 +1,35 @@
+#pragma once
+// History: the versions of an estimate, the difference of two versions with the figures of each
+// changed position, a restore of an earlier version as a new one, and the audit log of an
+// organization. Thread-safe.
+#include <cstdint>
+#include <string>
+
+#include "services/estimate_internal.hpp"
+
+namespace estimate::services {
+
+class EstimateReader;
+class WorkingSet;
+
+class HistoryService {
+ public:
+  HistoryService(const internal::EstimateDeps& deps, EstimateReader& reader, WorkingSet& working);
+
+  Result<std::string> Versions(const Actor& actor, std::int64_t estimate_id);
+  Result<std::string> Diff(const Actor& actor, std::int64_t estimate_id, std::int64_t from,
+                           std::int64_t to);
+  Result<EditOutcome> Restore(const Actor& actor, std::int64_t estimate_id, std::int64_t version,
+                              std::int64_t expected_version);
+  // The audit log of the actor's organization (read_audit), newest first.
+  Result<std::string> Audit(const Actor& actor, const store::AuditQuery& query);
+
+ private:
+  store::Database& db_;
+  store::EstimateRepository& estimates_;
+  store::AuditRepository& audit_;
+  EstimateReader& reader_;
+  WorkingSet& working_;
+};
+
+}  // namespace estimate::services
