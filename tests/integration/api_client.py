@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 
+import contract
 from harness import BINARY, ROOT
 
 DEMO = os.path.join(ROOT, "demo", "base")
@@ -65,7 +66,9 @@ def call(svc, method, path, body=None, token=None, headers=None, source=None, ti
         conn.request(method, path, body=data, headers=h)
         resp = conn.getresponse()
         payload = resp.read()
-        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+        got = {k.lower(): v for k, v in resp.getheaders()}
+        contract.check(method, path, resp.status, got, payload, data, h)
+        return Reply(resp.status, got, payload)
     finally:
         conn.close()
 

@@ -22,6 +22,8 @@ import tempfile
 import threading
 import time
 
+import contract
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("ESTIMATE_BINARY", os.path.join(ROOT, "build", "estimate-service"))
 SERVICES = os.path.join(ROOT, "scripts", "test-services.sh")
@@ -114,7 +116,9 @@ class Service:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
             data = resp.read()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+            got = {k.lower(): v for k, v in resp.getheaders()}
+            contract.check(method, path, resp.status, got, data, body, headers)
+            return resp.status, got, data
         finally:
             conn.close()
 
