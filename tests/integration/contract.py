@@ -150,6 +150,7 @@ def check(method, target, status, headers, body, request_body=None, request_head
             return
         if body and ctype != "application/problem+json":
             raise ContractError("%s: %d answered %r, not a problem" % (name, status, ctype))
+        _count(name + " " + str(status))
         _validate(name, status, GENERIC_PROBLEM, body, "generic-problem")
         return
     template, op = found
@@ -216,3 +217,30 @@ def _validate(name, status, schema, body, key):
         lines = ["%s: %s" % (_path_of(e), e.message[:300]) for e in errors[:5]]
         raise ContractError("%s: %d body does not match the document:\n  %s"
                             % (name, status, "\n  ".join(lines)))
+
+
+_REQUEST_LINE = re.compile(rb"^([A-Z]+) (/[^ ]*) HTTP/1\.[01]\r\n")
+
+
+def check_raw(payload, reply):
+    """Checks the first answer in `reply` (bytes as read from the socket) to the raw request
+    `payload`. A request line that is not origin-form HTTP names no operation: then the answer is
+    checked as a generic problem."""
+    head, sep, rest = reply.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"HTTP/1."):
+        return
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    if "content-length" in headers:
+        body = rest[:int(headers["content-length"])]
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        return  # not sent by this server; nothing to check exactly
+    else:
+        body = rest
+    m = _REQUEST_LINE.match(payload)
+    method, target = (m.group(1).decode(), m.group(2).decode("latin-1")) if m else ("?", "?")
+    check(method, target, status, headers, body)

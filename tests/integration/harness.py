@@ -139,7 +139,9 @@ class Service:
                     chunks.append(chunk)
             except socket.timeout:
                 pass
-            return b"".join(chunks)
+            reply = b"".join(chunks)
+            contract.check_raw(payload, reply)
+            return reply
 
     def metrics(self):
         status, _, data = self.request("GET", "/metrics")
