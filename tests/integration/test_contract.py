@@ -1,11 +1,15 @@
 """The OpenAPI document as a contract: its shape (operation ids, security, declared statuses) and
 its request schemas strict enough to validate requests by (a change without op fails, a quarter
 must look like 2025-Q2). Every answer of the other suites is checked against it by contract.py."""
+import glob
 import json
+import os
 import re
+import subprocess
 import unittest
 
 import contract
+from harness import BINARY, ROOT
 
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
 
@@ -127,6 +131,28 @@ class RequestSchemas(unittest.TestCase):
             contract.check("GET", "/nowhere", 404, {"content-type": "application/problem+json"},
                            b'{"title": "Not Found", "status": 404}')
         self.assertRegex(str(cm.exception), re.compile("type|detail"))
+
+
+class CalcDocuments(unittest.TestCase):
+    """The golden documents (tests/golden/*/input.json) are valid calc requests, and what the
+    program computes of them is a valid calc answer."""
+
+    def test_golden_inputs_and_their_results_fit_the_document(self):
+        request = contract._validator("test|CalcDocument", {"$ref": "#/components/schemas/CalcDocument"})
+        answer = contract._validator("test|CalcResult", {"$ref": "#/components/schemas/CalcResult"})
+        inputs = sorted(glob.glob(os.path.join(ROOT, "tests", "golden", "*", "input.json")))
+        self.assertGreaterEqual(len(inputs), 3)
+        for path in inputs:
+            case = os.path.basename(os.path.dirname(path))
+            with open(path, encoding="utf-8") as f:
+                errors = [contract._path_of(e) + ": " + e.message[:200]
+                          for e in request.iter_errors(json.load(f))]
+            self.assertEqual(errors, [], case + " input")
+            out = subprocess.run([BINARY, "calc", path], capture_output=True, text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            errors = [contract._path_of(e) + ": " + e.message[:200]
+                      for e in answer.iter_errors(json.loads(out.stdout))]
+            self.assertEqual(errors, [], case + " result")
 
 
 if __name__ == "__main__":

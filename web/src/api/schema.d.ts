@@ -1043,8 +1043,8 @@ export interface components {
         CalcOptions: {
             /** @enum {string} */
             money_decimals?: "2" | "0";
-            overhead_override?: components["schemas"]["Decimal"];
-            profit_override?: components["schemas"]["Decimal"];
+            overhead_override?: components["schemas"]["RateOverride"];
+            profit_override?: components["schemas"]["RateOverride"];
             /**
              * @description НР column: 1 территория, 2 МПРКС, 3 РКС
              * @enum {string}
@@ -1052,6 +1052,11 @@ export interface components {
             territory?: "1" | "2" | "3";
             indices?: components["schemas"]["BaseIndexIndices"] | null;
             header?: components["schemas"]["GgeHeader"] | null;
+        };
+        /** @description replaces the НР or СП percent and/or k of every position */
+        RateOverride: {
+            percent?: components["schemas"]["Decimal"];
+            k?: components["schemas"]["Decimal"];
         };
         /** @description indices of a base-index estimate */
         BaseIndexIndices: {
@@ -1155,6 +1160,7 @@ export interface components {
             overhead?: components["schemas"]["Decimal"];
             profit?: components["schemas"]["Decimal"];
         };
+        /** @description one ЛСР in roubles: at least one column; details are reference data */
         ObjectEstimateDocumentLine: {
             number?: string;
             name?: string;
@@ -1163,8 +1169,6 @@ export interface components {
             equipment?: components["schemas"]["Decimal"];
             other?: components["schemas"]["Decimal"];
             details?: components["schemas"]["ObjectEstimateDetails"];
-        } & {
-            [key: string]: unknown;
         };
         /** @description an object estimate (ОСР) document: one line per ЛСР */
         ObjectEstimateDocument: {
@@ -1178,23 +1182,48 @@ export interface components {
             measure_quantity?: components["schemas"]["Decimal"];
             lines: components["schemas"]["ObjectEstimateDocumentLine"][];
         };
-        SummaryEstimateDocumentLine: {
-            chapter?: string;
-            number?: string;
-            justification?: string;
-            name?: string;
-            /** @enum {string} */
-            type?: "percent";
-            percent?: components["schemas"]["Decimal"];
-            base?: string;
+        /** @description amounts by column (at least one) */
+        CostColumnsInput: {
             construction?: components["schemas"]["Decimal"];
             installation?: components["schemas"]["Decimal"];
             equipment?: components["schemas"]["Decimal"];
             other?: components["schemas"]["Decimal"];
-        } & {
-            [key: string]: unknown;
         };
-        /** @description a summary estimate (ССР) document */
+        /** @description a line of an ССР: an amount by columns, or a percent of chapters */
+        SummaryEstimateDocumentLine: {
+            /** @description chapter 1–12, a decimal string */
+            chapter: string;
+            number?: string;
+            justification?: string;
+            name?: string;
+            vat_exempt?: boolean;
+            /**
+             * @description default amount
+             * @enum {string}
+             */
+            type?: "amount" | "percent";
+            construction?: components["schemas"]["Decimal"];
+            installation?: components["schemas"]["Decimal"];
+            equipment?: components["schemas"]["Decimal"];
+            other?: components["schemas"]["Decimal"];
+            /** @description type percent: the percent of the base */
+            percent?: components["schemas"]["Decimal"];
+            /**
+             * @description type percent: where the amount goes
+             * @enum {string}
+             */
+            target?: "same_columns" | "other";
+            /** @description type percent: the chapters (default 1 to the line's chapter − 1), or a given amount, and the columns */
+            base?: {
+                /** @description chapter 1–12, a decimal string */
+                first_chapter?: string;
+                /** @description chapter 1–12, a decimal string */
+                last_chapter?: string;
+                amount?: components["schemas"]["CostColumnsInput"];
+                columns?: ("construction" | "installation" | "equipment" | "other")[];
+            };
+        };
+        /** @description a summary estimate (ССР) document (docs/calc-document.md); date is required unless vat_percent is given */
         SummaryEstimateDocument: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1203,10 +1232,10 @@ export interface components {
             format: "summary-estimate/1";
             number?: string;
             name?: string;
-            date?: string;
-            contingency_percent?: components["schemas"]["Decimal"];
+            date?: components["schemas"]["DateOrEmpty"];
+            contingency_percent: components["schemas"]["Decimal"];
             vat_percent?: components["schemas"]["Decimal"];
-            vat_exempt_amount?: components["schemas"]["Decimal"];
+            vat_exempt_amount?: components["schemas"]["CostColumnsInput"];
             lines: components["schemas"]["SummaryEstimateDocumentLine"][];
         };
         CalcDocument: components["schemas"]["EstimateDocument"] | components["schemas"]["ObjectEstimateDocument"] | components["schemas"]["SummaryEstimateDocument"];
