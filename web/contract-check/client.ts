@@ -66,6 +66,8 @@ export type Checks = [
   Assert<Equals<NonNullable<Estimate["totals"]>["total"], string>>,
   Assert<Equals<Schemas["Change"]["op"], "add_section" | "rename_section" | "remove_section" | "add_position" | "update_position" | "remove_position" | "move_position" | "update_header">>,
   Assert<Equals<Session["role"], "admin" | "estimator" | "reviewer" | "viewer">>,
+  Assert<Equals<EditResult["changed"], boolean>>,
+  Assert<Typed<Schemas["EditApplied"]["positions"]>>,
 ];
 
 // --- the calls ----------------------------------------------------------------------------------
@@ -120,7 +122,13 @@ export async function contractTour(baseUrl: string, email: string, password: str
     });
     if (edited.data) {
       const result: Schemas["EditResult"] = edited.data;
-      seen.push(`v${result.version}: ${result.positions?.map((p) => p.figures?.total).join(", ")}`);
+      if (result.changed) {
+        // A new version: the touched positions, every section's figures and the totals.
+        const applied: Schemas["EditApplied"] = result;
+        seen.push(`v${applied.version}: ${applied.positions.map((p) => p.figures?.total).join(", ")} / ${applied.totals?.total ?? ""}`);
+      } else {
+        seen.push(`v${result.version}: unchanged`);
+      }
     } else if (edited.response.status === 412) {
       seen.push(`stale: ${edited.error?.detail}`);
     }

@@ -1571,21 +1571,34 @@ export interface components {
             /** @description why the estimate cannot be computed now (then no figures) */
             problem?: string;
         };
-        /** @description the estimate after a change set: the new version, what was added, the touched positions, sections and totals */
-        EditResult: {
+        /** @description the change set made a new version: what was added, the touched positions, sections and totals */
+        EditApplied: {
             id: number;
             version: number;
-            changed: boolean;
+            /** @constant */
+            changed: true;
             /** @description ids of the sections and positions the change set added, in order */
-            added_ids?: number[];
-            /** @description the positions the change set touched */
-            positions?: components["schemas"]["PositionRow"][];
-            sections?: components["schemas"]["SectionView"][];
+            added_ids: number[];
+            /** @description the positions the change set added or changed */
+            positions: components["schemas"]["PositionRow"][];
+            /** @description every section with its figures (without positions) */
+            sections: components["schemas"]["SectionView"][];
             totals?: components["schemas"]["Totals"];
             result?: components["schemas"]["BaseIndexResult"];
+            /** @description why the estimate cannot be computed now (then no figures) */
             problem?: string;
-            warnings?: string[];
+            /** @description pricing: resources left unpriced, … */
+            warnings: string[];
         };
+        /** @description the change set changed nothing: the version stays */
+        EditUnchanged: {
+            id: number;
+            version: number;
+            /** @constant */
+            changed: false;
+        };
+        /** @description The estimate after a change set (changed tells which). */
+        EditResult: components["schemas"]["EditApplied"] | components["schemas"]["EditUnchanged"];
         StatusResult: {
             id: number;
             version: number;
@@ -1629,6 +1642,7 @@ export interface components {
             total?: components["schemas"]["Money"];
             priced: boolean;
         };
+        /** @description a position: its document and, when the estimate is computed (resource-index), its figures and resource lines */
         PositionDetail: {
             id: number;
             estimate_id: number;
@@ -1636,10 +1650,10 @@ export interface components {
             section_id: number;
             document: components["schemas"]["PositionDocument"];
             figures?: components["schemas"]["PositionFigures"];
+            /** @description the computed line of each resource, in order */
             lines?: {
                 resources: components["schemas"]["ResourceLine"][];
             };
-            problem?: string;
         };
         ImportResult: {
             estimate_id: number;
