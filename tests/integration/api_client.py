@@ -1,5 +1,6 @@
 """What the API tests share: calls with a bearer token, accounts made with the CLI, sign-in, and
-estimates priced from the demo base (Python standard library only)."""
+estimates priced from the demo base (Python standard library, and python3-jsonschema for the
+contract check of every answer, contract.py)."""
 import http.client
 import json
 import os

@@ -1,4 +1,5 @@
-"""Starts the real estimate-service binary and talks HTTP to it (Python standard library only).
+"""Starts the real estimate-service binary and talks HTTP to it (Python standard library; every
+answer is checked against the OpenAPI document by contract.py, with python3-jsonschema).
 
 Environment:
   ESTIMATE_BINARY             the program under test (CMake passes it)

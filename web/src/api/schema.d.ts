@@ -2003,30 +2003,36 @@ export interface components {
             figures: components["schemas"]["PositionFigures"];
             warnings: string[];
         };
+        /** @description a machine's machinist: labour per machine-hour, rank and base pay per hour */
         BaseMachinist: {
             code: string;
-            labor_per_machine_hour?: components["schemas"]["Decimal"];
-            rank?: components["schemas"]["Decimal"];
-            base_pay?: components["schemas"]["Decimal"];
+            labor_per_machine_hour: components["schemas"]["Decimal"] | null;
+            rank: components["schemas"]["Decimal"] | null;
+            base_pay: components["schemas"]["Decimal"] | null;
         };
         NormResource: {
-            /** @enum {string} */
-            kind?: "labor" | "machine" | "material" | "equipment";
             code: string;
-            name?: string;
-            unit?: string;
-            /** @description a decimal string or "П" */
-            consumption?: string;
+            name: string;
+            unit: string;
+            /** @description per unit of the norm: a decimal string, or "П" (по проекту) */
+            consumption: string | null;
             by_project: boolean;
             abstract: boolean;
-            base_price?: components["schemas"]["Decimal"];
-            machinist?: components["schemas"]["BaseMachinist"];
+            /** @description abstract resources: the technology groups that can stand for it */
+            tech_groups?: string[];
+            /**
+             * @description resources found in the price book
+             * @enum {string}
+             */
+            kind?: "labor" | "machine" | "material" | "equipment";
+            base_price?: components["schemas"]["Decimal"] | null;
         };
         NormPathStep: {
             type: string;
             code: string;
             name: string;
         };
+        /** @description a norm; priced when region and quarter are given */
         Norm: {
             family: components["schemas"]["NormFamily"];
             family_prefix: string;
@@ -2034,22 +2040,24 @@ export interface components {
             full_code: string;
             name: string;
             unit: string;
+            /** @description the collection, sections and table of the norm */
             path: components["schemas"]["NormPathStep"][];
             /** @description work content */
             content: string[];
             resources: components["schemas"]["NormResource"][];
-            overhead_code?: string;
-            profit_code?: string;
+            overhead_code: string;
+            profit_code: string;
             release: components["schemas"]["ReleaseRef"];
             priced?: components["schemas"]["Priced"];
         };
+        /** @description a price-book entry (machines with their machinist); priced when region and quarter are given */
         PriceBookEntry: {
             code: string;
             name: string;
             unit: string;
             /** @enum {string} */
             kind: "machine" | "material" | "equipment" | "labor";
-            base_price?: components["schemas"]["Decimal"];
+            base_price: components["schemas"]["Decimal"] | null;
             wholesale_price?: components["schemas"]["Decimal"];
             machinist?: components["schemas"]["BaseMachinist"];
             with_relocation?: boolean;
@@ -2062,7 +2070,7 @@ export interface components {
             unit: string;
             /** @enum {string} */
             kind: "machine" | "material" | "equipment" | "labor";
-            base_price?: components["schemas"]["Decimal"];
+            base_price: components["schemas"]["Decimal"] | null;
             wholesale_price?: components["schemas"]["Decimal"];
             machinist?: components["schemas"]["BaseMachinist"];
             with_relocation?: boolean;
