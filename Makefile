@@ -27,6 +27,8 @@ web-deps: web/node_modules/.package-lock.json
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json
 	@if command -v npm >/dev/null; then \
 	  cd web && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	elif [ -n "$$CI" ]; then \
+	  echo "web-deps: npm (Node 20) is required in CI for the API contract checks" >&2; exit 1; \
 	else \
 	  echo "web-deps: npm is not installed; the web.* tests will be skipped"; \
 	fi
