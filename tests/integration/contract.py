@@ -164,8 +164,17 @@ def check(method, target, status, headers, body, request_body=None, request_head
     response = _deref(response, st["doc"])
     for header, spec in response.get("headers", {}).items():
         spec = _deref(spec, st["doc"])
-        if spec.get("required") and header.lower() not in headers:
-            raise ContractError("%s: %d lacks the header %s" % (name, status, header))
+        value = headers.get(header.lower())
+        if value is None:
+            if spec.get("required"):
+                raise ContractError("%s: %d lacks the header %s" % (name, status, header))
+            continue
+        schema = spec.get("schema", {})
+        if schema.get("type") == "integer":
+            value = int(value) if value.isdigit() else value
+        errors = list(_validator("header|" + header + "|" + json.dumps(schema), schema).iter_errors(value))
+        if errors:
+            raise ContractError("%s: %d header %s: %s" % (name, status, header, errors[0].message))
     if 200 <= status < 300 and request_body:
         _check_request(name, op, request_body, request_headers or {})
     content = response.get("content")
