@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps configure build run migrate demo-base test bench clean
+.PHONY: all deps web-deps configure build run migrate demo-base test bench clean
 
 all: build
 
@@ -17,8 +17,21 @@ $(BUILD_DIR)/build.ninja:
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: deps configure
+build: deps web-deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The npm tools of web/ (the API contract checks among the tests): installed from the lock file,
+# again only when it changes. Without npm on the machine those tests say they are skipped.
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	@if command -v npm >/dev/null; then \
+	  cd web && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	elif [ -n "$$CI" ]; then \
+	  echo "web-deps: npm (Node 20) is required in CI for the API contract checks" >&2; exit 1; \
+	else \
+	  echo "web-deps: npm is not installed; the web.* tests will be skipped"; \
+	fi
 
 migrate: build
 	$(BUILD_DIR)/estimate-service migrate

@@ -12,8 +12,9 @@ packages=(
   libxml2-dev libzip-dev libstemmer-dev libargon2-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
-  # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back)
-  libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils
+  # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;
+  # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document)
+  libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils python3-jsonschema
   prometheus nginx-light wrk hyperfine
   # servers for production mode and its tests
   postgresql redis-server sqlite3

@@ -1,11 +1,13 @@
 """What the API tests share: calls with a bearer token, accounts made with the CLI, sign-in, and
-estimates priced from the demo base (Python standard library only)."""
+estimates priced from the demo base (Python standard library, and python3-jsonschema for the
+contract check of every answer, contract.py)."""
 import http.client
 import json
 import os
 import re
 import subprocess
 
+import contract
 from harness import BINARY, ROOT
 
 DEMO = os.path.join(ROOT, "demo", "base")
@@ -65,7 +67,9 @@ def call(svc, method, path, body=None, token=None, headers=None, source=None, ti
         conn.request(method, path, body=data, headers=h)
         resp = conn.getresponse()
         payload = resp.read()
-        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+        got = {k.lower(): v for k, v in resp.getheaders()}
+        contract.check(method, path, resp.status, got, payload, data, h)
+        return Reply(resp.status, got, payload)
     finally:
         conn.close()
 

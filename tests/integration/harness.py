@@ -1,4 +1,5 @@
-"""Starts the real estimate-service binary and talks HTTP to it (Python standard library only).
+"""Starts the real estimate-service binary and talks HTTP to it (Python standard library; every
+answer is checked against the OpenAPI document by contract.py, with python3-jsonschema).
 
 Environment:
   ESTIMATE_BINARY             the program under test (CMake passes it)
@@ -21,6 +22,8 @@ import subprocess
 import tempfile
 import threading
 import time
+
+import contract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("ESTIMATE_BINARY", os.path.join(ROOT, "build", "estimate-service"))
@@ -114,7 +117,9 @@ class Service:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
             data = resp.read()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+            got = {k.lower(): v for k, v in resp.getheaders()}
+            contract.check(method, path, resp.status, got, data, body, headers)
+            return resp.status, got, data
         finally:
             conn.close()
 
@@ -135,7 +140,9 @@ class Service:
                     chunks.append(chunk)
             except socket.timeout:
                 pass
-            return b"".join(chunks)
+            reply = b"".join(chunks)
+            contract.check_raw(payload, reply)
+            return reply
 
     def metrics(self):
         status, _, data = self.request("GET", "/metrics")
