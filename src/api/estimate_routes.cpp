@@ -60,11 +60,11 @@ http::Response Download(Result<services::ExportedFile> file, const http::Request
 }
 
 // A section or position named in the path that the estimate does not have is 404, like any
-// other missing resource (in a batch body it is a 400 naming the field).
-Result<EditOutcome> PathItem(Result<EditOutcome> r, const char* field) {
-  if (!r.ok() && r.status().code() == StatusCode::kInvalidArgument &&
-      r.status().message().starts_with(std::string(field) + ": the estimate has no ")) {
-    return NotFound(r.status().message().substr(std::string(field).size() + 2));
+// other missing resource (in a batch body it is a 400 naming the field). The id came from the
+// path, so an error about that field (the service's typed field()) can only mean it is missing.
+Result<EditOutcome> PathItem(Result<EditOutcome> r, const std::string& field) {
+  if (!r.ok() && r.status().code() == StatusCode::kInvalidArgument && r.status().field() == field) {
+    return NotFound(r.status().message().substr(field.size() + 2));
   }
   return r;
 }

@@ -34,13 +34,25 @@ class Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The JSON path of the field at fault ("changes[1].position_id"), when the error is about one
+  // field of the input; empty otherwise. The message then begins with it ("field: …").
+  const std::string& field() const { return field_; }
+  Status AtField(std::string field) && {
+    field_ = std::move(field);
+    return std::move(*this);
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+// InvalidArgument about one field: "field: detail", with field() set.
+inline Status InvalidField(const std::string& field, const std::string& detail) {
+  return Status(StatusCode::kInvalidArgument, field + ": " + detail).AtField(field);
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};

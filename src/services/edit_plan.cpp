@@ -73,7 +73,7 @@ class EditPlanner {
     if (!id->has_value()) return InvalidArgument(Joined(path, "section_id") + ": is required");
     auto s = FindSection(w_, **id);
     if (!s) {
-      return InvalidArgument(Joined(path, "section_id") + ": the estimate has no section " +
+      return InvalidField(Joined(path, "section_id"), "the estimate has no section " +
                              Id(**id));
     }
     return *s;
@@ -86,7 +86,7 @@ class EditPlanner {
     if (!id->has_value()) return InvalidArgument(Joined(path, "position_id") + ": is required");
     auto at = FindPosition(w_, **id);
     if (!at) {
-      return InvalidArgument(Joined(path, "position_id") + ": the estimate has no position " +
+      return InvalidField(Joined(path, "position_id"), "the estimate has no position " +
                              Id(**id));
     }
     return *at;
