@@ -357,6 +357,23 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
   }), http::Execution::kHeavy);
 }
 
+// A write of one section or position named in the path: `op` with the body's fields and the
+// path's id (`id_field` from the path parameter of the same name), as one version.
+http::Handler ItemWrite(const AuthContext& context, EstimateServices& s, bool needs_body,
+                        const char* op, const char* id_field, const char* noun) {
+  return Write(context, needs_body,
+               [&s, op, id_field, noun](http::Request& req, const Actor& a, std::int64_t id,
+                                         std::int64_t v, const json::object& body) {
+                 auto item = PathId(req, id_field);
+                 if (!item) return NotFoundPath(req, noun);
+                 // Without a body there is no summary: SummaryOf of an empty object is "".
+                 return Edited(PathItem(s.editing.Edit(a, id, v, OneOp(body, op, {{id_field, *item}}),
+                                                       "", SummaryOf(body)),
+                                        id_field),
+                               req);
+               });
+}
+
 void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
   router.Add("PATCH", "/api/v1/estimates/{id}",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
@@ -386,29 +403,9 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                              req, 201);
              }));
   router.Add("PATCH", "/api/v1/estimates/{id}/sections/{section_id}",
-             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
-                                       std::int64_t v, const json::object& body) {
-               auto section = PathId(req, "section_id");
-               if (!section) return NotFoundPath(req, "section");
-               return Edited(PathItem(s.editing.Edit(a, id, v,
-                                             OneOp(body, "rename_section",
-                                                   {{"section_id", *section}}),
-                                             "", SummaryOf(body)),
-                                      "section_id"),
-                             req);
-             }));
+             ItemWrite(context, s, true, "rename_section", "section_id", "section"));
   router.Add("DELETE", "/api/v1/estimates/{id}/sections/{section_id}",
-             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
-                                        std::int64_t v, const json::object& body) {
-               auto section = PathId(req, "section_id");
-               if (!section) return NotFoundPath(req, "section");
-               return Edited(PathItem(s.editing.Edit(a, id, v,
-                                             OneOp(body, "remove_section",
-                                                   {{"section_id", *section}}),
-                                             "", ""),
-                                      "section_id"),
-                             req);
-             }));
+             ItemWrite(context, s, false, "remove_section", "section_id", "section"));
   router.Add("POST", "/api/v1/estimates/{id}/positions",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {
@@ -449,17 +446,7 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                return Edited(edited, req);
              }));
   router.Add("DELETE", "/api/v1/estimates/{id}/positions/{position_id}",
-             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
-                                        std::int64_t v, const json::object& body) {
-               auto position = PathId(req, "position_id");
-               if (!position) return NotFoundPath(req, "position");
-               return Edited(PathItem(s.editing.Edit(a, id, v,
-                                             OneOp(body, "remove_position",
-                                                   {{"position_id", *position}}),
-                                             "", ""),
-                                      "position_id"),
-                             req);
-             }));
+             ItemWrite(context, s, false, "remove_position", "position_id", "position"));
   router.Add("POST", "/api/v1/estimates/{id}/status",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {

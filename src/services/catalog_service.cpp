@@ -39,45 +39,90 @@ CatalogService::CatalogService(const EstimateDeps& deps, EstimateReader& reader,
 
 namespace {
 
-// Renames (`new_name` set) or deletes a project or an object, with its audit record, in one
-// transaction: `get(uow)` reads the entity before, `write(uow)` changes it.
-template <typename Entity, typename Get, typename Write, typename ToJson>
-Result<Entity> ChangeNamed(store::Database& db, store::AuditRepository& audit, const Actor& actor,
-                           const char* entity_type, std::int64_t id,
-                           const std::string* new_name, Get get, Write write,
-                           ToJson to_json) {
-  return Audited<Entity>(
-      db, audit,
-      [&](store::UnitOfWork& uow) -> Result<Entity> {
-        auto before = get(uow);
-        if (!before.ok()) return before.status();
-        if (Status s = write(uow); !s.ok()) return s;
-        return before;
-      },
-      [&](const Entity& before) {
-        auto r = Record(actor, new_name ? "update" : "delete", entity_type, id);
-        r.before_json = json::serialize(to_json(before));
-        if (new_name) {
-          Entity after = before;
-          after.name = *new_name;
-          r.after_json = json::serialize(to_json(after));
-        }
-        return r;
-      });
+// Projects and objects — the named levels of the catalog — are one set of use cases, told apart
+// by these facts.
+template <typename Entity>
+struct Named;
+
+template <>
+struct Named<store::Project> {
+  static constexpr const char* kType = "project";
+  static json::object ToJson(const store::Project& p) { return ProjectJson(p); }
+};
+
+template <>
+struct Named<store::SiteObject> {
+  static constexpr const char* kType = "object";
+  static json::object ToJson(const store::SiteObject& o) { return ObjectJson(o); }
+};
+
+template <typename List>
+Result<std::string> ListNamed(const Actor& actor, List list) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto rows = list();
+  if (!rows.ok()) return rows.status();
+  json::array out;
+  for (const auto& row : *rows) out.push_back(Named<std::decay_t<decltype(row)>>::ToJson(row));
+  return json::serialize(out);
 }
 
 // Creates a project or an object with its audit record in one transaction; its JSON.
-template <typename Entity, typename Create, typename ToJson>
+template <typename Entity, typename Create>
 Result<std::string> CreateNamed(store::Database& db, store::AuditRepository& audit,
-                                const Actor& actor, const char* entity_type, Create create,
-                                ToJson to_json) {
+                                const Actor& actor, const std::string& name, Create create) {
+  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
+  if (Status s = CheckName(name, "name"); !s.ok()) return s;
   auto created = Audited<Entity>(db, audit, create, [&](const Entity& e) {
-    auto r = Record(actor, "create", entity_type, e.id);
-    r.after_json = json::serialize(to_json(e));
+    auto r = Record(actor, "create", Named<Entity>::kType, e.id);
+    r.after_json = json::serialize(Named<Entity>::ToJson(e));
     return r;
   });
   if (!created.ok()) return created.status();
-  return json::serialize(to_json(*created));
+  return json::serialize(Named<Entity>::ToJson(*created));
+}
+
+template <typename Entity>
+Result<std::string> GetNamed(store::EstimateRepository& repo, const Actor& actor, std::int64_t id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto row = repo.Get<Entity>(actor.organization_id, id);
+  if (!row.ok()) return row.status();
+  return json::serialize(Named<Entity>::ToJson(*row));
+}
+
+// Renames (`new_name` set) or deletes a project or an object, with its audit record, in one
+// transaction.
+template <typename Entity>
+Status ChangeNamed(store::Database& db, store::EstimateRepository& repo,
+                   store::AuditRepository& audit, const Actor& actor, std::int64_t id,
+                   const std::string* new_name, std::int64_t expected_version) {
+  const auto permission = new_name ? auth::Permission::kEditDraft : auth::Permission::kDeleteDraft;
+  if (Status s = Denied(actor, permission); !s.ok()) return s;
+  if (new_name) {
+    if (Status s = CheckName(*new_name, "name"); !s.ok()) return s;
+  }
+  const std::int64_t org = actor.organization_id;
+  return Audited<Entity>(
+             db, audit,
+             [&](store::UnitOfWork& uow) -> Result<Entity> {
+               auto before = repo.Get<Entity>(uow, org, id);
+               if (!before.ok()) return before.status();
+               Status written = new_name ? repo.Rename<Entity>(uow, org, id, *new_name,
+                                                               expected_version)
+                                         : repo.Delete<Entity>(uow, org, id);
+               if (!written.ok()) return written;
+               return before;
+             },
+             [&](const Entity& before) {
+               auto r = Record(actor, new_name ? "update" : "delete", Named<Entity>::kType, id);
+               r.before_json = json::serialize(Named<Entity>::ToJson(before));
+               if (new_name) {
+                 Entity after = before;
+                 after.name = *new_name;
+                 r.after_json = json::serialize(Named<Entity>::ToJson(after));
+               }
+               return r;
+             })
+      .status();
 }
 
 }  // namespace
@@ -190,112 +235,59 @@ Result<std::vector<store::NewSection>> NewSections(const json::object& o,
 }  // namespace
 
 Result<std::string> CatalogService::ListProjects(const Actor& actor) {
-  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  auto projects = estimates_.ListProjects(actor.organization_id);
-  if (!projects.ok()) return projects.status();
-  json::array out;
-  for (const auto& p : *projects) out.push_back(ProjectJson(p));
-  return json::serialize(out);
+  return ListNamed(actor, [&] { return estimates_.ListProjects(actor.organization_id); });
 }
 
 Result<std::string> CatalogService::CreateProject(const Actor& actor, const std::string& name) {
-  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return CreateNamed<store::Project>(
-      db_, audit_, actor, "project",
-      [&](store::UnitOfWork& uow) { return estimates_.CreateProject(uow, actor.organization_id, name); },
-      ProjectJson);
+  return CreateNamed<store::Project>(db_, audit_, actor, name, [&](store::UnitOfWork& uow) {
+    return estimates_.CreateProject(uow, actor.organization_id, name);
+  });
 }
 
 Result<std::string> CatalogService::GetProject(const Actor& actor, std::int64_t project_id) {
-  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  auto p = estimates_.GetProject(actor.organization_id, project_id);
-  if (!p.ok()) return p.status();
-  return json::serialize(ProjectJson(*p));
+  return GetNamed<store::Project>(estimates_, actor, project_id);
 }
 
 Result<std::string> CatalogService::RenameProject(const Actor& actor, std::int64_t project_id,
-                                                   std::int64_t expected_version,
-                                                   const std::string& name) {
-  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  const std::int64_t org = actor.organization_id;
-  auto p = ChangeNamed<store::Project>(
-      db_, audit_, actor, "project", project_id, &name,
-      [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
-      [&](store::UnitOfWork& uow) {
-        return estimates_.RenameProject(uow, org, project_id, name, expected_version);
-      },
-      ProjectJson);
-  if (!p.ok()) return p.status();
+                                                  std::int64_t expected_version,
+                                                  const std::string& name) {
+  Status s = ChangeNamed<store::Project>(db_, estimates_, audit_, actor, project_id, &name,
+                                         expected_version);
+  if (!s.ok()) return s;
   return GetProject(actor, project_id);
 }
 
 Status CatalogService::DeleteProject(const Actor& actor, std::int64_t project_id) {
-  if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
-  const std::int64_t org = actor.organization_id;
-  return ChangeNamed<store::Project>(
-             db_, audit_, actor, "project", project_id, nullptr,
-             [&](store::UnitOfWork& uow) { return estimates_.GetProject(uow, org, project_id); },
-             [&](store::UnitOfWork& uow) { return estimates_.DeleteProject(uow, org, project_id); },
-             ProjectJson)
-      .status();
+  return ChangeNamed<store::Project>(db_, estimates_, audit_, actor, project_id, nullptr, 0);
 }
 
 Result<std::string> CatalogService::ListObjects(const Actor& actor, std::int64_t project_id) {
-  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  auto objects = estimates_.ListObjects(actor.organization_id, project_id);
-  if (!objects.ok()) return objects.status();
-  json::array out;
-  for (const auto& o : *objects) out.push_back(ObjectJson(o));
-  return json::serialize(out);
+  return ListNamed(actor,
+                   [&] { return estimates_.ListObjects(actor.organization_id, project_id); });
 }
 
 Result<std::string> CatalogService::CreateObject(const Actor& actor, std::int64_t project_id,
-                                                  const std::string& name) {
-  if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return CreateNamed<store::SiteObject>(
-      db_, audit_, actor, "object",
-      [&](store::UnitOfWork& uow) {
-        return estimates_.CreateObject(uow, actor.organization_id, project_id, name);
-      },
-      ObjectJson);
+                                                 const std::string& name) {
+  return CreateNamed<store::SiteObject>(db_, audit_, actor, name, [&](store::UnitOfWork& uow) {
+    return estimates_.CreateObject(uow, actor.organization_id, project_id, name);
+  });
 }
 
 Result<std::string> CatalogService::GetObject(const Actor& actor, std::int64_t object_id) {
-  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  auto o = estimates_.GetObject(actor.organization_id, object_id);
-  if (!o.ok()) return o.status();
-  return json::serialize(ObjectJson(*o));
+  return GetNamed<store::SiteObject>(estimates_, actor, object_id);
 }
 
 Result<std::string> CatalogService::RenameObject(const Actor& actor, std::int64_t object_id,
-                                                  std::int64_t expected_version,
-                                                  const std::string& name) {
-  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  const std::int64_t org = actor.organization_id;
-  auto o = ChangeNamed<store::SiteObject>(
-      db_, audit_, actor, "object", object_id, &name,
-      [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
-      [&](store::UnitOfWork& uow) {
-        return estimates_.RenameObject(uow, org, object_id, name, expected_version);
-      },
-      ObjectJson);
-  if (!o.ok()) return o.status();
+                                                 std::int64_t expected_version,
+                                                 const std::string& name) {
+  Status s = ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, object_id, &name,
+                                            expected_version);
+  if (!s.ok()) return s;
   return GetObject(actor, object_id);
 }
 
 Status CatalogService::DeleteObject(const Actor& actor, std::int64_t object_id) {
-  if (Status s = Denied(actor, auth::Permission::kDeleteDraft); !s.ok()) return s;
-  const std::int64_t org = actor.organization_id;
-  return ChangeNamed<store::SiteObject>(
-             db_, audit_, actor, "object", object_id, nullptr,
-             [&](store::UnitOfWork& uow) { return estimates_.GetObject(uow, org, object_id); },
-             [&](store::UnitOfWork& uow) { return estimates_.DeleteObject(uow, org, object_id); },
-             ObjectJson)
-      .status();
+  return ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, object_id, nullptr, 0);
 }
 
 Result<std::string> CatalogService::ListEstimates(const Actor& actor, std::int64_t object_id) {

@@ -80,9 +80,9 @@ Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t es
     estimate = w.estimate;
     info = w.info;
   }
-  auto object = estimates_.GetObject(actor.organization_id, info.object_id);
+  auto object = estimates_.Get<store::SiteObject>(actor.organization_id, info.object_id);
   if (!object.ok()) return object.status();
-  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  auto project = estimates_.Get<store::Project>(actor.organization_id, object->project_id);
   if (!project.ok()) return project.status();
 
   formats::GgeHeader h = base_index ? formats::Fer2001Header() : formats::Fsnb2022Header();
@@ -412,9 +412,9 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
   if (!document.ok()) return document.status();
   auto input = formats::ParseObjectEstimateDocument(*document);
   if (!input.ok()) return FailedPrecondition("object estimate: " + input.status().message());
-  auto object = estimates_.GetObject(actor.organization_id, object_id);
+  auto object = estimates_.Get<store::SiteObject>(actor.organization_id, object_id);
   if (!object.ok()) return object.status();
-  auto project = estimates_.GetProject(actor.organization_id, object->project_id);
+  auto project = estimates_.Get<store::Project>(actor.organization_id, object->project_id);
   if (!project.ok()) return project.status();
   const std::string file = "ОСР " + number;
   if (format == "gge") {
@@ -452,7 +452,7 @@ Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
   const json::value both = json::parse(*computed);
   auto input = formats::ParseSummaryEstimateDocument(json::serialize(both.at("document")));
   if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
-  auto project = estimates_.GetProject(actor.organization_id, project_id);
+  auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
   const std::string file = "ССР " + input->number;
   if (format == "gge") {

@@ -86,7 +86,7 @@ Result<std::string> RollupService::ObjectEstimateDocument(const Actor& actor,
                                                             std::int64_t object_id,
                                                             std::string* number,
                                                             std::string* name) {
-  auto object = estimates_.GetObject(actor.organization_id, object_id);
+  auto object = estimates_.Get<store::SiteObject>(actor.organization_id, object_id);
   if (!object.ok()) return object.status();
   auto list = estimates_.ListEstimates(actor.organization_id, object_id);
   if (!list.ok()) return list.status();
@@ -126,7 +126,7 @@ Result<std::string> RollupService::ObjectEstimate(const Actor& actor, std::int64
 Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int64_t project_id,
                                                      const SummaryRequest& request) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  auto project = estimates_.GetProject(actor.organization_id, project_id);
+  auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
   const std::string date = request.date.empty() ? formats::TodayUtc() : request.date;
   if (!IsDate(date)) return InvalidArgument("date: expected YYYY-MM-DD");

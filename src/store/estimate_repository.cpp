@@ -995,139 +995,162 @@ Status StaleOrMissing(soci::session& s, const char* table, const char* what, I64
 // own (RunOwn), or in autocommit for a single statement or a read (RunLeased, RunRead). A body
 // returns checked conditions as values before it writes anything; it throws only database errors.
 
-auto CreateProjectBody(I64 org, const std::string& name) {
-  return [org, &name](soci::session& s) -> Result<Project> {
-    Project p;
-    p.organization_id = org;
-    p.name = name;
-    p.created_at = p.updated_at = UtcNow();
-    I64 organization = org, id = 0;
-    std::string n = name, at = p.created_at;
-    Query q(s,
-            "INSERT INTO projects (organization_id, name, created_at, updated_at) VALUES "
-            "(:org, :name, :c, :u) RETURNING id");
-    q.Into(id).Use(organization).Use(n).Use(at).Use(at);
-    q.Run();
-    p.id = id;
-    return p;
-  };
+// The two named levels of the catalog above estimates — projects, and objects of a project — are
+// one set of operations over a table, told apart by these facts.
+template <typename Entity>
+struct Level;
+
+template <>
+struct Level<Project> {
+  static constexpr const char* kTable = "projects";
+  static constexpr const char* kNoun = "project";
+  static constexpr const char* kParentColumn = nullptr;  // a project belongs to no other row
+  static constexpr const char* kChildren = "objects";
+  static constexpr const char* kChildColumn = "project_id";
+  static constexpr const char* kChildNoun = "object(s)";
+  static void SetParent(Project&, I64) {}
+};
+
+template <>
+struct Level<SiteObject> {
+  static constexpr const char* kTable = "objects";
+  static constexpr const char* kNoun = "object";
+  static constexpr const char* kParentColumn = "project_id";
+  static constexpr const char* kChildren = "estimates";
+  static constexpr const char* kChildColumn = "object_id";
+  static constexpr const char* kChildNoun = "estimate(s)";
+  static void SetParent(SiteObject& o, I64 parent) { o.project_id = parent; }
+};
+
+template <typename Entity>
+std::string Doing(const char* verb) {
+  return std::string(verb) + " " + Level<Entity>::kNoun;
 }
 
-auto GetProjectBody(I64 org, I64 project) {
-  return [org, project](soci::session& s) -> Result<Project> {
-    Project p;
-    I64 organization = org, id = project;
-    Query q(s,
-            "SELECT name, created_at, updated_at, version FROM projects WHERE id = :id AND "
-            "organization_id = :org");
-    I64 version = 1;
-    q.Into(p.name).Into(p.created_at).Into(p.updated_at).Into(version).Use(id).Use(organization);
-    if (!q.Run()) return NotFound("project " + Id(project) + " does not exist");
-    p.version = version;
-    p.id = project;
-    p.organization_id = org;
-    return p;
-  };
+bool RowExists(soci::session& s, const char* table, I64 org, I64 row) {
+  I64 organization = org, id = row;
+  int one = 0;
+  Query exists(s, std::string("SELECT 1 FROM ") + table + " WHERE id = :id AND organization_id = :org");
+  exists.Into(one).Use(id).Use(organization);
+  return exists.Run();
 }
 
-auto RenameProjectBody(I64 org, I64 project, const std::string& name, I64 expected) {
-  return [org, project, &name, expected](soci::session& s) -> Status {
-    I64 organization = org, id = project, v = expected;
-    std::string n = name, at = UtcNow();
-    Query q(s,
-            "UPDATE projects SET name = :n, updated_at = :at, version = version + 1 "
-            "WHERE id = :id AND organization_id = :org AND version = :v");
-    q.Use(n).Use(at).Use(id).Use(organization).Use(v);
-    if (q.RunCount() == 0) return StaleOrMissing(s, "projects", "project", org, project, expected);
-    return Status::Ok();
-  };
-}
-
-auto DeleteProjectBody(I64 org, I64 project) {
-  return [org, project](soci::session& s) -> Status {
-    I64 organization = org, id = project, objects = 0;
-    int one = 0;
-    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-    exists.Into(one).Use(id).Use(organization);
-    if (!exists.Run()) return NotFound("project " + Id(project) + " does not exist");
-    Query count(s, "SELECT COUNT(*) FROM objects WHERE project_id = :id");
-    count.Into(objects).Use(id);
-    count.Run();
-    if (objects > 0) {
-      return FailedPrecondition("project " + Id(project) + " has " + std::to_string(objects) +
-                                " object(s); delete them first");
+// A new row under `parent` (a project's objects; 0 for a project).
+template <typename Entity>
+auto CreateNamedBody(I64 org, I64 parent, const std::string& name) {
+  return [org, parent, &name](soci::session& s) -> Result<Entity> {
+    using L = Level<Entity>;
+    I64 organization = org, parent_id = parent, id = 0;
+    // FOR UPDATE would do on PostgreSQL; the foreign key already keeps a deleted parent out.
+    if (L::kParentColumn != nullptr && !RowExists(s, "projects", org, parent)) {
+      return NotFound("project_id: project " + Id(parent) + " does not exist");
     }
-    Query del(s, "DELETE FROM projects WHERE id = :id");
-    del.Use(id);
-    del.Run();
-    return Status::Ok();
-  };
-}
-
-auto CreateObjectBody(I64 org, I64 project, const std::string& name) {
-  return [org, project, &name](soci::session& s) -> Result<SiteObject> {
-    I64 organization = org, project_id = project, id = 0;
-    int one = 0;
-    // FOR UPDATE would do on PostgreSQL; the foreign key already keeps a deleted project out.
-    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-    exists.Into(one).Use(project_id).Use(organization);
-    if (!exists.Run()) return NotFound("project_id: project " + Id(project) + " does not exist");
-    SiteObject o;
-    o.organization_id = org, o.project_id = project, o.name = name;
-    o.created_at = o.updated_at = UtcNow();
-    std::string n = name, at = o.created_at;
-    Query q(s,
-            "INSERT INTO objects (organization_id, project_id, name, created_at, updated_at) "
-            "VALUES (:org, :p, :n, :c, :u) RETURNING id");
-    q.Into(id).Use(organization).Use(project_id).Use(n).Use(at).Use(at);
-    q.Run();
-    o.id = id;
-    return o;
-  };
-}
-
-auto GetObjectBody(I64 org, I64 object) {
-  return [org, object](soci::session& s) -> Result<SiteObject> {
-    SiteObject o;
-    I64 organization = org, id = object, project = 0;
-    Query q(s,
-            "SELECT project_id, name, created_at, updated_at, version FROM objects WHERE id = :id "
-            "AND organization_id = :org");
-    I64 version = 1;
-    q.Into(project).Into(o.name).Into(o.created_at).Into(o.updated_at).Into(version).Use(id).Use(
-        organization);
-    if (!q.Run()) return NotFound("object " + Id(object) + " does not exist");
-    o.version = version;
-    o.id = object, o.organization_id = org, o.project_id = project;
-    return o;
-  };
-}
-
-auto RenameObjectBody(I64 org, I64 object, const std::string& name, I64 expected) {
-  return [org, object, &name, expected](soci::session& s) -> Status {
-    I64 organization = org, id = object, v = expected;
-    std::string n = name, at = UtcNow();
-    Query q(s,
-            "UPDATE objects SET name = :n, updated_at = :at, version = version + 1 "
-            "WHERE id = :id AND organization_id = :org AND version = :v");
-    q.Use(n).Use(at).Use(id).Use(organization).Use(v);
-    if (q.RunCount() == 0) return StaleOrMissing(s, "objects", "object", org, object, expected);
-    return Status::Ok();
-  };
-}
-
-auto DeleteObjectBody(I64 org, I64 object) {
-  return [org, object](soci::session& s) -> Status {
-    I64 id = object, estimates = 0;
-    if (!ObjectExists(s, org, id)) return NotFound("object " + Id(object) + " does not exist");
-    Query count(s, "SELECT COUNT(*) FROM estimates WHERE object_id = :id");
-    count.Into(estimates).Use(id);
-    count.Run();
-    if (estimates > 0) {
-      return FailedPrecondition("object " + Id(object) + " has " + std::to_string(estimates) +
-                                " estimate(s); delete them first");
+    Entity e;
+    e.organization_id = org, e.name = name;
+    L::SetParent(e, parent);
+    e.created_at = e.updated_at = UtcNow();
+    std::string n = name, at = e.created_at;
+    if (L::kParentColumn != nullptr) {
+      Query q(s, std::string("INSERT INTO ") + L::kTable + " (organization_id, " + L::kParentColumn +
+                     ", name, created_at, updated_at) VALUES (:org, :p, :n, :c, :u) RETURNING id");
+      q.Into(id).Use(organization).Use(parent_id).Use(n).Use(at).Use(at);
+      q.Run();
+    } else {
+      Query q(s, std::string("INSERT INTO ") + L::kTable +
+                     " (organization_id, name, created_at, updated_at) VALUES (:org, :n, :c, :u) "
+                     "RETURNING id");
+      q.Into(id).Use(organization).Use(n).Use(at).Use(at);
+      q.Run();
     }
-    Query del(s, "DELETE FROM objects WHERE id = :id");
+    e.id = id;
+    return e;
+  };
+}
+
+template <typename Entity>
+std::string SelectNamed(const char* where) {
+  using L = Level<Entity>;
+  return std::string("SELECT id, ") + (L::kParentColumn ? L::kParentColumn : "id") +
+         ", name, created_at, updated_at, version FROM " + L::kTable + " WHERE " + where;
+}
+
+template <typename Entity>
+auto GetNamedBody(I64 org, I64 row) {
+  return [org, row](soci::session& s) -> Result<Entity> {
+    Entity e;
+    I64 organization = org, id = row, got = 0, parent = 0, version = 1;
+    Query q(s, SelectNamed<Entity>("id = :id AND organization_id = :org"));
+    q.Into(got).Into(parent).Into(e.name).Into(e.created_at).Into(e.updated_at).Into(version).Use(
+        id).Use(organization);
+    if (!q.Run()) return NotFound(std::string(Level<Entity>::kNoun) + " " + Id(row) + " does not exist");
+    e.version = version;
+    e.id = row, e.organization_id = org;
+    Level<Entity>::SetParent(e, parent);
+    return e;
+  };
+}
+
+// The rows of an organization (projects), or of one parent (the objects of a project).
+template <typename Entity>
+auto ListNamedBody(I64 org, I64 parent) {
+  return [org, parent](soci::session& s) -> Result<std::vector<Entity>> {
+    using L = Level<Entity>;
+    if (L::kParentColumn != nullptr && !RowExists(s, "projects", org, parent)) {
+      return NotFound("project " + Id(parent) + " does not exist");
+    }
+    std::vector<Entity> out;
+    Entity e;
+    I64 organization = org, parent_id = parent, id = 0, row_parent = 0, version = 1;
+    Query q(s, SelectNamed<Entity>(L::kParentColumn != nullptr
+                                       ? "project_id = :p AND organization_id = :org ORDER BY id"
+                                       : "organization_id = :org ORDER BY id"));
+    q.Into(id).Into(row_parent).Into(e.name).Into(e.created_at).Into(e.updated_at).Into(version);
+    if (L::kParentColumn != nullptr) q.Use(parent_id);
+    q.Use(organization);
+    q.Start();
+    while (q.Next()) {
+      e.id = id, e.organization_id = org, e.version = version;
+      L::SetParent(e, row_parent);
+      out.push_back(e);
+    }
+    return out;
+  };
+}
+
+template <typename Entity>
+auto RenameNamedBody(I64 org, I64 row, const std::string& name, I64 expected) {
+  return [org, row, &name, expected](soci::session& s) -> Status {
+    using L = Level<Entity>;
+    I64 organization = org, id = row, v = expected;
+    std::string n = name, at = UtcNow();
+    Query q(s, std::string("UPDATE ") + L::kTable +
+                   " SET name = :n, updated_at = :at, version = version + 1 "
+                   "WHERE id = :id AND organization_id = :org AND version = :v");
+    q.Use(n).Use(at).Use(id).Use(organization).Use(v);
+    if (q.RunCount() == 0) return StaleOrMissing(s, L::kTable, L::kNoun, org, row, expected);
+    return Status::Ok();
+  };
+}
+
+// FailedPrecondition while the row holds others (a project's objects, an object's estimates).
+template <typename Entity>
+auto DeleteNamedBody(I64 org, I64 row) {
+  return [org, row](soci::session& s) -> Status {
+    using L = Level<Entity>;
+    I64 id = row, children = 0;
+    if (!RowExists(s, L::kTable, org, row)) {
+      return NotFound(std::string(L::kNoun) + " " + Id(row) + " does not exist");
+    }
+    Query count(s, std::string("SELECT COUNT(*) FROM ") + L::kChildren + " WHERE " +
+                       L::kChildColumn + " = :id");
+    count.Into(children).Use(id);
+    count.Run();
+    if (children > 0) {
+      return FailedPrecondition(std::string(L::kNoun) + " " + Id(row) + " has " +
+                                std::to_string(children) + " " + L::kChildNoun +
+                                "; delete them first");
+    }
+    Query del(s, std::string("DELETE FROM ") + L::kTable + " WHERE id = :id");
     del.Use(id);
     del.Run();
     return Status::Ok();
@@ -1323,149 +1346,96 @@ Status CheckDuplicateName(const std::string& name) {
 
 }  // namespace
 
-// --- projects --------------------------------------------------------------------------------
+// --- projects and objects --------------------------------------------------------------------
 
 Result<Project> EstimateRepository::CreateProject(std::int64_t organization_id,
                                                   const std::string& name) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunLeased(db_, "creating project", CreateProjectBody(organization_id, name));
+  return RunLeased(db_, Doing<Project>("creating"), CreateNamedBody<Project>(organization_id, 0, name));
 }
 
 Result<Project> EstimateRepository::CreateProject(UnitOfWork& uow, std::int64_t organization_id,
                                                   const std::string& name) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "creating project", CreateProjectBody(organization_id, name));
+  return RunIn(uow, Doing<Project>("creating"), CreateNamedBody<Project>(organization_id, 0, name));
 }
 
 Result<std::vector<Project>> EstimateRepository::ListProjects(std::int64_t organization_id) {
-  return RunLeased(db_, "listing projects", [&](soci::session& s) -> Result<std::vector<Project>> {
-    std::vector<Project> out;
-    Project p;
-    I64 org = organization_id, id = 0;
-    I64 version = 1;
-    Query q(s,
-            "SELECT id, name, created_at, updated_at, version FROM projects WHERE "
-            "organization_id = :org ORDER BY id");
-    q.Into(id).Into(p.name).Into(p.created_at).Into(p.updated_at).Into(version).Use(org);
-    q.Start();
-    while (q.Next()) {
-      p.id = id;
-      p.version = version;
-      p.organization_id = organization_id;
-      out.push_back(p);
-    }
-    return out;
-  });
+  return RunRead(db_, "listing projects", ListNamedBody<Project>(organization_id, 0));
 }
-
-Result<Project> EstimateRepository::GetProject(std::int64_t organization_id,
-                                               std::int64_t project_id) {
-  return RunLeased(db_, "reading project", GetProjectBody(organization_id, project_id));
-}
-
-Result<Project> EstimateRepository::GetProject(UnitOfWork& uow, std::int64_t organization_id,
-                                               std::int64_t project_id) {
-  return RunIn(uow, "reading project", GetProjectBody(organization_id, project_id));
-}
-
-Status EstimateRepository::RenameProject(std::int64_t organization_id, std::int64_t project_id,
-                                         const std::string& name, std::int64_t expected_version) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunLeased(db_, "renaming project",
-                   RenameProjectBody(organization_id, project_id, name, expected_version));
-}
-
-Status EstimateRepository::RenameProject(UnitOfWork& uow, std::int64_t organization_id,
-                                         std::int64_t project_id, const std::string& name,
-                                         std::int64_t expected_version) {
-  if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "renaming project", RenameProjectBody(organization_id, project_id, name, expected_version));
-}
-
-Status EstimateRepository::DeleteProject(std::int64_t organization_id, std::int64_t project_id) {
-  return RunOwn(db_, "deleting project", DeleteProjectBody(organization_id, project_id));
-}
-
-Status EstimateRepository::DeleteProject(UnitOfWork& uow, std::int64_t organization_id,
-                                         std::int64_t project_id) {
-  return RunIn(uow, "deleting project", DeleteProjectBody(organization_id, project_id));
-}
-
-// --- objects ---------------------------------------------------------------------------------
 
 Result<SiteObject> EstimateRepository::CreateObject(std::int64_t organization_id,
                                                     std::int64_t project_id,
                                                     const std::string& name) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunOwn(db_, "creating object", CreateObjectBody(organization_id, project_id, name));
+  return RunOwn(db_, Doing<SiteObject>("creating"),
+                CreateNamedBody<SiteObject>(organization_id, project_id, name));
 }
 
 Result<SiteObject> EstimateRepository::CreateObject(UnitOfWork& uow, std::int64_t organization_id,
                                                     std::int64_t project_id,
                                                     const std::string& name) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "creating object", CreateObjectBody(organization_id, project_id, name));
+  return RunIn(uow, Doing<SiteObject>("creating"),
+               CreateNamedBody<SiteObject>(organization_id, project_id, name));
 }
 
 Result<std::vector<SiteObject>> EstimateRepository::ListObjects(std::int64_t organization_id,
                                                                 std::int64_t project_id) {
-  return RunRead(db_, "listing objects", [&](soci::session& s) -> Result<std::vector<SiteObject>> {
-    I64 org = organization_id, project = project_id, id = 0;
-    int one = 0;
-    Query exists(s, "SELECT 1 FROM projects WHERE id = :id AND organization_id = :org");
-    exists.Into(one).Use(project).Use(org);
-    if (!exists.Run()) return NotFound("project " + Id(project_id) + " does not exist");
-    std::vector<SiteObject> out;
-    SiteObject o;
-    I64 version = 1;
-    Query q(s,
-            "SELECT id, name, created_at, updated_at, version FROM objects WHERE project_id = :p "
-            "AND organization_id = :org ORDER BY id");
-    q.Into(id).Into(o.name).Into(o.created_at).Into(o.updated_at).Into(version).Use(project).Use(
-        org);
-    q.Start();
-    while (q.Next()) {
-      o.version = version;
-      o.id = id, o.organization_id = organization_id, o.project_id = project_id;
-      out.push_back(o);
-    }
-    return out;
-  });
+  return RunRead(db_, "listing objects", ListNamedBody<SiteObject>(organization_id, project_id));
 }
 
-Result<SiteObject> EstimateRepository::GetObject(std::int64_t organization_id,
-                                                 std::int64_t object_id) {
-  return RunLeased(db_, "reading object", GetObjectBody(organization_id, object_id));
+template <typename Entity>
+Result<Entity> EstimateRepository::Get(std::int64_t organization_id, std::int64_t id) {
+  return RunLeased(db_, Doing<Entity>("reading"), GetNamedBody<Entity>(organization_id, id));
 }
 
-Result<SiteObject> EstimateRepository::GetObject(UnitOfWork& uow, std::int64_t organization_id,
-                                                 std::int64_t object_id) {
-  return RunIn(uow, "reading object", GetObjectBody(organization_id, object_id));
+template <typename Entity>
+Result<Entity> EstimateRepository::Get(UnitOfWork& uow, std::int64_t organization_id,
+                                       std::int64_t id) {
+  return RunIn(uow, Doing<Entity>("reading"), GetNamedBody<Entity>(organization_id, id));
 }
 
-Status EstimateRepository::RenameObject(std::int64_t organization_id, std::int64_t object_id,
-                                        const std::string& name, std::int64_t expected_version) {
+template <typename Entity>
+Status EstimateRepository::Rename(std::int64_t organization_id, std::int64_t id,
+                                  const std::string& name, std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunLeased(db_, "renaming object",
-                   RenameObjectBody(organization_id, object_id, name, expected_version));
+  return RunLeased(db_, Doing<Entity>("renaming"),
+                   RenameNamedBody<Entity>(organization_id, id, name, expected_version));
 }
 
-Status EstimateRepository::RenameObject(UnitOfWork& uow, std::int64_t organization_id,
-                                        std::int64_t object_id, const std::string& name,
-                                        std::int64_t expected_version) {
+template <typename Entity>
+Status EstimateRepository::Rename(UnitOfWork& uow, std::int64_t organization_id, std::int64_t id,
+                                  const std::string& name, std::int64_t expected_version) {
   if (Status s = CheckName(name, "name"); !s.ok()) return s;
-  return RunIn(uow, "renaming object",
-               RenameObjectBody(organization_id, object_id, name, expected_version));
+  return RunIn(uow, Doing<Entity>("renaming"),
+               RenameNamedBody<Entity>(organization_id, id, name, expected_version));
 }
 
-Status EstimateRepository::DeleteObject(std::int64_t organization_id, std::int64_t object_id) {
-  return RunOwn(db_, "deleting object", DeleteObjectBody(organization_id, object_id));
+template <typename Entity>
+Status EstimateRepository::Delete(std::int64_t organization_id, std::int64_t id) {
+  return RunOwn(db_, Doing<Entity>("deleting"), DeleteNamedBody<Entity>(organization_id, id));
 }
 
-Status EstimateRepository::DeleteObject(UnitOfWork& uow, std::int64_t organization_id,
-                                        std::int64_t object_id) {
-  return RunIn(uow, "deleting object", DeleteObjectBody(organization_id, object_id));
+template <typename Entity>
+Status EstimateRepository::Delete(UnitOfWork& uow, std::int64_t organization_id,
+                                  std::int64_t id) {
+  return RunIn(uow, Doing<Entity>("deleting"), DeleteNamedBody<Entity>(organization_id, id));
 }
+
+#define ESTIMATE_CATALOG_LEVEL(Entity)                                                         \
+  template Result<Entity> EstimateRepository::Get<Entity>(std::int64_t, std::int64_t);        \
+  template Result<Entity> EstimateRepository::Get<Entity>(UnitOfWork&, std::int64_t,          \
+                                                          std::int64_t);                      \
+  template Status EstimateRepository::Rename<Entity>(std::int64_t, std::int64_t,              \
+                                                     const std::string&, std::int64_t);       \
+  template Status EstimateRepository::Rename<Entity>(UnitOfWork&, std::int64_t, std::int64_t, \
+                                                     const std::string&, std::int64_t);       \
+  template Status EstimateRepository::Delete<Entity>(std::int64_t, std::int64_t);             \
+  template Status EstimateRepository::Delete<Entity>(UnitOfWork&, std::int64_t, std::int64_t);
+ESTIMATE_CATALOG_LEVEL(Project)
+ESTIMATE_CATALOG_LEVEL(SiteObject)
+#undef ESTIMATE_CATALOG_LEVEL
 
 // --- estimates -------------------------------------------------------------------------------
 

@@ -243,41 +243,34 @@ class EstimateRepository {
  public:
   explicit EstimateRepository(Database& db) : db_(db) {}
 
-  // Projects.
+  // Projects, and objects of a project: the two named levels of the catalog above estimates,
+  // one set of operations for both (Entity: Project or SiteObject).
   Result<Project> CreateProject(std::int64_t organization_id, const std::string& name);
   Result<Project> CreateProject(UnitOfWork& uow, std::int64_t organization_id,
                                 const std::string& name);
   Result<std::vector<Project>> ListProjects(std::int64_t organization_id);
-  Result<Project> GetProject(std::int64_t organization_id, std::int64_t project_id);
-  Result<Project> GetProject(UnitOfWork& uow, std::int64_t organization_id,
-                             std::int64_t project_id);
-  // Renames version `expected_version`; Aborted when the project is at another (stale).
-  Status RenameProject(std::int64_t organization_id, std::int64_t project_id,
-                       const std::string& name, std::int64_t expected_version);
-  Status RenameProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id,
-                       const std::string& name, std::int64_t expected_version);
-  // FailedPrecondition while the project has objects.
-  Status DeleteProject(std::int64_t organization_id, std::int64_t project_id);
-  Status DeleteProject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t project_id);
-
-  // Objects of a project.
   Result<SiteObject> CreateObject(std::int64_t organization_id, std::int64_t project_id,
                                   const std::string& name);
   Result<SiteObject> CreateObject(UnitOfWork& uow, std::int64_t organization_id,
                                   std::int64_t project_id, const std::string& name);
   Result<std::vector<SiteObject>> ListObjects(std::int64_t organization_id,
                                               std::int64_t project_id);
-  Result<SiteObject> GetObject(std::int64_t organization_id, std::int64_t object_id);
-  Result<SiteObject> GetObject(UnitOfWork& uow, std::int64_t organization_id,
-                               std::int64_t object_id);
-  // Renames version `expected_version`; Aborted when the object is at another (stale).
-  Status RenameObject(std::int64_t organization_id, std::int64_t object_id,
-                      const std::string& name, std::int64_t expected_version);
-  Status RenameObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id,
-                      const std::string& name, std::int64_t expected_version);
-  // FailedPrecondition while the object has estimates.
-  Status DeleteObject(std::int64_t organization_id, std::int64_t object_id);
-  Status DeleteObject(UnitOfWork& uow, std::int64_t organization_id, std::int64_t object_id);
+  template <typename Entity>
+  Result<Entity> Get(std::int64_t organization_id, std::int64_t id);
+  template <typename Entity>
+  Result<Entity> Get(UnitOfWork& uow, std::int64_t organization_id, std::int64_t id);
+  // Renames version `expected_version`; Aborted when the row is at another (stale).
+  template <typename Entity>
+  Status Rename(std::int64_t organization_id, std::int64_t id, const std::string& name,
+                std::int64_t expected_version);
+  template <typename Entity>
+  Status Rename(UnitOfWork& uow, std::int64_t organization_id, std::int64_t id,
+                const std::string& name, std::int64_t expected_version);
+  // FailedPrecondition while a project has objects, or an object has estimates.
+  template <typename Entity>
+  Status Delete(std::int64_t organization_id, std::int64_t id);
+  template <typename Entity>
+  Status Delete(UnitOfWork& uow, std::int64_t organization_id, std::int64_t id);
 
   // A new estimate at version 1 with the given content (may be empty).
   Result<EstimateInfo> CreateEstimate(std::int64_t organization_id, std::int64_t object_id,

@@ -177,19 +177,19 @@ TEST_P(EstimateRepositoryContract, ProjectsAndObjectsAreCreatedListedRenamedAndD
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].name, "Школа на 550 мест");
   EXPECT_EQ(a->version, 1);
-  ASSERT_TRUE(repo_->RenameProject(kOrg, a->id, "Школа на 600 мест", 1).ok());
-  EXPECT_EQ(repo_->GetProject(kOrg, a->id)->name, "Школа на 600 мест");
-  EXPECT_EQ(repo_->GetProject(kOrg, a->id)->version, 2);
+  ASSERT_TRUE(repo_->Rename<Project>(kOrg, a->id, "Школа на 600 мест", 1).ok());
+  EXPECT_EQ(repo_->Get<Project>(kOrg, a->id)->name, "Школа на 600 мест");
+  EXPECT_EQ(repo_->Get<Project>(kOrg, a->id)->version, 2);
   // A rename based on the old version loses: the other's change stays.
-  EXPECT_EQ(repo_->RenameProject(kOrg, a->id, "Школа", 1).code(), StatusCode::kAborted);
-  EXPECT_EQ(repo_->GetProject(kOrg, a->id)->name, "Школа на 600 мест");
+  EXPECT_EQ(repo_->Rename<Project>(kOrg, a->id, "Школа", 1).code(), StatusCode::kAborted);
+  EXPECT_EQ(repo_->Get<Project>(kOrg, a->id)->name, "Школа на 600 мест");
   EXPECT_EQ(repo_->CreateProject(kOrg, "").status().code(), StatusCode::kInvalidArgument);
 
   auto o = repo_->CreateObject(kOrg, a->id, "Корпус 1");
   ASSERT_TRUE(o.ok()) << o.status().message();
-  EXPECT_EQ(repo_->GetObject(kOrg, o->id)->project_id, a->id);
-  ASSERT_TRUE(repo_->RenameObject(kOrg, o->id, "Корпус А", 1).ok());
-  EXPECT_EQ(repo_->RenameObject(kOrg, o->id, "Корпус Б", 1).code(), StatusCode::kAborted);
+  EXPECT_EQ(repo_->Get<SiteObject>(kOrg, o->id)->project_id, a->id);
+  ASSERT_TRUE(repo_->Rename<SiteObject>(kOrg, o->id, "Корпус А", 1).ok());
+  EXPECT_EQ(repo_->Rename<SiteObject>(kOrg, o->id, "Корпус Б", 1).code(), StatusCode::kAborted);
   auto objects = repo_->ListObjects(kOrg, a->id);
   ASSERT_TRUE(objects.ok());
   ASSERT_EQ(objects->size(), 1u);
@@ -198,15 +198,15 @@ TEST_P(EstimateRepositoryContract, ProjectsAndObjectsAreCreatedListedRenamedAndD
   EXPECT_EQ(repo_->CreateObject(kOrg, 999, "x").status().code(), StatusCode::kNotFound);
 
   // Not emptied: refused, and nothing goes.
-  EXPECT_EQ(repo_->DeleteProject(kOrg, a->id).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(repo_->Delete<Project>(kOrg, a->id).code(), StatusCode::kFailedPrecondition);
   auto e = repo_->CreateEstimate(kOrg, o->id, kActor, Header());
   ASSERT_TRUE(e.ok()) << e.status().message();
-  EXPECT_EQ(repo_->DeleteObject(kOrg, o->id).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(repo_->Delete<SiteObject>(kOrg, o->id).code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(repo_->DeleteEstimate(kOrg, e->id).ok());
   EXPECT_EQ(repo_->GetEstimate(kOrg, e->id).status().code(), StatusCode::kNotFound);
-  ASSERT_TRUE(repo_->DeleteObject(kOrg, o->id).ok());
-  ASSERT_TRUE(repo_->DeleteProject(kOrg, a->id).ok());
-  EXPECT_EQ(repo_->GetProject(kOrg, a->id).status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(repo_->Delete<SiteObject>(kOrg, o->id).ok());
+  ASSERT_TRUE(repo_->Delete<Project>(kOrg, a->id).ok());
+  EXPECT_EQ(repo_->Get<Project>(kOrg, a->id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(repo_->ListProjects(kOrg)->size(), 1u);
 }
 
@@ -244,19 +244,19 @@ TEST_P(EstimateRepositoryContract, CreatedEstimateLoadsBackWithHeaderAndOrder) {
 TEST_P(EstimateRepositoryContract, OtherOrganizationsSeeNothingAndChangeNothing) {
   const auto object = NewObject();
   const EstimateInfo e = NewEstimate(object, 1, 2);
-  const auto project = repo_->GetObject(kOrg, object)->project_id;
+  const auto project = repo_->Get<SiteObject>(kOrg, object)->project_id;
   const auto position = Load(e.id).sections[0].positions[0].id;
   auto not_found = [](const Status& s) { return s.code() == StatusCode::kNotFound; };
 
   EXPECT_TRUE(repo_->ListProjects(kOtherOrg)->empty());
-  EXPECT_TRUE(not_found(repo_->GetProject(kOtherOrg, project).status()));
-  EXPECT_TRUE(not_found(repo_->RenameProject(kOtherOrg, project, "x", 1)));
-  EXPECT_TRUE(not_found(repo_->DeleteProject(kOtherOrg, project)));
+  EXPECT_TRUE(not_found(repo_->Get<Project>(kOtherOrg, project).status()));
+  EXPECT_TRUE(not_found(repo_->Rename<Project>(kOtherOrg, project, "x", 1)));
+  EXPECT_TRUE(not_found(repo_->Delete<Project>(kOtherOrg, project)));
   EXPECT_TRUE(not_found(repo_->CreateObject(kOtherOrg, project, "x").status()));
   EXPECT_TRUE(not_found(repo_->ListObjects(kOtherOrg, project).status()));
-  EXPECT_TRUE(not_found(repo_->GetObject(kOtherOrg, object).status()));
-  EXPECT_TRUE(not_found(repo_->RenameObject(kOtherOrg, object, "x", 1)));
-  EXPECT_TRUE(not_found(repo_->DeleteObject(kOtherOrg, object)));
+  EXPECT_TRUE(not_found(repo_->Get<SiteObject>(kOtherOrg, object).status()));
+  EXPECT_TRUE(not_found(repo_->Rename<SiteObject>(kOtherOrg, object, "x", 1)));
+  EXPECT_TRUE(not_found(repo_->Delete<SiteObject>(kOtherOrg, object)));
   EXPECT_TRUE(not_found(repo_->CreateEstimate(kOtherOrg, object, kActor, Header()).status()));
   EXPECT_TRUE(not_found(repo_->ListEstimates(kOtherOrg, object).status()));
   EXPECT_TRUE(not_found(repo_->GetEstimate(kOtherOrg, e.id).status()));
@@ -274,8 +274,8 @@ TEST_P(EstimateRepositoryContract, OtherOrganizationsSeeNothingAndChangeNothing)
   const auto foreign = NewObject(kOtherOrg);
   EXPECT_TRUE(not_found(repo_->Duplicate(kOrg, e.id, kActor, foreign).status()));
 
-  EXPECT_EQ(repo_->GetProject(kOrg, project)->name, "Стройка");
-  EXPECT_EQ(repo_->GetObject(kOrg, object)->name, "Объект 1");
+  EXPECT_EQ(repo_->Get<Project>(kOrg, project)->name, "Стройка");
+  EXPECT_EQ(repo_->Get<SiteObject>(kOrg, object)->name, "Объект 1");
   const EstimateContent c = Load(e.id);
   EXPECT_EQ(c.info.version, 1);
   EXPECT_EQ(c.sections[0].positions[0].document_json, Doc("1", 1));
@@ -811,56 +811,56 @@ TEST_P(EstimateUnitOfWorkContract, ProjectsAndObjectsAreWrittenInAUnit) {
     auto p = repo_->CreateProject(uow, org_, "Школа");
     ASSERT_TRUE(p.ok()) << p.status().message();
     project = p->id;
-    ASSERT_TRUE(repo_->RenameProject(uow, org_, project, "Школа на 550 мест", 1).ok());
-    EXPECT_EQ(repo_->GetProject(uow, org_, project)->name, "Школа на 550 мест");
+    ASSERT_TRUE(repo_->Rename<Project>(uow, org_, project, "Школа на 550 мест", 1).ok());
+    EXPECT_EQ(repo_->Get<Project>(uow, org_, project)->name, "Школа на 550 мест");
     auto o = repo_->CreateObject(uow, org_, project, "Корпус 1");
     ASSERT_TRUE(o.ok()) << o.status().message();
     object = o->id;
-    ASSERT_TRUE(repo_->RenameObject(uow, org_, object, "Корпус А", 1).ok());
-    auto read = repo_->GetObject(uow, org_, object);
+    ASSERT_TRUE(repo_->Rename<SiteObject>(uow, org_, object, "Корпус А", 1).ok());
+    auto read = repo_->Get<SiteObject>(uow, org_, object);
     ASSERT_TRUE(read.ok());
     EXPECT_EQ(read->name, "Корпус А");
     EXPECT_EQ(read->project_id, project);
     // Checked conditions: the unit goes on.
-    EXPECT_EQ(repo_->DeleteProject(uow, org_, project).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->Delete<Project>(uow, org_, project).code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(repo_->CreateObject(uow, org_, 999, "x").status().code(), StatusCode::kNotFound);
-    EXPECT_EQ(repo_->RenameProject(uow, kOtherOrg, project, "x", 1).code(), StatusCode::kNotFound);
-    EXPECT_EQ(repo_->GetObject(uow, kOtherOrg, object).status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->Rename<Project>(uow, kOtherOrg, project, "x", 1).code(), StatusCode::kNotFound);
+    EXPECT_EQ(repo_->Get<SiteObject>(uow, kOtherOrg, object).status().code(), StatusCode::kNotFound);
     EXPECT_EQ(repo_->CreateProject(uow, org_, "").status().code(), StatusCode::kInvalidArgument);
     EXPECT_FALSE(uow.failed());
     Audit(uow, "project", project, "create");
     Audit(uow, "object", object, "create");
     ASSERT_TRUE(uow.Commit().ok());
   }
-  EXPECT_EQ(repo_->GetProject(org_, project)->name, "Школа на 550 мест");
-  EXPECT_EQ(repo_->GetObject(org_, object)->name, "Корпус А");
+  EXPECT_EQ(repo_->Get<Project>(org_, project)->name, "Школа на 550 мест");
+  EXPECT_EQ(repo_->Get<SiteObject>(org_, object)->name, "Корпус А");
   EXPECT_EQ(AuditLog().size(), 2u);
 
   // Deleted in a unit that rolls back: both stay.
   {
     UnitOfWork uow = Begin();
-    ASSERT_TRUE(repo_->DeleteObject(uow, org_, object).ok());
-    ASSERT_TRUE(repo_->DeleteProject(uow, org_, project).ok());
-    EXPECT_EQ(repo_->GetProject(uow, org_, project).status().code(), StatusCode::kNotFound);
+    ASSERT_TRUE(repo_->Delete<SiteObject>(uow, org_, object).ok());
+    ASSERT_TRUE(repo_->Delete<Project>(uow, org_, project).ok());
+    EXPECT_EQ(repo_->Get<Project>(uow, org_, project).status().code(), StatusCode::kNotFound);
     Audit(uow, "project", project, "delete");
   }
-  EXPECT_TRUE(repo_->GetObject(org_, object).ok());
-  EXPECT_TRUE(repo_->GetProject(org_, project).ok());
+  EXPECT_TRUE(repo_->Get<SiteObject>(org_, object).ok());
+  EXPECT_TRUE(repo_->Get<Project>(org_, project).ok());
   EXPECT_EQ(AuditLog().size(), 2u);
 
   // Committed: both go.
   UnitOfWork uow = Begin();
-  EXPECT_EQ(repo_->DeleteObject(uow, kOtherOrg, object).code(), StatusCode::kNotFound);
-  ASSERT_TRUE(repo_->DeleteObject(uow, org_, object).ok());
-  ASSERT_TRUE(repo_->DeleteProject(uow, org_, project).ok());
+  EXPECT_EQ(repo_->Delete<SiteObject>(uow, kOtherOrg, object).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(repo_->Delete<SiteObject>(uow, org_, object).ok());
+  ASSERT_TRUE(repo_->Delete<Project>(uow, org_, project).ok());
   ASSERT_TRUE(uow.Commit().ok());
-  EXPECT_EQ(repo_->GetObject(org_, object).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(repo_->GetProject(org_, project).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Get<SiteObject>(org_, object).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repo_->Get<Project>(org_, project).status().code(), StatusCode::kNotFound);
 }
 
 TEST_P(EstimateUnitOfWorkContract, EstimatesAreCreatedAndDeletedInAUnit) {
   const auto object = NewObject(org_);
-  const auto project = repo_->GetObject(org_, object)->project_id;
+  const auto project = repo_->Get<SiteObject>(org_, object)->project_id;
   std::int64_t estimate = 0;
   {
     UnitOfWork uow = Begin();
@@ -871,8 +871,8 @@ TEST_P(EstimateUnitOfWorkContract, EstimatesAreCreatedAndDeletedInAUnit) {
     EXPECT_EQ(repo_->GetEstimate(uow, org_, estimate)->header, Header());
     EXPECT_EQ(repo_->LoadEstimate(uow, org_, estimate)->PositionCount(), 4u);
     // Checked conditions: the unit goes on.
-    EXPECT_EQ(repo_->DeleteObject(uow, org_, object).code(), StatusCode::kFailedPrecondition);
-    EXPECT_EQ(repo_->DeleteProject(uow, org_, project).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->Delete<SiteObject>(uow, org_, object).code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(repo_->Delete<Project>(uow, org_, project).code(), StatusCode::kFailedPrecondition);
     EXPECT_EQ(repo_->CreateEstimate(uow, org_, 999, user_, Header()).status().code(),
               StatusCode::kNotFound);
     EstimateHeader bad = Header();
