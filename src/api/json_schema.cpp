@@ -1,8 +1,7 @@
 #include "api/json_schema.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +45,7 @@ struct SchemaNode {
   bool additional_forbidden = false;
   bool unevaluated_forbidden = false;
   const SchemaNode* additional = nullptr;
+  const SchemaNode* property_names = nullptr;
   const SchemaNode* items = nullptr;
   bool has_enum = false;
   std::vector<json::value> enum_values;
@@ -278,9 +278,9 @@ class Validator {
     if (n.min_length || n.max_length) {
       const std::size_t length = CodePoints(s);
       if (n.min_length && length < *n.min_length) {
-        return Fail(*n.min_length == 1 ? std::string("must not be empty")
-                                       : "must be at least " + std::to_string(*n.min_length) +
-                                             " characters long");
+        return Fail(*n.min_length == 1
+                        ? std::string("must not be empty")
+                        : "must be at least " + std::to_string(*n.min_length) + " characters long");
       }
       if (n.max_length && length > *n.max_length) {
         return Fail("must be at most " + std::to_string(*n.max_length) + " characters long");
@@ -319,9 +319,9 @@ class Validator {
 
   bool CheckArray(const SchemaNode& n, const json::array& a) {
     if (n.min_items && a.size() < *n.min_items) {
-      return Fail(*n.min_items == 1 ? std::string("must not be empty")
-                                    : "must have at least " + std::to_string(*n.min_items) +
-                                          " items");
+      return Fail(*n.min_items == 1
+                      ? std::string("must not be empty")
+                      : "must have at least " + std::to_string(*n.min_items) + " items");
     }
     if (n.max_items && a.size() > *n.max_items) {
       return Fail("must have at most " + std::to_string(*n.max_items) + " items");
@@ -342,6 +342,10 @@ class Validator {
     if (n.unevaluated_forbidden) CollectNames(n, known, 0);
     for (const auto& [key, item] : o) {
       const std::string_view name(key.data(), key.size());
+      if (n.property_names != nullptr &&
+          !AtKey(name, [&] { return Check(*n.property_names, json::value(key)); })) {
+        return false;
+      }
       const SchemaNode* p = n.Property(name);
       if (p == nullptr) p = n.additional;
       if (p != nullptr) {
@@ -349,8 +353,7 @@ class Validator {
         continue;
       }
       if (n.additional_forbidden ||
-          (n.unevaluated_forbidden &&
-           std::find(known.begin(), known.end(), name) == known.end())) {
+          (n.unevaluated_forbidden && std::find(known.begin(), known.end(), name) == known.end())) {
         return AtKey(name, [&] { return Fail(UnknownField(n, known)); });
       }
     }
@@ -458,7 +461,7 @@ const json::value* Resolve(const json::value& doc, std::string_view ref) {
       char* stop = nullptr;
       const unsigned long i = std::strtoul(token.c_str(), &stop, 10);
       at = (!token.empty() && *stop == '\0' && i < at->get_array().size()) ? &at->get_array()[i]
-                                                                         : nullptr;
+                                                                           : nullptr;
     } else {
       at = nullptr;
     }
@@ -500,7 +503,8 @@ class JsonSchemaCompiler::Impl {
     const std::string key(ref);
     if (auto it = refs_.find(key); it != refs_.end()) return it->second;
     const json::value* target = Resolve(document_, ref);
-    if (target == nullptr) return Error(where, "$ref " + key + " points at nothing in the document");
+    if (target == nullptr)
+      return Error(where, "$ref " + key + " points at nothing in the document");
     // Registered before it is filled, so that a schema may refer to itself.
     SchemaNode& n = store_->nodes.emplace_back();
     refs_.emplace(key, &n);
@@ -523,14 +527,22 @@ class JsonSchemaCompiler::Impl {
     const auto one = [&](const json::value& name) -> Status {
       if (!name.is_string()) return Error(where, "a type is a string");
       const json::string& t = name.get_string();
-      if (t == "null") n.types |= kNull;
-      else if (t == "boolean") n.types |= kBoolean;
-      else if (t == "integer") n.types |= kInteger;
-      else if (t == "number") n.types |= kNumber | kInteger;
-      else if (t == "string") n.types |= kString;
-      else if (t == "array") n.types |= kArray;
-      else if (t == "object") n.types |= kObject;
-      else return Error(where, "unknown type \"" + std::string(t) + "\"");
+      if (t == "null")
+        n.types |= kNull;
+      else if (t == "boolean")
+        n.types |= kBoolean;
+      else if (t == "integer")
+        n.types |= kInteger;
+      else if (t == "number")
+        n.types |= kNumber | kInteger;
+      else if (t == "string")
+        n.types |= kString;
+      else if (t == "array")
+        n.types |= kArray;
+      else if (t == "object")
+        n.types |= kObject;
+      else
+        return Error(where, "unknown type \"" + std::string(t) + "\"");
       return Status::Ok();
     };
     if (!v.is_array()) return one(v);
@@ -621,6 +633,11 @@ class JsonSchemaCompiler::Impl {
         n.additional = *node;
       }
     }
+    if (const json::value* v = o.if_contains("propertyNames")) {
+      auto node = Node(*v, at("propertyNames"));
+      if (!node.ok()) return node.status();
+      n.property_names = *node;
+    }
     if (const json::value* v = o.if_contains("unevaluatedProperties"); v && v->is_bool()) {
       n.unevaluated_forbidden = !v->get_bool() && !n.additional_forbidden;
     }
@@ -642,14 +659,15 @@ class JsonSchemaCompiler::Impl {
       try {
         n.pattern.emplace(n.pattern_text, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
-        return Error(at("pattern"), n.pattern_text + " is not an ECMAScript regular expression "
-                                    "std::regex reads (" + e.what() + ")");
+        return Error(at("pattern"), n.pattern_text +
+                                        " is not an ECMAScript regular expression "
+                                        "std::regex reads (" +
+                                        e.what() + ")");
       }
     }
-    for (auto [key, slot] : {std::pair{"minLength", &n.min_length},
-                             std::pair{"maxLength", &n.max_length},
-                             std::pair{"minItems", &n.min_items},
-                             std::pair{"maxItems", &n.max_items}}) {
+    for (auto [key, slot] :
+         {std::pair{"minLength", &n.min_length}, std::pair{"maxLength", &n.max_length},
+          std::pair{"minItems", &n.min_items}, std::pair{"maxItems", &n.max_items}}) {
       if (const json::value* v = o.if_contains(key)) {
         auto count = Count(*v, at(key));
         if (!count.ok()) return count.status();

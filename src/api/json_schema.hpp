@@ -3,7 +3,9 @@
 // schema is immutable and may be used from any number of threads at once.
 //
 // Keywords: type (one name or a list, "null" included; "integer" accepts 2 and 2.0), nullable
-// (OpenAPI 3.0), properties, required, additionalProperties (boolean or schema), items, enum,
+// (OpenAPI 3.0), properties, required, additionalProperties (boolean or schema), propertyNames,
+// unevaluatedProperties: false (looser than the specification: every property named by the
+// schema, its $ref or its allOf/anyOf/oneOf members counts as known), items, enum,
 // const, pattern (ECMAScript as std::regex reads it, searched anywhere in the string as JSON
 // Schema says, compiled once; strings over kMaxPatternInput bytes are refused rather than
 // searched), minLength/maxLength (in code points), minimum/maximum/exclusiveMinimum/

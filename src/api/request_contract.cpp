@@ -1,8 +1,7 @@
 #include "api/request_contract.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -18,9 +17,12 @@ namespace {
 std::string PointerToken(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -58,7 +60,7 @@ Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
   for (const auto& [path, item] : paths->get_object()) {
     if (!item.is_object()) continue;
     for (const auto& [method, operation] : item.get_object()) {
-      static constexpr std::string_view kMethods[] = {"get",     "put",  "post", "delete",
+      static constexpr std::string_view kMethods[] = {"get",     "put",  "post",  "delete",
                                                       "options", "head", "patch", "trace"};
       if (std::find(std::begin(kMethods), std::end(kMethods), std::string_view(method)) ==
               std::end(kMethods) ||
@@ -84,17 +86,17 @@ Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
           body = target;
         }
       }
-      const json::value* content =
-          body != nullptr && body->is_object() ? body->get_object().if_contains("content")
-                                               : nullptr;
+      const json::value* content = body != nullptr && body->is_object()
+                                       ? body->get_object().if_contains("content")
+                                       : nullptr;
       if (content == nullptr || !content->is_object()) continue;
       for (const auto& [media, type] : content->get_object()) {
         if (std::string_view(media).find("json") == std::string_view::npos) continue;
         const json::value* schema =
             type.is_object() ? type.get_object().if_contains("schema") : nullptr;
         if (schema == nullptr) continue;
-        auto compiled = compiler.Compile(
-            *schema, where + "/content/" + PointerToken(media) + "/schema");
+        auto compiled =
+            compiler.Compile(*schema, where + "/content/" + PointerToken(media) + "/schema");
         if (!compiled.ok()) return compiled.status();
         contract.operations_.insert_or_assign(Key(method, path), std::move(*compiled));
         break;

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <string>
 
 namespace estimate::api {
@@ -57,6 +56,13 @@ TEST(JsonSchema, PropertiesRequiredAndAdditionalPropertiesNameTheField) {
   EXPECT_EQ(ErrorOf(open, R"({"a": "x", "b": "1"})"), "b: expected an integer");
   // Without additionalProperties, other fields pass (the handler judges them).
   EXPECT_EQ(ErrorOf(R"({"properties": {"a": {"type": "string"}}})", R"({"b": 1})"), "");
+}
+
+TEST(JsonSchema, PropertyNamesHoldEveryKey) {
+  const char* schema = R"({"propertyNames": {"pattern": "^[a-z_]+$"}})";
+  EXPECT_EQ(ErrorOf(schema, R"({"database": 1, "redis_cache": 2})"), "");
+  EXPECT_EQ(ErrorOf(schema, R"({"Database": 1})"),
+            R"(Database: must match ^[a-z_]+$, got "Database")");
 }
 
 TEST(JsonSchema, PathsGoThroughObjectsAndArrays) {
@@ -210,7 +216,8 @@ constexpr const char* kChange = R"({
 TEST(JsonSchema, DiscriminatorPicksTheBranchAndNamesTheOp) {
   EXPECT_EQ(ErrorOf(kChange, R"({"changes": [{"op": "add_section", "name": "Раздел"},
       {"op": "update_position", "position_id": 3, "quantity": "1.5"},
-      {"op": "remove_position", "position_id": 3}]})"), "");
+      {"op": "remove_position", "position_id": 3}]})"),
+            "");
   EXPECT_EQ(ErrorOf(kChange, R"({"changes": [{"quantity": "1"}]})"), "changes[0].op: is required");
   EXPECT_EQ(ErrorOf(kChange, R"({"changes": [{"op": 5}]})"), "changes[0].op: expected a string");
   EXPECT_EQ(ErrorOf(kChange, R"({"changes": [{"op": "explode"}]})"),

@@ -52,9 +52,9 @@ TEST(RequestContract, CompilesTheJsonBodiesOfADocumentAndFindsThemByRoutePattern
   EXPECT_EQ(contract->Check("PATCH", "/things/{id}", json::parse(R"({"name": ""})")).value_or(""),
             "name: must not be empty");
   EXPECT_FALSE(contract->Check("PATCH", "/things/{id}", json::parse(R"({"name": "a"})")));
-  EXPECT_EQ(contract->Check("POST", "/things", json::parse(R"({"quarter": "2025-Q9"})"))
-                .value_or(""),
-            R"(quarter: must match ^[0-9]{4}-Q[1-4]$, got "2025-Q9")");
+  EXPECT_EQ(
+      contract->Check("POST", "/things", json::parse(R"({"quarter": "2025-Q9"})")).value_or(""),
+      R"(quarter: must match ^[0-9]{4}-Q[1-4]$, got "2025-Q9")");
   // No schema, no check.
   EXPECT_FALSE(contract->Check("POST", "/uploads", json::parse("{}")));
 }
@@ -72,21 +72,23 @@ TEST(RequestContract, ASchemaThatDoesNotCompileIsNamedByItsPlace) {
 
 TEST(RequestContract, TheEmbeddedDocumentCompilesAndHoldsTheWriteRoutes) {
   const RequestContract& contract = RequestContract::Embedded();
-  for (const char* route : {"POST /api/v1/auth/login", "POST /api/v1/projects",
-                            "POST /api/v1/objects/{id}/estimates", "PATCH /api/v1/estimates/{id}",
-                            "POST /api/v1/estimates/{id}/changes",
-                            "PATCH /api/v1/estimates/{id}/positions/{position_id}",
-                            "POST /api/v1/estimates/{id}/status"}) {
+  for (const char* route :
+       {"POST /api/v1/auth/login", "POST /api/v1/projects", "POST /api/v1/objects/{id}/estimates",
+        "PATCH /api/v1/estimates/{id}", "POST /api/v1/estimates/{id}/changes",
+        "PATCH /api/v1/estimates/{id}/positions/{position_id}",
+        "POST /api/v1/estimates/{id}/status"}) {
     const std::string_view r(route);
     const auto space = r.find(' ');
     EXPECT_NE(contract.Find(r.substr(0, space), r.substr(space + 1)), nullptr) << route;
   }
-  EXPECT_EQ(contract.Check("POST", "/api/v1/estimates/{id}/changes",
-                           json::parse(R"({"changes": [{"quantity": "1"}]})"))
+  EXPECT_EQ(contract
+                .Check("POST", "/api/v1/estimates/{id}/changes",
+                       json::parse(R"({"changes": [{"quantity": "1"}]})"))
                 .value_or(""),
             "changes[0].op: is required");
-  EXPECT_NE(contract.Check("POST", "/api/v1/objects/{id}/estimates",
-                           json::parse(R"({"name": "ЛСР", "quarter": "2025-Q9"})"))
+  EXPECT_NE(contract
+                .Check("POST", "/api/v1/objects/{id}/estimates",
+                       json::parse(R"({"name": "ЛСР", "quarter": "2025-Q9"})"))
                 .value_or("")
                 .find("quarter: must match"),
             std::string::npos);
@@ -109,10 +111,10 @@ http::Request JsonRequest(std::string method, std::string route, std::string bod
 
 TEST(RequestContract, JsonObjectBodyHoldsTheBodyToTheSchemaOfItsRoute) {
   http::Response error;
-  auto ok = JsonObjectBody(
-      JsonRequest("POST", "/api/v1/estimates/{id}/changes",
-                  R"({"changes": [{"op": "remove_position", "position_id": 1}]})"),
-      error);
+  auto ok =
+      JsonObjectBody(JsonRequest("POST", "/api/v1/estimates/{id}/changes",
+                                 R"({"changes": [{"op": "remove_position", "position_id": 1}]})"),
+                     error);
   EXPECT_TRUE(ok.has_value());
   auto refused = JsonObjectBody(
       JsonRequest("POST", "/api/v1/estimates/{id}/changes", R"({"changes": [{"position_id": 1}]})"),
