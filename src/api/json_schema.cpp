@@ -403,12 +403,23 @@ class Validator {
       error_depth_ = best->error_depth_;
       return false;
     }
-    std::string wanted;
+    // Each form's complaint without the path they share; types alone read as one: "expected a
+    // string or null".
+    const std::string prefix = (path_.empty() ? std::string("body") : path_) + ": ";
+    std::string wanted, types;
+    bool only_types = true;
     for (const Validator& f : failures) {
-      const std::size_t colon = f.error_.find(": ");
+      std::string_view what = f.error_;
+      if (what.starts_with(prefix)) what.remove_prefix(prefix.size());
       if (!wanted.empty()) wanted += "; ";
-      wanted += colon == std::string::npos ? f.error_ : f.error_.substr(colon + 2);
+      wanted += what;
+      if (what.starts_with("expected ") && only_types) {
+        types += (types.empty() ? "" : " or ") + std::string(what.substr(9));
+      } else {
+        only_types = false;
+      }
     }
+    if (only_types) return Fail("expected " + types);
     return Fail("matches none of its allowed forms (" + wanted + ")");
   }
 

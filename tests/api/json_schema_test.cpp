@@ -176,8 +176,11 @@ TEST(JsonSchema, AllOfAnyOfOneOfWithoutADiscriminator) {
   EXPECT_EQ(ErrorOf(all, R"({"a": 1})"), "b: is required");
   const char* any = R"({"anyOf": [{"type": "string"}, {"type": "integer"}]})";
   EXPECT_EQ(ErrorOf(any, "1"), "");
-  EXPECT_EQ(ErrorOf(any, "true"),
-            "body: matches none of its allowed forms (expected a string; expected an integer)");
+  EXPECT_EQ(ErrorOf(any, "true"), "body: expected a string or an integer");
+  const char* mixed = R"({"anyOf": [{"type": "string", "minLength": 2}, {"type": "integer"}]})";
+  EXPECT_EQ(ErrorOf(mixed, R"("a")"),
+            "body: matches none of its allowed forms (must be at least 2 characters long; "
+            "expected an integer)");
   const char* one = R"({"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]})";
   EXPECT_EQ(ErrorOf(one, "-1"), "");
   EXPECT_EQ(ErrorOf(one, "0.5"), "");
