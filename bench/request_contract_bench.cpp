@@ -5,6 +5,10 @@
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "api/authenticate.hpp"
 #include "api/docs_routes.hpp"
@@ -107,6 +111,42 @@ void BM_TypedChangeOneUpdatePosition(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TypedChangeOneUpdatePosition);
+
+// The PATCH of one position against another document, e.g. the typed contract before it is
+// merged: ESTIMATE_BENCH_OPENAPI=path/to/openapi.json (skipped without it).
+void BM_OtherDocumentCheckPatchPosition(benchmark::State& state) {
+  const char* file = std::getenv("ESTIMATE_BENCH_OPENAPI");
+  if (file == nullptr) {
+    state.SkipWithError("ESTIMATE_BENCH_OPENAPI is not set");
+    return;
+  }
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto contract = api::RequestContract::Compile(text.str());
+  if (!contract.ok()) {
+    state.SkipWithError(contract.status().message().c_str());
+    return;
+  }
+  const json::value body = json::parse(kPatchBody);
+  for (auto _ : state) {
+    auto error = contract->Check("PATCH", kPatchRoute, body);
+    benchmark::DoNotOptimize(error);
+  }
+}
+BENCHMARK(BM_OtherDocumentCheckPatchPosition);
+
+// What one pattern costs: std::regex_search of a decimal, most of a typed check.
+void BM_DecimalPatternSearch(benchmark::State& state) {
+  const std::regex decimal("^-?[0-9]{1,15}(\\.[0-9]{1,10})?$",
+                           std::regex::ECMAScript | std::regex::optimize);
+  const std::string text = "12.375";
+  for (auto _ : state) {
+    bool ok = std::regex_search(text, decimal);
+    benchmark::DoNotOptimize(ok);
+  }
+}
+BENCHMARK(BM_DecimalPatternSearch);
 
 // Compiling the whole embedded document once, at start.
 void BM_CompileEmbeddedDocument(benchmark::State& state) {

@@ -378,20 +378,24 @@ class Validator {
   bool CheckChoice(const SchemaNode& n, const std::vector<const SchemaNode*>& branches,
                    const json::value& v, bool exactly_one) {
     if (!n.discriminator.empty()) return CheckDiscriminated(n, v);
+    // The path is restored after each try, so the tries run here; a form whose type is not the
+    // value's fails without one.
+    const unsigned type = TypeOf(v);
     std::size_t passed = 0;
+    for (const SchemaNode* b : branches) {
+      if (b->types != 0 && (b->types & type) == 0) continue;
+      if (Check(*b, v) && (++passed > 1 || !exactly_one)) break;
+    }
+    if (passed == 1 || (passed > 1 && !exactly_one)) return true;
+    if (passed > 1) return Fail("matches more than one of its allowed forms");
+    // None: each form again, for what it says.
     std::vector<Validator> failures;
     for (const SchemaNode* b : branches) {
       Validator sub(path_);
       sub.depth_ = depth_;
-      if (sub.Check(*b, v)) {
-        ++passed;
-        if (!exactly_one) return true;
-      } else {
-        failures.push_back(std::move(sub));
-      }
+      sub.Check(*b, v);
+      failures.push_back(std::move(sub));
     }
-    if (passed == 1 || (passed > 1 && !exactly_one)) return true;
-    if (passed > 1) return Fail("matches more than one of its allowed forms");
     // None: the error that got furthest into the value says most; a tie at this level lists
     // what each form wanted.
     const Validator* best = &failures.front();

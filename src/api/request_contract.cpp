@@ -29,9 +29,8 @@ std::string PointerToken(std::string_view s) {
 
 }  // namespace
 
-std::string RequestContract::Key(std::string_view method, std::string_view path) {
-  std::string key;
-  key.reserve(method.size() + path.size() + 1);
+void RequestContract::Key(std::string_view method, std::string_view path, std::string& key) {
+  key.clear();
   for (char c : method) key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   key += ' ';
   // Parameters by position only: {id} and {estimate_id} are the same segment.
@@ -46,7 +45,6 @@ std::string RequestContract::Key(std::string_view method, std::string_view path)
     }
     key += path[i];
   }
-  return key;
 }
 
 Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
@@ -98,7 +96,9 @@ Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
         auto compiled =
             compiler.Compile(*schema, where + "/content/" + PointerToken(media) + "/schema");
         if (!compiled.ok()) return compiled.status();
-        contract.operations_.insert_or_assign(Key(method, path), std::move(*compiled));
+        std::string key;
+        Key(method, path, key);
+        contract.operations_.insert_or_assign(std::move(key), std::move(*compiled));
         break;
       }
     }
@@ -121,7 +121,9 @@ const RequestContract& RequestContract::Embedded() {
 
 const JsonSchema* RequestContract::Find(std::string_view method, std::string_view route) const {
   if (operations_.empty()) return nullptr;
-  auto it = operations_.find(Key(method, route));
+  thread_local std::string key;  // no allocation per request once it has grown
+  Key(method, route, key);
+  auto it = operations_.find(key);
   return it == operations_.end() ? nullptr : &it->second;
 }
 

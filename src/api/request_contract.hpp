@@ -46,7 +46,8 @@ class RequestContract {
   std::size_t size() const { return operations_.size(); }
 
  private:
-  static std::string Key(std::string_view method, std::string_view path);
+  // "PATCH /api/v1/estimates/{}/positions/{}" into `key`.
+  static void Key(std::string_view method, std::string_view path, std::string& key);
   std::unordered_map<std::string, JsonSchema> operations_;  // "POST /api/v1/x/{}/y" → schema
 };
 
