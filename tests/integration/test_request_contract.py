@@ -82,6 +82,10 @@ class RequestContract(unittest.TestCase):
                           {"If-Match": r.etag})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.est.ok("GET", path).json["number"], "7")
+        # An empty quarter still clears it, as before.
+        r = self.est.call("PATCH", path, {"quarter": ""}, {"If-Match": r.etag})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.est.ok("GET", path).json["quarter"], "")
 
     def test_without_a_token_a_bad_body_is_still_401(self):
         for method, path, body in (
