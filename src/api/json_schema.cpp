@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -190,6 +192,9 @@ class Validator {
  public:
   explicit Validator(std::string path = {}) : path_(std::move(path)) {}
 
+  // Values of an HTML form (multipart/form-data): strings that may stand for other types.
+  void ReadFormText() { form_ = true; }
+
   bool Check(const SchemaNode& n, const json::value& v) {
     if (++depth_ > kMaxDepth) return Fail("the schema nests deeper than the validator follows");
     const bool ok = CheckNode(n, v);
@@ -238,8 +243,15 @@ class Validator {
     return ok;
   }
 
-  bool CheckNode(const SchemaNode& n, const json::value& v) {
+  bool CheckNode(const SchemaNode& n, const json::value& given) {
     if (n.never) return Fail("is not accepted here");
+    // Form fields arrive as text: where the schema wants no string, the text is read as what
+    // it wants (an integer, a number, true or false) when it can be.
+    std::optional<json::value> read;
+    if (form_ && given.is_string() && n.types != 0 && (n.types & kString) == 0) {
+      read = FromText(given.get_string(), n.types);
+    }
+    const json::value& v = read ? *read : given;
     if (n.ref != nullptr && !Check(*n.ref, v)) return false;
     const unsigned type = TypeOf(v);
     if (n.types != 0 && (n.types & type) == 0) return Fail("expected " + TypeNames(n.types));
@@ -272,6 +284,30 @@ class Validator {
     if (!n.any_of.empty() && !CheckChoice(n, n.any_of, v, false)) return false;
     if (!n.one_of.empty() && !CheckChoice(n, n.one_of, v, true)) return false;
     return true;
+  }
+
+  static std::optional<json::value> FromText(std::string_view text, unsigned types) {
+    if (text == "true" || text == "false") {
+      if (types & kBoolean) return json::value(text == "true");
+      return std::nullopt;
+    }
+    if (text.empty() || !(types & (kInteger | kNumber))) return std::nullopt;
+    const std::string copy(text);
+    char* end = nullptr;
+    errno = 0;
+    const long long i = std::strtoll(copy.c_str(), &end, 10);
+    if (errno == 0 && end == copy.c_str() + copy.size() &&
+        !std::isspace(static_cast<unsigned char>(copy.front()))) {
+      return json::value(static_cast<std::int64_t>(i));
+    }
+    if (!(types & kNumber)) return std::nullopt;
+    errno = 0;
+    const double d = std::strtod(copy.c_str(), &end);
+    if (errno == 0 && end == copy.c_str() + copy.size() &&
+        !std::isspace(static_cast<unsigned char>(copy.front())) && std::isfinite(d)) {
+      return json::value(d);
+    }
+    return std::nullopt;
   }
 
   bool CheckString(const SchemaNode& n, json::string_view s) {
@@ -393,6 +429,7 @@ class Validator {
     for (const SchemaNode* b : branches) {
       Validator sub(path_);
       sub.depth_ = depth_;
+      sub.form_ = form_;
       sub.Check(*b, v);
       failures.push_back(std::move(sub));
     }
@@ -449,6 +486,7 @@ class Validator {
   std::string error_;
   std::size_t error_depth_ = 0;
   int depth_ = 0;
+  bool form_ = false;
 };
 
 // "#/components/schemas/A~1B" → the value it points at in `doc`, or null.
@@ -792,6 +830,13 @@ Result<JsonSchema> JsonSchema::Compile(const json::value& schema) {
 std::optional<std::string> JsonSchema::Validate(const json::value& value) const {
   Validator validator;
   if (validator.Check(*root_, value)) return std::nullopt;
+  return validator.error();
+}
+
+std::optional<std::string> JsonSchema::ValidateForm(const json::value& fields) const {
+  Validator validator;
+  validator.ReadFormText();
+  if (validator.Check(*root_, fields)) return std::nullopt;
   return validator.error();
 }
 

@@ -46,6 +46,11 @@ class JsonSchema {
   // The first error of `value`, or nullopt when it conforms.
   std::optional<std::string> Validate(const boost::json::value& value) const;
 
+  // The same for the fields of a form (multipart/form-data) as an object of strings: a string
+  // where the schema wants an integer, a number or a boolean counts as one when it reads as one
+  // ("12", "1.5", "true").
+  std::optional<std::string> ValidateForm(const boost::json::value& fields) const;
+
  private:
   friend class JsonSchemaCompiler;
   JsonSchema(std::shared_ptr<const SchemaStore> store, const SchemaNode* root)

@@ -88,8 +88,12 @@ Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
                                        ? body->get_object().if_contains("content")
                                        : nullptr;
       if (content == nullptr || !content->is_object()) continue;
+      bool json_done = false, form_done = false;
       for (const auto& [media, type] : content->get_object()) {
-        if (std::string_view(media).find("json") == std::string_view::npos) continue;
+        const std::string_view m(media);
+        const bool is_json = m.find("json") != std::string_view::npos;
+        const bool is_form = m == "multipart/form-data" || m == "application/x-www-form-urlencoded";
+        if ((!is_json || json_done) && (!is_form || form_done)) continue;
         const json::value* schema =
             type.is_object() ? type.get_object().if_contains("schema") : nullptr;
         if (schema == nullptr) continue;
@@ -98,8 +102,9 @@ Result<RequestContract> RequestContract::Compile(std::string_view openapi) {
         if (!compiled.ok()) return compiled.status();
         std::string key;
         Key(method, path, key);
-        contract.operations_.insert_or_assign(std::move(key), std::move(*compiled));
-        break;
+        (is_json ? contract.operations_ : contract.forms_)
+            .insert_or_assign(std::move(key), std::move(*compiled));
+        (is_json ? json_done : form_done) = true;
       }
     }
   }
@@ -125,6 +130,16 @@ const JsonSchema* RequestContract::Find(std::string_view method, std::string_vie
   Key(method, route, key);
   auto it = operations_.find(key);
   return it == operations_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> RequestContract::CheckForm(std::string_view method,
+                                                      std::string_view route,
+                                                      const json::value& fields) const {
+  if (forms_.empty()) return std::nullopt;
+  thread_local std::string key;
+  Key(method, route, key);
+  auto it = forms_.find(key);
+  return it == forms_.end() ? std::nullopt : it->second.ValidateForm(fields);
 }
 
 std::optional<std::string> RequestContract::Check(std::string_view method, std::string_view route,

@@ -24,7 +24,8 @@ namespace estimate::api {
 class RequestContract {
  public:
   // Every operation of `openapi` (OpenAPI 3.x JSON) whose requestBody has a JSON media type
-  // (application/json, …+json); requestBodies given by $ref too. Error: a schema that does not
+  // (application/json, …+json) or a form (multipart/form-data, urlencoded); requestBodies given
+  // by $ref too. Error: a schema that does not
   // compile, named by its place in the document.
   static Result<RequestContract> Compile(std::string_view openapi);
 
@@ -43,12 +44,19 @@ class RequestContract {
   std::optional<std::string> Check(std::string_view method, std::string_view route,
                                    const boost::json::value& body) const;
 
+  // The same for the fields of a form (multipart/form-data, e.g. an upload's object_id,
+  // region, zone and quarter, and the file as its file name) as an object of strings; see
+  // JsonSchema::ValidateForm.
+  std::optional<std::string> CheckForm(std::string_view method, std::string_view route,
+                                       const boost::json::value& fields) const;
+
   std::size_t size() const { return operations_.size(); }
 
  private:
   // "PATCH /api/v1/estimates/{}/positions/{}" into `key`.
   static void Key(std::string_view method, std::string_view path, std::string& key);
   std::unordered_map<std::string, JsonSchema> operations_;  // "POST /api/v1/x/{}/y" → schema
+  std::unordered_map<std::string, JsonSchema> forms_;       // the same for form bodies
 };
 
 }  // namespace estimate::api

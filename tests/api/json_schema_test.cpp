@@ -65,6 +65,21 @@ TEST(JsonSchema, PropertyNamesHoldEveryKey) {
             R"(Database: must match ^[a-z_]+$, got "Database")");
 }
 
+TEST(JsonSchema, FormTextIsReadAsTheTypeTheSchemaWants) {
+  auto schema = Compiled(R"({"properties": {"n": {"type": "integer"}, "x": {"type": "number"},
+      "b": {"type": "boolean"}, "s": {"type": "string"}, "o": {"type": ["integer", "null"]}}})");
+  const auto form = [&](std::string_view fields) {
+    return schema.ValidateForm(json::parse(fields)).value_or("");
+  };
+  EXPECT_EQ(form(R"({"n": "12", "x": "1.5", "b": "true", "s": "12", "o": "-3"})"), "");
+  EXPECT_EQ(form(R"({"n": "1.5"})"), "n: expected an integer");
+  EXPECT_EQ(form(R"({"n": " 1"})"), "n: expected an integer");
+  EXPECT_EQ(form(R"({"x": "1,5"})"), "x: expected a number");
+  EXPECT_EQ(form(R"({"b": "yes"})"), "b: expected true or false");
+  // The same text in a JSON body is a string, not a number.
+  EXPECT_EQ(schema.Validate(json::parse(R"({"n": "12"})")).value_or(""), "n: expected an integer");
+}
+
 TEST(JsonSchema, PathsGoThroughObjectsAndArrays) {
   const char* schema = R"({"type": "object", "properties": {"sections": {"type": "array",
       "items": {"type": "object", "properties": {"positions": {"type": "array",

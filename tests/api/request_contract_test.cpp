@@ -26,7 +26,10 @@ constexpr const char* kDocument = R"({
     },
     "/uploads": {
       "post": {"requestBody": {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"]}}}}}
+        "type": "object", "required": ["file", "object_id"],
+        "properties": {"file": {"type": "string", "format": "binary"},
+                       "object_id": {"type": "integer", "minimum": 1},
+                       "quarter": {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}}}}}}}
     }
   },
   "components": {
@@ -55,8 +58,25 @@ TEST(RequestContract, CompilesTheJsonBodiesOfADocumentAndFindsThemByRoutePattern
   EXPECT_EQ(
       contract->Check("POST", "/things", json::parse(R"({"quarter": "2025-Q9"})")).value_or(""),
       R"(quarter: must match ^[0-9]{4}-Q[1-4]$, got "2025-Q9")");
-  // No schema, no check.
+  // No JSON schema, no check of a JSON body.
   EXPECT_FALSE(contract->Check("POST", "/uploads", json::parse("{}")));
+}
+
+TEST(RequestContract, FormFieldsAreReadAsTheTypesTheFormSchemaWants) {
+  auto contract = RequestContract::Compile(kDocument);
+  ASSERT_TRUE(contract.ok()) << contract.status().message();
+  const auto form = [&](std::string_view fields) {
+    return contract->CheckForm("POST", "/uploads", json::parse(fields)).value_or("");
+  };
+  EXPECT_EQ(form(R"({"file": "a.gge", "object_id": "12", "quarter": "2025-Q2"})"), "");
+  EXPECT_EQ(form(R"({"file": "a.gge", "object_id": "twelve"})"), "object_id: expected an integer");
+  EXPECT_EQ(form(R"({"file": "a.gge", "object_id": "0"})"), "object_id: must be at least 1");
+  EXPECT_EQ(form(R"({"file": "a.gge", "object_id": "1", "quarter": "2025-Q9"})"),
+            R"(quarter: must match ^[0-9]{4}-Q[1-4]$, got "2025-Q9")");
+  EXPECT_EQ(form(R"({"object_id": "1"})"), "file: is required");
+  // A JSON route has no form schema.
+  EXPECT_EQ(contract->CheckForm("POST", "/things", json::parse(R"({"quarter": "x"})")),
+            std::nullopt);
 }
 
 TEST(RequestContract, ASchemaThatDoesNotCompileIsNamedByItsPlace) {

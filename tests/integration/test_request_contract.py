@@ -87,6 +87,21 @@ class RequestContract(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.est.ok("GET", path).json["quarter"], "")
 
+    def test_an_upload_with_quarter_2025_q9_is_400_naming_quarter(self):
+        before = self.estimates()
+        boundary = "contract-test"
+        body = b""
+        for name, value in (("object_id", str(self.O)), ("quarter", "2025-Q9")):
+            body += ('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+                     % (boundary, name, value)).encode()
+        body += ('--%s\r\nContent-Disposition: form-data; name="file"; filename="a.gge"\r\n'
+                 'Content-Type: application/octet-stream\r\n\r\n' % boundary).encode()
+        body += b"<a/>\r\n" + ("--%s--\r\n" % boundary).encode()
+        r = self.est.call("POST", "/api/v1/imports", body,
+                          {"Content-Type": "multipart/form-data; boundary=" + boundary})
+        self.assertProblem(r, 400, "quarter", "2025-Q9")
+        self.assertEqual(self.estimates(), before)
+
     def test_without_a_token_a_bad_body_is_still_401(self):
         for method, path, body in (
                 ("POST", "/api/v1/estimates/1/changes", {"changes": [{"quantity": "1"}]}),
