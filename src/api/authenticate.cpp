@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/problem.hpp"
+#include "api/request_contract.hpp"
 #include "services/auth_service.hpp"
 
 namespace estimate::api {
@@ -171,6 +172,11 @@ std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
                                     (SingleLineField(bad->substr(bad->rfind('.') + 1))
                                          ? " (nor tabs or line breaks in this field)"
                                          : " (tab and line break are)"));
+    return std::nullopt;
+  }
+  // The body the OpenAPI document describes for this route, or a 400 naming the field.
+  if (auto bad = RequestContract::Embedded().Check(request.method, request.route, v)) {
+    error = BadRequest(request, *bad);
     return std::nullopt;
   }
   return v;

@@ -51,8 +51,9 @@ bool HasControlCharacter(std::string_view text, bool multi_line);
 std::optional<std::int64_t> PathId(const http::Request& request, const char* name);
 http::Response NotFoundPath(const http::Request& request, const std::string& what);
 
-// The JSON object body (415 for another media type, 400 naming the problem). On failure
-// `error` holds the answer.
+// The JSON object body (415 for another media type, 400 naming the problem: not JSON, not an
+// object, a control character, or what the OpenAPI document's request schema of the matched
+// route refuses — api::RequestContract). On failure `error` holds the answer.
 std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
                                                  http::Response& error);
 

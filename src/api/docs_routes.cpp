@@ -1,8 +1,12 @@
 #include "api/docs_routes.hpp"
 
+#include "api/request_contract.hpp"
+
 namespace estimate::api {
 
 void AddDocsRoutes(http::Router& router) {
+  // The request schemas of the document, compiled now rather than on the first request.
+  RequestContract::Embedded();
   router.Add("GET", "/api/docs/openapi.json",
              [](http::Request&) { return http::Response::Json(200, OpenApiDocument()); },
              http::Execution::kInline);

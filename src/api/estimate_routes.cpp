@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "api/problem.hpp"
+#include "api/request_contract.hpp"
 #include "http/multipart.hpp"
 #include "services/auth_service.hpp"
 
@@ -351,6 +352,15 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
     }
     if (!object) return BadRequest(req, "object_id: is required (the object the estimate joins)");
     if (file->data.empty()) return BadRequest(req, "file: is empty");
+    // The fields as the document's form describes them (the file by its name).
+    json::object fields;
+    for (const auto& part : *parts) {
+      fields[part.name] = part.name == "file" ? json::string(part.filename)
+                                              : json::string(part.data.data(), part.data.size());
+    }
+    if (auto bad = RequestContract::Embedded().CheckForm(req.method, req.route, fields)) {
+      return BadRequest(req, *bad);
+    }
     return Heavily(context, req, a, [&] {
       return Edited(s.documents.Import(a, *object, file->data, file->filename, options), req, 201);
     });

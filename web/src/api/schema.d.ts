@@ -1747,7 +1747,8 @@ export interface components {
              */
             op: "add_position";
             section_id: number;
-            index?: components["schemas"]["Decimal"];
+            /** @description where to insert in the section (default: at the end) */
+            index?: number;
             /**
              * @description when the code has no family prefix
              * @enum {string}
@@ -1874,7 +1875,8 @@ export interface components {
         /** @description a position by code (a norm ГЭСН… or a price-book resource) and quantity, priced from the active release, with any position field to set; or a whole position document in "position" */
         NewPosition: {
             section_id: number;
-            index?: components["schemas"]["Decimal"];
+            /** @description where to insert in the section (default: at the end) */
+            index?: number;
             /**
              * @description when the code has no family prefix
              * @enum {string}
@@ -1909,7 +1911,8 @@ export interface components {
         PositionPatch: {
             /** @description moves the position to this section */
             section_id?: number;
-            index?: components["schemas"]["Decimal"] | null;
+            /** @description moves the position to this place in its section (with section_id) */
+            index?: number;
             /** @description what the change is about, kept with the version */
             summary?: string;
             number?: string | null;
