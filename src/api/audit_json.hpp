@@ -4,7 +4,6 @@
 // "after"}, the JSON texts of before/after parsed back into JSON (kept as a string if they are
 // not JSON).
 #include <boost/json/array.hpp>
-
 #include <vector>
 
 #include "services/audit_types.hpp"

@@ -1,7 +1,6 @@
 #include "api/base_json.hpp"
 
 #include <boost/json.hpp>
-
 #include <utility>
 
 #include "wire/base_json.hpp"
@@ -47,11 +46,11 @@ json::object NormSearchJson(const services::NormSearchPage& page) {
     }
     items.push_back(std::move(o));
   }
-  return json::object{{"items", std::move(items)},
-                      {"total", page.result.total},
-                      {"unknown_words", UnknownWordsJson(page.result.unknown_words)},
-                      {"release", json::object{{"id", page.release->info.id},
-                                               {"name", page.release->info.name}}}};
+  return json::object{
+      {"items", std::move(items)},
+      {"total", page.result.total},
+      {"unknown_words", UnknownWordsJson(page.result.unknown_words)},
+      {"release", json::object{{"id", page.release->info.id}, {"name", page.release->info.name}}}};
 }
 
 json::object ResourceSearchJson(const services::ResourceSearchPage& page) {

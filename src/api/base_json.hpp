@@ -3,7 +3,6 @@
 // per type. The shapes the CLI's --json shares (a norm, a resource, a priced position, a release)
 // are wire/base_json.hpp's; the pages of search results and the answers' envelopes are here.
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <vector>
 

@@ -33,7 +33,7 @@ struct AuditEntry {
   std::string action;       // "create", "update", "role_change", "login", …
   std::string entity_type;  // "estimate", "user", "membership", …
   std::string entity_id;
-  std::string request_id;                 // empty for none
+  std::string request_id;                  // empty for none
   std::optional<std::string> before_json;  // JSON text of the entity before; nullopt: none
   std::optional<std::string> after_json;   // JSON text after; nullopt: deleted / none
 };

@@ -80,7 +80,6 @@ std::set<std::string> SourceHashes(const normbase::ReleaseInfo& info) {
 
 }  // namespace
 
-
 std::shared_ptr<normbase::BaseRelease> BaseService::Read(const ImportRequest& request,
                                                          const normbase::ProgressFn& progress,
                                                          ImportOutcome& out) {

@@ -34,7 +34,7 @@ struct ImportRequest {
   // zone and quarter; `options` applies to everything else.
   std::vector<std::string> paths;
   normbase::ImportOptions options;
-  std::string name;            // the release's name; empty: as the files say
+  std::string name;  // the release's name; empty: as the files say
   bool activate = true;
   bool skip_if_loaded = false;  // nothing is saved when a release with the same sources exists
 };
@@ -53,9 +53,9 @@ struct AcceptOptions {
 };
 
 struct ImportOutcome {
-  Status status;                 // not ok: nothing was written; diagnostics say why
-  std::int64_t release_id = 0;   // 0 for Verify
-  bool skipped = false;          // skip_if_loaded found the same sources in release_id
+  Status status;                // not ok: nothing was written; diagnostics say why
+  std::int64_t release_id = 0;  // 0 for Verify
+  bool skipped = false;         // skip_if_loaded found the same sources in release_id
   bool activated = false;
   normbase::ReleaseCounts counts;
   std::vector<normbase::ImportDiagnostic> warnings;

@@ -11,11 +11,10 @@
 
 namespace estimate::services {
 
-static_assert(kDefaultAuditLimit == store::kDefaultAuditLimit && kMaxAuditLimit == store::kMaxAuditLimit);
+static_assert(kDefaultAuditLimit == store::kDefaultAuditLimit &&
+              kMaxAuditLimit == store::kMaxAuditLimit);
 
-inline UserView ViewOf(const store::User& u) {
-  return {u.id, u.email, u.display_name, u.active};
-}
+inline UserView ViewOf(const store::User& u) { return {u.id, u.email, u.display_name, u.active}; }
 inline OrganizationView ViewOf(const store::Organization& o) { return {o.id, o.name}; }
 inline MemberView ViewOf(const store::Member& m) {
   return {m.user_id, m.email, m.display_name, m.active, m.role};
@@ -44,7 +43,7 @@ inline store::AuditQuery QueryOf(const AuditFilter& f) {
 }
 
 inline AuditEntry EntryOf(const store::AuditRecord& r) {
-  return {r.id,          r.organization_id, r.actor_user_id, r.at,         r.action,
+  return {r.id,          r.organization_id, r.actor_user_id, r.at,          r.action,
           r.entity_type, r.entity_id,       r.request_id,    r.before_json, r.after_json};
 }
 

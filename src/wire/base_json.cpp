@@ -27,8 +27,8 @@ json::object ReleaseInfoJson(const normbase::ReleaseInfo& info) {
   o["active"] = info.active;
   json::array sources;
   for (const auto& s : info.sources) {
-    sources.push_back(json::object{{"name", s.name}, {"sha256", s.sha256},
-                                   {"bytes", s.bytes}, {"kind", s.kind}});
+    sources.push_back(
+        json::object{{"name", s.name}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"kind", s.kind}});
   }
   o["sources"] = std::move(sources);
   return o;
@@ -51,8 +51,8 @@ json::object NormJson(const normbase::BaseRelease& release, const normbase::Norm
   for (std::int32_t s = norm.table; s >= 0; s = release.sections[s].parent) {
     const auto& section = release.sections[s];
     path.insert(path.begin(), json::object{{"type", View(section.type)},
-                                            {"code", View(section.code)},
-                                            {"name", View(section.name)}});
+                                           {"code", View(section.code)},
+                                           {"name", View(section.name)}});
   }
   o["path"] = std::move(path);
   json::array content;
@@ -87,8 +87,7 @@ json::object NormJson(const normbase::BaseRelease& release, const normbase::Norm
   return o;
 }
 
-json::object ResourceJson(const normbase::BaseRelease& release,
-                          const normbase::PriceBookEntry& e) {
+json::object ResourceJson(const normbase::BaseRelease& release, const normbase::PriceBookEntry& e) {
   json::object o;
   o["code"] = View(e.code);
   o["name"] = View(e.name);
@@ -112,15 +111,20 @@ json::object PricedJson(const core::Position& position, const core::PositionResu
   const core::Figures& f = calculation.figures;
   json::object o;
   o["position"] = formats::PositionToDocument(position);
-  o["figures"] = json::object{
-      {"ot", f.ot.ToFixed(2)},           {"em", f.em.ToFixed(2)},
-      {"otm", f.otm.ToFixed(2)},         {"m", f.m.ToFixed(2)},
-      {"equipment", f.equipment.ToFixed(2)}, {"direct", f.direct.ToFixed(2)},
-      {"extra", f.extra.ToFixed(2)},     {"fot", f.fot.ToFixed(2)},
-      {"overhead", f.overhead.ToFixed(2)}, {"profit", f.profit.ToFixed(2)},
-      {"total", f.total.ToFixed(2)},     {"per_unit", calculation.per_unit.ToFixed(2)},
-      {"labor_hours", f.labor_hours.ToFixed(7)},
-      {"machinist_hours", f.machinist_hours.ToFixed(7)}};
+  o["figures"] = json::object{{"ot", f.ot.ToFixed(2)},
+                              {"em", f.em.ToFixed(2)},
+                              {"otm", f.otm.ToFixed(2)},
+                              {"m", f.m.ToFixed(2)},
+                              {"equipment", f.equipment.ToFixed(2)},
+                              {"direct", f.direct.ToFixed(2)},
+                              {"extra", f.extra.ToFixed(2)},
+                              {"fot", f.fot.ToFixed(2)},
+                              {"overhead", f.overhead.ToFixed(2)},
+                              {"profit", f.profit.ToFixed(2)},
+                              {"total", f.total.ToFixed(2)},
+                              {"per_unit", calculation.per_unit.ToFixed(2)},
+                              {"labor_hours", f.labor_hours.ToFixed(7)},
+                              {"machinist_hours", f.machinist_hours.ToFixed(7)}};
   json::array warnings_json;
   for (const auto& w : warnings) warnings_json.push_back(json::string(w));
   o["warnings"] = std::move(warnings_json);

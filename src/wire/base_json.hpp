@@ -4,7 +4,6 @@
 // API's shapes. Domain types in (normbase, core), Boost.JSON out; figures are written as given,
 // never recomputed.
 #include <boost/json/object.hpp>
-
 #include <string>
 #include <vector>
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "service_fixture.hpp"
 #include "services/base_pricing.hpp"
 #include "services/base_search.hpp"
-#include "service_fixture.hpp"
 
 namespace estimate::services {
 namespace {
@@ -49,10 +49,9 @@ TEST_P(BaseServiceTest, SearchCardsAndPricingAreTypedAndErrorsCarryTheirCode) {
   EXPECT_TRUE(priced->calculation.figures.total.ok());
   EXPECT_FALSE(priced->calculation.figures.total.IsNegative());
   pricing.quarter = "1999-Q1";
-  EXPECT_EQ(PriceNorm(**current, normbase::NormFamily::kGesn, "08-02-001-01", pricing)
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      PriceNorm(**current, normbase::NormFamily::kGesn, "08-02-001-01", pricing).status().code(),
+      StatusCode::kNotFound);
 }
 
 TEST_P(BaseServiceTest, VerifyReportsTheReleaseAndWritesNothing) {
