@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 
 #include "api/problem.hpp"
+#include "core/utc_time.hpp"
+#include "api/audit_json.hpp"
+#include "services/audit_types.hpp"
 
 namespace estimate::api {
 namespace json = boost::json;
@@ -24,15 +27,15 @@ std::optional<std::string> RequiredText(const http::Request& req, const json::ob
   return std::string(v->get_string());
 }
 
-json::object UserJson(const store::User& u) {
+json::object UserJson(const services::UserView& u) {
   return {{"id", u.id}, {"email", u.email}, {"display_name", u.display_name}, {"active", u.active}};
 }
 
-json::object MembershipJson(const store::UserMembership& m) {
+json::object MembershipJson(const services::MembershipView& m) {
   return {{"id", m.organization_id}, {"name", m.organization_name}, {"role", auth::RoleName(m.role)}};
 }
 
-json::object MemberJson(const store::Member& m) {
+json::object MemberJson(const services::MemberView& m) {
   return {{"id", m.user_id},
           {"email", m.email},
           {"display_name", m.display_name},
@@ -217,7 +220,7 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
 
   router.Add("GET", "/api/v1/audit",
              Guarded(context, [&estimates](http::Request& req, const services::Actor& actor) {
-               store::AuditQuery q;
+               services::AuditFilter q;
                if (auto v = req.QueryParam("entity_type"); !v.empty()) q.entity_type = v;
                if (auto v = req.QueryParam("entity_id"); !v.empty()) q.entity_id = v;
                if (auto v = req.QueryParam("actor"); !v.empty()) {
@@ -225,11 +228,11 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                  if (!id) return BadRequest(req, "actor: expected a user id");
                  q.actor_user_id = *id;
                }
-               for (auto [name, field] : {std::pair<const char*, std::optional<store::Timestamp>*>{
+               for (auto [name, field] : {std::pair<const char*, std::optional<core::UtcTime>*>{
                                               "from", &q.from},
                                           {"to", &q.to}}) {
                  if (auto v = req.QueryParam(name); !v.empty()) {
-                   auto t = store::ParseUtc(v);
+                   auto t = core::ParseUtc(v);
                    if (!t.ok()) {
                      return BadRequest(req, std::string(name) +
                                                 ": expected a UTC time such as "
@@ -252,7 +255,7 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                }
                auto records = estimates.history.Audit(actor, q);
                if (!records.ok()) return ProblemOf(records.status(), req);
-               return http::Response::Json(200, std::move(records).value());
+               return http::Response::Json(200, json::serialize(AuditEntriesJson(*records)));
              }));
 }
 

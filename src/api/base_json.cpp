@@ -1,141 +1,86 @@
 #include "api/base_json.hpp"
 
 #include <boost/json.hpp>
+#include <utility>
 
-#include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document_writer.hpp"
+#include "wire/base_json.hpp"
 
 namespace estimate::api {
 namespace json = boost::json;
 namespace {
 
-json::value DecimalOrNull(const core::Decimal& d) {
-  if (!d.ok()) return nullptr;
-  return json::value(d.ToString());
+json::array HighlightsJson(const std::vector<normbase::Highlight>& highlights) {
+  json::array a;
+  for (const auto& h : highlights) a.push_back(json::array{h.begin, h.length});
+  return a;
 }
 
-json::string_view View(std::string_view s) { return {s.data(), s.size()}; }
+json::array UnknownWordsJson(const std::vector<std::string>& words) {
+  json::array unknown;
+  for (const auto& w : words) unknown.push_back(json::string(w));
+  return unknown;
+}
+
+json::object PricedJson(const services::PricedView& priced) {
+  return wire::PricedJson(priced.position, priced.calculation, priced.warnings);
+}
 
 }  // namespace
 
-json::object ReleaseInfoJson(const normbase::ReleaseInfo& info) {
-  json::object o;
-  o["id"] = info.id;
-  o["name"] = info.name;
-  o["addition_number"] = info.addition_number;
-  o["price_level"] = info.price_level;
-  o["imported_at"] = info.imported_at;
-  o["active"] = info.active;
-  json::array sources;
-  for (const auto& s : info.sources) {
-    sources.push_back(json::object{{"name", s.name}, {"sha256", s.sha256},
-                                   {"bytes", s.bytes}, {"kind", s.kind}});
-  }
-  o["sources"] = std::move(sources);
-  return o;
+json::object ReleasesJson(const std::vector<normbase::ReleaseInfo>& releases) {
+  json::array items;
+  for (const auto& info : releases) items.push_back(wire::ReleaseInfoJson(info));
+  return json::object{{"items", std::move(items)}};
 }
 
-json::object CountsJson(const normbase::ReleaseCounts& c) {
-  return json::object{{"norms", c.norms},           {"norm_resources", c.norm_resources},
-                      {"sections", c.sections},     {"resources", c.resources},
-                      {"machines", c.machines},     {"materials", c.materials},
-                      {"equipment", c.equipment},   {"tech_groups", c.tech_groups},
-                      {"coefficients", c.coefficients}, {"rates", c.rates},
-                      {"regional_prices", c.regional_prices}};
-}
-
-json::object NormSummaryJson(const normbase::Norm& norm) {
-  json::object o;
-  o["family"] = View(normbase::FamilyId(norm.family));
-  o["family_prefix"] = View(normbase::FamilyPrefix(norm.family));
-  o["code"] = View(norm.code);
-  o["full_code"] = std::string(normbase::FamilyPrefix(norm.family)) + std::string(norm.code);
-  o["name"] = View(norm.name);
-  o["unit"] = View(norm.unit);
-  return o;
-}
-
-json::object NormJson(const normbase::BaseRelease& release, const normbase::Norm& norm) {
-  json::object o = NormSummaryJson(norm);
-  json::array path;
-  for (std::int32_t s = norm.table; s >= 0; s = release.sections[s].parent) {
-    const auto& section = release.sections[s];
-    path.insert(path.begin(), json::object{{"type", View(section.type)},
-                                            {"code", View(section.code)},
-                                            {"name", View(section.name)}});
-  }
-  o["path"] = std::move(path);
-  json::array content;
-  for (auto item : norm.content) content.push_back(json::string(View(item)));
-  o["content"] = std::move(content);
-  json::array resources;
-  for (const auto& line : norm.resources) {
-    json::object r;
-    r["code"] = View(line.code);
-    r["name"] = View(line.name);
-    r["unit"] = View(line.unit);
-    r["consumption"] = line.by_project ? json::value("П") : DecimalOrNull(line.consumption);
-    r["by_project"] = line.by_project;
-    r["abstract"] = line.abstract;
-    if (line.abstract) {
-      json::array groups;
-      for (auto g : line.tech_groups) groups.push_back(json::string(View(g)));
-      r["tech_groups"] = std::move(groups);
+json::object NormSearchJson(const services::NormSearchPage& page) {
+  json::array items;
+  for (const auto& hit : page.result.hits) {
+    json::object o = wire::NormSummaryJson(*hit.norm);
+    o["score"] = hit.score;
+    o["exact_code"] = hit.exact_code;
+    o["name_highlighted"] = normbase::MarkHighlights(hit.norm->name, hit.name_highlights);
+    o["name_highlights"] = HighlightsJson(hit.name_highlights);
+    if (!hit.snippet.empty()) {
+      o["snippet_highlighted"] = normbase::MarkHighlights(hit.snippet, hit.snippet_highlights);
     }
-    if (const auto* entry = line.abstract ? nullptr : release.FindResource(line.code)) {
-      r["kind"] = core::ResourceKindName(entry->kind);
-      if (line.name.empty()) r["name"] = View(entry->name);
-      if (line.unit.empty()) r["unit"] = View(entry->unit);
-      r["base_price"] = DecimalOrNull(entry->base_price);
-    }
-    resources.push_back(std::move(r));
+    items.push_back(std::move(o));
   }
-  o["resources"] = std::move(resources);
-  o["overhead_code"] = View(norm.overhead_code);
-  o["profit_code"] = View(norm.profit_code);
-  o["release"] = json::object{{"id", release.info.id}, {"name", release.info.name}};
-  return o;
+  return json::object{
+      {"items", std::move(items)},
+      {"total", page.result.total},
+      {"unknown_words", UnknownWordsJson(page.result.unknown_words)},
+      {"release", json::object{{"id", page.release->info.id}, {"name", page.release->info.name}}}};
 }
 
-json::object ResourceJson(const normbase::BaseRelease& release,
-                          const normbase::PriceBookEntry& e) {
-  json::object o;
-  o["code"] = View(e.code);
-  o["name"] = View(e.name);
-  o["unit"] = View(e.unit);
-  o["kind"] = core::ResourceKindName(e.kind);
-  o["base_price"] = DecimalOrNull(e.base_price);
-  if (e.wholesale_price.ok()) o["wholesale_price"] = e.wholesale_price.ToString();
-  if (e.kind == core::ResourceKind::kMachine) {
-    o["machinist"] = json::object{{"code", View(e.machinist_code)},
-                                  {"labor_per_machine_hour", DecimalOrNull(e.machinist_labor)},
-                                  {"rank", DecimalOrNull(e.machinist_rank)},
-                                  {"base_pay", DecimalOrNull(e.machinist_pay)}};
-    o["with_relocation"] = e.with_relocation;
+json::object ResourceSearchJson(const services::ResourceSearchPage& page) {
+  json::array items;
+  for (const auto& hit : page.result.hits) {
+    json::object o = wire::ResourceJson(*page.release, *hit.resource);
+    o.erase("release");
+    o["score"] = hit.score;
+    o["exact_code"] = hit.exact_code;
+    o["name_highlighted"] = normbase::MarkHighlights(hit.resource->name, hit.name_highlights);
+    o["name_highlights"] = HighlightsJson(hit.name_highlights);
+    items.push_back(std::move(o));
   }
-  o["release"] = json::object{{"id", release.info.id}, {"name", release.info.name}};
-  return o;
+  return json::object{{"items", std::move(items)},
+                      {"total", page.result.total},
+                      {"unknown_words", UnknownWordsJson(page.result.unknown_words)}};
 }
 
-Result<json::object> PricedJson(const normbase::PricedPosition& priced) {
-  auto figures = core::CalculatePosition(priced.position, {});
-  if (!figures.ok()) return figures.status();
-  const core::Figures& f = figures->figures;
-  json::object o;
-  o["position"] = formats::PositionToDocument(priced.position);
-  o["figures"] = json::object{
-      {"ot", f.ot.ToFixed(2)},           {"em", f.em.ToFixed(2)},
-      {"otm", f.otm.ToFixed(2)},         {"m", f.m.ToFixed(2)},
-      {"equipment", f.equipment.ToFixed(2)}, {"direct", f.direct.ToFixed(2)},
-      {"extra", f.extra.ToFixed(2)},     {"fot", f.fot.ToFixed(2)},
-      {"overhead", f.overhead.ToFixed(2)}, {"profit", f.profit.ToFixed(2)},
-      {"total", f.total.ToFixed(2)},     {"per_unit", figures->per_unit.ToFixed(2)},
-      {"labor_hours", f.labor_hours.ToFixed(7)},
-      {"machinist_hours", f.machinist_hours.ToFixed(7)}};
-  json::array warnings;
-  for (const auto& w : priced.warnings) warnings.push_back(json::string(w));
-  o["warnings"] = std::move(warnings);
-  return o;
+json::object NormCardJson(const services::NormCard& card,
+                          const std::optional<services::PricedView>& priced) {
+  json::object out = wire::NormJson(*card.release, *card.norm);
+  if (priced) out["priced"] = PricedJson(*priced);
+  return out;
+}
+
+json::object ResourceCardJson(const services::ResourceCard& card,
+                              const std::optional<services::PricedView>& priced) {
+  json::object out = wire::ResourceJson(*card.release, *card.entry);
+  if (priced) out["priced"] = PricedJson(*priced);
+  return out;
 }
 
 }  // namespace estimate::api

@@ -1,23 +1,26 @@
 #pragma once
-// JSON shapes of the normative base for the API and the CLI's --json output.
+// The API's JSON of the normative base's typed results (services/base_types.hpp), one mapping
+// per type. The shapes the CLI's --json shares (a norm, a resource, a priced position, a release)
+// are wire/base_json.hpp's; the pages of search results and the answers' envelopes are here.
 #include <boost/json/object.hpp>
+#include <optional>
+#include <vector>
 
-#include "normbase/base_release.hpp"
-#include "normbase/pricing.hpp"
+#include "services/base_types.hpp"
 
 namespace estimate::api {
 
-boost::json::object ReleaseInfoJson(const normbase::ReleaseInfo& info);
-boost::json::object CountsJson(const normbase::ReleaseCounts& counts);
-// A norm with its hierarchy (path), work content and resource lines (price-book names and base
-// prices where the release has them).
-boost::json::object NormJson(const normbase::BaseRelease& release, const normbase::Norm& norm);
-// A short form for lists: family, code, name, unit.
-boost::json::object NormSummaryJson(const normbase::Norm& norm);
-boost::json::object ResourceJson(const normbase::BaseRelease& release,
-                                 const normbase::PriceBookEntry& entry);
-// The priced position: its estimate-document form, the engine's figures and the warnings.
-// Error status when the engine refuses it (overflow).
-Result<boost::json::object> PricedJson(const normbase::PricedPosition& priced);
+// {"items": [release…]}
+boost::json::object ReleasesJson(const std::vector<normbase::ReleaseInfo>& releases);
+// {"items": [norm summary + score, exact_code, highlights…], "total", "unknown_words", "release"}
+boost::json::object NormSearchJson(const services::NormSearchPage& page);
+// {"items": [resource + score, exact_code, highlights…], "total", "unknown_words"}
+boost::json::object ResourceSearchJson(const services::ResourceSearchPage& page);
+// The norm (wire::NormJson) with "priced" when it was priced.
+boost::json::object NormCardJson(const services::NormCard& card,
+                                 const std::optional<services::PricedView>& priced);
+// The resource (wire::ResourceJson) with "priced" when it was priced.
+boost::json::object ResourceCardJson(const services::ResourceCard& card,
+                                     const std::optional<services::PricedView>& priced);
 
 }  // namespace estimate::api

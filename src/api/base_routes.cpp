@@ -3,23 +3,20 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <optional>
 #include <tuple>
+#include <utility>
 
 #include "api/base_json.hpp"
 #include "api/problem.hpp"
-#include "normbase/pricing.hpp"
-#include "normbase/search.hpp"
+#include "services/base_pricing.hpp"
+#include "services/base_search.hpp"
 
 namespace estimate::api {
 namespace json = boost::json;
 namespace {
 
 http::Response JsonOk(const json::value& v) { return http::Response::Json(200, json::serialize(v)); }
-
-Status NoActiveRelease() {
-  return Unavailable(
-      "no normative base release is active; import one with `estimate-service import PATH…`");
-}
 
 bool ParseInt(const std::string& s, int& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -74,16 +71,10 @@ Status SearchQueryOf(const http::Request& req, normbase::SearchQuery& q) {
   return Status::Ok();
 }
 
-json::array HighlightsJson(const std::vector<normbase::Highlight>& highlights) {
-  json::array a;
-  for (const auto& h : highlights) a.push_back(json::array{h.begin, h.length});
-  return a;
-}
-
 void AddSearchRoutes(http::Router& router, services::BaseService& base) {
   router.Add("GET", "/api/v1/norms", [&base](http::Request& req) {
-    auto active = base.Active();
-    if (!active->release) return ProblemOf(NoActiveRelease(), req);
+    auto active = base.Current();
+    if (!active.ok()) return ProblemOf(active.status(), req);
     normbase::SearchQuery q;
     if (Status s = SearchQueryOf(req, q); !s.ok()) return ProblemOf(s, req);
     q.collection = req.QueryParam("collection");
@@ -94,31 +85,12 @@ void AddSearchRoutes(http::Router& router, services::BaseService& base) {
                                "gesnmr (or ГЭСН, ГЭСНм, ГЭСНр, ГЭСНп, ГЭСНмр)");
       }
     }
-    auto result = active->search->SearchNorms(q);
-    json::array items;
-    for (const auto& hit : result.hits) {
-      json::object o = NormSummaryJson(*hit.norm);
-      o["score"] = hit.score;
-      o["exact_code"] = hit.exact_code;
-      o["name_highlighted"] = normbase::MarkHighlights(hit.norm->name, hit.name_highlights);
-      o["name_highlights"] = HighlightsJson(hit.name_highlights);
-      if (!hit.snippet.empty()) {
-        o["snippet_highlighted"] = normbase::MarkHighlights(hit.snippet, hit.snippet_highlights);
-      }
-      items.push_back(std::move(o));
-    }
-    json::array unknown;
-    for (const auto& w : result.unknown_words) unknown.push_back(json::string(w));
-    return JsonOk(json::object{{"items", std::move(items)},
-                               {"total", result.total},
-                               {"unknown_words", std::move(unknown)},
-                               {"release", json::object{{"id", active->release->info.id},
-                                                        {"name", active->release->info.name}}}});
+    return JsonOk(NormSearchJson(services::SearchNorms(**active, q)));
   });
 
   router.Add("GET", "/api/v1/resources", [&base](http::Request& req) {
-    auto active = base.Active();
-    if (!active->release) return ProblemOf(NoActiveRelease(), req);
+    auto active = base.Current();
+    if (!active.ok()) return ProblemOf(active.status(), req);
     normbase::SearchQuery q;
     if (Status s = SearchQueryOf(req, q); !s.ok()) return ProblemOf(s, req);
     if (const std::string kind = req.QueryParam("kind"); !kind.empty()) {
@@ -127,22 +99,7 @@ void AddSearchRoutes(http::Router& router, services::BaseService& base) {
       else if (kind == "equipment") q.kind = core::ResourceKind::kEquipment;
       else return BadRequest(req, "kind: \"" + kind + "\" is not one of machine, material, equipment");
     }
-    auto result = active->search->SearchResources(q);
-    json::array items;
-    for (const auto& hit : result.hits) {
-      json::object o = ResourceJson(*active->release, *hit.resource);
-      o.erase("release");
-      o["score"] = hit.score;
-      o["exact_code"] = hit.exact_code;
-      o["name_highlighted"] = normbase::MarkHighlights(hit.resource->name, hit.name_highlights);
-      o["name_highlights"] = HighlightsJson(hit.name_highlights);
-      items.push_back(std::move(o));
-    }
-    json::array unknown;
-    for (const auto& w : result.unknown_words) unknown.push_back(json::string(w));
-    return JsonOk(json::object{{"items", std::move(items)},
-                               {"total", result.total},
-                               {"unknown_words", std::move(unknown)}});
+    return JsonOk(ResourceSearchJson(services::SearchResources(**active, q)));
   });
 }
 
@@ -152,14 +109,12 @@ void AddBaseRoutes(http::Router& router, services::BaseService& base) {
   router.Add("GET", "/api/v1/releases", [&base](http::Request& req) {
     auto releases = base.Releases();
     if (!releases.ok()) return ProblemOf(releases.status(), req);
-    json::array items;
-    for (const auto& info : *releases) items.push_back(ReleaseInfoJson(info));
-    return JsonOk(json::object{{"items", std::move(items)}});
+    return JsonOk(ReleasesJson(*releases));
   });
 
   router.Add("GET", "/api/v1/norms/{family}/{code}", [&base](http::Request& req) {
-    auto active = base.Active();
-    if (!active->release) return ProblemOf(NoActiveRelease(), req);
+    auto active = base.Current();
+    if (!active.ok()) return ProblemOf(active.status(), req);
     const std::string& family_text = req.path_params.at("family");
     auto family = normbase::ParseFamily(family_text);
     if (!family) {
@@ -169,46 +124,34 @@ void AddBaseRoutes(http::Router& router, services::BaseService& base) {
                        req);
     }
     const std::string& code = req.path_params.at("code");
-    const normbase::Norm* norm = active->release->FindNorm(*family, code);
-    if (norm == nullptr) {
-      return ProblemOf(NotFound("norm " + std::string(normbase::FamilyPrefix(*family)) + code +
-                                " is not in release " + active->release->info.name),
-                       req);
-    }
+    auto card = services::FindNorm(**active, *family, code);
+    if (!card.ok()) return ProblemOf(card.status(), req);
     auto pricing = PricingOf(req);
     if (!pricing.ok()) return ProblemOf(pricing.status(), req);
-    json::object out = NormJson(*active->release, *norm);
+    std::optional<services::PricedView> priced;
     if (pricing->has_value()) {
-      auto priced = normbase::PriceNorm(*active->release, *family, code, **pricing);
-      if (!priced.ok()) return ProblemOf(priced.status(), req);
-      auto priced_json = PricedJson(*priced);
-      if (!priced_json.ok()) return ProblemOf(priced_json.status(), req);
-      out["priced"] = std::move(*priced_json);
+      auto p = services::PriceNorm(**active, *family, code, **pricing);
+      if (!p.ok()) return ProblemOf(p.status(), req);
+      priced = std::move(p).value();
     }
-    return JsonOk(out);
+    return JsonOk(NormCardJson(*card, priced));
   });
 
   router.Add("GET", "/api/v1/resources/{code}", [&base](http::Request& req) {
-    auto active = base.Active();
-    if (!active->release) return ProblemOf(NoActiveRelease(), req);
+    auto active = base.Current();
+    if (!active.ok()) return ProblemOf(active.status(), req);
     const std::string& code = req.path_params.at("code");
-    const normbase::PriceBookEntry* entry = active->release->FindResource(code);
-    if (entry == nullptr) {
-      return ProblemOf(NotFound("resource " + code + " is not in release " +
-                                active->release->info.name),
-                       req);
-    }
+    auto card = services::FindResource(**active, code);
+    if (!card.ok()) return ProblemOf(card.status(), req);
     auto pricing = PricingOf(req);
     if (!pricing.ok()) return ProblemOf(pricing.status(), req);
-    json::object out = ResourceJson(*active->release, *entry);
+    std::optional<services::PricedView> priced;
     if (pricing->has_value()) {
-      auto priced = normbase::PriceResource(*active->release, code, **pricing);
-      if (!priced.ok()) return ProblemOf(priced.status(), req);
-      auto priced_json = PricedJson(*priced);
-      if (!priced_json.ok()) return ProblemOf(priced_json.status(), req);
-      out["priced"] = std::move(*priced_json);
+      auto p = services::PriceResource(**active, code, **pricing);
+      if (!p.ok()) return ProblemOf(p.status(), req);
+      priced = std::move(p).value();
     }
-    return JsonOk(out);
+    return JsonOk(ResourceCardJson(*card, priced));
   });
 
   AddSearchRoutes(router, base);

@@ -7,12 +7,14 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <utility>
 
-#include "api/base_json.hpp"
-#include "normbase/pricing.hpp"
-#include "normbase/search.hpp"
+#include "services/base_pricing.hpp"
+#include "services/base_search.hpp"
 #include "services/base_service.hpp"
 #include "store/base_release_repository.hpp"
+#include "wire/base_json.hpp"
 
 namespace estimate::app {
 namespace json = boost::json;
@@ -46,6 +48,16 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
+json::object CountsJson(const normbase::ReleaseCounts& c) {
+  return json::object{{"norms", c.norms},           {"norm_resources", c.norm_resources},
+                      {"sections", c.sections},     {"resources", c.resources},
+                      {"machines", c.machines},     {"materials", c.materials},
+                      {"equipment", c.equipment},   {"tech_groups", c.tech_groups},
+                      {"coefficients", c.coefficients}, {"rates", c.rates},
+                      {"regional_prices", c.regional_prices}};
+}
+
+
 void PrintDiagnostics(const std::vector<normbase::ImportDiagnostic>& diagnostics,
                       const char* what) {
   for (const auto& d : diagnostics) std::cerr << what << ": " << d.ToString() << "\n";
@@ -65,11 +77,12 @@ int RunNormSearch(const services::ActiveBase& active, const NormsCommand& comman
       return 2;
     }
   }
-  auto result = active.search->SearchNorms(q);
+  const auto page = services::SearchNorms(active, q);
+  const auto& result = page.result;
   if (command.json) {
     json::array items;
     for (const auto& hit : result.hits) {
-      json::object o = api::NormSummaryJson(*hit.norm);
+      json::object o = wire::NormSummaryJson(*hit.norm);
       o["score"] = hit.score;
       o["name_highlighted"] = normbase::MarkHighlights(hit.norm->name, hit.name_highlights);
       items.push_back(std::move(o));
@@ -96,13 +109,13 @@ int RunNormShow(const services::ActiveBase& active, const NormsCommand& command)
               << "\" is not one of gesn, gesnm, gesnr, gesnp, gesnmr\n";
     return 2;
   }
-  const normbase::Norm* norm = active.release->FindNorm(*family, command.code);
-  if (norm == nullptr) {
-    std::cerr << "estimate-service norms show: norm " << normbase::FamilyPrefix(*family)
-              << command.code << " is not in release " << active.release->info.name << "\n";
+  auto card = services::FindNorm(active, *family, command.code);
+  if (!card.ok()) {
+    std::cerr << "estimate-service norms show: " << card.status().message() << "\n";
     return 1;
   }
-  json::object out = api::NormJson(*active.release, *norm);
+  const normbase::Norm* norm = card->norm;
+  std::optional<services::PricedView> priced;
   if (!command.region.empty() || !command.quarter.empty()) {
     normbase::PricingRequest request;
     request.region = command.region;
@@ -116,23 +129,20 @@ int RunNormShow(const services::ActiveBase& active, const NormsCommand& command)
       }
       request.quantity = *q;
     }
-    auto priced = normbase::PriceNorm(*active.release, *family, command.code, request);
-    if (!priced.ok()) {
-      std::cerr << "estimate-service norms show: " << priced.status().message() << "\n";
+    auto p = services::PriceNorm(active, *family, command.code, request);
+    if (!p.ok()) {
+      std::cerr << "estimate-service norms show: " << p.status().message() << "\n";
       return 1;
     }
-    auto priced_json = api::PricedJson(*priced);
-    if (!priced_json.ok()) {
-      std::cerr << "estimate-service norms show: " << priced_json.status().message() << "\n";
-      return 1;
-    }
-    out["priced"] = std::move(*priced_json);
+    priced = std::move(p).value();
   }
   if (command.json) {
+    json::object out = wire::NormJson(*active.release, *norm);
+    if (priced) out["priced"] = wire::PricedJson(priced->position, priced->calculation, priced->warnings);
     std::cout << json::serialize(out) << "\n";
     return 0;
   }
-  std::cout << out["full_code"].as_string().c_str() << "  " << norm->name << "\n  единица: "
+  std::cout << normbase::FamilyPrefix(norm->family) << norm->code << "  " << norm->name << "\n  единица: "
             << norm->unit << "\n";
   for (const auto& item : norm->content) std::cout << "  - " << item << "\n";
   for (const auto& line : norm->resources) {
@@ -144,16 +154,12 @@ int RunNormShow(const services::ActiveBase& active, const NormsCommand& command)
               << (line.by_project ? std::string("П") : line.consumption.ToString()) << " "
               << line.unit << (line.abstract ? "  (по ТГ)" : "") << "\n";
   }
-  if (const auto* priced = out.if_contains("priced")) {
-    const auto& f = priced->as_object().at("figures").as_object();
-    std::cout << "  ОТ " << f.at("ot").as_string().c_str() << "  ЭМ " << f.at("em").as_string().c_str()
-              << "  ОТм " << f.at("otm").as_string().c_str() << "  М " << f.at("m").as_string().c_str()
-              << "  НР " << f.at("overhead").as_string().c_str() << "  СП "
-              << f.at("profit").as_string().c_str() << "  Всего " << f.at("total").as_string().c_str()
-              << "\n";
-    for (const auto& w : priced->as_object().at("warnings").as_array()) {
-      std::cout << "  предупреждение: " << w.as_string().c_str() << "\n";
-    }
+  if (priced) {
+    const core::Figures& f = priced->calculation.figures;
+    std::cout << "  ОТ " << f.ot.ToFixed(2) << "  ЭМ " << f.em.ToFixed(2) << "  ОТм "
+              << f.otm.ToFixed(2) << "  М " << f.m.ToFixed(2) << "  НР " << f.overhead.ToFixed(2)
+              << "  СП " << f.profit.ToFixed(2) << "  Всего " << f.total.ToFixed(2) << "\n";
+    for (const auto& w : priced->warnings) std::cout << "  предупреждение: " << w << "\n";
   }
   return 0;
 }
@@ -188,7 +194,7 @@ int RunImport(store::Database& db, const ImportCommand& command) {
   }
   if (command.json) {
     json::object o{{"release_id", outcome.release_id}, {"skipped", outcome.skipped},
-                   {"activated", outcome.activated}, {"counts", api::CountsJson(outcome.counts)},
+                   {"activated", outcome.activated}, {"counts", CountsJson(outcome.counts)},
                    {"warnings", warnings}};
     std::cout << json::serialize(o) << "\n";
     return 0;
@@ -212,21 +218,22 @@ int RunImport(store::Database& db, const ImportCommand& command) {
 
 int RunReleases(store::Database& db, const ReleasesCommand& command) {
   store::BaseReleaseRepository repository(db);
+  services::BaseService service(repository);  // not loaded: switches releases in the database only
   Status s;
-  if (command.action == "activate") s = repository.Activate(command.id);
-  if (command.action == "rollback") s = repository.Rollback();
+  if (command.action == "activate") s = service.Activate(command.id);
+  if (command.action == "rollback") s = service.Rollback();
   if (!s.ok()) {
     std::cerr << "estimate-service releases " << command.action << ": " << s.message() << "\n";
     return 1;
   }
-  auto releases = repository.List();
+  auto releases = service.Releases();
   if (!releases.ok()) {
     std::cerr << "estimate-service releases: " << releases.status().message() << "\n";
     return 1;
   }
   if (command.json) {
     json::array a;
-    for (const auto& r : *releases) a.push_back(api::ReleaseInfoJson(r));
+    for (const auto& r : *releases) a.push_back(wire::ReleaseInfoJson(r));
     std::cout << json::serialize(a) << "\n";
     return 0;
   }
@@ -245,13 +252,13 @@ int RunNorms(store::Database& db, const NormsCommand& command) {
     std::cerr << "estimate-service norms: " << s.message() << "\n";
     return 1;
   }
-  auto active = service.Active();
-  if (!active->release) {
+  auto active = service.Current();
+  if (!active.ok()) {
     std::cerr << "estimate-service norms: no release is active; import one first\n";
     return 1;
   }
-  if (command.action == "show") return RunNormShow(*active, command);
-  return RunNormSearch(*active, command);
+  if (command.action == "show") return RunNormShow(**active, command);
+  return RunNormSearch(**active, command);
 }
 
 }  // namespace estimate::app

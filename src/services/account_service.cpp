@@ -5,12 +5,16 @@
 #include <utility>
 
 #include "auth/policy.hpp"
+#include "services/store_views.hpp"
+#include "store/account_repository.hpp"
+#include "store/audit_repository.hpp"
+#include "store/database.hpp"
 #include "store/unit_of_work.hpp"
 
 namespace estimate::services {
 namespace {
 
-std::string MemberJson(const store::User& user, std::int64_t organization_id, auth::Role role) {
+std::string MemberJson(const UserView& user, std::int64_t organization_id, auth::Role role) {
   boost::json::object o{{"user_id", user.id},
                         {"email", user.email},
                         {"display_name", user.display_name},
@@ -68,18 +72,18 @@ Result<CreatedAccount> AccountService::AddUser(const NewMember& member,
     if (organization_id) {
       auto org = accounts_.FindOrganization(*organization_id);
       if (!org.ok()) return org.status();
-      out.organization = std::move(org).value();
+      out.organization = ViewOf(*org);
     } else {
       auto org = accounts_.CreateOrganization(uow, organization_name);
       if (!org.ok()) return org.status();
-      out.organization = std::move(org).value();
+      out.organization = ViewOf(*org);
       auto rec = Record(system, out.organization.id, "create", "organization", out.organization.id);
       rec.after_json = boost::json::serialize(boost::json::object{{"name", out.organization.name}});
       if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
     }
     auto user = accounts_.CreateUser(uow, {member.email, *hash, DisplayName(member), true});
     if (!user.ok()) return user.status();
-    out.user = std::move(user).value();
+    out.user = ViewOf(*user);
     if (Status s = accounts_.AddMembership(uow, out.user.id, out.organization.id, member.role);
         !s.ok()) {
       return s;
@@ -120,8 +124,8 @@ Status AccountService::SetRole(const std::string& email, std::int64_t organizati
     auto old = accounts_.ChangeRole(uow, user->id, organization_id, role);
     if (!old.ok()) return old.status();
     auto rec = Record(Actor{}, organization_id, "role_change", "membership", user->id);
-    rec.before_json = MemberJson(*user, organization_id, *old);
-    rec.after_json = MemberJson(*user, organization_id, role);
+    rec.before_json = MemberJson(ViewOf(*user), organization_id, *old);
+    rec.after_json = MemberJson(ViewOf(*user), organization_id, role);
     if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
     return true;
   });
@@ -129,17 +133,19 @@ Status AccountService::SetRole(const std::string& email, std::int64_t organizati
   return sessions_.RevokeUser(std::to_string(user->id));
 }
 
-Result<std::vector<store::Member>> AccountService::ListMembers(const Actor& actor) {
+Result<std::vector<MemberView>> AccountService::ListMembers(const Actor& actor) {
   if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
-  return accounts_.ListMembers(actor.organization_id);
+  auto members = accounts_.ListMembers(actor.organization_id);
+  if (!members.ok()) return members.status();
+  return ViewsOf(*members);
 }
 
-Result<store::Member> AccountService::FindMember(std::int64_t organization_id,
-                                                 std::int64_t user_id) {
+Result<MemberView> AccountService::FindMember(std::int64_t organization_id,
+                                              std::int64_t user_id) {
   auto members = accounts_.ListMembers(organization_id);
   if (!members.ok()) return members.status();
   for (auto& m : *members) {
-    if (m.user_id == user_id) return m;
+    if (m.user_id == user_id) return ViewOf(m);
   }
   return NotFound("user " + std::to_string(user_id) + " is not a member of this organization");
 }
@@ -172,7 +178,7 @@ Result<MemberAddition> AccountService::AddMember(const Actor& actor, const NewMe
     return MemberAddition{{0, existing->email, {}, true, member.role}, true};
   }
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-  auto added = InUnit<store::Member>(db_, [&](store::UnitOfWork& uow) -> Result<store::Member> {
+  auto added = InUnit<MemberView>(db_, [&](store::UnitOfWork& uow) -> Result<MemberView> {
     auto user = accounts_.CreateUser(uow, {member.email, *hash, DisplayName(member), true});
     if (!user.ok()) return user.status();
     if (Status s = accounts_.AddMembership(uow, user->id, actor.organization_id, member.role);
@@ -180,21 +186,21 @@ Result<MemberAddition> AccountService::AddMember(const Actor& actor, const NewMe
       return s;
     }
     auto rec = Record(actor, actor.organization_id, "create", "membership", user->id);
-    rec.after_json = MemberJson(*user, actor.organization_id, member.role);
+    rec.after_json = MemberJson(ViewOf(*user), actor.organization_id, member.role);
     if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
-    return store::Member{user->id, user->email, user->display_name, user->active, member.role};
+    return MemberView{user->id, user->email, user->display_name, user->active, member.role};
   });
   if (!added.ok()) return added.status();
   return MemberAddition{*added, false};
 }
 
-Result<store::UserMembership> AccountService::AcceptInvitation(const Actor& actor,
-                                                               std::int64_t organization_id) {
+Result<MembershipView> AccountService::AcceptInvitation(const Actor& actor,
+                                                        std::int64_t organization_id) {
   auto organization = accounts_.FindOrganization(organization_id);
   if (!organization.ok()) return NotFound("no invitation of organization " +
                                           std::to_string(organization_id));
-  return InUnit<store::UserMembership>(
-      db_, [&](store::UnitOfWork& uow) -> Result<store::UserMembership> {
+  return InUnit<MembershipView>(
+      db_, [&](store::UnitOfWork& uow) -> Result<MembershipView> {
         auto role = accounts_.TakeInvitation(uow, actor.user_id, organization_id);
         if (!role.ok()) return role.status();
         if (Status s = accounts_.AddMembership(uow, actor.user_id, organization_id, *role);
@@ -208,12 +214,12 @@ Result<store::UserMembership> AccountService::AcceptInvitation(const Actor& acto
         boost::json::object after{{"role", auth::RoleName(*role)}};
         rec.after_json = boost::json::serialize(after);
         if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
-        return store::UserMembership{organization_id, organization->name, *role};
+        return MembershipView{organization_id, organization->name, *role};
       });
 }
 
-Result<store::Member> AccountService::ChangeRole(const Actor& actor, std::int64_t user_id,
-                                                 auth::Role role) {
+Result<MemberView> AccountService::ChangeRole(const Actor& actor, std::int64_t user_id,
+                                              auth::Role role) {
   if (Status s = auth::Authorize(actor.role, auth::Permission::kManageUsers); !s.ok()) return s;
   auto member = FindMember(actor.organization_id, user_id);
   if (!member.ok()) return member.status();
@@ -226,8 +232,8 @@ Result<store::Member> AccountService::ChangeRole(const Actor& actor, std::int64_
     auto old = accounts_.ChangeRole(uow, user_id, actor.organization_id, role);
     if (!old.ok()) return old.status();
     auto rec = Record(actor, actor.organization_id, "role_change", "membership", user_id);
-    rec.before_json = MemberJson(*user, actor.organization_id, *old);
-    rec.after_json = MemberJson(*user, actor.organization_id, role);
+    rec.before_json = MemberJson(ViewOf(*user), actor.organization_id, *old);
+    rec.after_json = MemberJson(ViewOf(*user), actor.organization_id, role);
     if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
     return true;
   });
@@ -250,7 +256,7 @@ Status AccountService::RemoveMember(const Actor& actor, std::int64_t user_id) {
     auto old = accounts_.RemoveMembership(uow, user_id, actor.organization_id);
     if (!old.ok()) return old.status();
     auto rec = Record(actor, actor.organization_id, "delete", "membership", user_id);
-    rec.before_json = MemberJson(*user, actor.organization_id, *old);
+    rec.before_json = MemberJson(ViewOf(*user), actor.organization_id, *old);
     if (auto a = audit_.Append(uow, rec); !a.ok()) return a.status();
     return true;
   });

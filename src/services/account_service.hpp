@@ -12,10 +12,14 @@
 #include "auth/refresh_token_store.hpp"
 #include "auth/role.hpp"
 #include "core/status.hpp"
+#include "services/account_views.hpp"
 #include "services/actor.hpp"
-#include "store/account_repository.hpp"
-#include "store/audit_repository.hpp"
-#include "store/database.hpp"
+
+namespace estimate::store {
+class AccountRepository;
+class AuditRepository;
+class Database;
+}  // namespace estimate::store
 
 namespace estimate::services {
 
@@ -30,13 +34,13 @@ struct NewMember {
 // another organization — an invitation its owner accepts (`member` then holds the normalized
 // email and the role only: nothing of the account is told to the inviting organization).
 struct MemberAddition {
-  store::Member member;
+  MemberView member;
   bool invited = false;
 };
 
 struct CreatedAccount {
-  store::User user;
-  store::Organization organization;
+  UserView user;
+  OrganizationView organization;
   auth::Role role = auth::Role::kViewer;
 };
 
@@ -56,22 +60,21 @@ class AccountService {
   Status SetRole(const std::string& email, std::int64_t organization_id, auth::Role role);
 
   // API (manage_users): the members of the actor's organization.
-  Result<std::vector<store::Member>> ListMembers(const Actor& actor);
+  Result<std::vector<MemberView>> ListMembers(const Actor& actor);
   // A new account, member of the actor's organization; for an email registered in another
   // organization, an invitation (the given password is not used). AlreadyExists only when the
   // account is a member of the actor's organization already.
   Result<MemberAddition> AddMember(const Actor& actor, const NewMember& member);
   // The actor's account joins `organization_id` with the role it was invited with. NotFound
   // without an invitation.
-  Result<store::UserMembership> AcceptInvitation(const Actor& actor,
-                                                 std::int64_t organization_id);
+  Result<MembershipView> AcceptInvitation(const Actor& actor, std::int64_t organization_id);
   // NotFound unless the user is a member of the actor's organization. An admin cannot demote or
   // remove themself (FailedPrecondition): an organization keeps at least the admin who acts.
-  Result<store::Member> ChangeRole(const Actor& actor, std::int64_t user_id, auth::Role role);
+  Result<MemberView> ChangeRole(const Actor& actor, std::int64_t user_id, auth::Role role);
   Status RemoveMember(const Actor& actor, std::int64_t user_id);
 
  private:
-  Result<store::Member> FindMember(std::int64_t organization_id, std::int64_t user_id);
+  Result<MemberView> FindMember(std::int64_t organization_id, std::int64_t user_id);
 
   store::Database& db_;
   store::AccountRepository& accounts_;

@@ -5,6 +5,10 @@
 #include <charconv>
 #include <utility>
 
+#include "services/store_views.hpp"
+#include "store/account_repository.hpp"
+#include "store/audit_repository.hpp"
+
 namespace estimate::services {
 namespace {
 
@@ -117,14 +121,13 @@ LoginOutcome AuthService::Login(const LoginRequest& request) {
     return out;
   }
   AuditSignIn(membership->organization_id, user->id, "login", request.request_id, "");
-  out.session = SessionInfo{std::move(tokens).value(), std::move(user).value(),
-                            std::move(membership).value()};
+  out.session = SessionInfo{std::move(tokens).value(), ViewOf(*user), ViewOf(*membership)};
   return out;
 }
 
 Result<SessionInfo> AuthService::Refresh(const std::string& refresh_token) {
-  std::optional<store::User> user;
-  std::optional<store::UserMembership> membership;
+  std::optional<UserView> user;
+  std::optional<MembershipView> membership;
   // The user's state now, not when the session began.
   auto check = [&](const auth::Subject& subject) -> Result<auth::Subject> {
     const auto user_id = ParseId(subject.user);
@@ -147,8 +150,8 @@ Result<SessionInfo> AuthService::Refresh(const std::string& refresh_token) {
     }
     auto org = accounts_.FindOrganization(*org_id);
     if (!org.ok()) return org.status();
-    user = std::move(u).value();
-    membership = store::UserMembership{org->id, org->name, *role};
+    user = ViewOf(*u);
+    membership = MembershipView{org->id, org->name, *role};
     return auth::Subject{subject.user, subject.organization, *role};
   };
   auto tokens = sessions_.Rotate(refresh_token, check);
@@ -166,8 +169,8 @@ Result<MeInfo> AuthService::Me(const Actor& actor) {
   auto memberships = accounts_.MembershipsOfUser(actor.user_id);
   if (!memberships.ok()) return memberships.status();
   MeInfo me;
-  me.user = std::move(user).value();
-  me.memberships = std::move(memberships).value();
+  me.user = ViewOf(*user);
+  me.memberships = ViewsOf(*memberships);
   for (const auto& m : me.memberships) {
     if (m.organization_id == actor.organization_id) me.membership = m;
   }
@@ -177,7 +180,7 @@ Result<MeInfo> AuthService::Me(const Actor& actor) {
   me.membership.role = actor.role;  // the role of now (services::SessionGuard)
   auto invitations = accounts_.InvitationsOfUser(actor.user_id);
   if (!invitations.ok()) return invitations.status();
-  me.invitations = std::move(invitations).value();
+  me.invitations = ViewsOf(*invitations);
   return me;
 }
 

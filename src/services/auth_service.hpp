@@ -23,15 +23,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/login_throttle.hpp"
 #include "auth/password.hpp"
 #include "auth/session_manager.hpp"
 #include "core/status.hpp"
+#include "services/account_views.hpp"
 #include "services/actor.hpp"
-#include "store/account_repository.hpp"
-#include "store/audit_repository.hpp"
+
+namespace estimate::store {
+class AccountRepository;
+class AuditRepository;
+}  // namespace estimate::store
 
 namespace estimate::services {
 
@@ -45,8 +50,8 @@ struct LoginRequest {
 
 struct SessionInfo {
   auth::TokenPair tokens;
-  store::User user;
-  store::UserMembership membership;  // the organization the tokens speak for
+  UserView user;
+  MembershipView membership;  // the organization the tokens speak for
 };
 
 struct LoginOutcome {
@@ -56,10 +61,10 @@ struct LoginOutcome {
 };
 
 struct MeInfo {
-  store::User user;
-  store::UserMembership membership;
-  std::vector<store::UserMembership> memberships;
-  std::vector<store::UserMembership> invitations;  // organizations asking the user to join
+  UserView user;
+  MembershipView membership;
+  std::vector<MembershipView> memberships;
+  std::vector<MembershipView> invitations;  // organizations asking the user to join
 };
 
 class AuthService {

@@ -1,84 +1,28 @@
 #include "services/base_service.hpp"
 
-#include <algorithm>
-#include <filesystem>
-#include <regex>
-#include <set>
+#include <utility>
+
+#include "store/base_release_repository.hpp"
 
 namespace estimate::services {
-namespace {
-
-namespace fs = std::filesystem;
-
-// prices_<region>_<zone>_<quarter>, e.g. prices_28_1_2025-Q2.
-bool PricesFolderOptions(const fs::path& path, normbase::ImportOptions& options) {
-  static const std::regex kName(R"(prices_([0-9A-Za-z]+)_([0-9]+)_([0-9]{4}-Q[1-4]))");
-  std::smatch m;
-  const std::string name = path.filename().string();
-  if (!std::regex_match(name, m, kName)) return false;
-  options.region_code = m[1];
-  options.zone = std::stoi(m[2]);
-  options.quarter = m[3];
-  return true;
-}
-
-struct ImportBatch {
-  std::vector<std::string> paths;
-  normbase::ImportOptions options;
-};
-
-bool LooksLikeBaseFile(const fs::path& path) {
-  std::string ext = path.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".xml" || ext == ".json" || ext == ".xlsx" || ext == ".zip" || ext == ".gge";
-}
-
-// Splits the request into batches that share import options (the price folders apart). Files of
-// a given folder that cannot be base files (README.md) are skipped with a warning, as the
-// importer does for files deeper in a folder.
-std::vector<ImportBatch> Batches(const ImportRequest& request,
-                                 std::vector<normbase::ImportDiagnostic>& warnings) {
-  std::vector<ImportBatch> batches(1);
-  batches[0].options = request.options;
-  for (const std::string& p : request.paths) {
-    fs::path path(p);
-    normbase::ImportOptions options = request.options;
-    if (fs::is_directory(path) && PricesFolderOptions(path, options)) {
-      batches.push_back({{p}, options});
-      continue;
-    }
-    if (!fs::is_directory(path)) {
-      batches[0].paths.push_back(p);
-      continue;
-    }
-    std::vector<fs::path> children;
-    for (const auto& entry : fs::directory_iterator(path)) children.push_back(entry.path());
-    std::sort(children.begin(), children.end());
-    for (const auto& child : children) {
-      normbase::ImportOptions child_options = request.options;
-      if (fs::is_directory(child) && PricesFolderOptions(child, child_options)) {
-        batches.push_back({{child.string()}, child_options});
-      } else if (!fs::is_directory(child) && !LooksLikeBaseFile(child)) {
-        warnings.push_back({child.string(), 0, "not a base or price file; skipped"});
-      } else {
-        batches[0].paths.push_back(child.string());
-      }
-    }
-  }
-  return batches;
-}
-
-std::set<std::string> SourceHashes(const normbase::ReleaseInfo& info) {
-  std::set<std::string> out;
-  for (const auto& s : info.sources) out.insert(s.sha256);
-  return out;
-}
-
-}  // namespace
 
 std::shared_ptr<const ActiveBase> BaseService::Active() const {
   std::lock_guard lock(mu_);
   return active_;
+}
+
+Result<std::shared_ptr<const ActiveBase>> BaseService::Current() const {
+  auto active = Active();
+  if (!active->release) {
+    return Unavailable(
+        "no normative base release is active; import one with `estimate-service import PATH…`");
+  }
+  return active;
+}
+
+bool BaseService::Holding() const {
+  std::lock_guard lock(mu_);
+  return holding_;
 }
 
 void BaseService::Install(std::shared_ptr<const normbase::BaseRelease> release) {
@@ -88,6 +32,7 @@ void BaseService::Install(std::shared_ptr<const normbase::BaseRelease> release) 
   std::lock_guard lock(mu_);
   active_id_ = next->release->info.id;
   active_ = std::move(next);
+  holding_ = true;
 }
 
 Status BaseService::LoadAndInstall(std::int64_t id) {
@@ -101,7 +46,11 @@ Status BaseService::LoadAndInstall(std::int64_t id) {
 Status BaseService::LoadActive() {
   auto id = repository_.ActiveId();
   if (!id.ok()) return id.status();
-  if (!id->has_value()) return Status::Ok();
+  if (!id->has_value()) {
+    std::lock_guard lock(mu_);
+    holding_ = true;
+    return Status::Ok();
+  }
   return LoadAndInstall(**id);
 }
 
@@ -117,81 +66,16 @@ Status BaseService::RefreshIfChanged() {
   return LoadAndInstall(**id);
 }
 
-ImportOutcome BaseService::Import(const ImportRequest& request,
-                                  const normbase::ProgressFn& progress) {
-  ImportOutcome out;
-  auto release = std::make_shared<normbase::BaseRelease>();
-  normbase::ImportReport report;
-  std::vector<normbase::ImportDiagnostic> skipped;
-  for (const ImportBatch& batch : Batches(request, skipped)) {
-    if (batch.paths.empty()) continue;
-    Status s = normbase::ImportPaths(batch.paths, batch.options, *release, report, progress);
-    if (!s.ok()) {
-      out.status = s;
-      break;
-    }
-  }
-  out.warnings = std::move(skipped);
-  out.warnings.insert(out.warnings.end(), report.warnings.begin(), report.warnings.end());
-  out.errors = report.errors;
-  if (out.status.ok() && !report.ok()) {
-    out.status = InvalidArgument("the import found errors; nothing was written");
-  }
-  if (!out.status.ok()) return out;
-  if (!request.name.empty()) release->info.name = request.name;
-  release->Finish();
-  out.counts = release->Counts();
-
-  if (request.skip_if_loaded) {
-    auto releases = repository_.List();
-    if (!releases.ok()) {
-      out.status = releases.status();
-      return out;
-    }
-    const auto mine = SourceHashes(release->info);
-    for (const auto& info : *releases) {
-      if (SourceHashes(info) == mine) {
-        out.skipped = true;
-        out.release_id = info.id;
-        auto active = repository_.ActiveId();
-        if (active.ok() && !active->has_value() && request.activate) {
-          out.status = Activate(info.id);
-          out.activated = out.status.ok();
-        }
-        return out;
-      }
-    }
-  }
-
-  auto id = repository_.Save(*release);
-  if (!id.ok()) {
-    out.status = id.status();
-    return out;
-  }
-  out.release_id = *id;
-  release->info.id = *id;
-  if (request.activate) {
-    if (Status s = repository_.Activate(*id); !s.ok()) {
-      out.status = s;
-      return out;
-    }
-    release->info.active = true;
-    Install(release);
-    out.activated = true;
-  }
-  return out;
-}
-
 Result<std::vector<normbase::ReleaseInfo>> BaseService::Releases() { return repository_.List(); }
 
 Status BaseService::Activate(std::int64_t id) {
   if (Status s = repository_.Activate(id); !s.ok()) return s;
-  return LoadAndInstall(id);
+  return Holding() ? LoadAndInstall(id) : Status::Ok();
 }
 
 Status BaseService::Rollback() {
   if (Status s = repository_.Rollback(); !s.ok()) return s;
-  return LoadActive();
+  return Holding() ? LoadActive() : Status::Ok();
 }
 
 }  // namespace estimate::services

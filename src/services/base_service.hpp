@@ -1,81 +1,84 @@
 #pragma once
-// The normative base as a service: importing releases (parse → one transaction → activate),
-// listing, activating and rolling back, and the active release with its search index held in
-// memory for every reader.
+// The normative base as a service: its releases (list, import from files, verify files without
+// importing, accept a release handed over whole, activate, roll back) and the active release
+// with its search index held in memory for every reader. Reading it — search, cards, pricing —
+// is base_search.hpp and base_pricing.hpp, on the ActiveBase a reader takes from Current().
+// Inputs and results are typed (base_types.hpp); the API and the CLI call the same functions.
 //
-// Readers call Active() and keep the returned pointer for the duration of their work; activation
-// builds the new release's index first and then swaps the pointer, so a reader never sees a
-// half-built state and an old release lives until its last reader lets go.
+// Readers call Current() (or Active()) and keep the returned pointer for the duration of their
+// work; activation builds the new release's index first and then swaps the pointer, so a reader
+// never sees a half-built state and an old release lives until its last reader lets go.
 //
 // Several processes may share one database (CLI imports while the server runs, several API
 // instances): RefreshIfChanged() notices another process's activation and loads that release.
+//
+// Errors: Unavailable (no release is active; the database cannot be reached), NotFound (an
+// unknown release id), FailedPrecondition (nothing to roll back to), InvalidArgument (files with
+// errors, named in the outcome's diagnostics).
+//
+// Thread-safe.
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <vector>
 
 #include "core/status.hpp"
-#include "normbase/base_release.hpp"
-#include "normbase/importers.hpp"
-#include "normbase/search.hpp"
-#include "store/base_release_repository.hpp"
+#include "services/base_types.hpp"
+
+namespace estimate::store {
+class BaseReleaseRepository;
+}
 
 namespace estimate::services {
 
-struct ActiveBase {
-  std::shared_ptr<const normbase::BaseRelease> release;
-  std::shared_ptr<const normbase::SearchIndex> search;
-};
-
-struct ImportRequest {
-  // Files, folders and zip archives. A folder named prices_<region>_<zone>_<quarter> (e.g.
-  // prices_28_1_2025-Q2), given or directly inside a given folder, is imported with that region,
-  // zone and quarter; `options` applies to everything else.
-  std::vector<std::string> paths;
-  normbase::ImportOptions options;
-  std::string name;            // the release's name; empty: as the files say
-  bool activate = true;
-  bool skip_if_loaded = false;  // nothing is saved when a release with the same sources exists
-};
-
-struct ImportOutcome {
-  Status status;                 // not ok: nothing was written; diagnostics say why
-  std::int64_t release_id = 0;
-  bool skipped = false;          // skip_if_loaded found the same sources in release_id
-  bool activated = false;
-  normbase::ReleaseCounts counts;
-  std::vector<normbase::ImportDiagnostic> warnings;
-  std::vector<normbase::ImportDiagnostic> errors;
-};
-
 class BaseService {
  public:
+  // `repository` must outlive the service.
   explicit BaseService(store::BaseReleaseRepository& repository) : repository_(repository) {}
 
-  // Loads the active release of the database (if any) into memory with its search index.
+  // Loads the active release of the database (if any) into memory with its search index; from
+  // then on Activate and Rollback reload it too. A service that never loaded (a CLI command that
+  // only switches releases) leaves the releases in the database.
   Status LoadActive();
   // Reloads when another process activated a different release since the last look.
   Status RefreshIfChanged();
 
-  ImportOutcome Import(const ImportRequest& request, const normbase::ProgressFn& progress);
+  // The active release and its index; null members when no release is active.
+  std::shared_ptr<const ActiveBase> Active() const;
+  // The same, or Unavailable saying how to import a release when none is active.
+  Result<std::shared_ptr<const ActiveBase>> Current() const;
 
+  // Every saved release, newest first, with its source files and the active flag.
   Result<std::vector<normbase::ReleaseInfo>> Releases();
+  // Reads the files into a release and hands it to AcceptRelease; nothing is written when the
+  // files have errors.
+  ImportOutcome Import(const ImportRequest& request, const normbase::ProgressFn& progress);
+  // Reads the files as Import does and reports what a release of them would hold, with every
+  // diagnostic; writes nothing (release_id 0).
+  ImportOutcome Verify(const ImportRequest& request, const normbase::ProgressFn& progress);
+  // The entry point of a release that was imported elsewhere (the collector): records its
+  // provenance, saves it in one transaction and activates it as `options` say. `release` must be
+  // Finish()ed.
+  ImportOutcome AcceptRelease(std::shared_ptr<normbase::BaseRelease> release,
+                              const ReleaseProvenance& provenance, const AcceptOptions& options);
   Status Activate(std::int64_t id);
   Status Rollback();
 
-  // The active release and its index; null members when no release is active.
-  std::shared_ptr<const ActiveBase> Active() const;
-
  private:
+  // Files → a release, with diagnostics; outcome.status not ok when they have errors.
+  std::shared_ptr<normbase::BaseRelease> Read(const ImportRequest& request,
+                                              const normbase::ProgressFn& progress,
+                                              ImportOutcome& outcome);
   // Makes `release` the in-memory active one (builds its index, then swaps).
   void Install(std::shared_ptr<const normbase::BaseRelease> release);
   Status LoadAndInstall(std::int64_t id);
+  bool Holding() const;
 
   store::BaseReleaseRepository& repository_;
   mutable std::mutex mu_;
   std::shared_ptr<const ActiveBase> active_ = std::make_shared<ActiveBase>();
   std::int64_t active_id_ = 0;
+  bool holding_ = false;  // LoadActive or an import installed a release in memory
 };
 
 }  // namespace estimate::services

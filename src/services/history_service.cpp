@@ -22,6 +22,7 @@
 #include "services/estimate_internal.hpp"
 #include "services/estimate_json.hpp"
 #include "services/estimate_service.hpp"
+#include "services/store_views.hpp"
 #include "store/migrator.hpp"
 #include "store/unit_of_work.hpp"
 
@@ -138,30 +139,15 @@ Result<EditOutcome> HistoryService::Restore(const Actor& actor, std::int64_t est
   return EditOutcome{view->version, {}, {}, *view->json};
 }
 
-Result<std::string> HistoryService::Audit(const Actor& actor, const store::AuditQuery& query) {
+Result<std::vector<AuditEntry>> HistoryService::Audit(const Actor& actor,
+                                                     const AuditFilter& filter) {
   if (Status s = Denied(actor, auth::Permission::kReadAudit); !s.ok()) return s;
-  auto records = audit_.Query(actor.organization_id, query);
+  auto records = audit_.Query(actor.organization_id, QueryOf(filter));
   if (!records.ok()) return records.status();
-  json::array out;
-  for (const auto& r : *records) {
-    const auto parsed = [](const std::optional<std::string>& text) -> json::value {
-      if (!text) return nullptr;
-      boost::system::error_code ec;
-      json::value v = json::parse(*text, ec);
-      return ec ? json::value(*text) : v;
-    };
-    out.push_back(json::object{
-        {"id", r.id},
-        {"at", store::FormatUtc(r.at)},
-        {"actor_user_id", r.actor_user_id ? json::value(*r.actor_user_id) : json::value(nullptr)},
-        {"action", r.action},
-        {"entity_type", r.entity_type},
-        {"entity_id", r.entity_id},
-        {"request_id", r.request_id},
-        {"before", parsed(r.before_json)},
-        {"after", parsed(r.after_json)}});
-  }
-  return json::serialize(out);
+  std::vector<AuditEntry> out;
+  out.reserve(records->size());
+  for (const auto& r : *records) out.push_back(EntryOf(r));
+  return out;
 }
 
 }  // namespace estimate::services

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "services/audit_types.hpp"
 #include "services/estimate_internal.hpp"
 
 namespace estimate::services {
@@ -22,7 +25,7 @@ class HistoryService {
   Result<EditOutcome> Restore(const Actor& actor, std::int64_t estimate_id, std::int64_t version,
                               std::int64_t expected_version);
   // The audit log of the actor's organization (read_audit), newest first.
-  Result<std::string> Audit(const Actor& actor, const store::AuditQuery& query);
+  Result<std::vector<AuditEntry>> Audit(const Actor& actor, const AuditFilter& filter);
 
  private:
   store::Database& db_;

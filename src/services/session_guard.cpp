@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "services/auth_service.hpp"
+#include "store/account_repository.hpp"
 
 namespace estimate::services {
 

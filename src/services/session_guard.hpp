@@ -27,7 +27,10 @@
 #include "auth/role.hpp"
 #include "cache/event_bus.hpp"
 #include "core/status.hpp"
-#include "store/account_repository.hpp"
+
+namespace estimate::store {
+class AccountRepository;
+}
 
 namespace estimate::services {
 

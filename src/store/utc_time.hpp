@@ -1,62 +1,21 @@
 #pragma once
 // Times in the store: UTC instants with millisecond precision, written to the database as ISO 8601
 // text of one fixed width ("2026-01-31T09:15:02.123Z"), which sorts as text in time order on both
-// engines (PostgreSQL columns holding it are COLLATE "C"). Standard library only.
-#include <charconv>
+// engines (PostgreSQL columns holding it are COLLATE "C"). The type and its text form are core's
+// (core/utc_time.hpp); the store adds the clock. Standard library only.
 #include <chrono>
-#include <cstdio>
-#include <string>
-#include <string_view>
 
-#include "core/status.hpp"
+#include "core/utc_time.hpp"
 
 namespace estimate::store {
 
-using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+using Timestamp = core::UtcTime;
+using core::FormatUtc;
+using core::ParseUtc;
 
 // The system clock, truncated to milliseconds.
 inline Timestamp NowUtc() {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// "YYYY-MM-DDTHH:MM:SS.mmmZ", for years 0000–9999.
-inline std::string FormatUtc(Timestamp t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss hms(t - day);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
-}
-
-// The instant FormatUtc wrote. InvalidArgument for any other shape.
-inline Result<Timestamp> ParseUtc(std::string_view text) {
-  constexpr std::string_view kShape = "0000-00-00T00:00:00.000Z";
-  bool shaped = text.size() == kShape.size();
-  for (std::size_t i = 0; shaped && i < kShape.size(); ++i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    shaped = kShape[i] == '0' ? digit : text[i] == kShape[i];
-  }
-  if (!shaped) {
-    return InvalidArgument("time \"" + std::string(text) + "\" is not YYYY-MM-DDTHH:MM:SS.mmmZ");
-  }
-  auto number = [&](std::size_t at, std::size_t width) {
-    int value = 0;
-    std::from_chars(text.data() + at, text.data() + at + width, value);
-    return value;
-  };
-  const std::chrono::year_month_day ymd(std::chrono::year(number(0, 4)),
-                                        std::chrono::month(unsigned(number(5, 2))),
-                                        std::chrono::day(unsigned(number(8, 2))));
-  if (!ymd.ok() || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) {
-    return InvalidArgument("time \"" + std::string(text) + "\" is not a valid date and time");
-  }
-  return Timestamp(std::chrono::sys_days(ymd)) + std::chrono::hours(number(11, 2)) +
-         std::chrono::minutes(number(14, 2)) + std::chrono::seconds(number(17, 2)) +
-         std::chrono::milliseconds(number(20, 3));
 }
 
 }  // namespace estimate::store

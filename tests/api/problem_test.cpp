@@ -40,3 +40,21 @@ TEST(Problem, AnswerCarriesTheMessageAndRequest) {
 
 }  // namespace
 }  // namespace estimate::api
+
+namespace estimate::api {
+namespace {
+
+// The base routes answer from the typed code alone: each code of the services' errors has its
+// own status, read from the table, never from the message.
+TEST(Problem, TheBaseRoutesErrorsMapByCodeNotByMessage) {
+  http::Request req;
+  req.path = "/api/v1/norms/gesn/1";
+  EXPECT_EQ(ProblemOf(Unavailable("anything"), req).status, 503);
+  EXPECT_EQ(ProblemOf(NotFound("anything"), req).status, 404);
+  EXPECT_EQ(ProblemOf(InvalidArgument("anything"), req).status, 400);
+  EXPECT_EQ(ProblemOf(Aborted("anything"), req).status, 412);
+  EXPECT_EQ(ProblemOf(Unavailable("norm ГЭСН1 is not in release x"), req).status, 503);
+}
+
+}  // namespace
+}  // namespace estimate::api
