@@ -158,27 +158,28 @@ http::Response Versioned(http::Response r) {
   return r;
 }
 
-// GET, PATCH (rename) and DELETE of a named entity (a project, an object) at `path`.
-template <typename Get, typename Rename, typename Remove>
-void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, const std::string& path,
-                          const char* what, Get get, Rename rename, Remove remove) {
+// GET, PATCH (rename) and DELETE of a named level of the catalog (a project, an object) at
+// `path`.
+void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                          const std::string& path, const char* what,
+                          services::CatalogLevel level) {
   router.Add("GET", path,
-             WithId(context, what, [get](http::Request& req, const Actor& a, std::int64_t id) {
-               return Versioned(Answer(get(a, id), req));
+             WithId(context, what, [&s, level](http::Request& req, const Actor& a, std::int64_t id) {
+               return Versioned(Answer(s.catalog.Get(a, level, id), req));
              }));
   // A rename names the version it was based on (If-Match), as estimate writes do.
   router.Add("PATCH", path,
              WithName(context, what,
-                      [rename](http::Request& req, const Actor& a, std::int64_t id,
-                               const std::string& name) {
+                      [&s, level](http::Request& req, const Actor& a, std::int64_t id,
+                                  const std::string& name) {
                         http::Response error;
                         auto version = IfMatchVersion(req, error);
                         if (!version) return error;
-                        return Versioned(Answer(rename(a, id, *version, name), req));
+                        return Versioned(Answer(s.catalog.Rename(a, level, id, *version, name), req));
                       }));
   router.Add("DELETE", path,
-             WithId(context, what, [remove](http::Request& req, const Actor& a, std::int64_t id) {
-               if (Status st = remove(a, id); !st.ok()) return ProblemOf(st, req);
+             WithId(context, what, [&s, level](http::Request& req, const Actor& a, std::int64_t id) {
+               if (Status st = s.catalog.Delete(a, level, id); !st.ok()) return ProblemOf(st, req);
                return NoContent();
              }));
 }
@@ -197,13 +198,8 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                if (!name) return error;
                return Answer(s.catalog.CreateProject(actor, *name), req, 201);
              }));
-  AddNamedEntityRoutes(
-      router, context, "/api/v1/projects/{id}", "project",
-      [&s](const Actor& a, std::int64_t id) { return s.catalog.GetProject(a, id); },
-      [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
-        return s.catalog.RenameProject(a, id, v, n);
-      },
-      [&s](const Actor& a, std::int64_t id) { return s.catalog.DeleteProject(a, id); });
+  AddNamedEntityRoutes(router, context, s, "/api/v1/projects/{id}", "project",
+                       services::CatalogLevel::kProject);
   router.Add("GET", "/api/v1/projects/{id}/objects",
              WithId(context, "project", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                return Answer(s.catalog.ListObjects(a, id), req);
@@ -231,13 +227,8 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
 }
 
 void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
-  AddNamedEntityRoutes(
-      router, context, "/api/v1/objects/{id}", "object",
-      [&s](const Actor& a, std::int64_t id) { return s.catalog.GetObject(a, id); },
-      [&s](const Actor& a, std::int64_t id, std::int64_t v, const std::string& n) {
-        return s.catalog.RenameObject(a, id, v, n);
-      },
-      [&s](const Actor& a, std::int64_t id) { return s.catalog.DeleteObject(a, id); });
+  AddNamedEntityRoutes(router, context, s, "/api/v1/objects/{id}", "object",
+                       services::CatalogLevel::kObject);
   router.Add("GET", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                return Answer(s.catalog.ListEstimates(a, id), req);

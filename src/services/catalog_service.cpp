@@ -244,23 +244,6 @@ Result<std::string> CatalogService::CreateProject(const Actor& actor, const std:
   });
 }
 
-Result<std::string> CatalogService::GetProject(const Actor& actor, std::int64_t project_id) {
-  return GetNamed<store::Project>(estimates_, actor, project_id);
-}
-
-Result<std::string> CatalogService::RenameProject(const Actor& actor, std::int64_t project_id,
-                                                  std::int64_t expected_version,
-                                                  const std::string& name) {
-  Status s = ChangeNamed<store::Project>(db_, estimates_, audit_, actor, project_id, &name,
-                                         expected_version);
-  if (!s.ok()) return s;
-  return GetProject(actor, project_id);
-}
-
-Status CatalogService::DeleteProject(const Actor& actor, std::int64_t project_id) {
-  return ChangeNamed<store::Project>(db_, estimates_, audit_, actor, project_id, nullptr, 0);
-}
-
 Result<std::string> CatalogService::ListObjects(const Actor& actor, std::int64_t project_id) {
   return ListNamed(actor,
                    [&] { return estimates_.ListObjects(actor.organization_id, project_id); });
@@ -273,21 +256,27 @@ Result<std::string> CatalogService::CreateObject(const Actor& actor, std::int64_
   });
 }
 
-Result<std::string> CatalogService::GetObject(const Actor& actor, std::int64_t object_id) {
-  return GetNamed<store::SiteObject>(estimates_, actor, object_id);
+Result<std::string> CatalogService::Get(const Actor& actor, CatalogLevel level, std::int64_t id) {
+  return level == CatalogLevel::kProject ? GetNamed<store::Project>(estimates_, actor, id)
+                                         : GetNamed<store::SiteObject>(estimates_, actor, id);
 }
 
-Result<std::string> CatalogService::RenameObject(const Actor& actor, std::int64_t object_id,
-                                                 std::int64_t expected_version,
-                                                 const std::string& name) {
-  Status s = ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, object_id, &name,
-                                            expected_version);
+Result<std::string> CatalogService::Rename(const Actor& actor, CatalogLevel level,
+                                           std::int64_t id, std::int64_t expected_version,
+                                           const std::string& name) {
+  Status s = level == CatalogLevel::kProject
+                 ? ChangeNamed<store::Project>(db_, estimates_, audit_, actor, id, &name,
+                                               expected_version)
+                 : ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, id, &name,
+                                                  expected_version);
   if (!s.ok()) return s;
-  return GetObject(actor, object_id);
+  return Get(actor, level, id);
 }
 
-Status CatalogService::DeleteObject(const Actor& actor, std::int64_t object_id) {
-  return ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, object_id, nullptr, 0);
+Status CatalogService::Delete(const Actor& actor, CatalogLevel level, std::int64_t id) {
+  return level == CatalogLevel::kProject
+             ? ChangeNamed<store::Project>(db_, estimates_, audit_, actor, id, nullptr, 0)
+             : ChangeNamed<store::SiteObject>(db_, estimates_, audit_, actor, id, nullptr, 0);
 }
 
 Result<std::string> CatalogService::ListEstimates(const Actor& actor, std::int64_t object_id) {

@@ -7,33 +7,33 @@
 #include <cstdint>
 #include <string>
 
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::services {
 
 class EstimateReader;
 class WorkingSet;
 
+// The named levels of the catalog above estimates.
+enum class CatalogLevel { kProject, kObject };
+
 class CatalogService {
  public:
   CatalogService(const internal::EstimateDeps& deps, EstimateReader& reader, WorkingSet& working);
 
-  // Projects. Answers are JSON objects ({"id", "name", "version", …}) or arrays of them.
+  // Projects, and objects of a project: the named levels of the catalog, one path for both.
+  // Answers are JSON objects ({"id", "name", "version", …}) or arrays of them.
   Result<std::string> ListProjects(const Actor& actor);
   Result<std::string> CreateProject(const Actor& actor, const std::string& name);
-  Result<std::string> GetProject(const Actor& actor, std::int64_t project_id);
-  Result<std::string> RenameProject(const Actor& actor, std::int64_t project_id,
-                                    std::int64_t expected_version, const std::string& name);
-  Status DeleteProject(const Actor& actor, std::int64_t project_id);
-
-  // Objects of a project.
   Result<std::string> ListObjects(const Actor& actor, std::int64_t project_id);
   Result<std::string> CreateObject(const Actor& actor, std::int64_t project_id,
                                    const std::string& name);
-  Result<std::string> GetObject(const Actor& actor, std::int64_t object_id);
-  Result<std::string> RenameObject(const Actor& actor, std::int64_t object_id,
-                                   std::int64_t expected_version, const std::string& name);
-  Status DeleteObject(const Actor& actor, std::int64_t object_id);
+  Result<std::string> Get(const Actor& actor, CatalogLevel level, std::int64_t id);
+  // A rename names the version it was based on; Aborted when that is stale.
+  Result<std::string> Rename(const Actor& actor, CatalogLevel level, std::int64_t id,
+                             std::int64_t expected_version, const std::string& name);
+  // FailedPrecondition while a project has objects or an object has estimates.
+  Status Delete(const Actor& actor, CatalogLevel level, std::int64_t id);
 
   // Estimates of an object (headers only).
   Result<std::string> ListEstimates(const Actor& actor, std::int64_t object_id);

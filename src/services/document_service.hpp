@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::formats {
 struct GgeImport;

@@ -17,13 +17,12 @@
 #include "core/resource_index_calculator.hpp"
 #include "core/status.hpp"
 #include "services/actor.hpp"
+#include "services/estimate_deps.hpp"
 #include "services/estimate_types.hpp"
 #include "store/audit_repository.hpp"
 #include "store/estimate_repository.hpp"
 #include "store/unit_of_work.hpp"
 
-namespace estimate::cache { class ResultCache; }
-namespace estimate::store { class Database; }
 
 namespace estimate::services {
 class BaseService;
@@ -50,18 +49,6 @@ struct WorkingEstimate {
     for (const auto& s : documents) n += s.size();
     return n;
   }
-};
-
-using WorkingPtr = std::shared_ptr<WorkingEstimate>;
-
-// What every estimate service is built from.
-struct EstimateDeps {
-  store::Database& db;
-  store::EstimateRepository& estimates;
-  store::AuditRepository& audit;
-  BaseService& base;
-  cache::ResultCache& results;
-  EstimateServicesOptions options;
 };
 
 std::string Id(std::int64_t id);

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::services {
 

@@ -13,7 +13,7 @@
 #include "services/catalog_service.hpp"
 #include "services/document_service.hpp"
 #include "services/editing_service.hpp"
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 #include "services/estimate_reader.hpp"
 #include "services/history_service.hpp"
 #include "services/rollup_service.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "services/audit_types.hpp"
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::services {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::services {
 

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "services/estimate_internal.hpp"
+#include "services/estimate_deps.hpp"
 
 namespace estimate::services {
 

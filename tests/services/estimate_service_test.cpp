@@ -197,8 +197,8 @@ TEST_P(EstimateServiceTest, AnotherOrganizationSeesNothing) {
   MakeEstimate(*estimates_);
   ASSERT_FALSE(HasFatalFailure());
   const Actor& b = admin_b_;
-  EXPECT_EQ(estimates_->catalog.GetProject(b, project_).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->catalog.GetObject(b, object_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->catalog.Get(b, CatalogLevel::kProject, project_).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->catalog.Get(b, CatalogLevel::kObject, object_).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(estimates_->reader.View(b, estimate_).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(estimates_->reader.Document(b, estimate_, std::nullopt).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(estimates_->history.Versions(b, estimate_).status().code(), StatusCode::kNotFound);
@@ -207,7 +207,7 @@ TEST_P(EstimateServiceTest, AnotherOrganizationSeesNothing) {
                 .status()
                 .code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(estimates_->catalog.DeleteProject(b, project_).code(), StatusCode::kNotFound);
+  EXPECT_EQ(estimates_->catalog.Delete(b, CatalogLevel::kProject, project_).code(), StatusCode::kNotFound);
   EXPECT_EQ(Json(*estimates_->catalog.ListProjects(b)).as_array().size(), 0u);
 }
 
