@@ -10,11 +10,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "formats/arps.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/pdf_forms.hpp"
-#include "formats/xlsx_forms.hpp"
+#include "formats/arps/arps.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/print/pdf_forms.hpp"
+#include "formats/print/xlsx_forms.hpp"
 
 namespace {
 

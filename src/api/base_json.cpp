@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document_writer.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 
 namespace estimate::api {
 namespace json = boost::json;

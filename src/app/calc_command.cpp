@@ -11,13 +11,13 @@
 #include <sstream>
 #include <string>
 
-#include "formats/arps.hpp"
-#include "formats/boq_import.hpp"
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/pdf_forms.hpp"
-#include "formats/xlsx_forms.hpp"
+#include "formats/arps/arps.hpp"
+#include "formats/boq/boq_import.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/print/pdf_forms.hpp"
+#include "formats/print/xlsx_forms.hpp"
 
 namespace estimate::app {
 namespace {

@@ -39,8 +39,8 @@
 #include <vector>
 
 #include "cache/result_cache.hpp"
-#include "formats/boq_import.hpp"
-#include "formats/gge_xml.hpp"
+#include "formats/boq/boq_import.hpp"
+#include "formats/gge/gge.hpp"
 #include "core/status.hpp"
 #include "services/actor.hpp"
 #include "services/base_service.hpp"

@@ -1,4 +1,4 @@
-#include "formats/arps.hpp"
+#include "formats/arps/arps.hpp"
 
 #include <gtest/gtest.h>
 #include <iconv.h>
@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/estimate_document_writer.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -16,8 +16,8 @@
 #include <string>
 #include <unistd.h>
 
-#include "formats/calc.hpp"
-#include "formats/gge_xml.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/gge/gge.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -1,4 +1,4 @@
-#include "formats/gge_xml.hpp"
+#include "formats/gge/gge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "formats/estimate_document.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -6,7 +6,7 @@
 //
 // To look at the forms: ESTIMATE_PDF_DIR=/some/dir ./formats_tests --gtest_filter='PdfForms*'
 // writes lsr.pdf, osr.pdf and ssr.pdf there.
-#include "formats/pdf_forms.hpp"
+#include "formats/print/pdf_forms.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -27,9 +27,9 @@
 #include <tuple>
 #include <vector>
 
-#include "formats/document_reader.hpp"
-#include "formats/documents.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/detail/document_reader.hpp"
+#include "formats/document/detail/documents.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -6,7 +6,7 @@
 //
 // To look at the forms: ESTIMATE_XLSX_DIR=/some/dir ./formats_tests --gtest_filter='XlsxForms*'
 // writes lsr.xlsx, osr.xlsx, ssr.xlsx and precision.xlsx there.
-#include "formats/xlsx_forms.hpp"
+#include "formats/print/xlsx_forms.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {
