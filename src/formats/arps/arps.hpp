@@ -89,8 +89,10 @@ struct ArpsHeader {
 
 // The estimate as АРПС 1.10 bytes (cp866). InvalidArgument with one line per problem: a text
 // cp866 cannot hold (`sections[0].positions[2].resources[1].name: "€" (U+20AC) cannot be
-// written in cp866`), a '#' in a text, a figure the calculator refuses.
-Result<std::string> WriteArps(const core::Estimate& estimate, const ArpsHeader& header);
+// written in cp866`), a '#' in a text. `result` is the estimate's, computed by the caller: the
+// writer never recalculates.
+Result<std::string> WriteArps(const core::Estimate& estimate, const core::EstimateResult& result,
+                              const ArpsHeader& header);
 
 struct ArpsImport {
   std::string document_json;  // estimate-document/1

@@ -9,6 +9,7 @@
 #include "formats/document/detail/document_reader.hpp"
 #include "formats/document/detail/documents.hpp"
 #include "formats/document/estimate_document.hpp"
+#include "formats/registry.hpp"
 
 namespace estimate::formats {
 
@@ -31,26 +32,6 @@ std::vector<std::string> Lines(const std::string& message) {
 
 bool WantsJson(OutputFormat f) { return f != OutputFormat::kText; }
 bool WantsText(OutputFormat f) { return f != OutputFormat::kJson; }
-
-// Reads with `read`, computes with `compute`, writes with `write_json` / `write_text`.
-template <typename Read, typename Compute, typename WriteJson, typename WriteText>
-CalcOutcome Run(Read read, Compute compute, WriteJson write_json, WriteText write_text,
-                DocumentReader& reader, OutputFormat format) {
-  CalcOutcome outcome;
-  auto input = read();
-  if (!input) {
-    outcome.problems = reader.problems();
-    return outcome;
-  }
-  auto result = compute(*input);
-  if (!result.ok()) {
-    outcome.problems = Lines(result.status().message());
-    return outcome;
-  }
-  if (WantsJson(format)) outcome.json = write_json(*input, *result);
-  if (WantsText(format)) outcome.text = write_text(*input, *result);
-  return outcome;
-}
 
 }  // namespace
 
@@ -90,37 +71,17 @@ std::string CalcOutcome::ProblemText() const {
 
 CalcOutcome Calculate(std::string_view document, OutputFormat format) {
   CalcOutcome outcome;
-  json::monotonic_resource arena;
-  Result<json::value> parsed = ParseJson(document, &arena);
-  if (!parsed.ok()) {
-    outcome.problems = {parsed.status().message()};
+  std::optional<Document> read = ReadAnyDocument(document, &outcome.problems);
+  if (!read) return outcome;
+  Result<ComputedDocument> computed = Compute(std::move(*read));
+  if (!computed.ok()) {
+    outcome.problems = Lines(computed.status().message());
     return outcome;
   }
-  DocumentReader reader;
-  const std::optional<DocumentKind> kind = ReadDocumentKind(*parsed, reader);
-  if (!kind) {
-    outcome.problems = reader.problems();
-    return outcome;
-  }
-  const json::object& root = parsed->get_object();
-  switch (*kind) {
-    case DocumentKind::kResourceIndexEstimate:
-      return Run([&] { return ReadResourceIndexDocument(root, reader); },
-                 [](const core::Estimate& e) { return core::CalculateResourceIndex(e); },
-                 WriteEstimateResult, WriteEstimateText, reader, format);
-    case DocumentKind::kBaseIndexEstimate:
-      return Run([&] { return ReadBaseIndexDocument(root, reader); },
-                 core::CalculateBaseIndexEstimate, WriteBaseIndexResult, WriteBaseIndexText, reader,
-                 format);
-    case DocumentKind::kObjectEstimate:
-      return Run([&] { return ReadObjectEstimateDocument(root, reader); },
-                 core::CalculateObjectEstimate, WriteObjectEstimateResult, WriteObjectEstimateText,
-                 reader, format);
-    case DocumentKind::kSummaryEstimate:
-      return Run([&] { return ReadSummaryEstimateDocument(root, reader); },
-                 core::CalculateSummaryEstimate, WriteSummaryEstimateResult,
-                 WriteSummaryEstimateText, reader, format);
-  }
+  const DocumentKind kind = KindOf(*computed);
+  const WriteHeaders none;
+  if (WantsJson(format)) outcome.json = *FindWriter(Format::kJson, kind)->write(*computed, none);
+  if (WantsText(format)) outcome.text = *FindWriter(Format::kText, kind)->write(*computed, none);
   return outcome;
 }
 

@@ -23,6 +23,14 @@
 
 namespace estimate::formats {
 
+// What the top-level "format" (and, for a ЛСР, "method") of a document announce.
+enum class DocumentKind {
+  kResourceIndexEstimate,  // estimate-document/1, method resource-index (or absent): a ЛСР
+  kBaseIndexEstimate,      // estimate-document/1, method base-index: a ЛСР
+  kObjectEstimate,         // object-estimate/1: an ОСР
+  kSummaryEstimate,        // summary-estimate/1: a ССР
+};
+
 enum class OutputFormat {
   kJson,         // the result JSON only
   kText,         // the Russian table only

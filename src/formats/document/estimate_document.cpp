@@ -438,4 +438,25 @@ std::string WriteEstimateResult(const core::Estimate& estimate,
   return out;
 }
 
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendString(&out, s);
+  return out;
+}
+
+std::string PositionFieldsJson(const core::Position& p) {
+  std::string out;
+  bool first = false;
+  AppendText(&out, "number", p.number, &first);
+  AppendText(&out, "type", p.type == core::PositionType::kNorm ? "norm" : "resource", &first);
+  AppendText(&out, "code", p.code, &first);
+  AppendText(&out, "name", p.name, &first);
+  AppendText(&out, "unit", p.unit, &first);
+  AppendText(&out, "quantity", p.quantity.ToString(), &first);
+  AppendText(&out, "work_kind",
+             p.work_kind == core::WorkKind::kInstallation ? "installation" : "construction",
+             &first);
+  return out;
+}
+
 }  // namespace estimate::formats

@@ -52,4 +52,11 @@ std::string TotalsFiguresJson(const core::Totals& totals);
 
 std::string WriteEstimateText(const core::Estimate& estimate, const core::EstimateResult& result);
 
+// `s` as a JSON string literal, escaped as every writer of formats escapes it.
+std::string JsonString(std::string_view s);
+
+// A position's own fields as JSON members without braces, each preceded by ", ": number, type,
+// code, name, unit, quantity, work_kind (how an estimate's view lists a position).
+std::string PositionFieldsJson(const core::Position& position);
+
 }  // namespace estimate::formats

@@ -106,9 +106,11 @@ Columns ColumnsOf(std::span<const core::BaseIndexSection> sections) {
 
 class BaseIndexWriter {
  public:
-  BaseIndexWriter(const core::BaseIndexEstimate& e, const GgeHeader& h, GgeVersion version)
+  BaseIndexWriter(const core::BaseIndexEstimate& e, const BaseIndexResult& result,
+                  const GgeHeader& h, GgeVersion version)
       : e_(e), h_(h), v302_(version == GgeVersion::k302),
-        by_element_(e.indices.indexing == core::BaseIndexIndexing::kByCostElement) {}
+        by_element_(e.indices.indexing == core::BaseIndexIndexing::kByCostElement),
+        result_(&result) {}
 
   Result<std::string> Write() {
     CheckGgeHeader(h_, problems_);
@@ -116,11 +118,8 @@ class BaseIndexWriter {
       problems_.push_back("header.construction_type: expected Строительство, Реконструкция, "
                           "Капитальный ремонт, Снос or Сохранение объекта культурного наследия");
     }
-    auto result = core::CalculateBaseIndexEstimate(e_);
-    if (!result.ok()) problems_.push_back(result.status().message());
     CheckCombinations();
     if (!problems_.empty()) return Problems(problems_);
-    result_ = &*result;
     index_name_ = !h_.indexes.empty() && !h_.indexes.front().name.empty()
                       ? h_.indexes.front().name
                       : "Индексы изменения сметной стоимости строительства, " +
@@ -729,9 +728,10 @@ GgeHeader Fer2001Header() {
 }
 
 Result<std::string> WriteGgeBaseIndexEstimate(const core::BaseIndexEstimate& estimate,
+                                              const core::BaseIndexResult& result,
                                               const GgeHeader& header, GgeVersion version) {
   InitLibxml();
-  return BaseIndexWriter(estimate, header, version).Write();
+  return BaseIndexWriter(estimate, result, header, version).Write();
 }
 
 }  // namespace estimate::formats

@@ -93,8 +93,11 @@ Result<GgeHeader> ParseGgeHeader(std::string_view document_json, GgeHeader defau
 enum class GgeVersion { k301, k302 };
 
 // The ЛСР as ГГЭ XML. InvalidArgument with one line per problem (a missing header field,
-// a position the version cannot hold, a figure the calculator refuses).
-Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const GgeHeader& header,
+// a position the version cannot hold, a figure the calculator refuses). Every writer of this
+// header takes the document's result as computed by the caller and never recalculates it.
+Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate,
+                                          const core::EstimateResult& result,
+                                          const GgeHeader& header,
                                           GgeVersion version = GgeVersion::k301);
 
 // The ЛСР by the base-index method as ГГЭ XML. k301: the shape ГОССТРОЙСМЕТА writes and the
@@ -109,6 +112,7 @@ Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate, const 
 // т.2, т.3): a coefficient whose `combine` its name does not express is refused, as is anything
 // else the file could not bring back unchanged.
 Result<std::string> WriteGgeBaseIndexEstimate(const core::BaseIndexEstimate& estimate,
+                                              const core::BaseIndexResult& result,
                                               const GgeHeader& header,
                                               GgeVersion version = GgeVersion::k301);
 
@@ -153,6 +157,7 @@ struct GgeObjectHeader {
 
 // The ОСР as ГГЭ XML (schema 3.01): the rows in тыс. руб. from core::CalculateObjectEstimate.
 Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& input,
+                                           const core::ObjectEstimateResult& result,
                                            const GgeObjectHeader& header);
 
 struct GgeObjectImport {
@@ -184,6 +189,7 @@ struct GgeSummaryHeader {
 // running «Итого по главам» in chapters 7–13, the reserve (chapter 13) and VAT (chapter 14),
 // all from core::CalculateSummaryEstimate, in тыс. руб.
 Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& input,
+                                            const core::SummaryEstimateResult& result,
                                             const GgeSummaryHeader& header);
 
 struct GgeSummaryImport {

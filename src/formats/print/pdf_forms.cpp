@@ -865,29 +865,25 @@ Result<std::string> RenderEstimatePdf(const std::string& name, const EstimateFor
 
 }  // namespace
 
-Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const PrintHeader& header) {
+Result<std::string> WriteEstimatePdf(const core::Estimate& estimate,
+                                     const core::EstimateResult& result, const PrintHeader& header) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the PDF form of a ЛСР is for the resource-index method only");
   }
-  Result<core::ResourceIndexCalculation> calc = core::ResourceIndexCalculation::Calculate(estimate);
-  if (!calc.ok()) return calc.status();
-  const core::EstimateResult& result = calc->result();
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
                            EstimateFormRows(estimate, result), header);
 }
 
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
-                                              const PrintHeader& header) {
-  Result<core::BaseIndexResult> result = core::CalculateBaseIndexEstimate(estimate);
-  if (!result.ok()) return result.status();
+                                              const core::BaseIndexResult& computed, const PrintHeader& header) {
+  const core::BaseIndexResult* result = &computed;
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(estimate, *result),
                            BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header);
 }
 
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,
-                                           const PrintHeader& header) {
-  Result<core::ObjectEstimateResult> result = core::CalculateObjectEstimate(input);
-  if (!result.ok()) return result.status();
+                                           const core::ObjectEstimateResult& computed, const PrintHeader& header) {
+  const core::ObjectEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
   return RenderPdf("ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + number, [&](Canvas& canvas, cairo_t* cr) {
     Form f(canvas, kCostWidths, kCostAlign, "ОСР " + NumberText(number));
@@ -897,9 +893,8 @@ Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& inpu
 }
 
 Result<std::string> WriteSummaryEstimatePdf(const core::SummaryEstimateInput& input,
-                                            const PrintHeader& header) {
-  Result<core::SummaryEstimateResult> result = core::CalculateSummaryEstimate(input);
-  if (!result.ok()) return result.status();
+                                            const core::SummaryEstimateResult& computed, const PrintHeader& header) {
+  const core::SummaryEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
   return RenderPdf("СВОДНЫЙ СМЕТНЫЙ РАСЧЕТ СТОИМОСТИ СТРОИТЕЛЬСТВА " + number,
                    [&](Canvas& canvas, cairo_t* cr) {

@@ -11,9 +11,9 @@
 // bold; the signatures close the last page; every page has «Стр. N из M» in its footer. Money
 // is printed in Russian style (232 833,98), quantities as given (0,0823817).
 //
-// Each function computes the document itself (the same core calculators as `calc`) and returns
-// the bytes of the .pdf file, written in memory; a document that does not compute is the
-// calculator's error. kFailedPrecondition when the DejaVu fonts are not installed (the form is
+// Each function takes the document with its result, computed once by the caller (the same core
+// calculators as `calc`; registry.hpp's Compute), never recalculates it, and returns the bytes of
+// the .pdf file, written in memory. kFailedPrecondition when the DejaVu fonts are not installed (the form is
 // never printed with another font or with boxes for missing letters); kInternal when cairo fails.
 //
 // Thread-safe: each call has its own cairo surface and pango context (pango's font map is per
@@ -29,21 +29,24 @@
 
 namespace estimate::formats {
 
-// The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate or one that
-// does not compute.
-Result<std::string> WriteEstimatePdf(const core::Estimate& estimate, const PrintHeader& header);
+// The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate.
+Result<std::string> WriteEstimatePdf(const core::Estimate& estimate,
+                                     const core::EstimateResult& result, const PrintHeader& header);
 
 // The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
 // figures, coefficients, indices and current figures where the method computes them.
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
-                                       const PrintHeader& header);
+                                              const core::BaseIndexResult& result,
+                                              const PrintHeader& header);
 
-// The ОСР (тыс. руб.), computed with core::CalculateObjectEstimate.
+// The ОСР (тыс. руб.) with its result (core::CalculateObjectEstimate).
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,
+                                           const core::ObjectEstimateResult& result,
                                            const PrintHeader& header);
 
-// The ССР (тыс. руб.), computed with core::CalculateSummaryEstimate.
+// The ССР (тыс. руб.) with its result (core::CalculateSummaryEstimate).
 Result<std::string> WriteSummaryEstimatePdf(const core::SummaryEstimateInput& input,
+                                            const core::SummaryEstimateResult& result,
                                             const PrintHeader& header);
 
 }  // namespace estimate::formats

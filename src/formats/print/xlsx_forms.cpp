@@ -742,13 +742,11 @@ PrintHeader PrintHeaderOf(const GgeHeader& h) {
   return print;
 }
 
-Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const PrintHeader& header) {
+Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate,
+                                     const core::EstimateResult& result, const PrintHeader& header) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the XLSX form of a ЛСР is for the resource-index method only");
   }
-  Result<core::ResourceIndexCalculation> calc = core::ResourceIndexCalculation::Calculate(estimate);
-  if (!calc.ok()) return calc.status();
-  const core::EstimateResult& result = calc->result();
   return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
                        [&](lxw_workbook* workbook) {
                          return FillEstimate(workbook, estimate.name,
@@ -758,9 +756,8 @@ Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const Prin
 }
 
 Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
-                                               const PrintHeader& header) {
-  Result<core::BaseIndexResult> result = core::CalculateBaseIndexEstimate(estimate);
-  if (!result.ok()) return result.status();
+                                               const core::BaseIndexResult& computed, const PrintHeader& header) {
+  const core::BaseIndexResult* result = &computed;
   return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
                        [&](lxw_workbook* workbook) {
                          return FillEstimate(workbook, estimate.name,
@@ -771,18 +768,16 @@ Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& es
 }
 
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,
-                                            const PrintHeader& header) {
-  Result<core::ObjectEstimateResult> result = core::CalculateObjectEstimate(input);
-  if (!result.ok()) return result.status();
+                                            const core::ObjectEstimateResult& computed, const PrintHeader& header) {
+  const core::ObjectEstimateResult* result = &computed;
   return WriteWorkbook(
       "ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, input.number),
       [&](lxw_workbook* workbook) { return FillObjectEstimate(workbook, input, *result, header); });
 }
 
 Result<std::string> WriteSummaryEstimateXlsx(const core::SummaryEstimateInput& input,
-                                             const PrintHeader& header) {
-  Result<core::SummaryEstimateResult> result = core::CalculateSummaryEstimate(input);
-  if (!result.ok()) return result.status();
+                                             const core::SummaryEstimateResult& computed, const PrintHeader& header) {
+  const core::SummaryEstimateResult* result = &computed;
   return WriteWorkbook(
       "СВОДНЫЙ СМЕТНЫЙ РАСЧЕТ СТОИМОСТИ СТРОИТЕЛЬСТВА " + Or(header.number, input.number),
       [&](lxw_workbook* workbook) {

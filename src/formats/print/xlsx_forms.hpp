@@ -5,8 +5,9 @@
 // fit to one page wide, the row of графа numbers repeated on every page, «Стр. N из M» in the
 // footer.
 //
-// Each function computes the document itself (the same core calculators as `calc`) and returns
-// the bytes of the .xlsx file; a document that does not compute is the calculator's error.
+// Each function takes the document with its result, computed once by the caller (the same core
+// calculators as `calc`; registry.hpp's Compute), never recalculates it, and returns the bytes of
+// the .xlsx file.
 // Figures are written as numbers with a number format (money `# ##0.00`); each comes from the
 // exact decimal, and one that a double cannot hold exactly (more than 15 significant digits) is
 // written as text instead, so no cell shows a figure other than the computed one.
@@ -83,21 +84,25 @@ struct PrintHeader {
 // who composed and who checked it.
 PrintHeader PrintHeaderOf(const GgeHeader& header);
 
-// The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate or one that
-// does not compute; kInternal when the workbook cannot be written.
-Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate, const PrintHeader& header);
+// The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate; kInternal
+// when the workbook cannot be written.
+Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate,
+                                     const core::EstimateResult& result, const PrintHeader& header);
 
 // The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
 // figures, coefficients, indices and current figures where the method computes them.
 Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
-                                       const PrintHeader& header);
+                                              const core::BaseIndexResult& result,
+                                              const PrintHeader& header);
 
-// The ОСР (тыс. руб.), computed with core::CalculateObjectEstimate.
+// The ОСР (тыс. руб.) with its result (core::CalculateObjectEstimate).
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,
+                                           const core::ObjectEstimateResult& result,
                                             const PrintHeader& header);
 
-// The ССР (тыс. руб.), computed with core::CalculateSummaryEstimate.
+// The ССР (тыс. руб.) with its result (core::CalculateSummaryEstimate).
 Result<std::string> WriteSummaryEstimateXlsx(const core::SummaryEstimateInput& input,
+                                            const core::SummaryEstimateResult& result,
                                              const PrintHeader& header);
 
 }  // namespace estimate::formats

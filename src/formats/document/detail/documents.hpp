@@ -1,7 +1,7 @@
 #pragma once
-// Private to src/formats: the readers and writers of each document shape that calc.cpp
-// dispatches to. The public face is calc.hpp (and estimate_document.hpp for the resource-index
-// ЛСР); docs/calc-document.md describes the shapes.
+// Private to src/formats: the readers and writers of each document shape that the registry
+// dispatches to. The public face is calc.hpp, registry.hpp (and estimate_document.hpp for the
+// resource-index ЛСР); docs/calc-document.md describes the shapes.
 #include <boost/json/fwd.hpp>
 
 #include <optional>
@@ -13,20 +13,18 @@
 #include "core/estimate.hpp"
 #include "core/object_estimate.hpp"
 #include "core/summary_estimate.hpp"
+#include "formats/document/calc.hpp"  // DocumentKind
+#include "formats/registry.hpp"       // Document
 #include "formats/document/detail/document_reader.hpp"
 
 namespace estimate::formats {
 
-// What the top-level "format" (and, for a ЛСР, "method") of a document announce.
-enum class DocumentKind {
-  kResourceIndexEstimate,  // estimate-document/1, method resource-index (or absent)
-  kBaseIndexEstimate,      // estimate-document/1, method base-index
-  kObjectEstimate,         // object-estimate/1
-  kSummaryEstimate,        // summary-estimate/1
-};
-
 // Checks that `v` is an object with a known format and method; nullopt (with problems) if not.
 std::optional<DocumentKind> ReadDocumentKind(const boost::json::value& v, DocumentReader& reader);
+
+// The whole document, of any kind (registry.hpp's ReadDocument); nullopt with `problems`, one per
+// line, when it cannot be read.
+std::optional<Document> ReadAnyDocument(std::string_view bytes, std::vector<std::string>* problems);
 
 // Each reader reads the whole document (already known to be of its kind) and returns nullopt
 // when it found any problem; the problems are in `reader`.
