@@ -398,9 +398,7 @@ class BaseIndexReader {
 }  // namespace
 
 Result<GgeImport> ReadGgeBaseIndexEstimate(std::string_view bytes) {
-  auto doc = ParseGgeFile(bytes);
-  if (!doc.ok()) return doc.status();
-  return BaseIndexReader().Read(xmlDocGetRootElement(doc->get()));
+  return ReadGgeFile<BaseIndexReader>(bytes);
 }
 
 }  // namespace estimate::formats

@@ -23,7 +23,6 @@ namespace {
 
 using namespace xml;  // NOLINT
 
-
 class LocalEstimateReader {
  public:
   Result<GgeImport> Read(const xmlNode* root) {
@@ -320,9 +319,7 @@ class LocalEstimateReader {
 }  // namespace
 
 Result<GgeImport> ReadGgeLocalEstimate(std::string_view xml) {
-  auto doc = ParseGgeFile(xml);
-  if (!doc.ok()) return doc.status();
-  return LocalEstimateReader().Read(xmlDocGetRootElement(doc->get()));
+  return ReadGgeFile<LocalEstimateReader>(xml);
 }
 
 }  // namespace estimate::formats

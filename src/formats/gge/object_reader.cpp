@@ -150,10 +150,7 @@ class ObjectEstimateReader {
 }  // namespace
 
 Result<GgeObjectImport> ReadGgeObjectEstimate(std::string_view bytes) {
-  auto doc = ParseGgeFile(bytes);
-  if (!doc.ok()) return doc.status();
-  return ObjectEstimateReader().Read(xmlDocGetRootElement(doc->get()));
+  return ReadGgeFile<ObjectEstimateReader>(bytes);
 }
-
 
 }  // namespace estimate::formats

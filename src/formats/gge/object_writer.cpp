@@ -13,10 +13,6 @@ namespace {
 namespace json = boost::json;
 using namespace xml;  // NOLINT: the XML helpers
 
-const Decimal kThousand = Decimal::FromInt(1000);
-
-
-
 // TSummary of a row or of the object: the breakdown under the columns (тыс. руб.).
 void Summary(XmlOut& x, const core::CostColumns& c, const core::CostDetails& d) {
   x.Open("Details");

@@ -209,9 +209,7 @@ class SummaryEstimateReader {
 }  // namespace
 
 Result<GgeSummaryImport> ReadGgeSummaryEstimate(std::string_view bytes) {
-  auto doc = ParseGgeFile(bytes);
-  if (!doc.ok()) return doc.status();
-  return SummaryEstimateReader().Read(xmlDocGetRootElement(doc->get()));
+  return ReadGgeFile<SummaryEstimateReader>(bytes);
 }
 
 }  // namespace estimate::formats

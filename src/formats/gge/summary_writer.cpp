@@ -14,8 +14,6 @@ namespace {
 namespace json = boost::json;
 using namespace xml;  // NOLINT: the XML helpers
 
-
-
 void Details(XmlOut& x, const core::CostColumns& c) {
   x.Open("Details");
   for (const auto& [element, value] : {std::pair<const char*, const Decimal*>{"Building", &c.construction},

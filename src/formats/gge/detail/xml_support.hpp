@@ -490,4 +490,13 @@ inline Result<DocPtr> ParseGgeFile(std::string_view bytes, const core::XmlLimits
   return doc;
 }
 
+// The entry of a reader of ГГЭ XML: the file parsed as ParseGgeFile does, its root handed to
+// `Reader().Read(root)`.
+template <typename Reader>
+auto ReadGgeFile(std::string_view bytes) -> decltype(Reader().Read(nullptr)) {
+  auto doc = ParseGgeFile(bytes);
+  if (!doc.ok()) return doc.status();
+  return Reader().Read(xmlDocGetRootElement(doc->get()));
+}
+
 }  // namespace estimate::formats::xml
