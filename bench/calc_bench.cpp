@@ -11,8 +11,8 @@
 #include <string>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace {
 

@@ -10,11 +10,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "formats/arps.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/pdf_forms.hpp"
-#include "formats/xlsx_forms.hpp"
+#include "core/resource_index_calculator.hpp"
+#include "formats/arps/arps.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/print/pdf_forms.hpp"
+#include "formats/print/xlsx_forms.hpp"
 
 namespace {
 
@@ -35,6 +36,17 @@ const estimate::core::Estimate& Parsed() {
   return e;
 }
 
+// The estimate's result, computed once outside the timing: the writers take it and never
+// recalculate.
+const estimate::core::EstimateResult& Computed() {
+  static const estimate::core::EstimateResult r = [] {
+    auto c = estimate::core::CalculateResourceIndex(Parsed());
+    if (!c.ok()) throw std::runtime_error(c.status().message());
+    return std::move(c).value();
+  }();
+  return r;
+}
+
 formats::GgeHeader Header() {
   formats::GgeHeader h = formats::Fsnb2022Header();
   h.construction_name = "Стройка";
@@ -51,7 +63,7 @@ formats::GgeHeader Header() {
 
 const std::string& Gge() {
   static const std::string xml = [] {
-    auto r = formats::WriteGgeLocalEstimate(Parsed(), Header());
+    auto r = formats::WriteGgeLocalEstimate(Parsed(), Computed(), Header());
     if (!r.ok()) throw std::runtime_error(r.status().message());
     return std::move(r).value();
   }();
@@ -63,10 +75,10 @@ void Bytes(benchmark::State& state, std::size_t bytes) {
 }
 
 void BM_WriteGge(benchmark::State& state) {
-  Parsed();  // generated and parsed once, outside the timing
+  Computed();  // generated, parsed and computed once, outside the timing
   std::size_t size = 0;
   for (auto _ : state) {
-    auto r = formats::WriteGgeLocalEstimate(Parsed(), Header());
+    auto r = formats::WriteGgeLocalEstimate(Parsed(), Computed(), Header());
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     size = r.ok() ? r->size() : 0;
   }
@@ -99,7 +111,7 @@ BENCHMARK(BM_ReadGgeAndRecompute)->Unit(benchmark::kMillisecond);
 void BM_WriteAndReadArps(benchmark::State& state) {
   std::size_t size = 0;
   for (auto _ : state) {
-    auto w = formats::WriteArps(Parsed(), formats::ArpsHeader{});
+    auto w = formats::WriteArps(Parsed(), Computed(), formats::ArpsHeader{});
     if (!w.ok()) state.SkipWithError(w.status().message().c_str());
     size = w.ok() ? w->size() : 0;
     if (w.ok()) benchmark::DoNotOptimize(formats::ReadArps(*w));
@@ -111,7 +123,7 @@ BENCHMARK(BM_WriteAndReadArps)->Unit(benchmark::kMillisecond);
 void BM_WriteXlsx(benchmark::State& state) {
   std::size_t size = 0;
   for (auto _ : state) {
-    auto r = formats::WriteEstimateXlsx(Parsed(), formats::PrintHeader{});
+    auto r = formats::WriteEstimateXlsx(Parsed(), Computed(), formats::PrintHeader{});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     size = r.ok() ? r->size() : 0;
   }
@@ -122,7 +134,7 @@ BENCHMARK(BM_WriteXlsx)->Unit(benchmark::kMillisecond)->Iterations(2);
 void BM_WritePdf(benchmark::State& state) {
   std::size_t size = 0;
   for (auto _ : state) {
-    auto r = formats::WriteEstimatePdf(Parsed(), formats::PrintHeader{});
+    auto r = formats::WriteEstimatePdf(Parsed(), Computed(), formats::PrintHeader{});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     size = r.ok() ? r->size() : 0;
   }

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/problem.hpp"
-#include "formats/calc.hpp"
+#include "formats/document/calc.hpp"
 
 namespace estimate::api {
 

@@ -11,13 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "formats/arps.hpp"
-#include "formats/boq_import.hpp"
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/pdf_forms.hpp"
-#include "formats/xlsx_forms.hpp"
+#include "formats/boq/boq_import.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/registry.hpp"
 
 namespace estimate::app {
 namespace {
@@ -92,146 +89,32 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
 
 namespace {
 
-// Validates an XML export and writes it; an invalid one is an error with the schema's messages.
-int WriteValidated(const Result<std::string>& xml, const std::string& xsd_dir, const char* xsd,
-                   std::ostream& out, std::ostream& err) {
-  if (!xml.ok()) {
-    err << xml.status().message() << "\n";
-    return kExitBadInput;
-  }
-  if (xsd_dir.empty()) {
-    err << "estimate-service export: GGE_XSD_DIR (or --xsd-dir) must name the folder of the "
-           "ГГЭ schemas: an export is validated before it is written\n";
-    return kExitIoError;
-  }
-  if (Status s = formats::ValidateXml(*xml, xsd_dir + "/" + xsd); !s.ok()) {
-    err << "estimate-service export: " << s.message() << "\n";
-    return s.code() == StatusCode::kNotFound ? kExitIoError : kExitBadInput;
-  }
-  out << *xml;
-  out.flush();
-  return out ? kExitOk : kExitIoError;
-}
-
-int WriteBytes(const Result<std::string>& bytes, std::ostream& out, std::ostream& err) {
-  if (!bytes.ok()) {
-    err << bytes.status().message() << "\n";
-    return kExitBadInput;
-  }
-  out << *bytes;
-  out.flush();
-  return out ? kExitOk : kExitIoError;
-}
-
-// The ОСР and ССР documents (object-estimate/1, summary-estimate/1) as ГГЭ XML, XLSX or PDF.
-int ExportRollUp(const std::string& text, const std::string& kind, const std::string& format,
-                 const std::string& xsd_dir, const std::string& version, std::ostream& out,
-                 std::ostream& err) {
-  if (format != "gge" && format != "xlsx" && format != "pdf") {
-    err << "estimate-service export: an " << kind << " goes out as gge, xlsx or pdf\n";
-    return kExitBadInput;
-  }
-  auto header = formats::ParseGgeHeader(text, formats::Fsnb2022Header());
-  if (!header.ok()) {
-    err << header.status().message() << "\n";
-    return kExitBadInput;
-  }
-  formats::PrintHeader print;
-  print.construction = header->construction_name;
-  print.object = header->object_name;
-  const std::string date = header->date.empty() ? formats::TodayUtc() : header->date;
-  if (kind == "object-estimate/1") {
-    auto input = formats::ParseObjectEstimateDocument(text);
-    if (!input.ok()) {
-      err << input.status().message() << "\n";
-      return kExitBadInput;
-    }
-    if (format == "gge") {
-      formats::GgeObjectHeader h;
-      h.construction_number = header->construction_number;
-      h.construction_name = header->construction_name;
-      h.region_code = header->region_code;
-      h.created = h.approved = date;
-      h.price_year = header->price_year;
-      h.price_quarter = header->price_quarter;
-      h.software_version = version;
-      return WriteValidated(formats::WriteGgeObjectEstimate(*input, h), xsd_dir,
-                            "ObjectEstimate-3_01.xsd", out, err);
-    }
-    return WriteBytes(format == "pdf" ? formats::WriteObjectEstimatePdf(*input, print)
-                                      : formats::WriteObjectEstimateXlsx(*input, print),
-                      out, err);
-  }
-  auto input = formats::ParseSummaryEstimateDocument(text);
-  if (!input.ok()) {
-    err << input.status().message() << "\n";
-    return kExitBadInput;
-  }
-  if (format == "gge") {
-    formats::GgeSummaryHeader h;
-    h.created = h.approved = date;
-    h.price_year = header->price_year;
-    h.price_quarter = header->price_quarter;
-    h.software_version = version;
-    return WriteValidated(formats::WriteGgeSummaryEstimate(*input, h), xsd_dir,
-                          "SummaryEstimate-current.xsd", out, err);
-  }
-  return WriteBytes(format == "pdf" ? formats::WriteSummaryEstimatePdf(*input, print)
-                                    : formats::WriteSummaryEstimateXlsx(*input, print),
-                    out, err);
-}
-
-bool IsBaseIndexDocument(const std::string& text) {
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(text, ec);
-  const boost::json::value* method =
-      !ec && v.is_object() ? v.get_object().if_contains("method") : nullptr;
-  return method != nullptr && method->is_string() && method->get_string() == "base-index";
-}
-
-// A ЛСР by the base-index method: ГГЭ XML in the 3.01 shape (no published schema: the same
-// document rendered for the 3.02 draft is what is validated) or the 3.02 draft itself, or the
-// printed form in XLSX or PDF.
-int ExportBaseIndex(const std::string& text, const std::string& format, const std::string& xsd_dir,
-                    const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format == "arps") {
+// What --format names for a document of `kind`: its writer, or the message of the refusal.
+const formats::Writer* ExportWriter(const std::string& format, formats::DocumentKind kind,
+                                    std::ostream& err) {
+  const formats::Writer* writer = formats::FindExportWriter(format, kind);
+  if (writer != nullptr) return writer;
+  if (kind == formats::DocumentKind::kObjectEstimate) {
+    err << "estimate-service export: an object-estimate/1 goes out as gge, xlsx or pdf\n";
+  } else if (kind == formats::DocumentKind::kSummaryEstimate) {
+    err << "estimate-service export: an summary-estimate/1 goes out as gge, xlsx or pdf\n";
+  } else {
     err << "estimate-service export: АРПС is written for the resource-index method only\n";
-    return kExitBadInput;
   }
-  auto estimate = formats::ParseBaseIndexDocument(text);
-  if (!estimate.ok()) {
-    err << estimate.status().message() << "\n";
-    return kExitBadInput;
-  }
-  auto header = formats::ParseGgeHeader(text, formats::Fer2001Header());
-  if (!header.ok()) {
-    err << header.status().message() << "\n";
-    return kExitBadInput;
-  }
-  if (header->name.empty()) header->name = estimate->name;
-  header->software_version = version;
-  if (format == "xlsx" || format == "pdf") {
-    const formats::PrintHeader print = formats::PrintHeaderOf(*header);
-    return WriteBytes(format == "pdf" ? formats::WriteBaseIndexEstimatePdf(*estimate, print)
-                                      : formats::WriteBaseIndexEstimateXlsx(*estimate, print),
-                      out, err);
-  }
-  const char* xsd = "LocalEstimateBaseIndexMethod-3_02-draft.xsd";
-  const auto draft = formats::WriteGgeBaseIndexEstimate(*estimate, *header, formats::GgeVersion::k302);
-  if (format == "gge-3.02") return WriteValidated(draft, xsd_dir, xsd, out, err);
-  std::ostringstream checked;  // the 3.01 shape is valid when its 3.02 rendering is
-  if (const int rc = WriteValidated(draft, xsd_dir, xsd, checked, err); rc != kExitOk) return rc;
-  return WriteBytes(formats::WriteGgeBaseIndexEstimate(*estimate, *header), out, err);
+  return nullptr;
 }
 
 }  // namespace
 
+// Every document kind goes out through the registry of formats: the ЛСР (either method) as ГГЭ
+// XML 3.01 or the 3.02 draft, XLSX, PDF or АРПС; the ОСР and ССР as ГГЭ XML, XLSX or PDF. An XML
+// export is validated against its schema before it is written.
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err) {
-  if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
-      format != "arps") {
-    err << "estimate-service export: --format " << format
-        << " is not one of gge, gge-3.02, xlsx, pdf, arps\n";
+  using formats::DocumentKind;
+  if (formats::FindExportWriter(format, DocumentKind::kResourceIndexEstimate) == nullptr) {
+    err << "estimate-service export: --format " << format << " is not one of "
+        << formats::ExportFormatList(DocumentKind::kResourceIndexEstimate) << "\n";
     return kExitBadInput;
   }
   std::string text, error;
@@ -239,50 +122,79 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     err << "estimate-service export: " << error << "\n";
     return kExitIoError;
   }
-  {
-    boost::system::error_code ec;
-    const boost::json::value v = boost::json::parse(text, ec);
-    const boost::json::value* kind = !ec && v.is_object() ? v.get_object().if_contains("format") : nullptr;
-    if (kind != nullptr && kind->is_string() &&
-        (kind->get_string() == "object-estimate/1" || kind->get_string() == "summary-estimate/1")) {
-      return ExportRollUp(text, std::string(kind->get_string()), format, xsd_dir, version, out, err);
+  const DocumentKind kind =
+      formats::PeekDocumentKind(text).value_or(DocumentKind::kResourceIndexEstimate);
+  const formats::Writer* writer = ExportWriter(format, kind, err);
+  if (writer == nullptr) return kExitBadInput;
+  const bool estimate = kind == DocumentKind::kResourceIndexEstimate ||
+                        kind == DocumentKind::kBaseIndexEstimate;
+  // A ЛСР reports its document's problems before its header's; an ОСР or ССР the other way.
+  Result<formats::GgeHeader> header = formats::ParseGgeHeader(
+      text, kind == DocumentKind::kBaseIndexEstimate ? formats::Fer2001Header()
+                                                     : formats::Fsnb2022Header());
+  Result<formats::Document> document = formats::ReadDocument(text);
+  for (const Status& s : estimate ? std::vector<Status>{document.status(), header.status()}
+                                  : std::vector<Status>{header.status(), document.status()}) {
+    if (!s.ok()) {
+      err << s.message() << "\n";
+      return kExitBadInput;
     }
   }
-  if (IsBaseIndexDocument(text)) return ExportBaseIndex(text, format, xsd_dir, version, out, err);
-  auto estimate = formats::ParseEstimateDocument(text);
-  if (!estimate.ok()) {
-    err << estimate.status().message() << "\n";
+  auto computed = formats::Compute(std::move(document).value());
+  if (!computed.ok()) {
+    err << computed.status().message() << "\n";
     return kExitBadInput;
   }
-  auto header = formats::ParseGgeHeader(text, formats::Fsnb2022Header());
-  if (!header.ok()) {
-    err << header.status().message() << "\n";
+  formats::WriteHeaders headers;
+  if (estimate) {
+    headers.estimate = std::move(header).value();
+    if (headers.estimate.name.empty()) {
+      headers.estimate.name = kind == DocumentKind::kBaseIndexEstimate
+                                  ? std::get<formats::ComputedBaseIndexEstimate>(*computed).estimate.name
+                                  : std::get<formats::ComputedEstimate>(*computed).estimate.name;
+    }
+    headers.estimate.software_version = version;
+  } else {
+    const std::string date = header->date.empty() ? formats::TodayUtc() : header->date;
+    headers.print.construction = header->construction_name;
+    headers.print.object = header->object_name;
+    headers.object.construction_number = header->construction_number;
+    headers.object.construction_name = header->construction_name;
+    headers.object.region_code = header->region_code;
+    headers.object.created = headers.object.approved = date;
+    headers.object.price_year = headers.summary.price_year = header->price_year;
+    headers.object.price_quarter = headers.summary.price_quarter = header->price_quarter;
+    headers.object.software_version = headers.summary.software_version = version;
+    headers.summary.created = headers.summary.approved = date;
+  }
+  const Result<std::string> bytes = writer->write(*computed, headers);
+  if (!bytes.ok()) {
+    err << bytes.status().message() << "\n";
     return kExitBadInput;
   }
-  if (header->name.empty()) header->name = estimate->name;
-  header->software_version = version;
-  if (format == "arps") {
-    formats::ArpsHeader a;
-    a.number = header->number;
-    a.name = header->name;
-    a.construction_name = header->construction_name;
-    a.object_name = header->object_name;
-    return WriteBytes(formats::WriteArps(*estimate, a), out, err);
+  if (!writer->xsd.empty()) {
+    if (xsd_dir.empty()) {
+      err << "estimate-service export: GGE_XSD_DIR (or --xsd-dir) must name the folder of the "
+             "ГГЭ schemas: an export is validated before it is written\n";
+      return kExitIoError;
+    }
+    const formats::SchemaCheck check = formats::CheckSchema(*writer, *computed, headers, *bytes, xsd_dir);
+    switch (check.outcome) {
+      case formats::SchemaCheck::Outcome::kValid:
+        break;
+      case formats::SchemaCheck::Outcome::kNotWritten:
+        err << check.status.message() << "\n";
+        return kExitBadInput;
+      case formats::SchemaCheck::Outcome::kSchemaMissing:
+      case formats::SchemaCheck::Outcome::kInvalid:
+        err << "estimate-service export: " << check.status.message() << "\n";
+        return check.outcome == formats::SchemaCheck::Outcome::kSchemaMissing ? kExitIoError
+                                                                                : kExitBadInput;
+    }
   }
-  if (format == "xlsx" || format == "pdf") {
-    const formats::PrintHeader print = formats::PrintHeaderOf(*header);
-    return WriteBytes(format == "pdf" ? formats::WriteEstimatePdf(*estimate, print)
-                                      : formats::WriteEstimateXlsx(*estimate, print),
-                      out, err);
-  }
-  const bool draft = format == "gge-3.02";
-  return WriteValidated(
-      formats::WriteGgeLocalEstimate(*estimate, *header,
-                                     draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301),
-      xsd_dir,
-      draft ? "LocalEstimateResourceIndexMethod-3_02-draft.xsd"
-            : "LocalEstimateResourceIndexMethod-3_01.xsd",
-      out, err);
+  out << *bytes;
+  out.flush();
+  return out ? kExitOk : kExitIoError;
 }
 
 namespace {
@@ -316,7 +228,7 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
     return kExitBadInput;
   };
   if (text.starts_with("1#")) {
-    auto arps = formats::ReadArps(text);
+    auto arps = formats::ReadEstimateFile(formats::Format::kArps, text);
     return arps.ok() ? Report(*arps, out, err) : fail(arps.status());
   }
   auto type = formats::GgeDocumentType(text);
@@ -357,10 +269,7 @@ int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& 
     return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
                                 " (ЛС, ОСР, ССР, СЗ, КА and ВОР are read)"));
   }
-  auto imported = formats::ReadGgeLocalEstimate(text);
-  if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
-    imported = formats::ReadGgeBaseIndexEstimate(text);  // the base-index method
-  }
+  auto imported = formats::ReadEstimateFile(formats::Format::kGge, text);
   return imported.ok() ? Report(*imported, out, err) : fail(imported.status());
 }
 

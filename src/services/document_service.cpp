@@ -13,10 +13,9 @@
 #include "cache/result_cache.hpp"
 #include "core/object_estimate.hpp"
 #include "core/resource_index_calculator.hpp"
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/estimate_document_writer.hpp"
-#include "formats/json_out.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 #include "normbase/pricing.hpp"
 #include "normbase/regions.hpp"
 #include "services/base_service.hpp"
@@ -25,11 +24,9 @@
 #include "services/estimate_service.hpp"
 #include "store/migrator.hpp"
 #include "store/unit_of_work.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/xlsx_forms.hpp"
-#include "formats/pdf_forms.hpp"
-#include "formats/arps.hpp"
-#include "formats/boq_import.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/registry.hpp"
+#include "formats/boq/boq_import.hpp"
 #include "services/catalog_service.hpp"
 #include "services/editing_service.hpp"
 #include "services/estimate_reader.hpp"
@@ -49,37 +46,80 @@ DocumentService::DocumentService(const EstimateDeps& deps, WorkingSet& working,
       working_(working), reader_(reader), catalog_(catalog), editing_(editing),
       rollups_(rollups) {}
 
+namespace {
+
+// Writes `document` with `writer` and checks the file against its schema: the service never
+// offers a file the schema refuses. A file with a schema refuses what it cannot hold as the
+// client's input; a printed form's refusal is the estimate's state.
+Result<ExportedFile> WriteExport(const formats::Writer& writer,
+                                 const formats::ComputedDocument& document,
+                                 const formats::WriteHeaders& headers, const std::string& number,
+                                 const std::string& xsd_dir) {
+  auto bytes = writer.write(document, headers);
+  if (!bytes.ok()) {
+    return writer.xsd.empty() ? FailedPrecondition("export: " + bytes.status().message())
+                              : InvalidArgument("export: " + bytes.status().message());
+  }
+  const formats::SchemaCheck check = formats::CheckSchema(writer, document, headers, *bytes, xsd_dir);
+  switch (check.outcome) {
+    case formats::SchemaCheck::Outcome::kValid:
+      break;
+    case formats::SchemaCheck::Outcome::kNotWritten:
+      return InvalidArgument("export: " + check.status.message());
+    case formats::SchemaCheck::Outcome::kSchemaMissing:
+      return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " +
+                         check.status.message());
+    case formats::SchemaCheck::Outcome::kInvalid:
+      return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
+                                "offered: " + check.status.message());
+  }
+  return ExportedFile{std::string(writer.content_type), formats::FileName(writer, number),
+                      std::move(bytes).value()};
+}
+
+}  // namespace
+
 Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t estimate_id,
                                             const std::string& format) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
-      format != "arps") {
-    return InvalidArgument("format: \"" + format + "\" is not one of gge, gge-3.02, xlsx, pdf, arps");
+  using formats::DocumentKind;
+  const formats::Writer* writer = formats::FindExportWriter(format, DocumentKind::kResourceIndexEstimate);
+  if (writer == nullptr) {
+    return InvalidArgument("format: \"" + format + "\" is not one of " +
+                           formats::ExportFormatList(DocumentKind::kResourceIndexEstimate));
   }
   auto version = reader_.CurrentVersion(actor, estimate_id);
   if (!version.ok()) return version.status();
   auto working = working_.Get(actor, estimate_id, *version);
   if (!working.ok()) return working.status();
-  core::Estimate estimate;
-  std::optional<core::BaseIndexEstimate> base_index;
+  // The document with its figures as the working copy computed them (a base-index estimate is
+  // computed here, once): the writers never recalculate.
+  std::optional<formats::ComputedDocument> computed;
   store::EstimateInfo info;
   {
     std::lock_guard lock((*working)->mu);
     const WorkingEstimate& w = **working;
     if (!w.problem.empty()) return FailedPrecondition("estimate: " + w.problem);
     if (!w.resource_index) {
-      if (format == "arps") {
+      writer = formats::FindExportWriter(format, DocumentKind::kBaseIndexEstimate);
+      if (writer == nullptr) {
         return FailedPrecondition("format: АРПС is written for the resource-index method only; "
                                   "a base-index estimate goes out as gge, gge-3.02, xlsx or pdf");
       }
       auto parsed =
           formats::ParseBaseIndexDocument(AssembleDocument(w.info, SectionNames(w), w.documents));
       if (!parsed.ok()) return FailedPrecondition("estimate: " + parsed.status().message());
-      base_index = std::move(parsed).value();
+      auto base_index = formats::Compute(std::move(parsed).value());
+      if (!base_index.ok()) return FailedPrecondition("estimate: " + base_index.status().message());
+      computed = std::move(base_index).value();
+    } else if (w.calc) {
+      computed = formats::ComputedEstimate{w.estimate, w.calc->result()};
+    } else {
+      return FailedPrecondition("estimate: the figures are not computed");
     }
-    estimate = w.estimate;
     info = w.info;
   }
+  const bool base_index = !std::holds_alternative<formats::ComputedEstimate>(*computed);
   auto object = estimates_.Get<store::SiteObject>(actor.organization_id, info.object_id);
   if (!object.ok()) return object.status();
   auto project = estimates_.Get<store::Project>(actor.organization_id, object->project_id);
@@ -136,64 +176,15 @@ Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t es
                           std::string(v.substr(b + 1))};
     }
   }
-  auto file = [&]() -> Result<ExportedFile> {
-    if (format == "arps") {
-      formats::ArpsHeader ah;
-      ah.number = h.number;
-      ah.name = h.name;
-      ah.construction_name = h.construction_name;
-      ah.object_name = h.object_name;
-      auto arps = formats::WriteArps(estimate, ah);
-      if (!arps.ok()) return FailedPrecondition("export: " + arps.status().message());
-      return ExportedFile{"text/plain; charset=IBM866", "ЛСР " + h.number + ".arp",
-                          std::move(arps).value()};
-    }
-    if (format == "xlsx" || format == "pdf") {
-      const formats::PrintHeader ph = formats::PrintHeaderOf(h);
-      if (format == "pdf") {
-        auto pdf = base_index ? formats::WriteBaseIndexEstimatePdf(*base_index, ph)
-                              : formats::WriteEstimatePdf(estimate, ph);
-        if (!pdf.ok()) return FailedPrecondition("export: " + pdf.status().message());
-        return ExportedFile{"application/pdf", "ЛСР " + h.number + ".pdf", std::move(pdf).value()};
-      }
-      auto xlsx = base_index ? formats::WriteBaseIndexEstimateXlsx(*base_index, ph)
-                             : formats::WriteEstimateXlsx(estimate, ph);
-      if (!xlsx.ok()) return FailedPrecondition("export: " + xlsx.status().message());
-      return ExportedFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          "ЛСР " + h.number + ".xlsx", std::move(xlsx).value()};
-    }
-    if (h.guid.empty()) {
-      char guid[40];
-      std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
-                    static_cast<long long>(info.id));
-      h.guid = guid;
-    }
-    const bool draft = format == "gge-3.02";
-    const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
-    // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
-    // only by renames (docs/design/documents-io.md §4.3), is what is validated.
-    auto xml = base_index ? formats::WriteGgeBaseIndexEstimate(*base_index, h, schema)
-                          : formats::WriteGgeLocalEstimate(estimate, h, schema);
-    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
-    Result<std::string> checked = *xml;
-    if (base_index && !draft) {
-      checked = formats::WriteGgeBaseIndexEstimate(*base_index, h, formats::GgeVersion::k302);
-      if (!checked.ok()) return InvalidArgument("export: " + checked.status().message());
-    }
-    const std::string xsd =
-        options_.gge_xsd_dir +
-        (base_index ? "/LocalEstimateBaseIndexMethod-3_02-draft.xsd"
-                    : draft ? "/LocalEstimateResourceIndexMethod-3_02-draft.xsd"
-                            : "/LocalEstimateResourceIndexMethod-3_01.xsd");
-    if (Status s = formats::ValidateXml(*checked, xsd); !s.ok()) {
-      if (s.code() == StatusCode::kNotFound) {
-        return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
-      }
-      return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not "
-                                "offered: " + s.message());
-    }
-    return ExportedFile{"application/xml", "ЛСР " + h.number + ".gge", std::move(xml).value()};
-  }();
+  if (h.guid.empty()) {
+    char guid[40];
+    std::snprintf(guid, sizeof guid, "{00000000-0000-4000-8000-%012lld}",
+                  static_cast<long long>(info.id));
+    h.guid = guid;
+  }
+  formats::WriteHeaders headers;
+  headers.estimate = h;
+  auto file = WriteExport(*writer, *computed, headers, h.number, options_.gge_xsd_dir);
   if (file.ok()) {
     results_.Put(key, std::make_shared<const std::string>(file->content_type + "\x1f" +
                                                           file->filename + "\x1f" + file->bytes));
@@ -234,16 +225,9 @@ Result<EditOutcome> DocumentService::Import(const Actor& actor, std::int64_t obj
     return ImportBoq(actor, object_id, *boq, filename, options);
   }
   if (bytes.starts_with("1#")) {
-    auto arps = formats::ReadArps(bytes);
+    auto arps = formats::ReadEstimateFile(formats::Format::kArps, bytes);
     if (!arps.ok()) return fail(arps.status());
-    formats::GgeImport as_gge;
-    as_gge.document_json = std::move(arps->document_json);
-    as_gge.header.number = arps->header.number;
-    as_gge.header.name = arps->header.name;
-    as_gge.warnings = std::move(arps->warnings);
-    as_gge.differences = std::move(arps->differences);
-    as_gge.compared = arps->compared;
-    return ImportDocument(actor, object_id, std::move(as_gge), filename, options);
+    return ImportDocument(actor, object_id, std::move(arps).value(), filename, options);
   }
   auto type = formats::GgeDocumentType(bytes);
   if (!type.ok() || *type == "Ведомость объемов работ") {
@@ -257,10 +241,7 @@ Result<EditOutcome> DocumentService::Import(const Actor& actor, std::int64_t obj
     return fail(InvalidArgument("xml: a ГГЭ document of type " + *type +
                                 "; an estimate is made from a ЛСР (ЛС) or a ВОР"));
   }
-  auto imported = formats::ReadGgeLocalEstimate(bytes);
-  if (!imported.ok() && imported.status().message().find("IndexType") != std::string::npos) {
-    imported = formats::ReadGgeBaseIndexEstimate(bytes);  // a ЛСР by the base-index method
-  }
+  auto imported = formats::ReadEstimateFile(formats::Format::kGge, bytes);
   if (!imported.ok()) return fail(imported.status());
   return ImportDocument(actor, object_id, std::move(imported).value(), filename, options);
 }
@@ -382,22 +363,14 @@ Result<EditOutcome> DocumentService::ImportBoq(const Actor& actor, std::int64_t 
 
 namespace {
 
-const char* const kXlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-Status CheckRollUpFormat(const std::string& format) {
-  if (format == "gge" || format == "xlsx" || format == "pdf") return Status::Ok();
-  return InvalidArgument("format: \"" + format + "\" is not one of gge, xlsx, pdf");
-}
-
-// Validates an XML export against `xsd` in `dir`; the service never offers an invalid one.
-Status ValidatedExport(const std::string& xml, const std::string& dir, const char* xsd) {
-  Status s = formats::ValidateXml(xml, dir + "/" + xsd);
-  if (s.ok()) return s;
-  if (s.code() == StatusCode::kNotFound) {
-    return Unavailable("export: the ГГЭ schemas are not installed (GGE_XSD_DIR): " + s.message());
+// The registry's writer of `format` for an ОСР or ССР (the two take the same formats).
+Result<const formats::Writer*> RollUpWriter(const std::string& format, formats::DocumentKind kind) {
+  const formats::Writer* writer = formats::FindExportWriter(format, kind);
+  if (writer == nullptr) {
+    return InvalidArgument("format: \"" + format + "\" is not one of " +
+                           formats::ExportFormatList(kind));
   }
-  return FailedPrecondition("export: the file would not pass the ГГЭ schema, so it is not offered: " +
-                            s.message());
+  return writer;
 }
 
 }  // namespace
@@ -406,7 +379,8 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
                                                            std::int64_t object_id,
                                                            const std::string& format) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
-  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
+  auto writer = RollUpWriter(format, formats::DocumentKind::kObjectEstimate);
+  if (!writer.ok()) return writer.status();
   std::string number, name;
   auto document = rollups_.ObjectEstimateDocument(actor, object_id, &number, &name);
   if (!document.ok()) return document.status();
@@ -416,62 +390,42 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
   if (!object.ok()) return object.status();
   auto project = estimates_.Get<store::Project>(actor.organization_id, object->project_id);
   if (!project.ok()) return project.status();
-  const std::string file = "ОСР " + number;
-  if (format == "gge") {
-    formats::GgeObjectHeader h;
-    h.construction_number = Id(project->id);
-    h.construction_name = project->name;
-    auto list = estimates_.ListEstimates(actor.organization_id, object_id);
-    if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
-    h.created = h.approved = formats::TodayUtc();
-    auto xml = formats::WriteGgeObjectEstimate(*input, h);
-    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
-    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "ObjectEstimate-3_01.xsd"); !s.ok()) {
-      return s;
-    }
-    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
-  }
-  formats::PrintHeader ph;
-  ph.construction = project->name;
-  ph.object = object->name;
-  ph.number = number;
-  auto bytes = format == "pdf" ? formats::WriteObjectEstimatePdf(*input, ph)
-                               : formats::WriteObjectEstimateXlsx(*input, ph);
-  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
-  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
-                      std::move(bytes).value()};
+  auto computed = formats::Compute(std::move(input).value());
+  if (!computed.ok()) return FailedPrecondition("object estimate: " + computed.status().message());
+  formats::WriteHeaders headers;
+  formats::GgeObjectHeader& h = headers.object;
+  h.construction_number = Id(project->id);
+  h.construction_name = project->name;
+  auto list = estimates_.ListEstimates(actor.organization_id, object_id);
+  if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
+  h.created = h.approved = formats::TodayUtc();
+  headers.print.construction = project->name;
+  headers.print.object = object->name;
+  headers.print.number = number;
+  return WriteExport(**writer, *computed, headers, number, options_.gge_xsd_dir);
 }
 
 Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
                                                             std::int64_t project_id,
                                                             const SummaryRequest& request,
                                                             const std::string& format) {
-  if (Status s = CheckRollUpFormat(format); !s.ok()) return s;
-  auto computed = rollups_.SummaryEstimate(actor, project_id, request);
-  if (!computed.ok()) return computed.status();
-  const json::value both = json::parse(*computed);
+  auto writer = RollUpWriter(format, formats::DocumentKind::kSummaryEstimate);
+  if (!writer.ok()) return writer.status();
+  auto summary = rollups_.SummaryEstimate(actor, project_id, request);
+  if (!summary.ok()) return summary.status();
+  const json::value both = json::parse(*summary);
   auto input = formats::ParseSummaryEstimateDocument(json::serialize(both.at("document")));
   if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
   auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
-  const std::string file = "ССР " + input->number;
-  if (format == "gge") {
-    formats::GgeSummaryHeader h;
-    h.created = h.approved = request.date.empty() ? formats::TodayUtc() : request.date;
-    auto xml = formats::WriteGgeSummaryEstimate(*input, h);
-    if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
-    if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "SummaryEstimate-current.xsd"); !s.ok()) {
-      return s;
-    }
-    return ExportedFile{"application/xml", file + ".gge", std::move(xml).value()};
-  }
-  formats::PrintHeader ph;
-  ph.construction = project->name;
-  auto bytes = format == "pdf" ? formats::WriteSummaryEstimatePdf(*input, ph)
-                               : formats::WriteSummaryEstimateXlsx(*input, ph);
-  if (!bytes.ok()) return FailedPrecondition("export: " + bytes.status().message());
-  return ExportedFile{format == "pdf" ? "application/pdf" : kXlsxType, file + "." + format,
-                      std::move(bytes).value()};
+  const std::string number = input->number;
+  auto computed = formats::Compute(std::move(input).value());
+  if (!computed.ok()) return FailedPrecondition("summary estimate: " + computed.status().message());
+  formats::WriteHeaders headers;
+  headers.summary.created = headers.summary.approved =
+      request.date.empty() ? formats::TodayUtc() : request.date;
+  headers.print.construction = project->name;
+  return WriteExport(**writer, *computed, headers, number, options_.gge_xsd_dir);
 }
 
 }  // namespace estimate::services

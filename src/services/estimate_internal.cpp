@@ -12,10 +12,9 @@
 #include "auth/policy.hpp"
 #include "core/object_estimate.hpp"
 #include "core/resource_index_calculator.hpp"
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/estimate_document_writer.hpp"
-#include "formats/json_out.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 #include "normbase/pricing.hpp"
 #include "normbase/regions.hpp"
 #include "services/base_service.hpp"
@@ -201,7 +200,7 @@ std::string AssembleDocument(const store::EstimateInfo& info,
   for (std::size_t s = 0; s < documents.size(); ++s) {
     if (s > 0) out += ',';
     out += "{\"name\":";
-    formats::AppendString(&out, section_names[s]);
+    out += formats::JsonString(section_names[s]);
     out += ",\"positions\":[";
     for (std::size_t p = 0; p < documents[s].size(); ++p) {
       if (p > 0) out += ',';
@@ -323,17 +322,7 @@ void AppendPositionSummary(std::string* out, std::int64_t id, const core::Positi
                            const core::PositionResult* r) {
   *out += "{\"id\":";
   *out += Id(id);
-  bool first = false;
-  formats::AppendText(out, "number", p.number, &first);
-  formats::AppendText(out, "type", p.type == core::PositionType::kNorm ? "norm" : "resource",
-                      &first);
-  formats::AppendText(out, "code", p.code, &first);
-  formats::AppendText(out, "name", p.name, &first);
-  formats::AppendText(out, "unit", p.unit, &first);
-  formats::AppendText(out, "quantity", p.quantity.ToString(), &first);
-  formats::AppendText(out, "work_kind",
-                      p.work_kind == core::WorkKind::kInstallation ? "installation" : "construction",
-                      &first);
+  *out += formats::PositionFieldsJson(p);
   if (r != nullptr) {
     *out += ",\"figures\":{";
     *out += formats::PositionFiguresJson(*r);
@@ -348,7 +337,7 @@ void AppendSectionsAndTotals(std::string* out, const WorkingEstimate& w, bool wi
   for (std::size_t s = 0; s < w.documents.size(); ++s) {
     if (s > 0) *out += ',';
     *out += "{\"id\":" + Id(w.section_ids[s]) + ",\"name\":";
-    formats::AppendString(out, w.estimate.sections[s].name);
+    *out += formats::JsonString(w.estimate.sections[s].name);
     if (result != nullptr) {
       *out += ",\"figures\":{" + formats::SectionFiguresJson(result->sections[s].figures) + "}";
     }
@@ -375,7 +364,7 @@ void AppendSectionsAndTotals(std::string* out, const WorkingEstimate& w, bool wi
   if (!w.base_index_result.empty()) *out += ",\"result\":" + w.base_index_result;
   if (!w.problem.empty()) {
     *out += ",\"problem\":";
-    formats::AppendString(out, w.problem);
+    *out += formats::JsonString(w.problem);
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "formats/estimate_document_writer.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 
 namespace estimate::wire {
 namespace json = boost::json;

@@ -1,5 +1,5 @@
-// `core` includes only the standard library and never touches binary floating point
-// (ARCHITECTURE.md, STYLE.md): checked here, not hoped for.
+// `core` includes only the standard library and never touches binary floating point, and only
+// formats includes its private headers (ARCHITECTURE.md, STYLE.md): checked here, not hoped for.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -39,6 +39,29 @@ TEST(DependencyRule, CoreIncludesOnlyTheStandardLibraryAndItself) {
     }
   }
   EXPECT_GT(files, 3);
+}
+
+// formats has a public face (the headers directly in its folders) and private headers under
+// `detail/` folders (src/formats/CMakeLists.txt): no other module includes those.
+TEST(DependencyRule, OnlyFormatsIncludesThePrivateHeadersOfFormats) {
+  const std::regex detail(R"re(^\s*#\s*include\s*"formats/.*detail/)re");
+  const fs::path src = fs::path(ESTIMATE_SOURCE_DIR) / "src";
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(src)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".hpp" && ext != ".cpp") continue;
+    const fs::path relative = fs::relative(entry.path(), src);
+    if (*relative.begin() == "formats") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      EXPECT_FALSE(std::regex_search(line, detail)) << relative.string() << ":" << n << ": " << line;
+    }
+  }
+  EXPECT_GT(files, 20);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "formats/arps.hpp"
+#include "formats/arps/arps.hpp"
 
 #include <gtest/gtest.h>
 #include <iconv.h>
@@ -9,8 +9,9 @@
 #include <sstream>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document.hpp"
-#include "formats/estimate_document_writer.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/document/estimate_document_writer.hpp"
+#include "computed_writers.hpp"
 
 namespace estimate::formats {
 namespace {
@@ -109,7 +110,7 @@ void ExpectSameFigures(const core::Figures& a, const core::Figures& b, const std
 TEST(Arps, ExportImportKeepsEveryPositionResourceCoefficientAndTotal) {
   for (const char* name : kGoldens) {
     const core::Estimate original = GoldenEstimate(name);
-    auto bytes = WriteArps(original, TestHeader());
+    auto bytes = computed::WriteArps(original, TestHeader());
     ASSERT_TRUE(bytes.ok()) << name << ": " << bytes.status().message();
     auto imported = ReadArps(*bytes);
     ASSERT_TRUE(imported.ok()) << name << ": " << imported.status().message();
@@ -173,12 +174,12 @@ TEST(Arps, ExportImportKeepsEveryPositionResourceCoefficientAndTotal) {
 }
 
 TEST(Arps, TheStatedTotalsAreThoseOfTheCalculator) {
-  auto bytes = WriteArps(GoldenEstimate("rik_02-01-05_vodomernyi_uzel"), TestHeader());
+  auto bytes = computed::WriteArps(GoldenEstimate("rik_02-01-05_vodomernyi_uzel"), TestHeader());
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const std::vector<std::string> lines = Lines(*bytes);
   const std::string header = lines[LineOf(lines, "3#") - 1];
   EXPECT_NE(header.find("#232833,98#"), std::string::npos) << header;
-  auto contract = WriteArps(GoldenEstimate("contract_example"), TestHeader());
+  auto contract = computed::WriteArps(GoldenEstimate("contract_example"), TestHeader());
   ASSERT_TRUE(contract.ok());
   // НР 121 % × 0.9 = 108.9 % of ФОТ, written as the fraction peer readers multiply by.
   EXPECT_NE(contract->find("25#2##\x8F\xE0/812-016.0-1#1,089#121#0,9#"), std::string::npos);
@@ -186,7 +187,7 @@ TEST(Arps, TheStatedTotalsAreThoseOfTheCalculator) {
 
 TEST(Arps, ExportImportExportIsByteIdentical) {
   for (const char* name : kGoldens) {
-    auto first = WriteArps(GoldenEstimate(name), TestHeader());
+    auto first = computed::WriteArps(GoldenEstimate(name), TestHeader());
     ASSERT_TRUE(first.ok()) << first.status().message();
     auto imported = ReadArps(*first);
     ASSERT_TRUE(imported.ok()) << imported.status().message();
@@ -194,7 +195,7 @@ TEST(Arps, ExportImportExportIsByteIdentical) {
     EXPECT_EQ(imported->header.object_name, "Корпус 1");
     auto again = ParseEstimateDocument(imported->document_json);
     ASSERT_TRUE(again.ok()) << again.status().message();
-    auto second = WriteArps(*again, imported->header);
+    auto second = computed::WriteArps(*again, imported->header);
     ASSERT_TRUE(second.ok()) << second.status().message();
     EXPECT_EQ(*second, *first) << name;
   }
@@ -204,7 +205,7 @@ TEST(Arps, OverridesAreWrittenAsAppliedAndWholeRoublesAreKept) {
   core::Estimate e = GoldenEstimate("rik_02-01-05_vodomernyi_uzel");
   e.options.money_places = 0;
   e.options.profit_override = core::RateOverride{core::Decimal::FromInt(30), std::nullopt};
-  auto bytes = WriteArps(e, TestHeader());
+  auto bytes = computed::WriteArps(e, TestHeader());
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   auto imported = ReadArps(*bytes);
   ASSERT_TRUE(imported.ok()) << imported.status().message();
@@ -220,7 +221,7 @@ TEST(Arps, OverridesAreWrittenAsAppliedAndWholeRoublesAreKept) {
 }
 
 TEST(Arps, TheFileIsCp866WithCrlfAndHashSeparatedRecords) {
-  auto bytes = WriteArps(GoldenEstimate("contract_example"), TestHeader());
+  auto bytes = computed::WriteArps(GoldenEstimate("contract_example"), TestHeader());
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   // «АРПС» in cp866: А 0x80, Р 0x90, П 0x8F, С 0x91.
   EXPECT_EQ(bytes->rfind("1#\x80\x90\x8F\x91 1.10#Estimate Service#\r\n", 0), 0u);
@@ -243,7 +244,7 @@ TEST(Arps, TheFileIsCp866WithCrlfAndHashSeparatedRecords) {
 }
 
 TEST(Arps, ABrokenRecordFailsWithItsLineNumber) {
-  auto bytes = WriteArps(GoldenEstimate("contract_example"), TestHeader());
+  auto bytes = computed::WriteArps(GoldenEstimate("contract_example"), TestHeader());
   ASSERT_TRUE(bytes.ok());
   const std::vector<std::string> lines = Lines(*bytes);
   const std::size_t position = LineOf(lines, "20#");
@@ -315,7 +316,7 @@ TEST(Arps, ABrokenRecordFailsWithItsLineNumber) {
 TEST(Arps, ATextCp866CannotHoldFailsTheExportNamingTheField) {
   core::Estimate e = GoldenEstimate("contract_example");
   e.sections[0].positions[0].resources[2].name = "Очес льняной, 5 €/кг";
-  auto r = WriteArps(e, TestHeader());
+  auto r = computed::WriteArps(e, TestHeader());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("sections[0].positions[0].resources[2].name: \"€\" (U+20AC) "
@@ -326,7 +327,7 @@ TEST(Arps, ATextCp866CannotHoldFailsTheExportNamingTheField) {
   // Typographic quotes and dashes, which cp866 lacks, become their ASCII forms.
   ArpsHeader h = TestHeader();
   h.customer = "ООО «Заказчик» — филиал";
-  auto quoted = WriteArps(GoldenEstimate("contract_example"), h);
+  auto quoted = computed::WriteArps(GoldenEstimate("contract_example"), h);
   ASSERT_TRUE(quoted.ok()) << quoted.status().message();
   auto back = ReadArps(*quoted);
   ASSERT_TRUE(back.ok()) << back.status().message();
@@ -334,7 +335,7 @@ TEST(Arps, ATextCp866CannotHoldFailsTheExportNamingTheField) {
 
   core::Estimate hashed = GoldenEstimate("contract_example");
   hashed.sections[0].positions[1].name = "Счетчик #2";
-  auto separator = WriteArps(hashed, TestHeader());
+  auto separator = computed::WriteArps(hashed, TestHeader());
   ASSERT_FALSE(separator.ok());
   EXPECT_NE(separator.status().message().find("sections[0].positions[1].name: '#'"),
             std::string::npos);
@@ -398,7 +399,7 @@ TEST(Arps, AUtf8FileIsReadWithAWarning) {
 }
 
 TEST(Arps, AStatedTotalThatDiffersIsReported) {
-  auto bytes = WriteArps(GoldenEstimate("contract_example"), TestHeader());
+  auto bytes = computed::WriteArps(GoldenEstimate("contract_example"), TestHeader());
   ASSERT_TRUE(bytes.ok());
   std::vector<std::string> lines = Lines(*bytes);
   std::string& header = lines[2];

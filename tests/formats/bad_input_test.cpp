@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -2,7 +2,7 @@
 // workbooks of shared/samples read line by line, CSV in cp1251 and UTF-8, and hostile uploads —
 // zip bombs (declared, lying about their size, over-compressed), files that are no workbook, a
 // DOCTYPE with an external entity — refused. The hostile archives are built here with libzip.
-#include "formats/boq_import.hpp"
+#include "formats/boq/boq_import.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "formats/calc.hpp"
-#include "formats/document_reader.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/detail/document_reader.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -1,4 +1,4 @@
-#include "formats/estimate_document_writer.hpp"
+#include "formats/document/estimate_document_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/resource_index_calculator.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/estimate_document.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -16,8 +16,9 @@
 #include <string>
 #include <unistd.h>
 
-#include "formats/calc.hpp"
-#include "formats/gge_xml.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/gge/gge.hpp"
+#include "computed_writers.hpp"
 
 namespace estimate::formats {
 namespace {
@@ -160,7 +161,7 @@ std::string After(const std::string& xml, const std::string& from, const std::st
 
 TEST(GgeBaseIndexExport, TheGosstroysmetaEstimateIsWrittenWithItsTotals) {
   const Imported s = ImportSample();
-  auto xml = WriteGgeBaseIndexEstimate(s.estimate, s.header);
+  auto xml = computed::WriteGgeBaseIndexEstimate(s.estimate, s.header);
   ASSERT_TRUE(xml.ok()) << xml.status().message();
   // The figures the file states (docs/calc-document.md, the golden case of the import).
   std::string price = xml->substr(xml->find("<EstimatePrice>"));
@@ -192,8 +193,8 @@ TEST(GgeBaseIndexExport, TheGosstroysmetaEstimateIsWrittenWithItsTotals) {
 
 TEST(GgeBaseIndexExport, TheSixConversionsGiveTheDraftsRenderingAndItValidates) {
   const Imported s = ImportSample();
-  auto v301 = WriteGgeBaseIndexEstimate(s.estimate, s.header, GgeVersion::k301);
-  auto v302 = WriteGgeBaseIndexEstimate(s.estimate, s.header, GgeVersion::k302);
+  auto v301 = computed::WriteGgeBaseIndexEstimate(s.estimate, s.header, GgeVersion::k301);
+  auto v302 = computed::WriteGgeBaseIndexEstimate(s.estimate, s.header, GgeVersion::k302);
   ASSERT_TRUE(v301.ok()) << v301.status().message();
   ASSERT_TRUE(v302.ok()) << v302.status().message();
   int quantities = 0;
@@ -211,7 +212,7 @@ TEST(GgeBaseIndexExport, TheSixConversionsGiveTheDraftsRenderingAndItValidates) 
 TEST(GgeBaseIndexExport, ExportImportExportIsByteStableAndNothingDiffers) {
   const Imported s = ImportSample();
   for (const GgeVersion version : {GgeVersion::k301, GgeVersion::k302}) {
-    auto first = WriteGgeBaseIndexEstimate(s.estimate, s.header, version);
+    auto first = computed::WriteGgeBaseIndexEstimate(s.estimate, s.header, version);
     ASSERT_TRUE(first.ok()) << first.status().message();
     auto imported = ReadGgeBaseIndexEstimate(*first);
     ASSERT_TRUE(imported.ok()) << imported.status().message();
@@ -224,7 +225,7 @@ TEST(GgeBaseIndexExport, ExportImportExportIsByteStableAndNothingDiffers) {
               json::parse(s.document_json).at("indices"));
     auto again = ParseBaseIndexDocument(imported->document_json);
     ASSERT_TRUE(again.ok()) << again.status().message();
-    auto second = WriteGgeBaseIndexEstimate(*again, imported->header, version);
+    auto second = computed::WriteGgeBaseIndexEstimate(*again, imported->header, version);
     ASSERT_TRUE(second.ok()) << second.status().message();
     EXPECT_EQ(*second, *first);
   }
@@ -247,7 +248,7 @@ TEST(GgeBaseIndexExport, IndexingToConstructionInstallationIsWrittenAndReadBack)
   auto result = core::CalculateBaseIndexEstimate(*estimate);
   ASSERT_TRUE(result.ok());
   for (const GgeVersion version : {GgeVersion::k301, GgeVersion::k302}) {
-    auto xml = WriteGgeBaseIndexEstimate(*estimate, header, version);
+    auto xml = computed::WriteGgeBaseIndexEstimate(*estimate, header, version);
     ASSERT_TRUE(xml.ok()) << xml.status().message();
     EXPECT_NE(xml->find("<IndexType>Индексы к СМР</IndexType>"), std::string::npos);
     const std::string price = xml->substr(xml->find("<EstimatePrice>"));
@@ -266,7 +267,7 @@ TEST(GgeBaseIndexExport, IndexingToConstructionInstallationIsWrittenAndReadBack)
     EXPECT_TRUE(imported->differences.empty());
     auto again = ParseBaseIndexDocument(imported->document_json);
     ASSERT_TRUE(again.ok()) << again.status().message();
-    auto second = WriteGgeBaseIndexEstimate(*again, imported->header, version);
+    auto second = computed::WriteGgeBaseIndexEstimate(*again, imported->header, version);
     ASSERT_TRUE(second.ok());
     EXPECT_EQ(*second, *xml);
   }
@@ -279,7 +280,7 @@ TEST(GgeBaseIndexExport, MissingHeaderFieldsAreNamed) {
   s.header.construction_type = "Ремонт";
   s.header.object_type = "Жилой";
   s.header.indexes.front().number = "ИФ-09";
-  auto xml = WriteGgeBaseIndexEstimate(s.estimate, s.header);
+  auto xml = computed::WriteGgeBaseIndexEstimate(s.estimate, s.header);
   ASSERT_FALSE(xml.ok());
   const std::string message = xml.status().message();
   for (const char* field : {"header.construction.name", "header.region.code",
@@ -346,7 +347,7 @@ TEST(GgeBaseIndexExport, ShapesTheSampleLacksComeBackWithTheSameFigures) {
   const CalcOutcome original = Calculate(kShapes, OutputFormat::kJson);
   ASSERT_TRUE(original.ok());
   for (const GgeVersion version : {GgeVersion::k301, GgeVersion::k302}) {
-    auto first = WriteGgeBaseIndexEstimate(*estimate, *header, version);
+    auto first = computed::WriteGgeBaseIndexEstimate(*estimate, *header, version);
     ASSERT_TRUE(first.ok()) << first.status().message();
     int quantities = 0;
     const std::string v302 = version == GgeVersion::k302 ? *first : ConvertTo302(*first, &quantities);
@@ -366,13 +367,13 @@ TEST(GgeBaseIndexExport, ShapesTheSampleLacksComeBackWithTheSameFigures) {
     EXPECT_EQ(json::parse(again.json).at("positions"), json::parse(original.json).at("positions"));
     auto reread = ParseBaseIndexDocument(imported->document_json);
     ASSERT_TRUE(reread.ok()) << reread.status().message();
-    auto second = WriteGgeBaseIndexEstimate(*reread, imported->header, version);
+    auto second = computed::WriteGgeBaseIndexEstimate(*reread, imported->header, version);
     ASSERT_TRUE(second.ok()) << second.status().message();
     EXPECT_EQ(*second, *first);
   }
   // Market prices: the installation norm's cable in Mounting's External, the other-cost norm's
   // plates in Other, not in External.
-  auto xml = WriteGgeBaseIndexEstimate(*estimate, *header);
+  auto xml = computed::WriteGgeBaseIndexEstimate(*estimate, *header);
   ASSERT_TRUE(xml.ok());
   std::string price = xml->substr(xml->find("<EstimatePrice>"));
   price = price.substr(0, price.find("</EstimatePrice>"));
@@ -391,7 +392,7 @@ TEST(GgeBaseIndexExport, ACoefficientWhoseNameDoesNotSayHowItCombinesIsRefused) 
   ASSERT_TRUE(estimate.ok()) << estimate.status().message();
   auto header = ParseGgeHeader(kShapes, Fer2001Header());
   ASSERT_TRUE(header.ok());
-  auto xml = WriteGgeBaseIndexEstimate(*estimate, *header);
+  auto xml = computed::WriteGgeBaseIndexEstimate(*estimate, *header);
   ASSERT_FALSE(xml.ok());
   EXPECT_NE(xml.status().message().find("sections[0].positions[0].coefficients[0].combine"),
             std::string::npos)

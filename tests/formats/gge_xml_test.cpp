@@ -1,4 +1,4 @@
-#include "formats/gge_xml.hpp"
+#include "formats/gge/gge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "formats/estimate_document.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "computed_writers.hpp"
 
 namespace estimate::formats {
 namespace {
@@ -83,7 +84,7 @@ int XmlLint(const std::string& xml) {
 
 TEST(GgeXml, TheContractExampleIsWrittenValidWithTheCalculatorsFigures) {
   const core::Estimate e = GoldenEstimate("contract_example");
-  auto xml = WriteGgeLocalEstimate(e, TestHeader());
+  auto xml = computed::WriteGgeLocalEstimate(e, TestHeader());
   ASSERT_TRUE(xml.ok()) << xml.status().message();
   EXPECT_TRUE(ValidateXml(*xml, kXsd.string()).ok()) << ValidateXml(*xml, kXsd.string()).message();
   EXPECT_EQ(XmlLint(*xml), 0);
@@ -102,7 +103,7 @@ TEST(GgeXml, TheContractExampleIsWrittenValidWithTheCalculatorsFigures) {
 TEST(GgeXml, BothPkRikEstimatesCarryTheirTotalsAndValidate) {
   for (const auto& [name, total] : {std::pair<std::string, std::string>{"rik_02-01-05_vodomernyi_uzel", "232833.98"},
                                     {"rik_02-01-02_remont_otopleniya", "1979227.22"}}) {
-    auto xml = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader());
+    auto xml = computed::WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader());
     ASSERT_TRUE(xml.ok()) << name << ": " << xml.status().message();
     EXPECT_TRUE(ValidateXml(*xml, kXsd.string()).ok()) << name;
     EXPECT_EQ(XmlLint(*xml), 0) << name;
@@ -115,7 +116,7 @@ TEST(GgeXml, BothPkRikEstimatesCarryTheirTotalsAndValidate) {
 TEST(GgeXml, ExportImportExportIsByteStableAndRecomputesToTheStatedTotals) {
   for (const char* name : {"contract_example", "rik_02-01-05_vodomernyi_uzel",
                            "rik_02-01-02_remont_otopleniya"}) {
-    auto first = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader());
+    auto first = computed::WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader());
     ASSERT_TRUE(first.ok()) << first.status().message();
     auto imported = ReadGgeLocalEstimate(*first);
     ASSERT_TRUE(imported.ok()) << name << ": " << imported.status().message();
@@ -125,7 +126,7 @@ TEST(GgeXml, ExportImportExportIsByteStableAndRecomputesToTheStatedTotals) {
     EXPECT_GE(imported->compared, 10u);
     auto again = ParseEstimateDocument(imported->document_json);
     ASSERT_TRUE(again.ok()) << again.status().message();
-    auto second = WriteGgeLocalEstimate(*again, imported->header);
+    auto second = computed::WriteGgeLocalEstimate(*again, imported->header);
     ASSERT_TRUE(second.ok()) << second.status().message();
     EXPECT_EQ(*second, *first) << name;
   }
@@ -167,7 +168,7 @@ TEST(GgeXml, WhatIsNotALocalEstimateIsRefusedWithAClearError) {
 
 TEST(GgeXml, MissingHeaderFieldsAndInexpressiblePositionsAreNamed) {
   GgeHeader empty = Fsnb2022Header();
-  auto xml = WriteGgeLocalEstimate(GoldenEstimate("contract_example"), empty);
+  auto xml = computed::WriteGgeLocalEstimate(GoldenEstimate("contract_example"), empty);
   ASSERT_FALSE(xml.ok());
   for (const char* field : {"header.construction.name", "header.object.name", "header.number",
                             "header.region.code", "header.price_level"}) {
@@ -175,13 +176,13 @@ TEST(GgeXml, MissingHeaderFieldsAndInexpressiblePositionsAreNamed) {
   }
   core::Estimate e = GoldenEstimate("contract_example");
   e.sections[0].positions[1].kind = core::ResourceKind::kLabor;
-  auto labor = WriteGgeLocalEstimate(e, TestHeader());
+  auto labor = computed::WriteGgeLocalEstimate(e, TestHeader());
   ASSERT_FALSE(labor.ok());
   EXPECT_NE(labor.status().message().find("sections[0].positions[1]"), std::string::npos);
 }
 
 TEST(GgeXml, ValidationReportsTheSchemasMessagesWithLines) {
-  auto xml = WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader());
+  auto xml = computed::WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader());
   ASSERT_TRUE(xml.ok());
   std::string broken = *xml;
   const std::size_t at = broken.find("<Code>1</Code>");
@@ -221,7 +222,7 @@ TEST(GgeObjectEstimate, ExportIsValidAndRoundTripsByteForByte) {
   ASSERT_TRUE(imported.ok());
   GgeObjectHeader h = imported->header;
   h.export_time = "2026-11-26T10:00:00+03:00";
-  auto xml = WriteGgeObjectEstimate(imported->input, h);
+  auto xml = computed::WriteGgeObjectEstimate(imported->input, h);
   ASSERT_TRUE(xml.ok()) << xml.status().message();
   Status valid = ValidateXml(*xml, kOsrXsd.string());
   EXPECT_TRUE(valid.ok()) << valid.message();
@@ -229,7 +230,7 @@ TEST(GgeObjectEstimate, ExportIsValidAndRoundTripsByteForByte) {
   auto again = ReadGgeObjectEstimate(*xml);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(again->differences.empty());
-  auto second = WriteGgeObjectEstimate(again->input, again->header);
+  auto second = computed::WriteGgeObjectEstimate(again->input, again->header);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, *xml);
 }
@@ -238,7 +239,7 @@ TEST(GgeObjectEstimate, MissingHeaderFieldsAreNamed) {
   core::ObjectEstimateInput input;
   input.name = "Объект";
   input.lines.push_back({"01", "ЛСР", Decimal::FromInt(1000), {}, {}, {}, {}});
-  auto xml = WriteGgeObjectEstimate(input, {});
+  auto xml = computed::WriteGgeObjectEstimate(input, {});
   ASSERT_FALSE(xml.ok());
   for (const char* field : {"header.construction.name", "header.region.code", "header.created"}) {
     EXPECT_NE(xml.status().message().find(field), std::string::npos) << field;
@@ -280,7 +281,7 @@ TEST(GgeSummaryEstimate, ExportIsValidAndRoundTripsByteForByte) {
   ASSERT_TRUE(imported.ok()) << imported.status().message();
   GgeSummaryHeader h = imported->header;
   h.export_time = "2026-11-26T10:00:00+03:00";
-  auto xml = WriteGgeSummaryEstimate(imported->input, h);
+  auto xml = computed::WriteGgeSummaryEstimate(imported->input, h);
   ASSERT_TRUE(xml.ok()) << xml.status().message();
   Status valid = ValidateXml(*xml, kSsrXsd.string());
   EXPECT_TRUE(valid.ok()) << valid.message();
@@ -288,7 +289,7 @@ TEST(GgeSummaryEstimate, ExportIsValidAndRoundTripsByteForByte) {
   auto again = ReadGgeSummaryEstimate(*xml);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(again->differences.empty());
-  auto second = WriteGgeSummaryEstimate(again->input, again->header);
+  auto second = computed::WriteGgeSummaryEstimate(again->input, again->header);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, *xml);
 }
@@ -325,7 +326,7 @@ TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
   for (const auto& [name, total] : {std::pair<std::string, std::string>{"contract_example", "10437.52"},
                                     {"rik_02-01-05_vodomernyi_uzel", "232833.98"},
                                     {"rik_02-01-02_remont_otopleniya", "1979227.22"}}) {
-    auto xml = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
+    auto xml = computed::WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
     ASSERT_TRUE(xml.ok()) << name << ": " << xml.status().message();
     Status valid = ValidateXml(*xml, xsd.string());
     EXPECT_TRUE(valid.ok()) << name << ": " << valid.message();
@@ -339,7 +340,7 @@ TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
         << name;
   }
   // A market price is marked as such.
-  auto xml = WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader(), GgeVersion::k302);
+  auto xml = computed::WriteGgeLocalEstimate(GoldenEstimate("contract_example"), TestHeader(), GgeVersion::k302);
   ASSERT_TRUE(xml.ok());
   EXPECT_NE(xml->find("<isExternal>true</isExternal>"), std::string::npos);
 }
@@ -347,7 +348,7 @@ TEST(GgeXml302, TheNewestDraftIsWrittenValidWithTheSameTotals) {
 TEST(GgeXml302, TheDraftImportsBackAndExportsByteForByte) {
   for (const char* name : {"contract_example", "rik_02-01-05_vodomernyi_uzel",
                            "rik_02-01-02_remont_otopleniya"}) {
-    auto first = WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
+    auto first = computed::WriteGgeLocalEstimate(GoldenEstimate(name), TestHeader(), GgeVersion::k302);
     ASSERT_TRUE(first.ok()) << first.status().message();
     auto imported = ReadGgeLocalEstimate(*first);
     ASSERT_TRUE(imported.ok()) << name << ": " << imported.status().message();
@@ -358,7 +359,7 @@ TEST(GgeXml302, TheDraftImportsBackAndExportsByteForByte) {
     EXPECT_EQ(imported->header.territory, "Территория");
     auto again = ParseEstimateDocument(imported->document_json);
     ASSERT_TRUE(again.ok()) << again.status().message();
-    auto second = WriteGgeLocalEstimate(*again, imported->header, GgeVersion::k302);
+    auto second = computed::WriteGgeLocalEstimate(*again, imported->header, GgeVersion::k302);
     ASSERT_TRUE(second.ok()) << second.status().message();
     EXPECT_EQ(FirstDifference(*second, *first), "") << name;
   }

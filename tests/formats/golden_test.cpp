@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "formats/calc.hpp"
+#include "formats/document/calc.hpp"
 
 namespace estimate::formats {
 namespace {

@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "formats/boq_import.hpp"
-#include "formats/gge_xml.hpp"
-#include "formats/xml_support.hpp"
+#include "formats/boq/boq_import.hpp"
+#include "formats/gge/gge.hpp"
+#include "formats/gge/detail/xml_support.hpp"
 
 namespace estimate::formats {
 namespace {

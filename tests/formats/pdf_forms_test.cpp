@@ -6,7 +6,7 @@
 //
 // To look at the forms: ESTIMATE_PDF_DIR=/some/dir ./formats_tests --gtest_filter='PdfForms*'
 // writes lsr.pdf, osr.pdf and ssr.pdf there.
-#include "formats/pdf_forms.hpp"
+#include "formats/print/pdf_forms.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -27,9 +27,10 @@
 #include <tuple>
 #include <vector>
 
-#include "formats/document_reader.hpp"
-#include "formats/documents.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/detail/document_reader.hpp"
+#include "formats/document/detail/documents.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "computed_writers.hpp"
 
 namespace estimate::formats {
 namespace {
@@ -220,7 +221,7 @@ const std::string& RikEstimatePdf() {
     header.region = "28. Амурская область";
     header.composed_by = "Инженер-сметчик И.И. Иванов";
     header.checked_by = "Главный специалист П.П. Петров";
-    Result<std::string> pdf = WriteEstimatePdf(*estimate, header);
+    Result<std::string> pdf = computed::WriteEstimatePdf(*estimate, header);
     EXPECT_TRUE(pdf.ok()) << pdf.status().message();
     return pdf.ok() ? *pdf : std::string();
   }();
@@ -347,7 +348,7 @@ TEST(PdfForms, ObjectEstimateFormOfTheRekultivaciyaCaseSumsInThousands) {
   header.construction = "ВЛ 220 кВ";
   header.price_level = "IV квартал 2025 года";
   header.composed_by = "Инженер-сметчик И.И. Иванов";
-  Result<std::string> bytes = WriteObjectEstimatePdf(*input, header);
+  Result<std::string> bytes = computed::WriteObjectEstimatePdf(*input, header);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const PdfFile pdf(*bytes, "osr.pdf");
   const std::string text = pdf.Text();
@@ -367,7 +368,7 @@ TEST(PdfForms, SummaryEstimateFormOfExampleHCarriesChaptersReserveAndVat) {
   std::optional<core::SummaryEstimateInput> input =
       ReadGolden("ssr_example_h_ssrss-0", &ReadSummaryEstimateDocument);
   ASSERT_TRUE(input.has_value());
-  Result<std::string> bytes = WriteSummaryEstimatePdf(*input, PrintHeader{});
+  Result<std::string> bytes = computed::WriteSummaryEstimatePdf(*input, PrintHeader{});
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const PdfFile pdf(*bytes, "ssr.pdf");
   const std::string text = pdf.Text();
@@ -388,10 +389,10 @@ TEST(PdfForms, TheSameDocumentGivesTheSameBytes) {
   Result<core::Estimate> estimate =
       ParseEstimateDocument(ReadFile(Golden("contract_example") / "input.json"));
   ASSERT_TRUE(estimate.ok()) << estimate.status().message();
-  Result<std::string> first = WriteEstimatePdf(*estimate, PrintHeader{});
+  Result<std::string> first = computed::WriteEstimatePdf(*estimate, PrintHeader{});
   ASSERT_TRUE(first.ok()) << first.status().message();
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past a second of the clock
-  Result<std::string> second = WriteEstimatePdf(*estimate, PrintHeader{});
+  Result<std::string> second = computed::WriteEstimatePdf(*estimate, PrintHeader{});
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(*first == *second) << "the PDF changed between two renderings of one document";
   EXPECT_EQ(first->find("/CreationDate"), std::string::npos);
@@ -400,7 +401,7 @@ TEST(PdfForms, TheSameDocumentGivesTheSameBytes) {
 TEST(PdfForms, RefusesABaseIndexEstimate) {
   core::Estimate estimate;
   estimate.method = core::Method::kBaseIndex;
-  Result<std::string> bytes = WriteEstimatePdf(estimate, PrintHeader{});
+  Result<std::string> bytes = computed::WriteEstimatePdf(estimate, PrintHeader{});
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidArgument);
 }
@@ -416,7 +417,7 @@ TEST(PdfForms, BaseIndexFormCarriesEveryBaseTotalAndTheCurrentTotalsOfTheBlocks)
   header.number = "02-01-01";
   header.price_level = "2 квартал 2025 г.";
   header.composed_by = "Инженер-сметчик И.И. Иванов";
-  Result<std::string> bytes = WriteBaseIndexEstimatePdf(*estimate, header);
+  Result<std::string> bytes = computed::WriteBaseIndexEstimatePdf(*estimate, header);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const PdfFile pdf(*bytes, "lsr_bim.pdf");
   const std::string text = pdf.Text();
@@ -465,7 +466,7 @@ TEST(PdfForms, ObjectEstimateThatDoesNotComputeIsTheCalculatorsError) {
   line.construction = core::Decimal::FromInt(1);
   input.lines.push_back(line);
   input.measure_quantity = core::Decimal();
-  Result<std::string> bytes = WriteObjectEstimatePdf(input, PrintHeader{});
+  Result<std::string> bytes = computed::WriteObjectEstimatePdf(input, PrintHeader{});
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidArgument);
 }

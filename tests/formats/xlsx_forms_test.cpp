@@ -6,7 +6,7 @@
 //
 // To look at the forms: ESTIMATE_XLSX_DIR=/some/dir ./formats_tests --gtest_filter='XlsxForms*'
 // writes lsr.xlsx, osr.xlsx, ssr.xlsx and precision.xlsx there.
-#include "formats/xlsx_forms.hpp"
+#include "formats/print/xlsx_forms.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -24,8 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "formats/calc.hpp"
-#include "formats/estimate_document.hpp"
+#include "formats/document/calc.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "computed_writers.hpp"
 
 namespace estimate::formats {
 namespace {
@@ -180,7 +181,7 @@ const SheetDump& RikEstimateSheet() {
     header.number = "02-01-05";
     header.price_level = "IV квартал 2025 года";
     header.composed_by = "Инженер-сметчик И.И. Иванов";
-    Result<std::string> bytes = WriteEstimateXlsx(*estimate, header);
+    Result<std::string> bytes = computed::WriteEstimateXlsx(*estimate, header);
     EXPECT_TRUE(bytes.ok()) << bytes.status().message();
     if (!bytes.ok()) return SheetDump{};
     EXPECT_EQ(bytes->substr(0, 2), "PK") << "an XLSX file is a zip archive";
@@ -345,7 +346,7 @@ TEST(XlsxForms, ObjectEstimateFormSumsTheRekultivaciyaSampleInThousands) {
   };
   PrintHeader header;
   header.construction = "ВЛ 220 кВ";
-  Result<std::string> bytes = WriteObjectEstimateXlsx(input, header);
+  Result<std::string> bytes = computed::WriteObjectEstimateXlsx(input, header);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const SheetDump s = ReadBack(*bytes, "osr.xlsx");
   ASSERT_TRUE(s.read);
@@ -410,7 +411,7 @@ core::SummaryEstimateInput SampleSsr() {
 
 TEST(XlsxForms, SummaryEstimateFormCarriesTheRunningTotalsReserveAndVatOfExampleH) {
   REQUIRE_PYTHON();
-  Result<std::string> bytes = WriteSummaryEstimateXlsx(SampleSsr(), PrintHeader{});
+  Result<std::string> bytes = computed::WriteSummaryEstimateXlsx(SampleSsr(), PrintHeader{});
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const SheetDump s = ReadBack(*bytes, "ssr.xlsx");
   ASSERT_TRUE(s.read);
@@ -448,7 +449,7 @@ TEST(XlsxForms, FigureTooLongForADoubleIsWrittenAsText) {
   core::Estimate estimate;
   estimate.name = "Проверка точности";
   estimate.sections.push_back({"Раздел 1. Материалы", {p}});
-  Result<std::string> bytes = WriteEstimateXlsx(estimate, PrintHeader{});
+  Result<std::string> bytes = computed::WriteEstimateXlsx(estimate, PrintHeader{});
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const SheetDump s = ReadBack(*bytes, "precision.xlsx");
   ASSERT_TRUE(s.read);
@@ -466,7 +467,7 @@ TEST(XlsxForms, LeavesNoTemporaryFileBehind) {
   const char* old = std::getenv("TMPDIR");
   const std::string saved = old ? old : "";
   ::setenv("TMPDIR", dir.c_str(), 1);
-  Result<std::string> bytes = WriteSummaryEstimateXlsx(SampleSsr(), PrintHeader{});
+  Result<std::string> bytes = computed::WriteSummaryEstimateXlsx(SampleSsr(), PrintHeader{});
   if (old) {
     ::setenv("TMPDIR", saved.c_str(), 1);
   } else {
@@ -486,7 +487,7 @@ TEST(XlsxForms, BaseIndexFormHasItsColumnsAndTheBaseAndCurrentTotals) {
   ASSERT_TRUE(estimate.ok()) << estimate.status().message();
   PrintHeader header;
   header.number = "02-01-01";
-  Result<std::string> bytes = WriteBaseIndexEstimateXlsx(*estimate, header);
+  Result<std::string> bytes = computed::WriteBaseIndexEstimateXlsx(*estimate, header);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   const SheetDump s = ReadBack(*bytes, "lsr_bim.xlsx");
   ASSERT_TRUE(s.read);
@@ -524,7 +525,7 @@ TEST(XlsxForms, BaseIndexFormHasItsColumnsAndTheBaseAndCurrentTotals) {
 TEST(XlsxForms, RefusesABaseIndexEstimate) {
   core::Estimate estimate;
   estimate.method = core::Method::kBaseIndex;
-  Result<std::string> bytes = WriteEstimateXlsx(estimate, PrintHeader{});
+  Result<std::string> bytes = computed::WriteEstimateXlsx(estimate, PrintHeader{});
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidArgument);
 }
@@ -534,7 +535,7 @@ TEST(XlsxForms, ObjectEstimateThatDoesNotComputeIsTheCalculatorsError) {
   input.number = "01";
   input.lines.push_back(Lsr("01-01", "", "1", "0", "0", "0", "0", "0", "0"));
   input.measure_quantity = D("0");
-  Result<std::string> bytes = WriteObjectEstimateXlsx(input, PrintHeader{});
+  Result<std::string> bytes = computed::WriteObjectEstimateXlsx(input, PrintHeader{});
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.status().code(), StatusCode::kInvalidArgument);
 }

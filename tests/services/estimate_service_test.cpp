@@ -3,7 +3,7 @@
 #include <atomic>
 #include <thread>
 
-#include "formats/calc.hpp"
+#include "formats/document/calc.hpp"
 #include "service_fixture.hpp"
 
 namespace estimate::services {

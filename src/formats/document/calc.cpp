@@ -1,0 +1,123 @@
+#include "formats/document/calc.hpp"
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <utility>
+
+#include "core/resource_index_calculator.hpp"
+#include "formats/document/detail/document_reader.hpp"
+#include "formats/document/detail/documents.hpp"
+#include "formats/document/estimate_document.hpp"
+#include "formats/registry.hpp"
+
+namespace estimate::formats {
+
+namespace json = boost::json;
+
+namespace {
+
+// A status message of core (one line, or lines) as problems.
+std::vector<std::string> Lines(const std::string& message) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    const std::size_t end = message.find('\n', start);
+    lines.push_back(message.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool WantsJson(OutputFormat f) { return f != OutputFormat::kText; }
+bool WantsText(OutputFormat f) { return f != OutputFormat::kJson; }
+
+}  // namespace
+
+std::optional<DocumentKind> ReadDocumentKind(const json::value& v, DocumentReader& reader) {
+  const JsonPath root;
+  if (!v.is_object()) {
+    reader.Problem(root, "expected a JSON object");
+    return std::nullopt;
+  }
+  const json::object& o = v.get_object();
+  const std::optional<std::string> format = reader.RequiredString(o, "format", root);
+  if (!format) return std::nullopt;
+  if (*format == "object-estimate/1") return DocumentKind::kObjectEstimate;
+  if (*format == "summary-estimate/1") return DocumentKind::kSummaryEstimate;
+  if (*format != "estimate-document/1") {
+    // Another format: its other fields mean nothing to us.
+    reader.Problem(root.Key("format"),
+                   "unknown format " + Quoted(*format) +
+                       " (expected estimate-document/1, object-estimate/1 or summary-estimate/1)");
+    return std::nullopt;
+  }
+  const std::size_t problems = reader.problems().size();
+  const std::size_t method =
+      reader.Choice(o, "method", root, {"resource-index", "base-index"}, 0, "method");
+  if (reader.problems().size() != problems) return std::nullopt;
+  return method == 1 ? DocumentKind::kBaseIndexEstimate : DocumentKind::kResourceIndexEstimate;
+}
+
+std::string CalcOutcome::ProblemText() const {
+  std::string out;
+  for (const std::string& p : problems) {
+    if (!out.empty()) out += '\n';
+    out += p;
+  }
+  return out;
+}
+
+CalcOutcome Calculate(std::string_view document, OutputFormat format) {
+  CalcOutcome outcome;
+  std::optional<Document> read = ReadAnyDocument(document, &outcome.problems);
+  if (!read) return outcome;
+  Result<ComputedDocument> computed = Compute(std::move(*read));
+  if (!computed.ok()) {
+    outcome.problems = Lines(computed.status().message());
+    return outcome;
+  }
+  const DocumentKind kind = KindOf(*computed);
+  const WriteHeaders none;
+  if (WantsJson(format)) outcome.json = *FindWriter(Format::kJson, kind)->write(*computed, none);
+  if (WantsText(format)) outcome.text = *FindWriter(Format::kText, kind)->write(*computed, none);
+  return outcome;
+}
+
+namespace {
+
+template <typename Input, typename Read>
+Result<Input> ParseShape(std::string_view document, DocumentKind expected, const char* name,
+                         Read read) {
+  json::monotonic_resource arena;
+  Result<json::value> parsed = ParseJson(document, &arena);
+  if (!parsed.ok()) return parsed.status();
+  DocumentReader reader;
+  const std::optional<DocumentKind> kind = ReadDocumentKind(*parsed, reader);
+  if (kind && *kind != expected) reader.Problem(JsonPath(), std::string("not a ") + name + " document");
+  if (!reader.ok()) return InvalidArgument(reader.Message());
+  std::optional<Input> input = read(parsed->get_object(), reader);
+  if (!input) return InvalidArgument(reader.Message());
+  return std::move(*input);
+}
+
+}  // namespace
+
+Result<core::BaseIndexEstimate> ParseBaseIndexDocument(std::string_view document) {
+  return ParseShape<core::BaseIndexEstimate>(document, DocumentKind::kBaseIndexEstimate,
+                                             "base-index estimate-document/1",
+                                             ReadBaseIndexDocument);
+}
+
+Result<core::ObjectEstimateInput> ParseObjectEstimateDocument(std::string_view document) {
+  return ParseShape<core::ObjectEstimateInput>(document, DocumentKind::kObjectEstimate,
+                                               "object-estimate/1", ReadObjectEstimateDocument);
+}
+
+Result<core::SummaryEstimateInput> ParseSummaryEstimateDocument(std::string_view document) {
+  return ParseShape<core::SummaryEstimateInput>(document, DocumentKind::kSummaryEstimate,
+                                                "summary-estimate/1", ReadSummaryEstimateDocument);
+}
+
+}  // namespace estimate::formats
