@@ -125,8 +125,8 @@ int WriteBytes(const Result<std::string>& bytes, std::ostream& out, std::ostream
 
 // The ОСР and ССР documents (object-estimate/1, summary-estimate/1) as ГГЭ XML, XLSX or PDF.
 int ExportRollUp(const std::string& text, const std::string& kind, const std::string& format,
-                 const std::string& xsd_dir, const std::string& version, std::ostream& out,
-                 std::ostream& err) {
+                 const std::string& xsd_dir, const std::string& version, core::Timestamp now,
+                 std::ostream& out, std::ostream& err) {
   if (format != "gge" && format != "xlsx" && format != "pdf") {
     err << "estimate-service export: an " << kind << " goes out as gge, xlsx or pdf\n";
     return kExitBadInput;
@@ -139,7 +139,7 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
   formats::PrintHeader print;
   print.construction = header->construction_name;
   print.object = header->object_name;
-  const std::string date = header->date.empty() ? formats::TodayUtc() : header->date;
+  const std::string date = header->date.empty() ? core::FormatUtcDate(now) : header->date;
   if (kind == "object-estimate/1") {
     auto input = formats::ParseObjectEstimateDocument(text);
     if (!input.ok()) {
@@ -155,6 +155,7 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
       h.price_year = header->price_year;
       h.price_quarter = header->price_quarter;
       h.software_version = version;
+      h.export_time = core::FormatXsdDateTime(now);
       return WriteValidated(formats::WriteGgeObjectEstimate(*input, h), xsd_dir,
                             "ObjectEstimate-3_01.xsd", out, err);
     }
@@ -173,6 +174,7 @@ int ExportRollUp(const std::string& text, const std::string& kind, const std::st
     h.price_year = header->price_year;
     h.price_quarter = header->price_quarter;
     h.software_version = version;
+    h.export_time = core::FormatXsdDateTime(now);
     return WriteValidated(formats::WriteGgeSummaryEstimate(*input, h), xsd_dir,
                           "SummaryEstimate-current.xsd", out, err);
   }
@@ -193,7 +195,8 @@ bool IsBaseIndexDocument(const std::string& text) {
 // document rendered for the 3.02 draft is what is validated) or the 3.02 draft itself, or the
 // printed form in XLSX or PDF.
 int ExportBaseIndex(const std::string& text, const std::string& format, const std::string& xsd_dir,
-                    const std::string& version, std::ostream& out, std::ostream& err) {
+                    const std::string& version, core::Timestamp now, std::ostream& out,
+                    std::ostream& err) {
   if (format == "arps") {
     err << "estimate-service export: АРПС is written for the resource-index method only\n";
     return kExitBadInput;
@@ -210,6 +213,7 @@ int ExportBaseIndex(const std::string& text, const std::string& format, const st
   }
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
+  if (header->export_time.empty()) header->export_time = core::FormatXsdDateTime(now);
   if (format == "xlsx" || format == "pdf") {
     const formats::PrintHeader print = formats::PrintHeaderOf(*header);
     return WriteBytes(format == "pdf" ? formats::WriteBaseIndexEstimatePdf(*estimate, print)
@@ -227,7 +231,9 @@ int ExportBaseIndex(const std::string& text, const std::string& format, const st
 }  // namespace
 
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
-              const std::string& version, std::ostream& out, std::ostream& err) {
+              const std::string& version, std::ostream& out, std::ostream& err,
+              const core::Clock& clock) {
+  const core::Timestamp now = clock.Now();
   if (format != "gge" && format != "gge-3.02" && format != "xlsx" && format != "pdf" &&
       format != "arps") {
     err << "estimate-service export: --format " << format
@@ -245,10 +251,13 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     const boost::json::value* kind = !ec && v.is_object() ? v.get_object().if_contains("format") : nullptr;
     if (kind != nullptr && kind->is_string() &&
         (kind->get_string() == "object-estimate/1" || kind->get_string() == "summary-estimate/1")) {
-      return ExportRollUp(text, std::string(kind->get_string()), format, xsd_dir, version, out, err);
+      return ExportRollUp(text, std::string(kind->get_string()), format, xsd_dir, version, now, out,
+                          err);
     }
   }
-  if (IsBaseIndexDocument(text)) return ExportBaseIndex(text, format, xsd_dir, version, out, err);
+  if (IsBaseIndexDocument(text)) {
+    return ExportBaseIndex(text, format, xsd_dir, version, now, out, err);
+  }
   auto estimate = formats::ParseEstimateDocument(text);
   if (!estimate.ok()) {
     err << estimate.status().message() << "\n";
@@ -261,6 +270,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
   }
   if (header->name.empty()) header->name = estimate->name;
   header->software_version = version;
+  if (header->export_time.empty()) header->export_time = core::FormatXsdDateTime(now);
   if (format == "arps") {
     formats::ArpsHeader a;
     a.number = header->number;

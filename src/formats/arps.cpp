@@ -10,6 +10,7 @@
 
 #include "core/decimal.hpp"
 #include "core/resource_index_calculator.hpp"
+#include "core/text.hpp"
 #include "formats/estimate_document.hpp"
 #include "formats/estimate_document_writer.hpp"
 
@@ -406,12 +407,6 @@ class ArpsWriter {
 
 // --- the reader ------------------------------------------------------------------------------
 
-std::string Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
-}
-
 // Valid UTF-8 holding at least one Cyrillic letter (lead byte 0xD0 or 0xD1).
 bool IsUtf8WithCyrillic(std::string_view s) {
   bool cyrillic = false;
@@ -485,7 +480,7 @@ std::vector<Rec> SplitRecords(std::string_view text) {
     std::string_view l = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (Trim(l).empty()) continue;
+    if (core::TrimBlanks(l).empty()) continue;
     Rec r;
     r.line = line;
     std::size_t from = 0;
@@ -496,7 +491,7 @@ std::vector<Rec> SplitRecords(std::string_view text) {
       from = hash + 1;
     }
     if (r.fields.size() > 1 && l.back() == '#') r.fields.pop_back();
-    r.type = Trim(r.fields[0]);
+    r.type = std::string(core::TrimBlanks(r.fields[0]));
     records.push_back(std::move(r));
   }
   return records;
@@ -566,7 +561,7 @@ class ArpsReader {
   // A number with a decimal comma or point; nullopt when the field is empty or broken (a
   // problem then).
   std::optional<Decimal> Number(const Rec& r, std::size_t k) {
-    std::string s = Trim(Field(r, k));
+    std::string s(core::TrimBlanks(Field(r, k)));
     if (s.empty()) return std::nullopt;
     std::replace(s.begin(), s.end(), ',', '.');
     auto d = Decimal::Parse(s);
@@ -579,7 +574,7 @@ class ArpsReader {
 
   // A number already checked by Number: its value, 0 when empty or broken.
   static Decimal Checked(const Rec& r, std::size_t k) {
-    std::string s = Trim(Field(r, k));
+    std::string s(core::TrimBlanks(Field(r, k)));
     std::replace(s.begin(), s.end(), ',', '.');
     auto d = Decimal::Parse(s);
     return d.ok() ? *d : Decimal();
@@ -603,7 +598,7 @@ class ArpsReader {
     } else if (r.type == "10") {
       if (!Complete(r, 4)) return;
       FinishPosition();
-      const std::string level = Trim(Field(r, 1));
+      const std::string level(core::TrimBlanks(Field(r, 1)));
       if (level == "0" || estimate_.sections.empty()) {
         if (level != "0") Warning(r, "a subsection before any section: read as a section");
         estimate_.sections.push_back({Field(r, 3), {}});
@@ -640,7 +635,7 @@ class ArpsReader {
   void ReadVersion(const Rec& r) {
     if (seen_version_) Warning(r, "a second record 1, ignored");
     seen_version_ = true;
-    const std::string version = Trim(Field(r, 1));
+    const std::string version(core::TrimBlanks(Field(r, 1)));
     if (version != kVersion) {
       if (version.rfind("АРПС", 0) == 0) {
         Warning(r, "version «" + version + "»: read as АРПС 1.10");
@@ -666,7 +661,7 @@ class ArpsReader {
     h.work_type = Field(r, 18);
     h.base_name = Field(r, 20);
     Number(r, 13);  // compared later
-    const std::string money = Trim(Field(r, 21));
+    const std::string money(core::TrimBlanks(Field(r, 21)));
     if (money == "0") {
       estimate_.options.money_places = 0;
     } else if (!money.empty() && money != "2") {
@@ -690,11 +685,11 @@ class ArpsReader {
     for (std::size_t k : {5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24}) Number(r, k);
     if (auto q = Number(r, 26)) {
       pos.quantity = *q;
-    } else if (Trim(Field(r, 26)).empty()) {
+    } else if (core::TrimBlanks(Field(r, 26)).empty()) {
       Problem(r, 26, "the quantity is missing");
     }
     if (auto kind = Number(r, 25)) p.priced_resource = *kind == Decimal::FromInt(19);
-    const std::string work_kind = Trim(Field(r, 27));
+    const std::string work_kind(core::TrimBlanks(Field(r, 27)));
     if (work_kind == "1") {
       pos.work_kind = core::WorkKind::kInstallation;
     } else if (!work_kind.empty() && work_kind != "0") {
@@ -706,10 +701,10 @@ class ArpsReader {
 
   void ReadCoefficient(const Rec& r) {
     PendingPosition& p = *pending_;
-    const std::string kind = Trim(Field(r, 1));
+    const std::string kind(core::TrimBlanks(Field(r, 1)));
     if (kind == "1") {
       core::Coefficient c;
-      const std::string combine = Trim(Field(r, 2));
+      const std::string combine(core::TrimBlanks(Field(r, 2)));
       if (combine == "1") {
         c.combination = core::CoefficientCombination::kAdditive;
       } else if (!combine.empty() && combine != "0") {
@@ -728,7 +723,7 @@ class ArpsReader {
       return;
     }
     const std::optional<Decimal> fraction = Number(r, 4);
-    if (!fraction && Trim(Field(r, 4)).empty()) Problem(r, 4, "the rate is missing");
+    if (!fraction && core::TrimBlanks(Field(r, 4)).empty()) Problem(r, 4, "the rate is missing");
     const std::optional<Decimal> percent = Number(r, 5);
     const std::optional<Decimal> k = Number(r, 6);
     core::Rate rate;
@@ -751,7 +746,8 @@ class ArpsReader {
     const std::optional<Decimal> current = Number(r, 7);
     const std::optional<Decimal> base = Number(r, 10);
     const std::optional<Decimal> index = Number(r, 11);
-    const bool has_base = !Trim(Field(r, 10)).empty(), has_index = !Trim(Field(r, 11)).empty();
+    const bool has_base = !core::TrimBlanks(Field(r, 10)).empty(),
+               has_index = !core::TrimBlanks(Field(r, 11)).empty();
     if (has_base || has_index) {
       if (base && index) {
         l.price.source = core::UnitPrice::Source::kBaseIndex;
@@ -764,7 +760,7 @@ class ArpsReader {
       l.price.source = core::UnitPrice::Source::kCurrent;
       l.price.price = *current;
     }
-    const std::string kind = Trim(Field(r, 8));
+    const std::string kind(core::TrimBlanks(Field(r, 8)));
     if (!kind.empty()) {
       const int k = kind.size() == 1 && kind[0] >= '1' && kind[0] <= '8' ? kind[0] - '0' : 0;
       if (k == 0) {
@@ -772,7 +768,7 @@ class ArpsReader {
         return;
       }
       l.kind = static_cast<LineKind>(k);
-      const std::string exact = Trim(Field(r, 9));
+      const std::string exact(core::TrimBlanks(Field(r, 9)));
       if (exact == "П" && ResourceKindOf(l.kind)) {
         l.by_project = true;
       } else if (auto v = Number(r, 9)) {
@@ -780,7 +776,7 @@ class ArpsReader {
       } else if (exact.empty()) {
         Problem(r, 9, "missing (the value of a line of kind " + kind + ")");
       }
-      const std::string base_kind = Trim(Field(r, 12));
+      const std::string base_kind(core::TrimBlanks(Field(r, 12)));
       if (l.kind == LineKind::kAuxiliary && !base_kind.empty() && base_kind != "0" &&
           base_kind != "1") {
         Problem(r, 12,
@@ -847,7 +843,7 @@ class ArpsReader {
       return;
     }
     pos.kind = core::ResourceKind::kMaterial;
-    if (!Trim(Field(p.rec, 15)).empty()) {
+    if (!core::TrimBlanks(Field(p.rec, 15)).empty()) {
       pos.price.source = core::UnitPrice::Source::kCurrent;
       pos.price.price = Checked(p.rec, 15);
     }
@@ -899,7 +895,7 @@ class ArpsReader {
           }
           pos.auxiliary_materials = core::AuxiliaryMaterials{
               name, l.exact,
-              Trim(Field(l.rec, 12)) == "1"
+              core::TrimBlanks(Field(l.rec, 12)) == "1"
                   ? core::AuxiliaryMaterials::Base::kLabor
                   : core::AuxiliaryMaterials::Base::kLaborWithoutCoefficients};
           break;
@@ -919,7 +915,7 @@ class ArpsReader {
     }
     core::Position& pos = p.position;
     for (const PendingLine& l : p.lines) {
-      const std::string code = Trim(Field(l.rec, 1));
+      const std::string code(core::TrimBlanks(Field(l.rec, 1)));
       const auto starts = [&](const char* prefix) { return code.rfind(prefix, 0) == 0; };
       if (starts("4-") && !pos.resources.empty() &&
           pos.resources.back().kind == core::ResourceKind::kMachine &&
@@ -981,7 +977,7 @@ class ArpsReader {
   }
 
   void Differ(const Rec& r, std::size_t field, const Decimal& computed, int places) {
-    const std::string text = Trim(Field(r, field));
+    const std::string text(core::TrimBlanks(Field(r, field)));
     if (text.empty()) return;
     std::string s = text;
     std::replace(s.begin(), s.end(), ',', '.');
@@ -1022,7 +1018,7 @@ class ArpsReader {
       }
       for (const Rec& rate : s.rates) {
         const std::optional<core::Rate>& applied =
-            Trim(Field(rate, 1)) == "2" ? pos.overhead : pos.profit;
+            core::TrimBlanks(Field(rate, 1)) == "2" ? pos.overhead : pos.profit;
         if (applied) Differ(rate, 4, RateFraction(*applied), -1);
       }
     }

@@ -829,8 +829,6 @@ std::string GgeHeaderJson(const GgeHeader& h) {
   return json::serialize(o);
 }
 
-std::string TodayUtc() { return NowUtc().substr(0, 10); }
-
 Result<std::string> WriteGgeLocalEstimate(const core::Estimate& estimate,
                                           const GgeHeader& header, GgeVersion version) {
   InitLibxml();

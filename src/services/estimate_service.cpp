@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "auth/policy.hpp"
+#include "core/clock.hpp"
 #include "core/object_estimate.hpp"
 #include "core/resource_index_calculator.hpp"
 #include "formats/calc.hpp"
@@ -28,6 +29,7 @@
 #include "services/auth_service.hpp"
 #include "store/migrator.hpp"
 #include "store/unit_of_work.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::services {
 
@@ -63,6 +65,10 @@ constexpr std::size_t kMaxNameBytes = 500;
 // --- small helpers ---------------------------------------------------------------------------
 
 std::string Id(std::int64_t id) { return std::to_string(id); }
+
+// The date and export time stamped on documents that name none. Not yet injected: the service's
+// construction is being reworked; the clock joins its dependencies then.
+core::Timestamp Now() { return telemetry::SystemClock().Now(); }
 
 Status Denied(const Actor& actor, auth::Permission permission) {
   return auth::Authorize(actor.role, permission);
@@ -1905,7 +1911,7 @@ Result<std::string> EstimateService::SummaryEstimate(const Actor& actor, std::in
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   auto project = estimates_.GetProject(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
-  const std::string date = request.date.empty() ? formats::TodayUtc() : request.date;
+  const std::string date = request.date.empty() ? core::FormatUtcDate(Now()) : request.date;
   if (!IsDate(date)) return InvalidArgument("date: expected YYYY-MM-DD");
   for (auto [field, value] :
        {std::pair<const char*, const std::string*>{"contingency", &request.contingency_percent},
@@ -2088,6 +2094,7 @@ Result<ExportedFile> EstimateService::Export(const Actor& actor, std::int64_t es
                     static_cast<long long>(info.id));
       h.guid = guid;
     }
+    if (h.export_time.empty()) h.export_time = core::FormatXsdDateTime(Now());
     const bool draft = format == "gge-3.02";
     const formats::GgeVersion schema = draft ? formats::GgeVersion::k302 : formats::GgeVersion::k301;
     // A base-index ЛСР in the 3.01 shape has no published schema: its 3.02 rendering, which differs
@@ -2343,7 +2350,9 @@ Result<ExportedFile> EstimateService::ExportObjectEstimate(const Actor& actor,
     h.construction_name = project->name;
     auto list = estimates_.ListEstimates(actor.organization_id, object_id);
     if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
-    h.created = h.approved = formats::TodayUtc();
+    const core::Timestamp now = Now();
+    h.created = h.approved = core::FormatUtcDate(now);
+    h.export_time = core::FormatXsdDateTime(now);
     auto xml = formats::WriteGgeObjectEstimate(*input, h);
     if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
     if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "ObjectEstimate-3_01.xsd"); !s.ok()) {
@@ -2377,7 +2386,9 @@ Result<ExportedFile> EstimateService::ExportSummaryEstimate(const Actor& actor,
   const std::string file = "ССР " + input->number;
   if (format == "gge") {
     formats::GgeSummaryHeader h;
-    h.created = h.approved = request.date.empty() ? formats::TodayUtc() : request.date;
+    const core::Timestamp now = Now();
+    h.created = h.approved = request.date.empty() ? core::FormatUtcDate(now) : request.date;
+    h.export_time = core::FormatXsdDateTime(now);
     auto xml = formats::WriteGgeSummaryEstimate(*input, h);
     if (!xml.ok()) return InvalidArgument("export: " + xml.status().message());
     if (Status s = ValidatedExport(*xml, options_.gge_xsd_dir, "SummaryEstimate-current.xsd"); !s.ok()) {
@@ -2408,7 +2419,7 @@ Result<std::string> EstimateService::Audit(const Actor& actor, const store::Audi
     };
     out.push_back(json::object{
         {"id", r.id},
-        {"at", store::FormatUtc(r.at)},
+        {"at", core::FormatUtcTimestamp(r.at)},
         {"actor_user_id", r.actor_user_id ? json::value(*r.actor_user_id) : json::value(nullptr)},
         {"action", r.action},
         {"entity_type", r.entity_type},

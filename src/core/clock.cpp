@@ -1,39 +1,57 @@
-#pragma once
-// Times in the store: UTC instants with millisecond precision, written to the database as ISO 8601
-// text of one fixed width ("2026-01-31T09:15:02.123Z"), which sorts as text in time order on both
-// engines (PostgreSQL columns holding it are COLLATE "C"). Standard library only.
+#include "core/clock.hpp"
+
 #include <charconv>
-#include <chrono>
 #include <cstdio>
-#include <string>
-#include <string_view>
 
-#include "core/status.hpp"
+namespace estimate::core {
 
-namespace estimate::store {
+namespace {
 
-using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+struct Parts {
+  int year;
+  unsigned month, day;
+  int hours, minutes, seconds, millis;
+};
 
-// The system clock, truncated to milliseconds.
-inline Timestamp NowUtc() {
-  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// "YYYY-MM-DDTHH:MM:SS.mmmZ", for years 0000–9999.
-inline std::string FormatUtc(Timestamp t) {
+Parts Split(Timestamp t) {
   const auto day = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd(day);
   const std::chrono::hh_mm_ss hms(t - day);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
+  return {int(ymd.year()),
+          unsigned(ymd.month()),
+          unsigned(ymd.day()),
+          int(hms.hours().count()),
+          int(hms.minutes().count()),
+          int(hms.seconds().count()),
+          int(hms.subseconds().count())};
+}
+
+}  // namespace
+
+std::string FormatUtcDate(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", p.year, p.month, p.day);
   return buf;
 }
 
-// The instant FormatUtc wrote. InvalidArgument for any other shape.
-inline Result<Timestamp> ParseUtc(std::string_view text) {
+std::string FormatXsdDateTime(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", p.year, p.month, p.day,
+                p.hours, p.minutes, p.seconds);
+  return buf;
+}
+
+std::string FormatUtcTimestamp(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", p.year, p.month, p.day,
+                p.hours, p.minutes, p.seconds, p.millis);
+  return buf;
+}
+
+Result<Timestamp> ParseUtcTimestamp(std::string_view text) {
   constexpr std::string_view kShape = "0000-00-00T00:00:00.000Z";
   bool shaped = text.size() == kShape.size();
   for (std::size_t i = 0; shaped && i < kShape.size(); ++i) {
@@ -59,4 +77,4 @@ inline Result<Timestamp> ParseUtc(std::string_view text) {
          std::chrono::milliseconds(number(20, 3));
 }
 
-}  // namespace estimate::store
+}  // namespace estimate::core
