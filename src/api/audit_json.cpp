@@ -16,7 +16,7 @@ json::array AuditEntriesJson(const std::vector<services::AuditEntry>& entries) {
   for (const auto& e : entries) {
     out.push_back(json::object{
         {"id", e.id},
-        {"at", core::FormatUtc(e.at)},
+        {"at", core::FormatUtcTimestamp(e.at)},
         {"actor_user_id", e.actor_user_id ? json::value(*e.actor_user_id) : json::value(nullptr)},
         {"action", e.action},
         {"entity_type", e.entity_type},

@@ -3,9 +3,8 @@
 #include <boost/json.hpp>
 
 #include "api/problem.hpp"
-#include "core/utc_time.hpp"
-#include "api/audit_json.hpp"
-#include "services/audit_types.hpp"
+#include "core/clock.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::api {
 namespace json = boost::json;
@@ -44,9 +43,7 @@ json::object MemberJson(const services::MemberView& m) {
 }
 
 http::Response SessionAnswer(const services::SessionInfo& s) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = core::NowSeconds(telemetry::SystemClock()).time_since_epoch().count();
   json::object o{{"token_type", "Bearer"},
                  {"access_token", s.tokens.access_token},
                  {"expires_in", std::max<std::int64_t>(std::int64_t{0}, s.tokens.access_expires.time_since_epoch().count() - now)},
@@ -228,11 +225,11 @@ void AddAuthRoutes(http::Router& router, const AuthContext& context,
                  if (!id) return BadRequest(req, "actor: expected a user id");
                  q.actor_user_id = *id;
                }
-               for (auto [name, field] : {std::pair<const char*, std::optional<core::UtcTime>*>{
-                                              "from", &q.from},
-                                          {"to", &q.to}}) {
+               for (auto [name, field] :
+                    {std::pair<const char*, std::optional<core::Timestamp>*>{"from", &q.from},
+                     {"to", &q.to}}) {
                  if (auto v = req.QueryParam(name); !v.empty()) {
-                   auto t = core::ParseUtc(v);
+                   auto t = core::ParseUtcTimestamp(v);
                    if (!t.ok()) {
                      return BadRequest(req, std::string(name) +
                                                 ": expected a UTC time such as "

@@ -6,8 +6,10 @@
 #include <utility>
 
 #include "api/problem.hpp"
-#include "api/request_contract.hpp"
+#include "core/clock.hpp"
+#include "core/text.hpp"
 #include "services/auth_service.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::api {
 
@@ -23,9 +25,7 @@ http::Response Unauthorized(const http::Request& request, const std::string& det
 }
 
 std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return core::NowSeconds(telemetry::SystemClock()).time_since_epoch().count();
 }
 
 // Fields of one line (names, numbers, codes, e-mail): no tab or line break either.
@@ -70,8 +70,7 @@ std::optional<std::string_view> BearerToken(const http::Request& request) {
   const std::string* header = request.Header("authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (header == nullptr || header->size() <= kBearer.size() ||
-      !std::equal(kBearer.begin(), kBearer.end(), header->begin(),
-                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      !core::StartsWithIgnoringAsciiCase(*header, kBearer)) {
     return std::nullopt;
   }
   return std::string_view(*header).substr(kBearer.size());

@@ -1,6 +1,7 @@
 #pragma once
 // GET /health (the process is alive), GET /health/ready (every dependency answers: 200, else
-// 503 with the reasons), GET /metrics (Prometheus text format).
+// 503 with the reasons; both list the roles the process runs), GET /metrics (Prometheus text
+// format). Served by every process whatever its roles.
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,8 +30,10 @@ struct MetricsAccess {
   bool loopback = true;
 };
 
+// `roles`: the roles the process runs (app/roles.hpp), listed by /health/ready as "roles".
 void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
-                     const telemetry::Registry& registry, MetricsAccess metrics);
+                     std::vector<std::string> roles, const telemetry::Registry& registry,
+                     MetricsAccess metrics);
 
 // GET /metrics alone, for the METRICS_ADDR listener.
 void AddMetricsRoute(http::Router& router, const telemetry::Registry& registry,

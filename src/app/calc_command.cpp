@@ -110,7 +110,9 @@ const formats::Writer* ExportWriter(const std::string& format, formats::Document
 // XML 3.01 or the 3.02 draft, XLSX, PDF or АРПС; the ОСР and ССР as ГГЭ XML, XLSX or PDF. An XML
 // export is validated against its schema before it is written.
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
-              const std::string& version, std::ostream& out, std::ostream& err) {
+              const std::string& version, std::ostream& out, std::ostream& err,
+              const core::Clock& clock) {
+  const core::Timestamp now = clock.Now();
   using formats::DocumentKind;
   if (formats::FindExportWriter(format, DocumentKind::kResourceIndexEstimate) == nullptr) {
     err << "estimate-service export: --format " << format << " is not one of "
@@ -154,8 +156,11 @@ int RunExport(const std::string& path, const std::string& format, const std::str
                                   : std::get<formats::ComputedEstimate>(*computed).estimate.name;
     }
     headers.estimate.software_version = version;
+    if (headers.estimate.export_time.empty()) {
+      headers.estimate.export_time = core::FormatXsdDateTime(now);
+    }
   } else {
-    const std::string date = header->date.empty() ? formats::TodayUtc() : header->date;
+    const std::string date = header->date.empty() ? core::FormatUtcDate(now) : header->date;
     headers.print.construction = header->construction_name;
     headers.print.object = header->object_name;
     headers.object.construction_number = header->construction_number;
@@ -166,6 +171,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     headers.object.price_quarter = headers.summary.price_quarter = header->price_quarter;
     headers.object.software_version = headers.summary.software_version = version;
     headers.summary.created = headers.summary.approved = date;
+    headers.object.export_time = headers.summary.export_time = core::FormatXsdDateTime(now);
   }
   const Result<std::string> bytes = writer->write(*computed, headers);
   if (!bytes.ok()) {

@@ -3,6 +3,9 @@
 #include <iosfwd>
 #include <string>
 
+#include "core/clock.hpp"
+#include "telemetry/system_clock.hpp"
+
 namespace estimate::app {
 
 // Reads the document at `path` ("-" reads stdin), computes it with formats::Calculate and writes
@@ -14,11 +17,13 @@ int RunCalc(const std::string& path, const std::string& format, std::ostream& ou
             std::ostream& err);
 
 // `estimate-service export FILE|- --format gge|xlsx`: the estimate document (with its optional
-// `header`) as the ЛСР form in Excel, or as ГГЭ XML 3.01, validated against LocalEstimateResourceIndexMethod-3_01.xsd in
-// `xsd_dir` before anything is written; an invalid result is an error with the schema's
-// messages. Exit status as RunCalc; 1 when the schema is missing.
+// `header`) as the ЛСР form in Excel, or as ГГЭ XML 3.01, validated against
+// LocalEstimateResourceIndexMethod-3_01.xsd in `xsd_dir` before anything is written; an invalid
+// result is an error with the schema's messages. Exit status as RunCalc; 1 when the schema is
+// missing. `clock` stamps the export time and the date of a document that names none.
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
-              const std::string& version, std::ostream& out, std::ostream& err);
+              const std::string& version, std::ostream& out, std::ostream& err,
+              const core::Clock& clock = telemetry::SystemClock());
 
 // `estimate-service import-estimate FILE|-`: a ГГЭ XML ЛСР (3.01) as an estimate document on
 // `out`; on `err` every figure the file states that the recalculation does not reproduce, and

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cache/redis_client.hpp"
+#include "core/text.hpp"
 #include "store/database.hpp"
 
 extern char** environ;
@@ -17,11 +18,8 @@ extern char** environ;
 namespace estimate::app {
 namespace {
 
-std::string Trim(std::string s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
+// What the configuration trims around lines, names and values (CRLF files included).
+constexpr std::string_view kBlanks = " \t\r";
 
 bool ParseUint(std::string_view s, std::uint64_t& out) {
   if (s.empty()) return false;
@@ -49,7 +47,7 @@ bool ParseDuration(const std::string& s, std::chrono::seconds& out) {
 
 // "10485760", "512kb", "10mb", "1gb" (case-insensitive, binary multiples) → bytes.
 bool ParseSize(std::string s, std::uint64_t& out) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s = core::AsciiLower(s);
   std::uint64_t mult = 1;
   auto strip = [&](const char* suffix, std::uint64_t m) {
     std::string_view sv(suffix);
@@ -63,13 +61,13 @@ bool ParseSize(std::string s, std::uint64_t& out) {
   strip("kb", 1024) || strip("mb", 1024 * 1024) || strip("gb", 1024ull * 1024 * 1024) ||
       strip("b", 1);
   std::uint64_t n = 0;
-  if (!ParseUint(Trim(s), n) || n == 0 || n > (1ull << 40) / mult) return false;
+  if (!ParseUint(core::TrimAny(s, kBlanks), n) || n == 0 || n > (1ull << 40) / mult) return false;
   out = n * mult;
   return true;
 }
 
 bool ParseBool(std::string s, bool& out) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s = core::AsciiLower(s);
   if (s == "true" || s == "1" || s == "yes" || s == "on") return out = true, true;
   if (s == "false" || s == "0" || s == "no" || s == "off") return out = false, true;
   return false;
@@ -148,21 +146,21 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path,
   int line_no = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_no;
-    line = Trim(line);
+    line = std::string(core::TrimAny(line, kBlanks));
     if (line.empty() || line[0] == '#') continue;
-    if (line.rfind("export ", 0) == 0) line = Trim(line.substr(7));
+    if (line.rfind("export ", 0) == 0) line = std::string(core::TrimAny(line.substr(7), kBlanks));
     auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) {
       problems.push_back(path + ":" + std::to_string(line_no) + ": not a KEY=VALUE line");
       continue;
     }
-    std::string key = Trim(line.substr(0, eq));
-    std::string value = Trim(line.substr(eq + 1));
+    std::string key(core::TrimAny(line.substr(0, eq), kBlanks));
+    std::string value(core::TrimAny(line.substr(eq + 1), kBlanks));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);
     } else if (auto hash = value.find(" #"); hash != std::string::npos) {
-      value = Trim(value.substr(0, hash));
+      value = std::string(core::TrimAny(value.substr(0, hash), kBlanks));
     }
     values[key] = value;
   }
@@ -313,7 +311,7 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     std::string item;
     std::istringstream list(v);
     while (std::getline(list, item, ',')) {
-      item = Trim(item);
+      item = std::string(core::TrimAny(item, kBlanks));
       if (item.empty()) continue;
       if (item != "*" && !IsHttpUrl(item)) bad("CORS_ORIGIN", item, "is not * or an http(s) origin");
       else c.cors_origins.push_back(item);

@@ -1,6 +1,7 @@
 // estimate-service: the one program. Subcommands: serve, migrate, calc, version.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
+#include "app/roles.hpp"
 #include "app/user_commands.hpp"
 #include "auth/in_memory_login_throttle.hpp"
 #include "auth/jwt.hpp"
@@ -26,6 +28,7 @@
 #include "cache/rate_limiter.hpp"
 #include "cache/redis_client.hpp"
 #include "cache/result_cache.hpp"
+#include "core/clock.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
 #include "services/account_service.hpp"
@@ -42,6 +45,7 @@
 #include "store/migrator.hpp"
 #include "telemetry/log.hpp"
 #include "telemetry/metrics.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace {
 
@@ -61,6 +65,7 @@ struct ServeOptions {
   int read_timeout_ms = 30000;
   int shutdown_grace_ms = 20000;
   int pool_size = 8;
+  std::string roles = std::string(app::kAllRoles);
 };
 
 std::string VersionLine() {
@@ -138,16 +143,24 @@ std::unique_ptr<cache::EventBus> MakeEventBus(const app::Config& config) {
   return cache::MakeLocalEventBus();
 }
 
-// The API's collaborators over one database, wired once for `serve` and `routes`.
+// The API's collaborators over one database, wired once for `serve` and `routes`. `clock` is the
+// time every one of them reads.
 struct ApiServices {
   ApiServices(store::Database& db, auth::TokenSettings tokens,
               std::unique_ptr<cache::ResultCache> results_cache,
-              std::unique_ptr<cache::EventBus> event_bus,
+              std::unique_ptr<cache::EventBus> event_bus, const core::Clock& clock,
               services::EstimateServices::Options estimate_options = {})
-      : releases(db), base(releases), accounts(db), audit(db), estimates(db),
-        bus(std::move(event_bus)), sql_refresh_tokens(db), guard(accounts, bus.get()),
+      : releases(db),
+        base(releases),
+        accounts(db),
+        audit(db, clock),
+        estimates(db),
+        bus(std::move(event_bus)),
+        sql_refresh_tokens(db, clock),
+        guard(accounts, bus.get()),
         refresh_tokens(sql_refresh_tokens, &guard, bus.get()),
-        sessions(std::move(tokens), refresh_tokens),
+        throttle({}, clock),
+        sessions(std::move(tokens), refresh_tokens, clock),
         auth(accounts, audit, sessions, throttle),
         account_service(db, accounts, audit, refresh_tokens),
         results(std::move(results_cache)),
@@ -171,12 +184,9 @@ struct ApiServices {
   services::EstimateServices estimate_service;
 };
 
-// Every route of the service; `serve` and `routes` (which lists them) share it.
-void AddRoutes(http::Router& router, std::vector<api::ReadinessCheck> checks,
-               const telemetry::Registry& registry, api::MetricsAccess metrics,
-               ApiServices& api_services, cache::RateLimiter* user_limiter,
-               api::HeavyWorkGate* heavy) {
-  api::AddHealthRoutes(router, std::move(checks), registry, std::move(metrics));
+// The routes of the api role; `serve` and `routes` (which lists them) share it.
+void AddApiRoutes(http::Router& router, ApiServices& api_services, cache::RateLimiter* user_limiter,
+                  api::HeavyWorkGate* heavy) {
   api::AddBaseRoutes(router, api_services.base);
   api::AddCalcRoutes(router);
   api::AddDocsRoutes(router);
@@ -220,10 +230,11 @@ int ListRoutes() {
   tokens.access_secret = std::string(32, 'a');
   tokens.refresh_secret = std::string(32, 'r');
   ApiServices api_services(**db, tokens, cache::MakeInProcessResultCache(1),
-                           cache::MakeLocalEventBus());
+                           cache::MakeLocalEventBus(), telemetry::SystemClock());
   telemetry::Registry registry;
   http::Router router;
-  AddRoutes(router, {}, registry, api::MetricsAccess{}, api_services, nullptr, nullptr);
+  api::AddHealthRoutes(router, {}, {}, registry, api::MetricsAccess{});
+  AddApiRoutes(router, api_services, nullptr, nullptr);
   for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
@@ -257,22 +268,38 @@ int WithDatabase(const GlobalOptions& global, Fn&& fn) {
   }
 }
 
-int Serve(const GlobalOptions& global, const ServeOptions& options) {
+// What every role shares, wired once by `serve`: the configuration, the database, the clock, the
+// metrics registry, the readiness checks and the rate-limit counters. The roles add their routes
+// to one router behind one listener.
+struct Infrastructure {
   app::Config config;
+  std::unique_ptr<store::Database> db;
+  const core::Clock& clock = telemetry::SystemClock();
+  telemetry::Registry registry;
+  std::vector<api::ReadinessCheck> checks;
+  std::unique_ptr<cache::RateLimiter> limiter;
+};
+
+// Fills `infra`; returns 0, or the exit status when the process cannot start.
+int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
+                       Infrastructure& infra) {
+  app::Config& config = infra.config;
   if (!LoadConfig(global, config)) return kExitUsage;
   telemetry::InitLogging(config.log_format == "json" ? telemetry::LogFormat::kJson
                                                      : telemetry::LogFormat::kText,
                          config.log_level);
-  auto db = OpenDatabase(config, static_cast<std::size_t>(options.pool_size));
-  if (!db) return 1;
+  infra.db = OpenDatabase(config, static_cast<std::size_t>(options.pool_size));
+  if (!infra.db) return 1;
+  store::Database* database = infra.db.get();
 
   // A database newer than the program means a newer program migrated it: refuse, do not guess.
-  if (auto state = store::InspectSchema(*db); !state.ok()) {
-    telemetry::LogWarn("database not reachable at start; serving, not ready",
-                       {{"database", db->display_url()}, {"reason", state.status().message()}});
+  if (auto state = store::InspectSchema(*database); !state.ok()) {
+    telemetry::LogWarn(
+        "database not reachable at start; serving, not ready",
+        {{"database", database->display_url()}, {"reason", state.status().message()}});
   } else if (state->applied > state->known) {
     telemetry::LogError("database schema is newer than this program; refusing to start",
-                        {{"database", db->display_url()},
+                        {{"database", database->display_url()},
                          {"schema_version", std::to_string(state->applied), true},
                          {"known_version", std::to_string(state->known), true}});
     return 1;
@@ -282,7 +309,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                         {"known_version", std::to_string(state->known), true}});
   }
 
-  telemetry::Registry registry;
+  telemetry::Registry& registry = infra.registry;
   telemetry::AddProcessMetrics(registry);
   registry.AddCallback({"estimate_service_build_info", "Build of the running program.", "gauge",
                         [] {
@@ -290,7 +317,6 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                               {{{"version", ESTIMATE_VERSION}, {"commit", ESTIMATE_GIT_COMMIT}},
                                1}};
                         }});
-  store::Database* database = db.get();
   registry.AddCallback({"db_pool_connections", "Database pool connections by state.", "gauge",
                         [database] {
                           auto s = database->Stats();
@@ -304,126 +330,225 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                               {{}, static_cast<double>(database->Stats().size)}};
                         }});
 
-  std::vector<api::ReadinessCheck> checks;
-  checks.push_back({"database", [database]() -> Status {
-                      auto state = store::InspectSchema(*database);
-                      if (!state.ok()) return state.status();
-                      if (state->applied < state->known) {
-                        return FailedPrecondition(
-                            "schema at version " + std::to_string(state->applied) +
-                            ", this program needs " + std::to_string(state->known) +
-                            ": run `estimate-service migrate`");
-                      }
-                      if (state->applied > state->known) {
-                        return FailedPrecondition("schema version " +
-                                                  std::to_string(state->applied) +
-                                                  " is newer than this program knows");
-                      }
-                      return Status::Ok();
-                    }});
+  infra.checks.push_back(
+      {"database", [database]() -> Status {
+         auto state = store::InspectSchema(*database);
+         if (!state.ok()) return state.status();
+         if (state->applied < state->known) {
+           return FailedPrecondition("schema at version " + std::to_string(state->applied) +
+                                     ", this program needs " + std::to_string(state->known) +
+                                     ": run `estimate-service migrate`");
+         }
+         if (state->applied > state->known) {
+           return FailedPrecondition("schema version " + std::to_string(state->applied) +
+                                     " is newer than this program knows");
+         }
+         return Status::Ok();
+       }});
   if (!config.redis_url.empty()) {
     auto address = cache::ParseRedisUrl(config.redis_url).value();
-    checks.push_back({"redis", [address] {
-                        return cache::RedisPing(address, std::chrono::milliseconds(1000));
-                      }});
+    infra.checks.push_back({"redis", [address] {
+                              return cache::RedisPing(address, std::chrono::milliseconds(1000));
+                            }});
   }
 
-  // The normative base: the active release in memory; a release activated by another process
-  // (the CLI, another instance) is picked up within a few seconds.
-  auto tokens = TokenSettingsOf(config);
-  if (!tokens.ok()) {
-    std::cerr << "estimate-service: " << tokens.status().message() << "\n";
-    return kExitUsage;
+  // Rate-limit counters: shared through Redis when configured, else in this process.
+  if (!config.redis_url.empty()) {
+    infra.limiter = cache::MakeRedisRateLimiter(cache::ParseRedisUrl(config.redis_url).value(),
+                                                config.rate_limit_limit, config.rate_limit_ttl);
+  } else {
+    infra.limiter = cache::MakeInProcessRateLimiter(config.rate_limit_limit, config.rate_limit_ttl);
   }
-  // Computed results: shared through Redis when configured, else in this process.
-  std::unique_ptr<cache::ResultCache> results =
-      config.redis_url.empty()
-          ? cache::MakeInProcessResultCache(256u << 20)
-          : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
-                                        std::chrono::hours(1), 64u << 20);
-  services::EstimateServices::Options estimate_options;
-  estimate_options.gge_xsd_dir = config.gge_xsd_dir;
-  ApiServices api_services(*database, std::move(tokens).value(), std::move(results),
-                           MakeEventBus(config), std::move(estimate_options));
-  const services::EditingService* editing = &api_services.estimate_service.editing;
-  registry.AddCallback({"estimate_position_calculations_total",
-                        "Positions calculated by estimate edits (one per new or changed position; "
-                        "a whole recalculation counts every position).",
-                        "counter", [editing] {
-                          return std::vector<std::pair<telemetry::Labels, double>>{
-                              {{}, static_cast<double>(editing->position_calculations())}};
-                        }});
-  services::BaseService& base = api_services.base;
-  if (Status s = base.LoadActive(); !s.ok()) {
-    telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
-  } else if (auto active = base.Active(); active->release) {
-    telemetry::LogInfo("normative base loaded",
-                       {{"release_id", std::to_string(active->release->info.id), true},
-                        {"release", active->release->info.name},
-                        {"norms", std::to_string(active->release->norms.size()), true}});
+  return 0;
+}
+
+// The api role: the HTTP API over the shared infrastructure, and a thread that, once a second,
+// picks up a release another process activated (every instance sees it within that second) and,
+// once an hour, forgets expired refresh tokens. The thread stops when the role is destroyed.
+class ApiRole {
+ public:
+  // The role's routes on `router`. InvalidArgument when the token settings are unusable.
+  static Result<std::unique_ptr<ApiRole>> Start(Infrastructure& infra, http::Router& router) {
+    const app::Config& config = infra.config;
+    auto tokens = TokenSettingsOf(config);
+    if (!tokens.ok()) return tokens.status();
+    // Computed results: shared through Redis when configured, else in this process.
+    std::unique_ptr<cache::ResultCache> results =
+        config.redis_url.empty()
+            ? cache::MakeInProcessResultCache(256u << 20)
+            : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
+                                          std::chrono::hours(1), 64u << 20);
+    services::EstimateServices::Options estimate_options;
+    estimate_options.gge_xsd_dir = config.gge_xsd_dir;
+    estimate_options.clock = &infra.clock;
+    auto role = std::unique_ptr<ApiRole>(new ApiRole(*infra.db, std::move(tokens).value(),
+                                                     std::move(results), MakeEventBus(config),
+                                                     infra.clock, std::move(estimate_options)));
+    role->LoadBase();
+    const services::EditingService* editing = &role->services_.estimate_service.editing;
+    infra.registry.AddCallback(
+        {"estimate_position_calculations_total",
+         "Positions calculated by estimate edits (one per new or changed position; a whole "
+         "recalculation counts every position).",
+         "counter", [editing] {
+           return std::vector<std::pair<telemetry::Labels, double>>{
+               {{}, static_cast<double>(editing->position_calculations())}};
+         }});
+    AddApiRoutes(router, role->services_, infra.limiter.get(), &role->heavy_);
+    role->refresher_ = std::thread([r = role.get()] { r->Refresh(); });
+    return Result<std::unique_ptr<ApiRole>>(std::move(role));
   }
-  std::mutex refresher_mu;
-  std::condition_variable refresher_cv;
-  bool refresher_stop = false;
-  // Once a second: another process's activation of a release (seen by every instance within
-  // that second); once an hour: forgetting expired refresh tokens.
-  std::thread refresher([&] {
-    std::unique_lock lock(refresher_mu);
+
+  ~ApiRole() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
+  }
+
+ private:
+  ApiRole(store::Database& db, auth::TokenSettings tokens,
+          std::unique_ptr<cache::ResultCache> results, std::unique_ptr<cache::EventBus> bus,
+          const core::Clock& clock, services::EstimateServices::Options estimate_options)
+      : services_(db, std::move(tokens), std::move(results), std::move(bus), clock,
+                  std::move(estimate_options)),
+        clock_(clock) {}
+
+  // The normative base: the active release in memory.
+  void LoadBase() {
+    services::BaseService& base = services_.base;
+    if (Status s = base.LoadActive(); !s.ok()) {
+      telemetry::LogWarn("normative base not loaded", {{"reason", s.message()}});
+    } else if (auto active = base.Active(); active->release) {
+      telemetry::LogInfo("normative base loaded",
+                         {{"release_id", std::to_string(active->release->info.id), true},
+                          {"release", active->release->info.name},
+                          {"norms", std::to_string(active->release->norms.size()), true}});
+    }
+  }
+
+  void Refresh() {
+    std::unique_lock lock(mu_);
     int ticks = 0;
-    while (!refresher_cv.wait_for(lock, std::chrono::seconds(1), [&] { return refresher_stop; })) {
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) {
       lock.unlock();
-      if (Status s = base.RefreshIfChanged(); !s.ok()) {
+      if (Status s = services_.base.RefreshIfChanged(); !s.ok()) {
         telemetry::LogDebug("normative base refresh failed", {{"reason", s.message()}});
       }
       if (++ticks % 3600 == 1) {
-        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch());
-        if (Status s = api_services.refresh_tokens.DeleteExpired(auth::Seconds(now));
-            !s.ok()) {
+        if (Status s = services_.refresh_tokens.DeleteExpired(core::NowSeconds(clock_)); !s.ok()) {
           telemetry::LogDebug("expired refresh tokens not deleted", {{"reason", s.message()}});
         }
       }
       lock.lock();
     }
-  });
-
-  const auto stop_refresher = [&] {
-    {
-      std::lock_guard lock(refresher_mu);
-      refresher_stop = true;
-    }
-    refresher_cv.notify_all();
-    refresher.join();
-  };
-
-  // Rate-limit counters: shared through Redis when configured, else in this process.
-  std::unique_ptr<cache::RateLimiter> limiter;
-  if (!config.redis_url.empty()) {
-    limiter = cache::MakeRedisRateLimiter(cache::ParseRedisUrl(config.redis_url).value(),
-                                          config.rate_limit_limit, config.rate_limit_ttl);
-  } else {
-    limiter = cache::MakeInProcessRateLimiter(config.rate_limit_limit, config.rate_limit_ttl);
   }
-  // /metrics: on a listener of its own (METRICS_ADDR), or on PORT behind METRICS_TOKEN or to
-  // loopback clients only.
-  const bool metrics_apart = config.prometheus_enabled && !config.metrics_host.empty();
-  api::MetricsAccess metrics_on_port{config.prometheus_enabled && !metrics_apart, false,
-                                     config.metrics_token, !config.production()};
-  if (config.production() && config.prometheus_enabled && !metrics_apart &&
-      config.metrics_token.empty()) {
+
+  ApiServices services_;
+  const core::Clock& clock_;
+  // Documents read or written at once: 3 in the process, 2 per organization.
+  api::HeavyWorkGate heavy_{3, 2};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread refresher_;
+};
+
+// The ai role: norm suggestion, the estimate checker and chat plug in here (ARCHITECTURE.md).
+// Nothing of its own yet: no routes, no threads.
+void StartAiRole(Infrastructure&, http::Router&) {}
+
+// The collector role: the ФГИС ЦС schedule and the release pipeline plug in here. Nothing of its
+// own yet: no routes, no threads.
+void StartCollectorRole(Infrastructure&, http::Router&) {}
+
+// /metrics: on a listener of its own (METRICS_ADDR), or on PORT behind METRICS_TOKEN or to
+// loopback clients only.
+bool MetricsApart(const app::Config& config) {
+  return config.prometheus_enabled && !config.metrics_host.empty();
+}
+
+api::MetricsAccess MetricsOnPort(const app::Config& config) {
+  const bool apart = MetricsApart(config);
+  if (config.production() && config.prometheus_enabled && !apart && config.metrics_token.empty()) {
     telemetry::LogWarn("/metrics answers no one in production without METRICS_ADDR or "
                        "METRICS_TOKEN; set one for Prometheus",
                        {});
   }
-  // Documents read or written at once: 3 in the process, 2 per organization.
-  api::HeavyWorkGate heavy(3, 2);
+  return api::MetricsAccess{config.prometheus_enabled && !apart, false, config.metrics_token,
+                            !config.production()};
+}
+
+// The METRICS_ADDR listener, when configured: started by Start, stopped by the destructor.
+class MetricsListener {
+ public:
+  Status Start(const app::Config& config, telemetry::Registry& registry) {
+    if (!MetricsApart(config)) return Status::Ok();
+    api::AddMetricsRoute(router_, registry, api::MetricsAccess{true, true, {}});
+    pipeline_.emplace(router_, registry);
+    http::ServerOptions m;
+    m.host = config.metrics_host;
+    m.port = static_cast<unsigned short>(config.metrics_port);
+    m.io_threads = 1;
+    m.worker_threads = 1;
+    m.heavy_threads = 1;
+    m.heavy_queue = 0;
+    m.max_connections = 64;
+    m.shutdown_grace = std::chrono::milliseconds(1000);
+    server_.emplace(m, *pipeline_);
+    if (Status s = server_->Listen(); !s.ok()) {
+      server_.reset();
+      return s;
+    }
+    thread_ = std::thread([this] { server_->Run(); });
+    return Status::Ok();
+  }
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    server_->Stop();
+    thread_.join();
+  }
+
+  ~MetricsListener() { Stop(); }
+
+ private:
+  http::Router router_;
+  std::optional<http::Pipeline> pipeline_;
+  std::optional<http::Server> server_;
+  std::thread thread_;
+};
+
+int Serve(const GlobalOptions& global, const ServeOptions& options) {
+  const std::vector<std::string> roles = app::ParseRoles(options.roles).value();  // checked by CLI
+  const auto runs = [&](std::string_view role) {
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+  };
+  Infrastructure infra;
+  if (const int rc = OpenInfrastructure(global, options, infra); rc != 0) return rc;
+  const app::Config& config = infra.config;
+
   http::Router router;
-  AddRoutes(router, std::move(checks), registry, metrics_on_port, api_services, limiter.get(),
-            &heavy);
+  api::AddHealthRoutes(router, std::move(infra.checks), roles, infra.registry,
+                       MetricsOnPort(config));
+  std::unique_ptr<ApiRole> api_role;
+  if (runs("api")) {
+    auto started = ApiRole::Start(infra, router);
+    if (!started.ok()) {
+      std::cerr << "estimate-service: " << started.status().message() << "\n";
+      return kExitUsage;
+    }
+    api_role = std::move(started).value();
+  }
+  if (runs("ai")) StartAiRole(infra, router);
+  if (runs("collector")) StartCollectorRole(infra, router);
+
   http::EdgeOptions edge;
   edge.cors_origins = config.cors_origins;
-  edge.rate_limiter = limiter.get();
-  http::Pipeline pipeline(router, registry, std::move(edge));
+  edge.rate_limiter = infra.limiter.get();
+  http::Pipeline pipeline(router, infra.registry, std::move(edge));
 
   http::ServerOptions server_options;
   server_options.host = options.host;
@@ -437,58 +562,34 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   server_options.fd_reserve = 64 + 2 * options.pool_size;
   http::Server server(server_options, pipeline);
 
-  http::Router metrics_router;
-  std::optional<http::Pipeline> metrics_pipeline;
-  std::optional<http::Server> metrics_server;
-  std::thread metrics_thread;
-  if (metrics_apart) {
-    api::AddMetricsRoute(metrics_router, registry, api::MetricsAccess{true, true, {}});
-    metrics_pipeline.emplace(metrics_router, registry);
-    http::ServerOptions m;
-    m.host = config.metrics_host;
-    m.port = static_cast<unsigned short>(config.metrics_port);
-    m.io_threads = 1;
-    m.worker_threads = 1;
-    m.heavy_threads = 1;
-    m.heavy_queue = 0;
-    m.max_connections = 64;
-    m.shutdown_grace = std::chrono::milliseconds(1000);
-    metrics_server.emplace(m, *metrics_pipeline);
-    if (Status s = metrics_server->Listen(); !s.ok()) {
-      telemetry::LogError("cannot start the metrics listener (METRICS_ADDR)",
-                          {{"reason", s.message()}});
-      stop_refresher();
-      return 1;
-    }
-    metrics_thread = std::thread([&] { metrics_server->Run(); });
+  MetricsListener metrics;
+  if (Status s = metrics.Start(config, infra.registry); !s.ok()) {
+    telemetry::LogError("cannot start the metrics listener (METRICS_ADDR)",
+                        {{"reason", s.message()}});
+    return 1;
   }
   if (Status s = server.Listen(); !s.ok()) {
     telemetry::LogError("cannot start", {{"reason", s.message()}});
-    if (metrics_server) {
-      metrics_server->Stop();
-      metrics_thread.join();
-    }
-    stop_refresher();
     return 1;
   }
-  telemetry::LogInfo("listening", {{"address", options.host},
-                                   {"port", std::to_string(server.port()), true},
-                                   {"env", config.env},
-                                   {"database", db->display_url()},
-                                   {"redis", config.redis_url.empty() ? "off" : "on"},
-                                   {"max_connections", std::to_string(server.max_connections()),
-                                    true},
-                                   {"metrics", metrics_apart ? config.metrics_host + ":" +
-                                                                   std::to_string(config.metrics_port)
-                                                             : std::string("on PORT")},
-                                   {"version", ESTIMATE_VERSION}});
+  std::string role_list;
+  for (const auto& role : roles) role_list += (role_list.empty() ? "" : ",") + role;
+  telemetry::LogInfo("listening",
+                     {{"address", options.host},
+                      {"port", std::to_string(server.port()), true},
+                      {"env", config.env},
+                      {"roles", role_list},
+                      {"database", infra.db->display_url()},
+                      {"redis", config.redis_url.empty() ? "off" : "on"},
+                      {"max_connections", std::to_string(server.max_connections()), true},
+                      {"metrics", MetricsApart(config) ? config.metrics_host + ":" +
+                                                             std::to_string(config.metrics_port)
+                                                       : std::string("on PORT")},
+                      {"version", ESTIMATE_VERSION}});
   const bool clean = server.Run();
-  if (metrics_server) {
-    metrics_server->Stop();
-    metrics_thread.join();
-  }
-  stop_refresher();
-  db.reset();  // closes the pool's connections
+  metrics.Stop();
+  api_role.reset();  // stops the api role's thread before the database closes
+  infra.db.reset();  // closes the pool's connections
   telemetry::LogInfo("stopped", {{"clean", clean ? "true" : "false", true}});
   return clean ? 0 : 1;
 }
@@ -521,6 +622,17 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--shutdown-grace-ms", serve.shutdown_grace_ms,
                         "On SIGTERM/SIGINT, time given to requests in flight")
       ->check(CLI::Range(0, 3600000))->capture_default_str();
+  serve_cmd
+      ->add_option("--roles", serve.roles,
+                   "Roles this process runs, comma-separated: api (the HTTP API), ai, collector; "
+                   "every process serves /health and /metrics")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            auto roles = app::ParseRoles(value);
+            return roles.ok() ? std::string() : roles.status().message();
+          },
+          "ROLE[,ROLE…]", "roles"))
+      ->capture_default_str();
 
   cli.add_subcommand("migrate", "Apply the database migrations (each in a transaction)");
   cli.add_subcommand("version", "Print the version and build");
@@ -655,7 +767,7 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("routes")) return ListRoutes();
   if (cli.got_subcommand("export")) {
     return app::RunExport(export_path, export_format, export_xsd_dir, ESTIMATE_VERSION, std::cout,
-                          std::cerr);
+                          std::cerr, telemetry::SystemClock());
   }
   if (cli.got_subcommand("import-estimate")) {
     return app::RunImportEstimate(import_estimate_path, std::cout, std::cerr);

@@ -23,7 +23,7 @@ void Merge(ThrottleDecision& into, const ThrottleDecision& d) {
 
 }  // namespace
 
-InMemoryLoginThrottle::InMemoryLoginThrottle(ThrottleSettings settings, const Clock& clock)
+InMemoryLoginThrottle::InMemoryLoginThrottle(ThrottleSettings settings, const core::Clock& clock)
     : settings_(std::move(settings)), clock_(clock) {}
 
 InMemoryLoginThrottle::Entry* InMemoryLoginThrottle::Find(const std::string& key) {
@@ -102,7 +102,7 @@ void InMemoryLoginThrottle::ReleaseIfOver(Entry* entry, ThrottleKey key, Seconds
 }
 
 ThrottleDecision InMemoryLoginThrottle::Check(std::string_view account, std::string_view ip) {
-  const Seconds now = clock_.Now();
+  const Seconds now = core::NowSeconds(clock_);
   const Keys keys{PairKey(account, ip), IpKey(ip), AccountKey(account)};
   std::lock_guard lock(mutex_);
   ThrottleDecision d;
@@ -137,7 +137,7 @@ bool InMemoryLoginThrottle::Fail(const std::string& key, const ThrottleLimit& li
 
 ThrottleDecision InMemoryLoginThrottle::RecordFailure(std::string_view account,
                                                       std::string_view ip) {
-  const Seconds now = clock_.Now();
+  const Seconds now = core::NowSeconds(clock_);
   const Keys keys{PairKey(account, ip), IpKey(ip), AccountKey(account)};
   std::lock_guard lock(mutex_);
   ThrottleDecision d;
@@ -159,7 +159,7 @@ ThrottleDecision InMemoryLoginThrottle::RecordFailure(std::string_view account,
 
 std::vector<LockChange> InMemoryLoginThrottle::RecordSuccess(std::string_view account,
                                                              std::string_view ip) {
-  const Seconds now = clock_.Now();
+  const Seconds now = core::NowSeconds(clock_);
   const Keys keys{PairKey(account, ip), IpKey(ip), AccountKey(account)};
   std::lock_guard lock(mutex_);
   std::vector<LockChange> released;

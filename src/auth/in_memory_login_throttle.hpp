@@ -13,8 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "auth/clock.hpp"
 #include "auth/login_throttle.hpp"
+#include "auth/time.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::auth {
 
@@ -22,7 +23,7 @@ class InMemoryLoginThrottle final : public LoginThrottle {
  public:
   // `clock` must outlive the throttle.
   explicit InMemoryLoginThrottle(ThrottleSettings settings = {},
-                                 const Clock& clock = SystemClock());
+                                 const core::Clock& clock = telemetry::SystemClock());
 
   ThrottleDecision Check(std::string_view account, std::string_view ip) override;
   ThrottleDecision RecordFailure(std::string_view account, std::string_view ip) override;
@@ -66,7 +67,7 @@ class InMemoryLoginThrottle final : public LoginThrottle {
   void Remember(std::string_view account, std::string_view ip);
 
   const ThrottleSettings settings_;
-  const Clock& clock_;
+  const core::Clock& clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;  // most recently failed first

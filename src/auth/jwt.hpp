@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/clock.hpp"
 #include "auth/role.hpp"
+#include "auth/time.hpp"
 #include "core/status.hpp"
 
 namespace estimate::auth {

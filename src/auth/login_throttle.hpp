@@ -32,7 +32,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/clock.hpp"
+#include "auth/time.hpp"
 
 namespace estimate::auth {
 

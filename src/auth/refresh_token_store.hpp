@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/clock.hpp"
+#include "auth/time.hpp"
 #include "core/status.hpp"
 
 namespace estimate::auth {

@@ -8,7 +8,8 @@ namespace estimate::auth {
 
 using internal::Unauthenticated;
 
-SessionManager::SessionManager(TokenSettings settings, RefreshTokenStore& store, const Clock& clock)
+SessionManager::SessionManager(TokenSettings settings, RefreshTokenStore& store,
+                               const core::Clock& clock)
     : settings_(std::move(settings)), store_(store), clock_(clock) {}
 
 Status SessionManager::CheckSettings(const TokenSettings& s) {
@@ -105,17 +106,17 @@ Status SessionManager::Logout(std::string_view refresh_token) {
 }
 
 Result<Claims> SessionManager::VerifyAccess(std::string_view access_token) const {
-  return Verify(access_token, settings_.access_secret, TokenType::kAccess, clock_.Now(),
+  return Verify(access_token, settings_.access_secret, TokenType::kAccess, core::NowSeconds(clock_),
                 settings_.leeway);
 }
 
 Result<Claims> SessionManager::VerifyRefresh(std::string_view refresh_token) const {
-  return Verify(refresh_token, settings_.refresh_secret, TokenType::kRefresh, clock_.Now(),
-                settings_.leeway);
+  return Verify(refresh_token, settings_.refresh_secret, TokenType::kRefresh,
+                core::NowSeconds(clock_), settings_.leeway);
 }
 
 Result<TokenPair> SessionManager::Issue(const Subject& subject, const std::string& family) {
-  const Seconds now = clock_.Now();
+  const Seconds now = core::NowSeconds(clock_);
   auto access_id = NewTokenId();
   if (!access_id.ok()) return access_id.status();
   auto refresh_id = NewTokenId();

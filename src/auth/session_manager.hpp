@@ -17,11 +17,12 @@
 #include <string>
 #include <string_view>
 
-#include "auth/clock.hpp"
 #include "auth/jwt.hpp"
 #include "auth/refresh_token_store.hpp"
 #include "auth/role.hpp"
+#include "auth/time.hpp"
 #include "core/status.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::auth {
 
@@ -58,7 +59,7 @@ class SessionManager {
  public:
   // `store` and `clock` must outlive the manager.
   SessionManager(TokenSettings settings, RefreshTokenStore& store,
-                 const Clock& clock = SystemClock());
+                 const core::Clock& clock = telemetry::SystemClock());
 
   // Problems of `settings`, one InvalidArgument naming the variable: secrets shorter than
   // kMinSecretBytes, equal secrets, non-positive lifetimes, a refresh lifetime not longer than
@@ -86,7 +87,7 @@ class SessionManager {
 
   TokenSettings settings_;
   RefreshTokenStore& store_;
-  const Clock& clock_;
+  const core::Clock& clock_;
 };
 
 }  // namespace estimate::auth

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace estimate::core {
 
 namespace {
@@ -60,14 +62,6 @@ bool IsAsciiCompatible(std::string_view e) {
   const bool windows = e.starts_with("windows-125") && e.size() == 12;
   const bool cp = e.starts_with("cp125") && e.size() == 6;
   return (windows || cp) && e.back() >= '0' && e.back() <= '8';
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 }  // namespace
@@ -266,7 +260,7 @@ Status XmlLimitScanner::CheckDeclaration() {
     const std::size_t close = d.find(d[j], j + 1);
     if (close == std::string_view::npos) return Status::Ok();
     const std::string_view declared = d.substr(j + 1, close - j - 1);
-    const std::string e = Lower(declared);
+    const std::string e = AsciiLower(declared);
     if (encoding_ == Encoding::kBytes) {
       // A document labelled UTF-16 in single bytes is read as UTF-8 and refused by libxml2.
       if (IsAsciiCompatible(e) || IsUtf16Name(e)) return Status::Ok();

@@ -1,34 +1,22 @@
 #include "http/multipart.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "core/text.hpp"
 
 namespace estimate::http {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The value of parameter `key` in a header value such as `form-data; name="file"; filename="a.x"`.
 std::string Parameter(std::string_view header, std::string_view key) {
   std::size_t pos = 0;
   while ((pos = header.find(';', pos)) != std::string_view::npos) {
     ++pos;
-    std::string_view rest = Trim(header.substr(pos));
+    std::string_view rest = core::TrimBlanks(header.substr(pos));
     const std::size_t eq = rest.find('=');
     if (eq == std::string_view::npos) continue;
-    if (Lower(Trim(rest.substr(0, eq))) != key) continue;
-    std::string_view value = Trim(rest.substr(eq + 1));
+    if (core::AsciiLower(core::TrimBlanks(rest.substr(0, eq))) != key) continue;
+    std::string_view value = core::TrimBlanks(rest.substr(eq + 1));
     if (!value.empty() && value.front() == '"') {
       std::string out;
       for (std::size_t i = 1; i < value.size() && value[i] != '"'; ++i) {
@@ -46,7 +34,8 @@ std::string Parameter(std::string_view header, std::string_view key) {
 
 Result<std::vector<MultipartPart>> ParseMultipart(std::string_view content_type,
                                                   std::string_view body) {
-  if (Lower(Trim(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") {
+  if (core::AsciiLower(core::TrimBlanks(content_type.substr(0, content_type.find(';')))) !=
+      "multipart/form-data") {
     return InvalidArgument("content-type: expected multipart/form-data");
   }
   const std::string boundary = Parameter(content_type, "boundary");
@@ -96,8 +85,8 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view content_type,
         headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) continue;
-        const std::string name = Lower(Trim(line.substr(0, colon)));
-        const std::string_view value = Trim(line.substr(colon + 1));
+        const std::string name = core::AsciiLower(core::TrimBlanks(line.substr(0, colon)));
+        const std::string_view value = core::TrimBlanks(line.substr(colon + 1));
         if (name == "content-disposition") {
           part.name = Parameter(value, "name");
           part.filename = Parameter(value, "filename");

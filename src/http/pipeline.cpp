@@ -2,7 +2,9 @@
 
 #include <random>
 
+#include "core/clock.hpp"
 #include "telemetry/log.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::http {
 namespace {
@@ -63,9 +65,7 @@ Response Pipeline::Execute(Request& request, const Prepared& prepared,
   const bool limited_path = request.path.rfind("/api/", 0) == 0;
   cache::RateDecision decision;
   if (limited_path && edge_.rate_limiter != nullptr && !IsPreflight(request)) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = core::NowSeconds(telemetry::SystemClock()).time_since_epoch().count();
     decision = edge_.rate_limiter->Hit("ip:" + request.remote_address, now);
   }
   if (IsPreflight(request)) {

@@ -3,22 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace estimate::http {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 HeadCheck Refuse(int status, std::string detail) {
   HeadCheck c;
@@ -70,13 +58,13 @@ HeadCheck CheckRequestHead(std::string_view head, std::uint64_t body_limit) {
     if (colon == std::string_view::npos) {
       return Refuse(400, "malformed request: a header line without a colon");
     }
-    const std::string name = Lower(line.substr(0, colon));
-    const std::string_view value = TrimOws(line.substr(colon + 1));
+    const std::string name = core::AsciiLower(line.substr(0, colon));
+    const std::string_view value = core::TrimBlanks(line.substr(colon + 1));
     if (name == "host") {
       if (++hosts > 1) return Refuse(400, "malformed request: more than one Host header");
     } else if (name == "transfer-encoding") {
       ++transfer_encodings;
-      if (transfer_encodings > 1 || Lower(value) != "chunked") {
+      if (transfer_encodings > 1 || core::AsciiLower(value) != "chunked") {
         return Refuse(400, "transfer-encoding: only a single \"chunked\" is accepted");
       }
       chunked = true;
@@ -91,7 +79,7 @@ HeadCheck CheckRequestHead(std::string_view head, std::uint64_t body_limit) {
       }
       check.content_length = n;
     } else if (name == "expect") {
-      if (Lower(value) != "100-continue") {
+      if (core::AsciiLower(value) != "100-continue") {
         return Refuse(417, "expect: only 100-continue is supported");
       }
       check.expect_continue = true;

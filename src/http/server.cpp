@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.hpp"
 #include "http/request_head.hpp"
 #include "telemetry/log.hpp"
 
@@ -214,9 +215,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = std::string(msg.target());
     request.headers.reserve(8);
     for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
+      request.headers.emplace_back(core::AsciiLower(field.name_string()),
+                                   std::string(field.value()));
     }
     request.body = std::move(msg.body());
     beast::error_code ep_ec;

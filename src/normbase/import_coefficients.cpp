@@ -13,21 +13,11 @@
 // lost); unknown elements between sections are skipped with a warning.
 #include "normbase/import_internal.hpp"
 
+#include "core/text.hpp"
+
 namespace estimate::normbase::import {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 constexpr core::Decimal kInvalid = core::Decimal::Invalid();
 
@@ -50,7 +40,7 @@ class CoefficientImporter {
   }
 
   Status Section() {
-    const std::string_view code = ctx_.Intern(Trim(r_.Attr("code")));
+    const std::string_view code = ctx_.Intern(core::TrimWhitespace(r_.Attr("code")));
     return r_.Children([&](std::string_view name) -> Status {
       if (name == "Section") return Section();
       if (name == "Coefficient") return Coefficient(code);
@@ -66,7 +56,7 @@ class CoefficientImporter {
     auto value = Context::ParseDecimal(text, /*comma=*/true);
     if (!value) {
       bad = true;
-      return ctx_.Error(r_, std::string(what) + " \"" + std::string(Trim(text)) +
+      return ctx_.Error(r_, std::string(what) + " \"" + std::string(core::TrimWhitespace(text)) +
                                 "\" of coefficient " + std::string(code) +
                                 " is not a decimal number");
     }
@@ -84,7 +74,7 @@ class CoefficientImporter {
         return Number(stored_key, *text, rule.code, out, bad);
       }
       if (name == "Formula") {
-        const std::string_view formula = ctx_.Intern(Trim(r_.Attr("formula")));
+        const std::string_view formula = ctx_.Intern(core::TrimWhitespace(r_.Attr("formula")));
         if (rule.formula.empty()) rule.formula = formula;
         rule.formulas.push_back({stored_key, formula});
         return Status::Ok();
@@ -96,8 +86,8 @@ class CoefficientImporter {
   Status Applys(CoefficientRule& rule, bool& bad) {
     return r_.Children([&](std::string_view name) -> Status {
       if (name == "Cost" || name == "Section") {
-        const std::string_view code = ctx_.Intern(Trim(r_.Attr("code")));
-        const std::string_view exclude = Trim(r_.Attr("Exclude"));
+        const std::string_view code = ctx_.Intern(core::TrimWhitespace(r_.Attr("code")));
+        const std::string_view exclude = core::TrimWhitespace(r_.Attr("Exclude"));
         if (exclude == "true" || exclude == "1") {
           rule.excluded.push_back(code);
         } else if (name == "Cost") {
@@ -127,7 +117,7 @@ class CoefficientImporter {
         }
         Status s = r_.Children([&](std::string_view child) -> Status {
           if (child != "Resource") return NotAllowed(child, "Resources");
-          factors.codes.push_back(ctx_.Intern(Trim(r_.Attr("code"))));
+          factors.codes.push_back(ctx_.Intern(core::TrimWhitespace(r_.Attr("code"))));
           ++lines_;
           return Status::Ok();
         });
@@ -145,19 +135,19 @@ class CoefficientImporter {
     rule.worker = rule.machinist = rule.equipment = kInvalid;
     rule.section = section;
     lines_ = 0;
-    const std::string_view code = Trim(r_.Attr("code"));
+    const std::string_view code = core::TrimWhitespace(r_.Attr("code"));
     if (code.empty()) return ctx_.Error(r_, "<Coefficient> without code; left out");
     rule.code = ctx_.Intern(code);
-    rule.target = ctx_.Intern(Trim(r_.Attr("target")));
-    rule.decree = ctx_.Intern(Trim(r_.Attr("decreeuse")));
-    rule.start_use = ctx_.Intern(Trim(r_.Attr("startuse")));
-    rule.end_use = ctx_.Intern(Trim(r_.Attr("enduse")));
+    rule.target = ctx_.Intern(core::TrimWhitespace(r_.Attr("target")));
+    rule.decree = ctx_.Intern(core::TrimWhitespace(r_.Attr("decreeuse")));
+    rule.start_use = ctx_.Intern(core::TrimWhitespace(r_.Attr("startuse")));
+    rule.end_use = ctx_.Intern(core::TrimWhitespace(r_.Attr("enduse")));
     bool bad = false;
     Status s = r_.Children([&](std::string_view name) -> Status {
       if (name == "Name") {
         auto text = r_.Text();
         if (!text.ok()) return text.status();
-        rule.name = ctx_.Intern(Trim(*text));
+        rule.name = ctx_.Intern(core::TrimWhitespace(*text));
         return Status::Ok();
       }
       if (name == "Worker") return Factor(rule, name, rule.worker, bad);
@@ -170,7 +160,7 @@ class CoefficientImporter {
       if (name == "ExcludeGroupItem") {
         auto text = r_.Text();
         if (!text.ok()) return text.status();
-        rule.exclude_groups.push_back(ctx_.Intern(Trim(*text)));
+        rule.exclude_groups.push_back(ctx_.Intern(core::TrimWhitespace(*text)));
         return Status::Ok();
       }
       if (name == "Applys") return Applys(rule, bad);

@@ -18,21 +18,11 @@
 
 #include "normbase/import_internal.hpp"
 
+#include "core/text.hpp"
+
 namespace estimate::normbase::import {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // The number after "доп." in a decree or base name: "… ГЭСН-2022 доп. № 15", "(доп15)".
 int AdditionIn(std::string_view text) {
@@ -70,13 +60,13 @@ class NormImporter {
 
   Status Run() {
     if (auto base_type = r_.Attr("BaseType"); !base_type.empty()) {
-      base_family_ = ParseFamily(Trim(base_type));
+      base_family_ = ParseFamily(core::TrimWhitespace(base_type));
       if (!base_family_) {
         ctx_.Warn(r_.line(), "unknown BaseType \"" + std::string(base_type) +
                                  "\"; the family is taken from ResourceCategory CodePrefix");
       }
     }
-    price_level_ = std::string(Trim(r_.Attr("PriceLevel")));
+    price_level_ = std::string(core::TrimWhitespace(r_.Attr("PriceLevel")));
     price_level_line_ = r_.line();
     Status s = r_.Children([&](std::string_view name) -> Status {
       if (name == "Decrees") return Decrees();
@@ -102,7 +92,7 @@ class NormImporter {
   Status Decrees() {
     return r_.Children([&](std::string_view name) -> Status {
       if (name != "Decree") return Unknown(name, "Decrees");
-      std::string_view decree = Trim(r_.Attr("Name"));
+      std::string_view decree = core::TrimWhitespace(r_.Attr("Name"));
       if (decree_.empty()) decree_ = std::string(decree);
       return Status::Ok();
     });
@@ -139,7 +129,7 @@ class NormImporter {
 
   Status Category() {
     std::optional<NormFamily> family;
-    if (auto prefix = Trim(r_.Attr("CodePrefix")); !prefix.empty()) {
+    if (auto prefix = core::TrimWhitespace(r_.Attr("CodePrefix")); !prefix.empty()) {
       family = ParseFamily(prefix);
       if (!family) {
         return r_.ErrorHere("unknown norm family CodePrefix=\"" + std::string(prefix) + "\"");
@@ -166,9 +156,9 @@ class NormImporter {
   Status Section(std::int32_t parent) {
     NormSection section;
     section.family = family_;
-    section.type = ctx_.Intern(Trim(r_.Attr("Type")));
-    section.code = ctx_.Intern(Trim(r_.Attr("Code")));
-    section.name = ctx_.Intern(Trim(r_.Attr("Name")));
+    section.type = ctx_.Intern(core::TrimWhitespace(r_.Attr("Type")));
+    section.code = ctx_.Intern(core::TrimWhitespace(r_.Attr("Code")));
+    section.name = ctx_.Intern(core::TrimWhitespace(r_.Attr("Name")));
     section.parent = parent;
     const auto index = static_cast<std::int32_t>(ctx_.release.sections.size());
     ctx_.release.sections.push_back(section);
@@ -182,7 +172,7 @@ class NormImporter {
 
   Status NameGroup(std::int32_t table) {
     // BeginName is copied: the reader's view dies with the next node.
-    std::string begin(Trim(r_.Attr("BeginName")));
+    std::string begin(core::TrimWhitespace(r_.Attr("BeginName")));
     while (!begin.empty() && (begin.back() == ':' || begin.back() == ' ')) begin.pop_back();
     return r_.Children([&](std::string_view name) -> Status {
       if (name == "Work") return Work(begin, table);
@@ -191,17 +181,17 @@ class NormImporter {
   }
 
   Status Work(std::string_view begin, std::int32_t table) {
-    const std::string_view code = Trim(r_.Attr("Code"));
+    const std::string_view code = core::TrimWhitespace(r_.Attr("Code"));
     if (code.empty()) return ctx_.Error(r_, "<Work> without Code; the norm is left out");
     Norm norm;
     norm.family = family_;
     norm.code = ctx_.Intern(code);
-    const std::string_view end = Trim(r_.Attr("EndName"));
+    const std::string_view end = core::TrimWhitespace(r_.Attr("EndName"));
     name_.assign(begin);
     if (!name_.empty() && !end.empty()) name_.push_back(' ');
     name_.append(end);
     norm.name = ctx_.Intern(name_);
-    norm.unit = ctx_.Intern(Trim(r_.Attr("MeasureUnit")));
+    norm.unit = ctx_.Intern(core::TrimWhitespace(r_.Attr("MeasureUnit")));
     norm.table = table;
     const int line = r_.line();
     bool bad = false;
@@ -230,7 +220,7 @@ class NormImporter {
   Status Content(Norm& norm) {
     return r_.Children([&](std::string_view name) -> Status {
       if (name != "Item") return NotAllowed(name, "Content");
-      std::string_view text = Trim(r_.Attr("Text"));
+      std::string_view text = core::TrimWhitespace(r_.Attr("Text"));
       if (!text.empty()) norm.content.push_back(ctx_.Intern(text));
       return Status::Ok();
     });
@@ -248,13 +238,13 @@ class NormImporter {
       std::string_view groups;
       for (const XmlReader::Attribute& a : r_.attributes()) {
         if (a.name == "Code") {
-          line.code = Trim(a.value);
+          line.code = core::TrimWhitespace(a.value);
         } else if (a.name == "EndName" || a.name == "Name") {
-          line.name = Trim(a.value);
+          line.name = core::TrimWhitespace(a.value);
         } else if (a.name == "MeasureUnit") {
-          line.unit = Trim(a.value);
+          line.unit = core::TrimWhitespace(a.value);
         } else if (a.name == "Quantity") {
-          quantity = Trim(a.value);
+          quantity = core::TrimWhitespace(a.value);
           has_quantity = true;
         } else if (a.name == "TechnologyGroups") {
           groups = a.value;
@@ -308,8 +298,8 @@ class NormImporter {
                                  " gives a second НР/СП reference; the first is kept");
         return Status::Ok();
       }
-      norm.overhead_code = ctx_.Intern(Trim(r_.Attr("Nr")));
-      norm.profit_code = ctx_.Intern(Trim(r_.Attr("Sp")));
+      norm.overhead_code = ctx_.Intern(core::TrimWhitespace(r_.Attr("Nr")));
+      norm.profit_code = ctx_.Intern(core::TrimWhitespace(r_.Attr("Sp")));
       return Status::Ok();
     });
   }

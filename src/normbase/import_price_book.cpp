@@ -18,15 +18,11 @@
 //   material  — everything else.
 #include "normbase/import_internal.hpp"
 
+#include "core/text.hpp"
+
 namespace estimate::normbase::import {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 enum class CategoryKind { kUnknown, kMachines, kMaterials, kEquipment };
 
@@ -103,7 +99,7 @@ class PriceBookImporter {
       return r_.Children([&](std::string_view child) { return Level(child, section); });
     }
     if (name == "ResourceCategory") {
-      category_ = CategoryOf(Trim(r_.Attr("Type")));
+      category_ = CategoryOf(core::TrimBlanks(r_.Attr("Type")));
       Status s = r_.Children([&](std::string_view child) { return Level(child, section); });
       category_ = CategoryKind::kUnknown;
       return s;
@@ -120,16 +116,16 @@ class PriceBookImporter {
       if (target == nullptr) return Status::Ok();
       auto text = r_.Text();
       if (!text.ok()) return text.status();
-      *target = std::string(Trim(*text));
+      *target = std::string(core::TrimBlanks(*text));
       return Status::Ok();
     });
   }
 
   Status Section(std::int32_t parent) {
     BookSection section;
-    section.type = ctx_.Intern(Trim(r_.Attr("Type")));
-    section.code = ctx_.Intern(Trim(r_.Attr("Code")));
-    section.name = ctx_.Intern(Trim(r_.Attr("Name")));
+    section.type = ctx_.Intern(core::TrimBlanks(r_.Attr("Type")));
+    section.code = ctx_.Intern(core::TrimBlanks(r_.Attr("Code")));
+    section.name = ctx_.Intern(core::TrimBlanks(r_.Attr("Name")));
     section.parent = parent;
     const auto index = static_cast<std::int32_t>(ctx_.release.book_sections.size());
     ctx_.release.book_sections.push_back(section);
@@ -139,7 +135,7 @@ class PriceBookImporter {
   // A decimal attribute of <Price>; absent or empty gives the invalid Decimal.
   Status Number(std::string_view attr, std::string_view value, std::string_view code,
                 core::Decimal& out, bool& bad) {
-    value = Trim(value);
+    value = core::TrimBlanks(value);
     if (value.empty()) {
       out = core::Decimal::Invalid();
       return Status::Ok();
@@ -156,11 +152,11 @@ class PriceBookImporter {
 
   Status Resource(std::int32_t section) {
     PriceBookEntry entry;
-    const std::string_view code = Trim(r_.Attr("Code"));
+    const std::string_view code = core::TrimBlanks(r_.Attr("Code"));
     if (code.empty()) return ctx_.Error(r_, "<Resource> without Code; left out");
     entry.code = ctx_.Intern(code);
-    entry.name = ctx_.Intern(Trim(r_.Attr("Name")));
-    entry.unit = ctx_.Intern(Trim(r_.Attr("MeasureUnit")));
+    entry.name = ctx_.Intern(core::TrimBlanks(r_.Attr("Name")));
+    entry.unit = ctx_.Intern(core::TrimBlanks(r_.Attr("MeasureUnit")));
     entry.section = section;
     entry.base_price = entry.wholesale_price = core::Decimal::Invalid();
     entry.machinist_pay = entry.machinist_labor = entry.machinist_rank = core::Decimal::Invalid();
@@ -199,9 +195,9 @@ class PriceBookImporter {
             } else if (a.name == "MachinistCategory") {
               st = Number(a.name, a.value, entry.code, entry.machinist_rank, bad);
             } else if (a.name == "DriverCode") {
-              entry.machinist_code = ctx_.Intern(Trim(a.value));
+              entry.machinist_code = ctx_.Intern(core::TrimBlanks(a.value));
             } else if (a.name == "WithRelocation") {
-              const std::string_view v = Trim(a.value);
+              const std::string_view v = core::TrimBlanks(a.value);
               if (v == "true" || v == "1") {
                 entry.with_relocation = true;
               } else if (v != "false" && v != "0" && !v.empty()) {

@@ -4,15 +4,11 @@
 //     <TechnologyGroup Code="27.01.054"><Resource Code="12.1.02.03-0053"/>…</TechnologyGroup>
 #include "normbase/import_internal.hpp"
 
+#include "core/text.hpp"
+
 namespace estimate::normbase::import {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 int AdditionIn(std::string_view text) {
   const std::size_t at = text.find("доп");
@@ -31,18 +27,18 @@ int AdditionIn(std::string_view text) {
 }
 
 Status Group(XmlReader& r, Context& ctx) {
-  const std::string_view code = Trim(r.Attr("Code"));
+  const std::string_view code = core::TrimBlanks(r.Attr("Code"));
   if (code.empty()) return ctx.Error(r, "<TechnologyGroup> without Code; left out");
   TechGroup group;
   group.code = ctx.Intern(code);
-  group.name = ctx.Intern(Trim(r.Attr("Name")));
+  group.name = ctx.Intern(core::TrimBlanks(r.Attr("Name")));
   const int line = r.line();
   Status s = r.Children([&](std::string_view name) -> Status {
     if (name != "Resource") {
       return r.ErrorHere("element <" + std::string(name) +
                          "> is not allowed inside <TechnologyGroup>");
     }
-    const std::string_view member = Trim(r.Attr("Code"));
+    const std::string_view member = core::TrimBlanks(r.Attr("Code"));
     if (member.empty())
       return ctx.Error(r, "<Resource> without Code in group " + std::string(code));
     group.resources.push_back(ctx.Intern(member));

@@ -5,40 +5,11 @@
 #include <array>
 #include <utility>
 
-#include "core/utf8.hpp"
+#include "core/text.hpp"
 
 namespace estimate::normbase {
 
 namespace {
-
-constexpr char32_t kInvalid = 0xFFFD;
-
-// Decodes one code point at `i`; `len` receives its byte length (1 for an invalid byte).
-char32_t Decode(std::string_view s, std::size_t i, std::size_t& len) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    len = 1;
-    return b0;
-  }
-  auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  auto at = [&](std::size_t k) { return static_cast<char32_t>(s[i + k] & 0x3F); };
-  if ((b0 & 0xE0) == 0xC0 && b0 >= 0xC2 && cont(1)) {
-    len = 2;
-    return (static_cast<char32_t>(b0 & 0x1F) << 6) | at(1);
-  }
-  if ((b0 & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-    len = 3;
-    return (static_cast<char32_t>(b0 & 0x0F) << 12) | (at(1) << 6) | at(2);
-  }
-  if ((b0 & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-    len = 4;
-    return (static_cast<char32_t>(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3);
-  }
-  len = 1;
-  return kInvalid;
-}
 
 bool IsCyrillic(char32_t cp) { return (cp >= 0x410 && cp <= 0x44F) || cp == 0x401 || cp == 0x451; }
 bool IsLetter(char32_t cp) {
@@ -83,7 +54,7 @@ std::size_t ReadLetters(std::string_view s, std::size_t i, std::string& folded, 
   letters = 0;
   while (i < s.size()) {
     std::size_t len = 0;
-    char32_t cp = Decode(s, i, len);
+    char32_t cp = core::DecodeUtf8(s, i, len);
     if (!IsLetter(cp)) break;
     core::AppendUtf8(folded, Fold(cp));
     ++letters;
@@ -96,7 +67,7 @@ std::size_t ReadLetters(std::string_view s, std::size_t i, std::string& folded, 
 std::size_t ReadUnitPower(std::string_view s, std::size_t i, std::string& word) {
   if (i >= s.size() || !IsLengthUnit(word)) return i;
   std::size_t len = 0;
-  char power = SquareOrCube(Decode(s, i, len));
+  char power = SquareOrCube(core::DecodeUtf8(s, i, len));
   if (power == 0) return i;
   if (i + len < s.size() && IsDigit(static_cast<unsigned char>(s[i + len]))) return i;
   word.push_back(power);
@@ -107,7 +78,7 @@ std::size_t ReadUnitPower(std::string_view s, std::size_t i, std::string& word) 
 std::size_t ThousandsSpace(std::string_view s, std::size_t i) {
   if (i >= s.size()) return 0;
   std::size_t len = 0;
-  char32_t cp = Decode(s, i, len);
+  char32_t cp = core::DecodeUtf8(s, i, len);
   return (cp == ' ' || cp == 0xA0 || cp == 0x202F || cp == 0x2009) ? len : 0;
 }
 
@@ -180,14 +151,14 @@ std::size_t ReadWord(std::string_view s, std::size_t i, std::vector<Token>& out)
   t.end = static_cast<std::uint32_t>(i);
   if (t.kind == TokenKind::kWord && i + 1 < s.size() && s[i] == '-') {
     std::size_t len = 0;
-    if (IsLetter(Decode(s, i + 1, len))) {
+    if (IsLetter(core::DecodeUtf8(s, i + 1, len))) {
       // Hyphenated word: its parts, then the parts written together.
       Token joined;
       joined.kind = TokenKind::kJoined;
       joined.begin = t.begin;
       joined.text = t.text;
       out.push_back(std::move(t));
-      while (i + 1 < s.size() && s[i] == '-' && IsLetter(Decode(s, i + 1, len))) {
+      while (i + 1 < s.size() && s[i] == '-' && IsLetter(core::DecodeUtf8(s, i + 1, len))) {
         Token part;
         part.begin = static_cast<std::uint32_t>(i + 1);
         i = ReadLetters(s, i + 1, part.text, letters);
@@ -221,8 +192,8 @@ std::string FoldCase(std::string_view utf8) {
   out.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
     std::size_t len = 0;
-    char32_t cp = Decode(utf8, i, len);
-    if (cp == kInvalid) {
+    char32_t cp = core::DecodeUtf8(utf8, i, len);
+    if (cp == core::kReplacementCharacter) {
       out.push_back(utf8[i]);
     } else {
       core::AppendUtf8(out, Fold(cp));
@@ -235,7 +206,7 @@ std::string FoldCase(std::string_view utf8) {
 void Tokenize(std::string_view text, std::vector<Token>& out) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t len = 0;
-    char32_t cp = Decode(text, i, len);
+    char32_t cp = core::DecodeUtf8(text, i, len);
     if (IsLetter(cp)) {
       i = ReadWord(text, i, out);
     } else if (IsDigit(cp)) {
@@ -267,7 +238,7 @@ std::string StemRussian(std::string_view folded_word) {
   bool cyrillic = false;
   for (std::size_t i = 0; i < folded_word.size();) {
     std::size_t len = 0;
-    char32_t cp = Decode(folded_word, i, len);
+    char32_t cp = core::DecodeUtf8(folded_word, i, len);
     cyrillic = cyrillic || IsCyrillic(cp);
     ++letters;
     i += len;

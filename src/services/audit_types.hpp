@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "core/utc_time.hpp"
+#include "core/clock.hpp"
 
 namespace estimate::services {
 
@@ -18,8 +18,8 @@ struct AuditFilter {
   std::optional<std::string> entity_type;
   std::optional<std::string> entity_id;  // usually with entity_type
   std::optional<std::int64_t> actor_user_id;
-  std::optional<core::UtcTime> from;  // inclusive
-  std::optional<core::UtcTime> to;    // exclusive
+  std::optional<core::Timestamp> from;  // inclusive
+  std::optional<core::Timestamp> to;    // exclusive
   int limit = kDefaultAuditLimit;     // 1 … kMaxAuditLimit
   int offset = 0;
 };
@@ -29,7 +29,7 @@ struct AuditEntry {
   std::int64_t id = 0;
   std::int64_t organization_id = 0;
   std::optional<std::int64_t> actor_user_id;  // nullopt: the system (CLI, collector, timers)
-  core::UtcTime at{};
+  core::Timestamp at{};
   std::string action;       // "create", "update", "role_change", "login", …
   std::string entity_type;  // "estimate", "user", "membership", …
   std::string entity_id;

@@ -194,10 +194,10 @@ void AuthService::AuditLockChanges(const std::string& email, const LoginRequest&
   auto memberships = accounts_.MembershipsOfUser(user->id);
   if (!memberships.ok()) return;
   auto append = [&](const char* action, const auth::LockChange& change) {
-    const std::string after = boost::json::serialize(boost::json::object{
-        {"key", auth::ThrottleKeyName(change.key)},
-        {"address", request.ip},
-        {"until", store::FormatUtc(change.until)}});
+    const std::string after = boost::json::serialize(
+        boost::json::object{{"key", auth::ThrottleKeyName(change.key)},
+                            {"address", request.ip},
+                            {"until", core::FormatUtcTimestamp(change.until)}});
     for (const auto& m : *memberships) {
       store::AuditRecord record;
       record.organization_id = m.organization_id;

@@ -32,8 +32,7 @@ struct ImportBatch {
 };
 
 bool LooksLikeBaseFile(const fs::path& path) {
-  std::string ext = path.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = core::AsciiLower(path.extension().string());
   return ext == ".xml" || ext == ".json" || ext == ".xlsx" || ext == ".zip" || ext == ".gge";
 }
 

@@ -182,6 +182,7 @@ Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t es
                   static_cast<long long>(info.id));
     h.guid = guid;
   }
+  if (h.export_time.empty()) h.export_time = core::FormatXsdDateTime(Now(options_));
   formats::WriteHeaders headers;
   headers.estimate = h;
   auto file = WriteExport(*writer, *computed, headers, h.number, options_.gge_xsd_dir);
@@ -398,7 +399,9 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
   h.construction_name = project->name;
   auto list = estimates_.ListEstimates(actor.organization_id, object_id);
   if (list.ok() && !list->empty()) h.region_code = list->front().header.region;
-  h.created = h.approved = formats::TodayUtc();
+  const core::Timestamp now = Now(options_);
+  h.created = h.approved = core::FormatUtcDate(now);
+  h.export_time = core::FormatXsdDateTime(now);
   headers.print.construction = project->name;
   headers.print.object = object->name;
   headers.print.number = number;
@@ -422,8 +425,10 @@ Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
   auto computed = formats::Compute(std::move(input).value());
   if (!computed.ok()) return FailedPrecondition("summary estimate: " + computed.status().message());
   formats::WriteHeaders headers;
+  const core::Timestamp now = Now(options_);
   headers.summary.created = headers.summary.approved =
-      request.date.empty() ? formats::TodayUtc() : request.date;
+      request.date.empty() ? core::FormatUtcDate(now) : request.date;
+  headers.summary.export_time = core::FormatXsdDateTime(now);
   headers.print.construction = project->name;
   return WriteExport(**writer, *computed, headers, number, options_.gge_xsd_dir);
 }

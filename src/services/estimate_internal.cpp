@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "auth/policy.hpp"
+#include "telemetry/system_clock.hpp"
 #include "core/object_estimate.hpp"
 #include "core/resource_index_calculator.hpp"
 #include "formats/document/calc.hpp"
@@ -34,6 +35,10 @@ constexpr std::size_t kMaxNameBytes = 500;
 // --- small helpers ---------------------------------------------------------------------------
 
 std::string Id(std::int64_t id) { return std::to_string(id); }
+
+core::Timestamp Now(const EstimateServicesOptions& options) {
+  return options.clock != nullptr ? options.clock->Now() : telemetry::SystemClock().Now();
+}
 
 Status Denied(const Actor& actor, auth::Permission permission) {
   return auth::Authorize(actor.role, permission);

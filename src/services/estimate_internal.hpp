@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/policy.hpp"
+#include "core/clock.hpp"
 #include "core/resource_index_calculator.hpp"
 #include "core/status.hpp"
 #include "services/actor.hpp"
@@ -52,6 +53,8 @@ struct WorkingEstimate {
 };
 
 std::string Id(std::int64_t id);
+// "Now" for documents that name no date: the options' clock, else the system's.
+core::Timestamp Now(const EstimateServicesOptions& options);
 Status Denied(const Actor& actor, auth::Permission permission);
 Status RequireDraft(const store::EstimateInfo& info);
 // Stale versions come back from the store as FailedPrecondition; the API answers them with 412.

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace estimate::core {
+class Clock;
+}  // namespace estimate::core
+
 namespace estimate::services {
 
 // A new estimate: header fields as JSON (the API's body), optionally with its content.
@@ -45,6 +49,7 @@ struct SummaryRequest {
 
 // How the estimate services are set up.
 struct EstimateServicesOptions {
+  const core::Clock* clock = nullptr;  // "now" for documents that name no date; null: the system's
   std::size_t working_set_positions = 200'000;  // memory bound of the in-memory estimates
   std::string gge_xsd_dir;  // the ГГЭ schemas every XML export is validated against
 };

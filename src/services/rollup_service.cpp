@@ -32,7 +32,7 @@ using core::Decimal;
 using namespace internal;
 
 RollupService::RollupService(const EstimateDeps& deps, EstimateReader& reader)
-    : estimates_(deps.estimates), reader_(reader) {}
+    : estimates_(deps.estimates), options_(deps.options), reader_(reader) {}
 
 namespace {
 
@@ -127,7 +127,7 @@ Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int6
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
-  const std::string date = request.date.empty() ? formats::TodayUtc() : request.date;
+  const std::string date = request.date.empty() ? core::FormatUtcDate(Now(options_)) : request.date;
   if (!IsDate(date)) return InvalidArgument("date: expected YYYY-MM-DD");
   for (auto [field, value] :
        {std::pair<const char*, const std::string*>{"contingency", &request.contingency_percent},

@@ -24,6 +24,7 @@ class RollupService {
 
  private:
   store::EstimateRepository& estimates_;
+  EstimateServicesOptions options_;
   EstimateReader& reader_;
 };
 

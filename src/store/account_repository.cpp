@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "auth/password.hpp"
+#include "core/text.hpp"
 #include "store/sql_support.hpp"
 
 namespace estimate::store {
@@ -16,15 +17,8 @@ using internal::RunOwn;
 constexpr const char* kUserColumns =
     "SELECT id, email, password_hash, display_name, active, created_at FROM users ";
 
-std::string_view TrimBlanks(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
 Result<std::string> CheckName(std::string_view field, std::string_view name) {
-  const std::string_view trimmed = TrimBlanks(name);
+  const std::string_view trimmed = core::TrimWhitespace(name);
   if (trimmed.empty()) return InvalidArgument(std::string(field) + ": must not be empty");
   if (trimmed.size() > kMaxNameBytes) {
     return InvalidArgument(std::string(field) + ": longer than " + std::to_string(kMaxNameBytes) +
@@ -53,9 +47,9 @@ Result<auth::Role> RoleOfText(const std::string& text) {
   return *role;
 }
 
-Timestamp TimeOfText(const std::string& text) {
-  auto t = ParseUtc(text);
-  return t.ok() ? *t : Timestamp{};
+core::Timestamp TimeOfText(const std::string& text) {
+  auto t = core::ParseUtcTimestamp(text);
+  return t.ok() ? *t : core::Timestamp{};
 }
 
 // The user matching `where` (" WHERE …" with one parameter), NotFound naming `what` otherwise.
@@ -258,7 +252,7 @@ auto FindMembershipBody(std::int64_t user_id, std::int64_t organization_id) {
 }  // namespace
 
 Result<std::string> NormalizeEmail(std::string_view email) {
-  const std::string_view trimmed = TrimBlanks(email);
+  const std::string_view trimmed = core::TrimWhitespace(email);
   if (trimmed.empty()) return InvalidArgument("email: must not be empty");
   if (trimmed.size() > kMaxEmailBytes) {
     return InvalidArgument("email: longer than " + std::to_string(kMaxEmailBytes) + " bytes");
@@ -270,7 +264,7 @@ Result<std::string> NormalizeEmail(std::string_view email) {
     if (byte <= 0x20 || byte == 0x7F) {
       return InvalidArgument("email: contains a blank or a control character");
     }
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    out += core::AsciiLower(c);
   }
   const auto at = out.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 == out.size()) {

@@ -25,17 +25,17 @@
 #include <vector>
 
 #include "auth/role.hpp"
+#include "core/clock.hpp"
 #include "core/status.hpp"
 #include "store/database.hpp"
 #include "store/unit_of_work.hpp"
-#include "store/utc_time.hpp"
 
 namespace estimate::store {
 
 struct Organization {
   std::int64_t id = 0;
   std::string name{};
-  Timestamp created_at{};
+  core::Timestamp created_at{};
 };
 
 struct User {
@@ -44,7 +44,7 @@ struct User {
   std::string password_hash{};  // argon2id PHC string
   std::string display_name{};
   bool active = true;
-  Timestamp created_at{};
+  core::Timestamp created_at{};
 };
 
 struct NewUser {

@@ -29,7 +29,7 @@ auto AppendBody(AuditRecord record) {
     const long long organization = record.organization_id;
     long long actor = record.actor_user_id.value_or(0);
     soci::indicator actor_ind = record.actor_user_id ? soci::i_ok : soci::i_null;
-    const std::string at = FormatUtc(record.at);
+    const std::string at = core::FormatUtcTimestamp(record.at);
     soci::indicator request_ind = record.request_id.empty() ? soci::i_null : soci::i_ok;
     std::string before = record.before_json.value_or(""), after = record.after_json.value_or("");
     soci::indicator before_ind = record.before_json ? soci::i_ok : soci::i_null;
@@ -63,7 +63,7 @@ Result<AuditRecord> AuditRepository::Checked(const AuditRecord& record) const {
     if (!s.ok()) return s;
   }
   AuditRecord out = record;
-  if (out.at == Timestamp{}) out.at = now_();
+  if (out.at == core::Timestamp{}) out.at = clock_.Now();
   return out;
 }
 
@@ -108,8 +108,8 @@ Result<std::vector<AuditRecord>> AuditRepository::Query(std::int64_t organizatio
           sql += " AND actor_user_id = :actor";
           st.exchange(soci::use(numbers.emplace_back(*query.actor_user_id)));
         }
-        if (query.from) filter_text(" AND at >= :from", FormatUtc(*query.from));
-        if (query.to) filter_text(" AND at < :to", FormatUtc(*query.to));
+        if (query.from) filter_text(" AND at >= :from", core::FormatUtcTimestamp(*query.from));
+        if (query.to) filter_text(" AND at < :to", core::FormatUtcTimestamp(*query.to));
         sql += " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset";
         st.exchange(soci::use(numbers.emplace_back(query.limit)));
         st.exchange(soci::use(numbers.emplace_back(query.offset)));
@@ -138,7 +138,7 @@ Result<std::vector<AuditRecord>> AuditRepository::Query(std::int64_t organizatio
           r.id = id;
           r.organization_id = organization_id;
           if (actor_ind == soci::i_ok) r.actor_user_id = actor;
-          auto parsed = ParseUtc(at);
+          auto parsed = core::ParseUtcTimestamp(at);
           if (!parsed.ok()) return Internal("audit_log.at: " + parsed.status().message());
           r.at = *parsed;
           r.action = action;

@@ -19,10 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/status.hpp"
 #include "store/database.hpp"
 #include "store/unit_of_work.hpp"
-#include "store/utc_time.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::store {
 
@@ -30,7 +31,7 @@ struct AuditRecord {
   std::int64_t id = 0;  // assigned by Append
   std::int64_t organization_id = 0;
   std::optional<std::int64_t> actor_user_id{};  // nullopt: the system (CLI, collector, timers)
-  Timestamp at{};             // left at the epoch (the default), Append stamps the current time
+  core::Timestamp at{};       // left at the epoch (the default), Append stamps the current time
   std::string action{};       // a verb in snake_case: "create", "update", "role_change", …
   std::string entity_type{};  // the glossary's name: "estimate", "user", "membership", …
   std::string entity_id{};    // the entity's id as text
@@ -47,18 +48,18 @@ struct AuditQuery {
   std::optional<std::string> entity_type{};
   std::optional<std::string> entity_id{};  // usually with entity_type
   std::optional<std::int64_t> actor_user_id{};
-  std::optional<Timestamp> from{};  // inclusive
-  std::optional<Timestamp> to{};    // exclusive
+  std::optional<core::Timestamp> from{};  // inclusive
+  std::optional<core::Timestamp> to{};    // exclusive
   int limit = kDefaultAuditLimit;   // 1 … kMaxAuditLimit
   int offset = 0;
 };
 
 class AuditRepository {
  public:
-  using Now = std::function<Timestamp()>;
-
-  // `now` stamps records whose `at` is unset; tests pass a fixed clock.
-  explicit AuditRepository(Database& db, Now now = NowUtc) : db_(db), now_(std::move(now)) {}
+  // `clock` stamps records whose `at` is unset; tests pass a core::ManualClock. It must outlive
+  // the repository.
+  explicit AuditRepository(Database& db, const core::Clock& clock = telemetry::SystemClock())
+      : db_(db), clock_(clock) {}
 
   // Appends `record` and returns it as stored (with its id and time). The JSON texts are stored
   // as given: the caller serializes them.
@@ -75,7 +76,7 @@ class AuditRepository {
   Result<AuditRecord> Checked(const AuditRecord& record) const;
 
   Database& db_;
-  Now now_;
+  const core::Clock& clock_;
 };
 
 }  // namespace estimate::store

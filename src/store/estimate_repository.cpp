@@ -11,10 +11,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/clock.hpp"
 #include "store/estimate_sort_key.hpp"
 #include "store/sql_support.hpp"
 #include "store/store_error.hpp"
-#include "store/utc_time.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::store {
 
@@ -53,7 +54,8 @@ using internal::RunOwn;
 using internal::StoreError;
 using Isolation = UnitOfWork::Isolation;
 
-std::string UtcNow() { return FormatUtc(NowUtc()); }
+// Not injected yet (the repository takes no clock): the system clock, as text.
+std::string UtcNow() { return core::FormatUtcTimestamp(telemetry::SystemClock().Now()); }
 
 // A read-only transaction, so that a read of several statements sees one state: a deferred SQLite
 // transaction (in WAL mode a snapshot that blocks no writer), REPEATABLE READ on PostgreSQL.

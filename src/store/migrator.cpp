@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "store/migrations.hpp"
 
 namespace estimate::store {
@@ -21,17 +22,16 @@ std::vector<std::string> SplitStatements(const std::string& sql) {
   std::istringstream in(sql);
   std::string current;
   for (std::string line; std::getline(in, line);) {
-    auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line.compare(first, 2, "--") == 0) continue;
+    const std::string_view trimmed = core::TrimWhitespace(line);
+    if (trimmed.empty() || trimmed.starts_with("--")) continue;
     current += line;
     current += '\n';
-    auto last = line.find_last_not_of(" \t\r");
-    if (line[last] == ';') {
+    if (trimmed.back() == ';') {
       out.push_back(current);
       current.clear();
     }
   }
-  if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+  if (!core::TrimWhitespace(current).empty()) out.push_back(current);
   return out;
 }
 

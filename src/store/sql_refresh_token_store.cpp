@@ -5,8 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "core/clock.hpp"
 #include "store/sql_support.hpp"
-#include "store/utc_time.hpp"
 
 namespace estimate::store {
 namespace {
@@ -16,7 +16,7 @@ using internal::RunLeased;
 using internal::RunOwn;
 
 std::string TextOfSeconds(auth::Seconds t) {
-  return FormatUtc(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
+  return core::FormatUtcTimestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
 }
 
 const char* StateName(auth::RefreshTokenState state) {
@@ -84,7 +84,7 @@ Result<auth::RefreshTokenRecord> SqlRefreshTokenStore::Find(std::string_view jti
         if (!s.got_data()) return NotFound("refresh token: unknown jti");
         auto parsed_state = StateOfText(state);
         if (!parsed_state.ok()) return parsed_state.status();
-        auto parsed_expires = ParseUtc(expires);
+        auto parsed_expires = core::ParseUtcTimestamp(expires);
         if (!parsed_expires.ok()) {
           return Internal("refresh_tokens.expires_at: " + parsed_expires.status().message());
         }
@@ -112,24 +112,25 @@ Status SqlRefreshTokenStore::MarkUsed(std::string_view jti) {
 }
 
 Status SqlRefreshTokenStore::RevokeFamily(std::string_view family) {
-  return RunOwn(db_, "refresh token: revoking a family", [family](soci::session& s) -> Status {
-    const std::string key(family);
-    const std::string now = FormatUtc(NowUtc());
-    s << "INSERT INTO revoked_families (family, revoked_at) VALUES (:family, :at) "
-         "ON CONFLICT (family) DO NOTHING",
-        soci::use(key), soci::use(now);
-    s << "UPDATE refresh_tokens SET state = 'revoked' WHERE family = :family "
-         "AND state <> 'revoked'",
-        soci::use(key);
-    return Status::Ok();
-  });
+  const std::string now = core::FormatUtcTimestamp(clock_.Now());
+  return RunOwn(db_, "refresh token: revoking a family",
+                [family, &now](soci::session& s) -> Status {
+                  const std::string key(family);
+                  s << "INSERT INTO revoked_families (family, revoked_at) VALUES (:family, :at) "
+                       "ON CONFLICT (family) DO NOTHING",
+                      soci::use(key), soci::use(now);
+                  s << "UPDATE refresh_tokens SET state = 'revoked' WHERE family = :family "
+                       "AND state <> 'revoked'",
+                      soci::use(key);
+                  return Status::Ok();
+                });
 }
 
 Status SqlRefreshTokenStore::RevokeUser(std::string_view user) {
+  const std::string now = core::FormatUtcTimestamp(clock_.Now());
   return RunOwn(
-      db_, "refresh token: revoking a user's sessions", [user](soci::session& s) -> Status {
+      db_, "refresh token: revoking a user's sessions", [user, &now](soci::session& s) -> Status {
         const std::string key(user);
-        const std::string now = FormatUtc(NowUtc());
         s << "INSERT INTO revoked_families (family, revoked_at) "
              "SELECT DISTINCT family, CAST(:at AS TEXT) FROM refresh_tokens WHERE user_id = :user "
              "ON CONFLICT (family) DO NOTHING",

@@ -22,14 +22,17 @@
 #include <string_view>
 
 #include "auth/refresh_token_store.hpp"
+#include "core/clock.hpp"
 #include "store/database.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::store {
 
 class SqlRefreshTokenStore final : public auth::RefreshTokenStore {
  public:
-  // `db` must outlive the store and be migrated.
-  explicit SqlRefreshTokenStore(Database& db) : db_(db) {}
+  // `db` must outlive the store and be migrated; `clock` (revocation times) must outlive it too.
+  explicit SqlRefreshTokenStore(Database& db, const core::Clock& clock = telemetry::SystemClock())
+      : db_(db), clock_(clock) {}
 
   Status Insert(const auth::RefreshTokenRecord& record) override;
   Result<auth::RefreshTokenRecord> Find(std::string_view jti) override;
@@ -40,6 +43,7 @@ class SqlRefreshTokenStore final : public auth::RefreshTokenStore {
 
  private:
   Database& db_;
+  const core::Clock& clock_;
 };
 
 }  // namespace estimate::store

@@ -10,6 +10,7 @@
 namespace estimate::auth {
 namespace {
 
+using core::ManualClock;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
@@ -67,7 +68,7 @@ TEST_F(LoginThrottleTest, DelaysGrowExponentiallyThenThePairLocks) {
   EXPECT_EQ(locked.retry_after, minutes(15));
   ASSERT_EQ(locked.locked_now.size(), 1u);  // the pair only: not the address, not the account
   EXPECT_EQ(locked.locked_now[0].key, ThrottleKey::kPair);
-  const Seconds until = clock_.Now() + minutes(15);
+  const Seconds until = core::NowSeconds(clock_) + minutes(15);
   EXPECT_EQ(locked.locked_now[0].until, until);
 
   // Locked from that address, counting down; then free again, the release reported once.

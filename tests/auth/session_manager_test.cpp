@@ -11,6 +11,7 @@
 namespace estimate::auth {
 namespace {
 
+using core::ManualClock;
 using std::chrono::seconds;
 
 const Seconds kStart{seconds(1'767'225'600)};
@@ -159,8 +160,8 @@ TEST_F(SessionManagerTest, SubjectCheckUpdatesTheRoleOrEndsTheSession) {
     return Status(StatusCode::kPermissionDenied, "user: deactivated");
   });
   EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
-  auto claims =
-      Verify(demoted->refresh_token, Settings().refresh_secret, TokenType::kRefresh, clock_.Now());
+  auto claims = Verify(demoted->refresh_token, Settings().refresh_secret, TokenType::kRefresh,
+                       core::NowSeconds(clock_));
   ASSERT_TRUE(claims.ok());
   auto record = store_.Find(claims->jti);
   ASSERT_TRUE(record.ok());

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "auth/clock.hpp"
+#include "core/clock.hpp"
 #include "service_fixture.hpp"
 
 namespace estimate::services {
@@ -44,7 +44,7 @@ class AuthServiceTest : public ServiceFixture {
   }
 
   // The throttle's time; the tokens keep the real one.
-  auth::ManualClock clock_{auth::Seconds(std::chrono::seconds(1'767'225'600))};
+  core::ManualClock clock_{auth::Seconds(std::chrono::seconds(1'767'225'600))};
   std::unique_ptr<auth::SessionManager> sessions_;
   std::unique_ptr<auth::InMemoryLoginThrottle> throttle_;
   std::unique_ptr<AuthService> auth_;
@@ -81,7 +81,7 @@ TEST_P(AuthServiceTest, RepeatedFailuresLockOutTheirAddressNotTheOwner) {
 }
 
 TEST_P(AuthServiceTest, ALockAndItsEndAreAudited) {
-  const auth::Seconds locked_at = clock_.Now();
+  const auth::Seconds locked_at = core::NowSeconds(clock_);
   for (int i = 0; i < 5; ++i) Login("admin@a.example", "wrong horse A", "203.0.113.66");
   auto locks = AuditOfA("login_locked");
   ASSERT_EQ(locks.size(), 1u);
@@ -89,7 +89,7 @@ TEST_P(AuthServiceTest, ALockAndItsEndAreAudited) {
   EXPECT_EQ(locks[0].entity_id, std::to_string(admin_a_.user_id));
   EXPECT_FALSE(locks[0].actor_user_id.has_value());  // the throttle acted, not the owner
   EXPECT_EQ(locks[0].request_id, "req");
-  const std::string until = store::FormatUtc(locked_at + std::chrono::minutes(15));
+  const std::string until = core::FormatUtcTimestamp(locked_at + std::chrono::minutes(15));
   EXPECT_EQ(Json(locks[0].after_json.value_or("null")),
             Json(R"({"key":"pair","address":"203.0.113.66","until":")" + until + R"("})"));
   // Refused attempts during the lock neither lock again nor end it.

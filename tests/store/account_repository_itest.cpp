@@ -11,6 +11,7 @@
 #include "engine_fixture.hpp"
 #include "store/account_repository.hpp"
 #include "store/unit_of_work.hpp"
+#include "telemetry/system_clock.hpp"
 
 namespace estimate::store {
 namespace {
@@ -58,7 +59,7 @@ class AccountRepositoryContract : public testing::EngineFixture {
 };
 
 TEST_P(AccountRepositoryContract, CreatesAndFindsOrganizations) {
-  const Timestamp before = NowUtc() - std::chrono::seconds(5);
+  const core::Timestamp before = telemetry::SystemClock().Now() - std::chrono::seconds(5);
   auto org = accounts_->CreateOrganization("  ООО «Сметчик»  ");
   ASSERT_TRUE(org.ok()) << org.status().message();
   EXPECT_GT(org->id, 0);

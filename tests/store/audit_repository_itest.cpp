@@ -21,7 +21,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr Timestamp kT0 = Timestamp(seconds(1'767'225'600)) + milliseconds(123);  // 2026-01-01
+constexpr core::Timestamp kT0 =
+    core::Timestamp(seconds(1'767'225'600)) + milliseconds(123);  // 2026-01-01
 
 std::string Phc() {
   auth::PhcHash h;
@@ -36,7 +37,7 @@ class AuditRepositoryContract : public testing::EngineFixture {
     OpenDatabase();
     if (HasFatalFailure() || IsSkipped()) return;
     accounts_ = std::make_unique<AccountRepository>(*db_);
-    audit_ = std::make_unique<AuditRepository>(*db_, [] { return kT0 + seconds(3600); });
+    audit_ = std::make_unique<AuditRepository>(*db_, clock_);
     org_ = accounts_->CreateOrganization("Acme")->id;
     other_org_ = accounts_->CreateOrganization("Other")->id;
     ann_ = accounts_
@@ -54,7 +55,7 @@ class AuditRepositoryContract : public testing::EngineFixture {
     EngineFixture::TearDown();
   }
 
-  AuditRecord Record(std::int64_t actor, Timestamp at, const std::string& entity_id,
+  AuditRecord Record(std::int64_t actor, core::Timestamp at, const std::string& entity_id,
                      const std::string& action = "update") {
     return {.organization_id = org_,
             .actor_user_id = actor,
@@ -82,6 +83,7 @@ class AuditRepositoryContract : public testing::EngineFixture {
   }
 
   std::unique_ptr<AccountRepository> accounts_;
+  core::ManualClock clock_{kT0 + seconds(3600)};  // stamps records that name no time
   std::unique_ptr<AuditRepository> audit_;
   std::int64_t org_ = 0, other_org_ = 0, ann_ = 0, bob_ = 0;
 };

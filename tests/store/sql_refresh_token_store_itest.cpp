@@ -164,7 +164,7 @@ TEST_P(RefreshTokenStoreContract, OfFourConcurrentMarkUsedCallsExactlyOneSucceed
 // The session manager over this store: rotation, reuse detection and the refresh race behave as
 // over the reference store.
 TEST_P(RefreshTokenStoreContract, SessionsRotateAndReuseRevokesTheFamily) {
-  auth::ManualClock clock(kStart);
+  core::ManualClock clock(kStart);
   auth::SessionManager sessions({.access_secret = std::string(32, 'a') + "-access",
                                  .refresh_secret = std::string(32, 'r') + "-refresh"},
                                 *store_, clock);

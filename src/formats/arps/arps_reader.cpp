@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/decimal.hpp"
+#include "core/text.hpp"
 #include "core/resource_index_calculator.hpp"
 #include "formats/arps/detail/records.hpp"
 #include "formats/document/estimate_document.hpp"
@@ -17,12 +18,6 @@ namespace {
 using namespace arps;  // NOLINT: the records of АРПС
 
 // --- the reader ------------------------------------------------------------------------------
-
-std::string Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t") - first + 1));
-}
 
 // Valid UTF-8 holding at least one Cyrillic letter (lead byte 0xD0 or 0xD1).
 bool IsUtf8WithCyrillic(std::string_view s) {
@@ -97,7 +92,7 @@ std::vector<Rec> SplitRecords(std::string_view text) {
     std::string_view l = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (Trim(l).empty()) continue;
+    if (std::string(core::TrimBlanks(l)).empty()) continue;
     Rec r;
     r.line = line;
     std::size_t from = 0;
@@ -108,7 +103,7 @@ std::vector<Rec> SplitRecords(std::string_view text) {
       from = hash + 1;
     }
     if (r.fields.size() > 1 && l.back() == '#') r.fields.pop_back();
-    r.type = Trim(r.fields[0]);
+    r.type = std::string(core::TrimBlanks(r.fields[0]));
     records.push_back(std::move(r));
   }
   return records;
@@ -178,7 +173,7 @@ class ArpsReader {
   // A number with a decimal comma or point; nullopt when the field is empty or broken (a
   // problem then).
   std::optional<Decimal> Number(const Rec& r, std::size_t k) {
-    std::string s = Trim(Field(r, k));
+    std::string s = std::string(core::TrimBlanks(Field(r, k)));
     if (s.empty()) return std::nullopt;
     std::replace(s.begin(), s.end(), ',', '.');
     auto d = Decimal::Parse(s);
@@ -191,7 +186,7 @@ class ArpsReader {
 
   // A number already checked by Number: its value, 0 when empty or broken.
   static Decimal Checked(const Rec& r, std::size_t k) {
-    std::string s = Trim(Field(r, k));
+    std::string s = std::string(core::TrimBlanks(Field(r, k)));
     std::replace(s.begin(), s.end(), ',', '.');
     auto d = Decimal::Parse(s);
     return d.ok() ? *d : Decimal();
@@ -215,7 +210,7 @@ class ArpsReader {
     } else if (r.type == "10") {
       if (!Complete(r, 4)) return;
       FinishPosition();
-      const std::string level = Trim(Field(r, 1));
+      const std::string level = std::string(core::TrimBlanks(Field(r, 1)));
       if (level == "0" || estimate_.sections.empty()) {
         if (level != "0") Warning(r, "a subsection before any section: read as a section");
         estimate_.sections.push_back({Field(r, 3), {}});
@@ -252,7 +247,7 @@ class ArpsReader {
   void ReadVersion(const Rec& r) {
     if (seen_version_) Warning(r, "a second record 1, ignored");
     seen_version_ = true;
-    const std::string version = Trim(Field(r, 1));
+    const std::string version = std::string(core::TrimBlanks(Field(r, 1)));
     if (version != kVersion) {
       if (version.rfind("АРПС", 0) == 0) {
         Warning(r, "version «" + version + "»: read as АРПС 1.10");
@@ -278,7 +273,7 @@ class ArpsReader {
     h.work_type = Field(r, 18);
     h.base_name = Field(r, 20);
     Number(r, 13);  // compared later
-    const std::string money = Trim(Field(r, 21));
+    const std::string money = std::string(core::TrimBlanks(Field(r, 21)));
     if (money == "0") {
       estimate_.options.money_places = 0;
     } else if (!money.empty() && money != "2") {
@@ -302,11 +297,11 @@ class ArpsReader {
     for (std::size_t k : {5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24}) Number(r, k);
     if (auto q = Number(r, 26)) {
       pos.quantity = *q;
-    } else if (Trim(Field(r, 26)).empty()) {
+    } else if (std::string(core::TrimBlanks(Field(r, 26))).empty()) {
       Problem(r, 26, "the quantity is missing");
     }
     if (auto kind = Number(r, 25)) p.priced_resource = *kind == Decimal::FromInt(19);
-    const std::string work_kind = Trim(Field(r, 27));
+    const std::string work_kind = std::string(core::TrimBlanks(Field(r, 27)));
     if (work_kind == "1") {
       pos.work_kind = core::WorkKind::kInstallation;
     } else if (!work_kind.empty() && work_kind != "0") {
@@ -318,10 +313,10 @@ class ArpsReader {
 
   void ReadCoefficient(const Rec& r) {
     PendingPosition& p = *pending_;
-    const std::string kind = Trim(Field(r, 1));
+    const std::string kind = std::string(core::TrimBlanks(Field(r, 1)));
     if (kind == "1") {
       core::Coefficient c;
-      const std::string combine = Trim(Field(r, 2));
+      const std::string combine = std::string(core::TrimBlanks(Field(r, 2)));
       if (combine == "1") {
         c.combination = core::CoefficientCombination::kAdditive;
       } else if (!combine.empty() && combine != "0") {
@@ -340,7 +335,7 @@ class ArpsReader {
       return;
     }
     const std::optional<Decimal> fraction = Number(r, 4);
-    if (!fraction && Trim(Field(r, 4)).empty()) Problem(r, 4, "the rate is missing");
+    if (!fraction && std::string(core::TrimBlanks(Field(r, 4))).empty()) Problem(r, 4, "the rate is missing");
     const std::optional<Decimal> percent = Number(r, 5);
     const std::optional<Decimal> k = Number(r, 6);
     core::Rate rate;
@@ -363,7 +358,7 @@ class ArpsReader {
     const std::optional<Decimal> current = Number(r, 7);
     const std::optional<Decimal> base = Number(r, 10);
     const std::optional<Decimal> index = Number(r, 11);
-    const bool has_base = !Trim(Field(r, 10)).empty(), has_index = !Trim(Field(r, 11)).empty();
+    const bool has_base = !std::string(core::TrimBlanks(Field(r, 10))).empty(), has_index = !std::string(core::TrimBlanks(Field(r, 11))).empty();
     if (has_base || has_index) {
       if (base && index) {
         l.price.source = core::UnitPrice::Source::kBaseIndex;
@@ -376,7 +371,7 @@ class ArpsReader {
       l.price.source = core::UnitPrice::Source::kCurrent;
       l.price.price = *current;
     }
-    const std::string kind = Trim(Field(r, 8));
+    const std::string kind = std::string(core::TrimBlanks(Field(r, 8)));
     if (!kind.empty()) {
       const int k = kind.size() == 1 && kind[0] >= '1' && kind[0] <= '8' ? kind[0] - '0' : 0;
       if (k == 0) {
@@ -384,7 +379,7 @@ class ArpsReader {
         return;
       }
       l.kind = static_cast<LineKind>(k);
-      const std::string exact = Trim(Field(r, 9));
+      const std::string exact = std::string(core::TrimBlanks(Field(r, 9)));
       if (exact == "П" && ResourceKindOf(l.kind)) {
         l.by_project = true;
       } else if (auto v = Number(r, 9)) {
@@ -392,7 +387,7 @@ class ArpsReader {
       } else if (exact.empty()) {
         Problem(r, 9, "missing (the value of a line of kind " + kind + ")");
       }
-      const std::string base_kind = Trim(Field(r, 12));
+      const std::string base_kind = std::string(core::TrimBlanks(Field(r, 12)));
       if (l.kind == LineKind::kAuxiliary && !base_kind.empty() && base_kind != "0" &&
           base_kind != "1") {
         Problem(r, 12,
@@ -459,7 +454,7 @@ class ArpsReader {
       return;
     }
     pos.kind = core::ResourceKind::kMaterial;
-    if (!Trim(Field(p.rec, 15)).empty()) {
+    if (!std::string(core::TrimBlanks(Field(p.rec, 15))).empty()) {
       pos.price.source = core::UnitPrice::Source::kCurrent;
       pos.price.price = Checked(p.rec, 15);
     }
@@ -511,7 +506,7 @@ class ArpsReader {
           }
           pos.auxiliary_materials = core::AuxiliaryMaterials{
               name, l.exact,
-              Trim(Field(l.rec, 12)) == "1"
+              std::string(core::TrimBlanks(Field(l.rec, 12))) == "1"
                   ? core::AuxiliaryMaterials::Base::kLabor
                   : core::AuxiliaryMaterials::Base::kLaborWithoutCoefficients};
           break;
@@ -531,7 +526,7 @@ class ArpsReader {
     }
     core::Position& pos = p.position;
     for (const PendingLine& l : p.lines) {
-      const std::string code = Trim(Field(l.rec, 1));
+      const std::string code = std::string(core::TrimBlanks(Field(l.rec, 1)));
       const auto starts = [&](const char* prefix) { return code.rfind(prefix, 0) == 0; };
       if (starts("4-") && !pos.resources.empty() &&
           pos.resources.back().kind == core::ResourceKind::kMachine &&
@@ -593,7 +588,7 @@ class ArpsReader {
   }
 
   void Differ(const Rec& r, std::size_t field, const Decimal& computed, int places) {
-    const std::string text = Trim(Field(r, field));
+    const std::string text = std::string(core::TrimBlanks(Field(r, field)));
     if (text.empty()) return;
     std::string s = text;
     std::replace(s.begin(), s.end(), ',', '.');
@@ -634,7 +629,7 @@ class ArpsReader {
       }
       for (const Rec& rate : s.rates) {
         const std::optional<core::Rate>& applied =
-            Trim(Field(rate, 1)) == "2" ? pos.overhead : pos.profit;
+            std::string(core::TrimBlanks(Field(rate, 1))) == "2" ? pos.overhead : pos.profit;
         if (applied) Differ(rate, 4, RateFraction(*applied), -1);
       }
     }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "core/text.hpp"
 #include "formats/document/calc.hpp"
 #include "formats/gge/gge.hpp"
 #include "formats/gge/detail/xml_support.hpp"
@@ -15,12 +16,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace xml;  // NOLINT: the XML helpers
-
-std::string Trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 // The CoefValue of the value with `target` in a Values list, or empty.
 std::string ValueFor(const xmlNode* values, std::string_view target) {
@@ -173,7 +168,7 @@ class BaseIndexReader {
     return v.empty() ? TextAt(r, "QuantityTotal") : v;
   }
 
-  static std::string Code(const xmlNode* r) { return Trim(TextAt(r, "Prefix") + TextAt(r, "Code")); }
+  static std::string Code(const xmlNode* r) { return std::string(core::TrimBlanks(TextAt(r, "Prefix") + TextAt(r, "Code"))); }
 
   // A transport row under a material or equipment.
   static json::object Transport(const xmlNode* t) {
@@ -207,8 +202,8 @@ class BaseIndexReader {
     json::array out;
     for (const xmlNode* c : Children(Child(cost, "Coefficients"))) {
       if (!Is(c, "Coefficient")) continue;
-      const std::string reason = Trim(TextAt(c, "Reason"));
-      json::object o{{"name", reason.empty() ? Trim(TextAt(c, "Name")) : reason}};
+      const std::string reason = std::string(core::TrimBlanks(TextAt(c, "Reason")));
+      json::object o{{"name", reason.empty() ? std::string(core::TrimBlanks(TextAt(c, "Name"))) : reason}};
       switch (core::CombinationOfReason(reason)) {
         case core::BaseIndexCombination::kAppendix10Additive:
           o["combine"] = "additive";

@@ -65,7 +65,7 @@ struct GgeHeader {
   std::string composed_by, verified_by;
   std::string guid;  // {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, optional
   std::string software_version;
-  std::string export_time;  // xs:dateTime; empty: now (UTC)
+  std::string export_time;  // xs:dateTime, stamped by the caller (core::FormatXsdDateTime)
 };
 
 // The Legal block of ФСНБ-2022 as registered in ФРСН (August 2025): ГСН 535 (сметные нормы),
@@ -152,7 +152,7 @@ struct GgeObjectHeader {
   bool basic_price = false;  // the ОСР is at the base price level (БИМ)
   std::string chief_engineer, chief, department, composer, verifier;
   std::string software_version;
-  std::string export_time;  // empty: now (UTC)
+  std::string export_time;  // xs:dateTime, stamped by the caller (core::FormatXsdDateTime)
 };
 
 // The ОСР as ГГЭ XML (schema 3.01): the rows in тыс. руб. from core::CalculateObjectEstimate.
@@ -182,7 +182,7 @@ struct GgeSummaryHeader {
   bool basic_price = false;
   std::string project_org, chief_engineer, chief, department, customer_signatory;
   std::string software_version;
-  std::string export_time;  // empty: now (UTC)
+  std::string export_time;  // xs:dateTime, stamped by the caller (core::FormatXsdDateTime)
 };
 
 // The ССР as ГГЭ XML: chapters 1–12 with their lines (ОСР, ЛСР, расчёты, % additions), the
@@ -234,9 +234,6 @@ Result<GgeReport> ReadGgeMarketAnalysis(std::string_view xml);
 // The document type a ГГЭ file declares (Meta/File/Type: "ЛС", "ОСР", "ССР", …), or
 // InvalidArgument when it is not a ГГЭ XML file.
 Result<std::string> GgeDocumentType(std::string_view xml);
-
-// Today (UTC) as YYYY-MM-DD: the date a document is made and approved when it names none.
-std::string TodayUtc();
 
 // Validates `xml` against the XSD at `xsd_path`. InvalidArgument with the schema's messages
 // ("line 12: Element 'Num': … is not a valid value"), at most 20 of them; NotFound when the

@@ -206,6 +206,5 @@ std::string GgeHeaderJson(const GgeHeader& h) {
   return json::serialize(o);
 }
 
-std::string TodayUtc() { return xml::NowUtc().substr(0, 10); }
 
 }  // namespace estimate::formats

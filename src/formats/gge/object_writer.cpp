@@ -128,7 +128,7 @@ Result<std::string> WriteGgeObjectEstimate(const core::ObjectEstimateInput& inpu
   x.Close();
   Summary(x, result->total, result->details);
   x.Close();  // Object
-  x.Text("ExportDateTime", h.export_time.empty() ? NowUtc() : h.export_time);
+  x.Text("ExportDateTime", h.export_time);
   x.Close();
   return x.Finish();
 }

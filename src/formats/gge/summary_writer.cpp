@@ -165,7 +165,7 @@ Result<std::string> WriteGgeSummaryEstimate(const core::SummaryEstimateInput& in
   x.Text("Position", "");
   x.Close();
   x.Close();
-  x.Text("ExportDateTime", h.export_time.empty() ? NowUtc() : h.export_time);
+  x.Text("ExportDateTime", h.export_time);
   x.Close();
   return x.Finish();
 }

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "core/decimal.hpp"
 #include "core/object_estimate.hpp"
 #include "core/status.hpp"
+#include "core/text.hpp"
 #include "core/xml_limits.hpp"
 #include "formats/gge/gge.hpp"
 
@@ -78,9 +78,7 @@ inline std::string Content(const xmlNode* n) {
   xmlChar* c = xmlNodeGetContent(n);
   std::string out = c != nullptr ? reinterpret_cast<const char*>(c) : "";
   xmlFree(c);
-  const auto first = out.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return out.substr(first, out.find_last_not_of(" \t\r\n") - first + 1);
+  return std::string(core::TrimWhitespace(out));
 }
 
 inline bool Is(const xmlNode* n, std::string_view name) {
@@ -293,16 +291,6 @@ inline void WritePriceLevelCur(XmlOut& x, const GgeHeader& h) {
   x.Close();
 }
 
-// Now as xs:dateTime with its offset (UTC), as ExportDateTime wants it.
-inline std::string NowUtc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
-
 // The problems as one InvalidArgument message, one line each.
 inline Status Problems(const std::vector<std::string>& problems) {
   std::string message;
@@ -392,7 +380,7 @@ inline void OpenLocalEstimate(XmlOut& x, const GgeHeader& h, const std::string& 
 inline void CloseLocalEstimate(XmlOut& x, const GgeHeader& h) {
   x.Close();  // Estimate
   x.Close();  // Object
-  x.Text("ExportDateTime", h.export_time.empty() ? NowUtc() : h.export_time);
+  x.Text("ExportDateTime", h.export_time);
   x.Close();  // the root
 }
 

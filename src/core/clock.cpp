@@ -1,36 +1,57 @@
-#pragma once
-// UTC instants with millisecond precision and their one text form, ISO 8601 of a fixed width
-// ("2026-01-31T09:15:02.123Z"), which sorts as text in time order. Pure: no clock here (the store
-// and the services read the clock); shared by the store (columns), the services (audit filters)
-// and the API (query parameters), so that none of them borrows another's header for it.
-// Standard library only.
-#include <charconv>
-#include <chrono>
-#include <cstdio>
-#include <string>
-#include <string_view>
+#include "core/clock.hpp"
 
-#include "core/status.hpp"
+#include <charconv>
+#include <cstdio>
 
 namespace estimate::core {
 
-using UtcTime = std::chrono::sys_time<std::chrono::milliseconds>;
+namespace {
 
-// "YYYY-MM-DDTHH:MM:SS.mmmZ", for years 0000–9999.
-inline std::string FormatUtc(UtcTime t) {
+struct Parts {
+  int year;
+  unsigned month, day;
+  int hours, minutes, seconds, millis;
+};
+
+Parts Split(Timestamp t) {
   const auto day = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd(day);
   const std::chrono::hh_mm_ss hms(t - day);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
+  return {int(ymd.year()),
+          unsigned(ymd.month()),
+          unsigned(ymd.day()),
+          int(hms.hours().count()),
+          int(hms.minutes().count()),
+          int(hms.seconds().count()),
+          int(hms.subseconds().count())};
+}
+
+}  // namespace
+
+std::string FormatUtcDate(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", p.year, p.month, p.day);
   return buf;
 }
 
-// The instant FormatUtc wrote. InvalidArgument for any other shape.
-inline Result<UtcTime> ParseUtc(std::string_view text) {
+std::string FormatXsdDateTime(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", p.year, p.month, p.day,
+                p.hours, p.minutes, p.seconds);
+  return buf;
+}
+
+std::string FormatUtcTimestamp(Timestamp t) {
+  const Parts p = Split(t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", p.year, p.month, p.day,
+                p.hours, p.minutes, p.seconds, p.millis);
+  return buf;
+}
+
+Result<Timestamp> ParseUtcTimestamp(std::string_view text) {
   constexpr std::string_view kShape = "0000-00-00T00:00:00.000Z";
   bool shaped = text.size() == kShape.size();
   for (std::size_t i = 0; shaped && i < kShape.size(); ++i) {
@@ -51,7 +72,7 @@ inline Result<UtcTime> ParseUtc(std::string_view text) {
   if (!ymd.ok() || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) {
     return InvalidArgument("time \"" + std::string(text) + "\" is not a valid date and time");
   }
-  return UtcTime(std::chrono::sys_days(ymd)) + std::chrono::hours(number(11, 2)) +
+  return Timestamp(std::chrono::sys_days(ymd)) + std::chrono::hours(number(11, 2)) +
          std::chrono::minutes(number(14, 2)) + std::chrono::seconds(number(17, 2)) +
          std::chrono::milliseconds(number(20, 3));
 }
