@@ -2,8 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "api/audit_json.hpp"
 #include "api/problem.hpp"
 #include "core/clock.hpp"
+#include "services/audit_types.hpp"
 #include "telemetry/system_clock.hpp"
 
 namespace estimate::api {

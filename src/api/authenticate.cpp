@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/problem.hpp"
+#include "api/request_contract.hpp"
 #include "core/clock.hpp"
 #include "core/text.hpp"
 #include "services/auth_service.hpp"

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "services/base_service.hpp"
+#include "core/text.hpp"
 #include "store/base_release_repository.hpp"
 
 namespace estimate::services {

@@ -2,8 +2,6 @@
 // Private to services: the pieces the estimate services share — one estimate in memory at one
 // version (WorkingEstimate), the dependencies they are built from, the checks and the audit
 // helpers. Not included outside src/services.
-#include <boost/json/fwd.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>

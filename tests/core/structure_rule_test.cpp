@@ -79,9 +79,8 @@ void ExpectAllowListStillNeeded(const std::set<std::string>& allowed,
 // file includes a store/ header, and none names a store:: type (it sees the store's types only
 // through the services' views).
 TEST(StructureRule, ApiDoesNotUseTheStore) {
-  // Debt: api files that still name store:: types (store::User, store::UserMembership,
-  // store::Member, store::AuditQuery), to be replaced by services' views.
-  const std::set<std::string> kNamesStoreTypes = {"api/auth_routes.cpp"};
+  // No debt left: accounts, sign-in and the audit answer services' views.
+  const std::set<std::string> kNamesStoreTypes = {};
   const std::regex store_name(R"(\bstore::)");
   std::set<std::string> naming;
   for (const auto& f : Sources()) {
@@ -99,11 +98,17 @@ TEST(StructureRule, ApiDoesNotUseTheStore) {
 // (b) services take and return domain types and typed views; JSON wire shapes belong to api
 // (and documents to formats). No services file includes Boost.JSON.
 TEST(StructureRule, ServicesDoNotIncludeBoostJson) {
-  // Debt: services that still build or read JSON themselves (audit payloads, documents).
+  // Debt: services that still build or read JSON themselves — the estimate view and the
+  // catalog's answers (kept as bytes in the result cache), the edit ops (patches of calc-v1
+  // position documents), the audit payloads. See docs/architecture.md, "Departures".
   const std::set<std::string> kIncludesBoostJson = {
-      "services/account_service.cpp",
-      "services/auth_service.cpp",
-      "services/estimate_service.cpp",
+      "services/account_service.cpp",  "services/auth_service.cpp",
+      "services/catalog_service.cpp",  "services/document_service.cpp",
+      "services/edit_plan.cpp",        "services/edit_plan.hpp",
+      "services/editing_service.cpp",  "services/estimate_internal.cpp",
+      "services/estimate_json.hpp",    "services/estimate_reader.cpp",
+      "services/history_service.cpp",  "services/rollup_service.cpp",
+      "services/working_set.cpp",
   };
   const std::regex boost_json(R"re(^\s*#\s*include\s*<boost/json)re");
   std::set<std::string> including;
@@ -123,9 +128,7 @@ TEST(StructureRule, ServicesDoNotIncludeBoostJson) {
 TEST(StructureRule, PrivateHeadersStayInTheirModule) {
   const std::set<std::string> kFormatsPrivateByName = {"json_out.hpp", "xml_support.hpp"};
   // Debt: files outside the owning module that include one of its private headers.
-  const std::set<std::string> kIncludesPrivateHeader = {
-      "services/estimate_service.cpp",  // formats/json_out.hpp (JSON number text)
-  };
+  const std::set<std::string> kIncludesPrivateHeader = {};
   auto is_private = [&](const std::string& header) {
     if (header.find("/detail/") != std::string::npos) return true;
     const std::string name = FileName(header);
@@ -150,10 +153,7 @@ TEST(StructureRule, FilesOverAThousandLinesSayWhy) {
   // Debt: long files without the comment, each being split. Matched by file name, so that the
   // move of formats into subfolders changes nothing.
   const std::set<std::string> kLongWithoutReason = {
-      "arps.cpp",                 // formats: being split (reader / writer)
-      "gge_xml.cpp",              // formats: being split
-      "estimate_repository.cpp",  // store
-      "estimate_service.cpp",     // services: being split into use cases
+      "estimate_repository.cpp",  // store: estimates, versions, diff and restore in one file
   };
   constexpr std::size_t kMaxLines = 1000;
   std::set<std::string> long_files;

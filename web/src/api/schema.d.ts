@@ -819,6 +819,8 @@ export interface components {
             /** @description the X-Request-Id of the request */
             request_id?: string;
             checks: components["schemas"]["ReadinessChecks"];
+            /** @description the roles this process runs (serve --roles) */
+            roles?: ("api" | "ai" | "collector")[];
         };
         Health: {
             /** @constant */
@@ -838,6 +840,8 @@ export interface components {
             /** @constant */
             status: "ok";
             checks: components["schemas"]["ReadinessChecks"];
+            /** @description the roles this process runs (serve --roles) */
+            roles: ("api" | "ai" | "collector")[];
         };
         User: {
             id: number;
@@ -2269,6 +2273,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Not found: this process does not run the api role (serve --roles), or the path names nothing */
+        NotServed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Region code (e.g. 28); with quarter, prices the answer */
@@ -2418,6 +2432,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
@@ -2447,6 +2462,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
@@ -2483,6 +2499,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2514,6 +2531,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
@@ -2550,6 +2568,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
@@ -2629,6 +2648,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
@@ -2705,6 +2725,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2742,6 +2763,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2775,6 +2797,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotServed"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
