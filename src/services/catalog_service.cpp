@@ -330,8 +330,7 @@ Status CatalogService::DeleteEstimate(const Actor& actor, std::int64_t estimate_
         auto info = estimates_.GetEstimate(uow, actor.organization_id, estimate_id);
         if (!info.ok()) return info.status();
         if (info->version != expected_version) {
-          return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(info->version) +
-                         ", not " + Id(expected_version));
+          return StaleVersion(estimate_id, info->version, expected_version);
         }
         if (Status s = RequireDraft(*info); !s.ok()) return s;
         if (Status s = estimates_.DeleteEstimate(uow, actor.organization_id, estimate_id);

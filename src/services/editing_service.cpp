@@ -79,8 +79,8 @@ Result<EditOutcome> EditingService::Edit(const Actor& actor, std::int64_t estima
   WorkingEstimate& w = **working;
   std::lock_guard lock(w.mu);
   if (w.info.version != expected_version) {
-    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(w.info.version) +
-                   ", not " + Id(expected_version) + "; reload it and apply the change again");
+    return StaleVersion(estimate_id, w.info.version, expected_version,
+                        "; reload it and apply the change again");
   }
   if (Status s = RequireDraft(w.info); !s.ok()) return s;
 
@@ -215,8 +215,7 @@ Result<EditOutcome> EditingService::SetStatus(const Actor& actor, std::int64_t e
   WorkingEstimate& w = **working;
   std::lock_guard lock(w.mu);
   if (w.info.version != expected_version) {
-    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(w.info.version) +
-                   ", not " + Id(expected_version));
+    return StaleVersion(estimate_id, w.info.version, expected_version);
   }
   const char* from = store::EstimateStatusName(w.info.header.status);
   auto permission = auth::PermissionForStatusChange(from, status);

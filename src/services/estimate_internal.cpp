@@ -52,6 +52,12 @@ Status RequireDraft(const store::EstimateInfo& info) {
 }
 
 // Stale versions come back from the store as FailedPrecondition; the API answers them with 412.
+Status StaleVersion(std::int64_t estimate_id, std::int64_t at, std::int64_t expected,
+                    const char* advice) {
+  return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(at) + ", not " +
+                 Id(expected) + advice);
+}
+
 Status StaleToAborted(Status s) {
   if (s.code() == StatusCode::kFailedPrecondition) return Aborted(s.message());
   return s;

@@ -57,8 +57,9 @@ Status Denied(const Actor& actor, auth::Permission permission);
 Status RequireDraft(const store::EstimateInfo& info);
 // Stale versions come back from the store as FailedPrecondition; the API answers them with 412.
 Status StaleToAborted(Status s);
-// "estimate 7 is at version 3, not 2".
-Status StaleVersion(std::int64_t estimate_id, std::int64_t at, std::int64_t expected);
+// Aborted: "estimate 7 is at version 3, not 2" and `advice`.
+Status StaleVersion(std::int64_t estimate_id, std::int64_t at, std::int64_t expected,
+                    const char* advice = "");
 std::string Joined(const std::string& path, std::string_view key);
 Status CheckName(const std::string& name, const std::string& field);
 bool IsDate(const std::string& d);

@@ -112,8 +112,7 @@ Result<EditOutcome> HistoryService::Restore(const Actor& actor, std::int64_t est
   auto info = estimates_.GetEstimate(actor.organization_id, estimate_id);
   if (!info.ok()) return info.status();
   if (info->version != expected_version) {
-    return Aborted("estimate " + Id(estimate_id) + " is at version " + Id(info->version) +
-                   ", not " + Id(expected_version));
+    return StaleVersion(estimate_id, info->version, expected_version);
   }
   if (Status s = RequireDraft(*info); !s.ok()) return s;
   auto applied = Audited<store::AppliedChange>(
