@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "http/pipeline.hpp"
 #include "http/request_head.hpp"
 #include "telemetry/log.hpp"
 
@@ -333,18 +334,20 @@ void Server::Impl::Accept() {
     }
     accept_backoff = std::chrono::milliseconds(0);
     if (connections.load() >= max_connections && !EvictIdle()) {
-      // Every connection is busy: answer this one at once rather than let it wait unseen.
-      static const std::string kBusy = [] {
-        const std::string body =
-            R"({"title":"Service Unavailable","status":503,)"
-            R"("detail":"too many open connections; retry in a second"})";
-        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-               "Retry-After: 1\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n"
-               "Content-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
-      }();
+      // Every connection is busy: answer this one at once rather than let it wait unseen, as a
+      // problem document with a request id like every other answer.
+      const std::string id = NewRequestId();
+      const std::string body =
+          R"({"type":"about:blank","title":"Service Unavailable","status":503,)"
+          R"("detail":"too many open connections; retry in a second","request_id":")" +
+          id + "\"}";
+      const std::string busy =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+          "Retry-After: 1\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n"
+          "X-Request-Id: " + id + "\r\nContent-Length: " + std::to_string(body.size()) +
+          "\r\n\r\n" + body;
       socket.non_blocking(true, ec);
-      socket.write_some(net::buffer(kBusy), ec);
+      socket.write_some(net::buffer(busy), ec);
       socket.shutdown(tcp::socket::shutdown_both, ec);
       socket.close(ec);
     } else {

@@ -209,6 +209,33 @@ class Descriptors(unittest.TestCase):
             svc.stop()
 
 
+class Busy(unittest.TestCase):
+    """Past MAX_CONNECTIONS, with every connection busy, the next one is answered at once with a
+    problem document that carries its request id, as the contract declares every 503."""
+
+    def test_past_the_cap_the_refusal_is_a_problem_with_its_request_id(self):
+        svc = Service(env=dict(QUIET, MAX_CONNECTIONS="2"), database_url=DB.url, migrate=False)
+        socks = []
+        try:
+            for _ in range(3):
+                s = socket.create_connection(("127.0.0.1", svc.port))
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # a head not yet ended: busy
+                socks.append(s)
+            time.sleep(0.3)
+            reply = svc.raw(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            head, _, body = reply.partition(b"\r\n\r\n")
+            self.assertTrue(head.startswith(b"HTTP/1.1 503"), head)
+            problem = json.loads(body)
+            self.assertEqual(problem["type"], "about:blank")
+            self.assertEqual(problem["status"], 503)
+            self.assertIn(b"x-request-id: " + problem["request_id"].encode(), head.lower())
+            self.assertIn(b"retry-after: 1", head.lower())
+        finally:
+            for s in socks:
+                s.close()
+            svc.stop()
+
+
 class HeavyExports(unittest.TestCase):
     """Documents out are capped per organization (and in all) with 429 + Retry-After; an
     unchanged version is written once."""
