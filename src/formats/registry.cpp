@@ -195,15 +195,20 @@ std::optional<Document> ReadAnyDocument(std::string_view bytes, std::vector<std:
     *problems = {parsed.status().message()};
     return std::nullopt;
   }
+  return ReadParsedDocument(*parsed, problems);
+}
+
+std::optional<Document> ReadParsedDocument(const json::value& parsed,
+                                           std::vector<std::string>* problems) {
   DocumentReader reader;
-  const std::optional<DocumentKind> kind = ReadDocumentKind(*parsed, reader);
+  const std::optional<DocumentKind> kind = ReadDocumentKind(parsed, reader);
   const auto read = [&](auto document) -> std::optional<Document> {
     if (document) return Document(std::move(*document));
     *problems = reader.problems();
     return std::nullopt;
   };
   if (kind) {
-    const json::object& root = parsed->get_object();
+    const json::object& root = parsed.get_object();
     switch (*kind) {
       case K::kResourceIndexEstimate:
         return read(ReadResourceIndexDocument(root, reader));

@@ -71,7 +71,13 @@ std::string CalcOutcome::ProblemText() const {
 
 CalcOutcome Calculate(std::string_view document, OutputFormat format) {
   CalcOutcome outcome;
-  std::optional<Document> read = ReadAnyDocument(document, &outcome.problems);
+  json::monotonic_resource arena;  // alive to the end: see ReadParsedDocument
+  Result<json::value> parsed = ParseJson(document, &arena);
+  if (!parsed.ok()) {
+    outcome.problems = {parsed.status().message()};
+    return outcome;
+  }
+  std::optional<Document> read = ReadParsedDocument(*parsed, &outcome.problems);
   if (!read) return outcome;
   Result<ComputedDocument> computed = Compute(std::move(*read));
   if (!computed.ok()) {
@@ -80,8 +86,13 @@ CalcOutcome Calculate(std::string_view document, OutputFormat format) {
   }
   const DocumentKind kind = KindOf(*computed);
   const WriteHeaders none;
-  if (WantsJson(format)) outcome.json = *FindWriter(Format::kJson, kind)->write(*computed, none);
-  if (WantsText(format)) outcome.text = *FindWriter(Format::kText, kind)->write(*computed, none);
+  // The writers of JSON and text refuse nothing; their bytes are moved, never copied.
+  if (WantsJson(format)) {
+    outcome.json = std::move(FindWriter(Format::kJson, kind)->write(*computed, none)).value();
+  }
+  if (WantsText(format)) {
+    outcome.text = std::move(FindWriter(Format::kText, kind)->write(*computed, none)).value();
+  }
   return outcome;
 }
 
