@@ -414,10 +414,9 @@ Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
                                                             const std::string& format) {
   auto writer = RollUpWriter(format, formats::DocumentKind::kSummaryEstimate);
   if (!writer.ok()) return writer.status();
-  auto summary = rollups_.SummaryEstimate(actor, project_id, request);
-  if (!summary.ok()) return summary.status();
-  const json::value both = json::parse(*summary);
-  auto input = formats::ParseSummaryEstimateDocument(json::serialize(both.at("document")));
+  auto document = rollups_.SummaryEstimateDocument(actor, project_id, request);
+  if (!document.ok()) return document.status();
+  auto input = formats::ParseSummaryEstimateDocument(*document);
   if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
   auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();

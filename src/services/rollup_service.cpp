@@ -122,8 +122,9 @@ Result<std::string> RollupService::ObjectEstimate(const Actor& actor, std::int64
   return "{\"document\":" + *document + ",\"result\":" + outcome.json + "}";
 }
 
-Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int64_t project_id,
-                                                     const SummaryRequest& request) {
+Result<std::string> RollupService::SummaryEstimateDocument(const Actor& actor,
+                                                          std::int64_t project_id,
+                                                          const SummaryRequest& request) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   auto project = estimates_.Get<store::Project>(actor.organization_id, project_id);
   if (!project.ok()) return project.status();
@@ -178,7 +179,7 @@ Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int6
                                  {"justification", "325/пр"},
                                  {"name", "Зимнее удорожание " + request.winter_percent + "%"}});
   }
-  const std::string document = json::serialize(
+  std::string document = json::serialize(
       json::object{{"format", "summary-estimate/1"},
                    {"number", "ССР-" + Id(project_id)},
                    {"name", project->name},
@@ -186,9 +187,16 @@ Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int6
                    {"contingency_percent",
                     request.contingency_percent.empty() ? "0" : request.contingency_percent},
                    {"lines", std::move(lines)}});
-  auto outcome = formats::Calculate(document, formats::OutputFormat::kJson);
+  return document;
+}
+
+Result<std::string> RollupService::SummaryEstimate(const Actor& actor, std::int64_t project_id,
+                                                   const SummaryRequest& request) {
+  auto document = SummaryEstimateDocument(actor, project_id, request);
+  if (!document.ok()) return document.status();
+  auto outcome = formats::Calculate(*document, formats::OutputFormat::kJson);
   if (!outcome.ok()) return FailedPrecondition("summary estimate: " + outcome.problems.front());
-  return "{\"document\":" + document + ",\"result\":" + outcome.json + "}";
+  return "{\"document\":" + *document + ",\"result\":" + outcome.json + "}";
 }
 
 }  // namespace estimate::services

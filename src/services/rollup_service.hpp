@@ -18,6 +18,9 @@ class RollupService {
   Result<std::string> ObjectEstimate(const Actor& actor, std::int64_t object_id);
   Result<std::string> SummaryEstimate(const Actor& actor, std::int64_t project_id,
                                       const SummaryRequest& request);
+  // The summary-estimate/1 document of a project, not yet computed (the export computes it once).
+  Result<std::string> SummaryEstimateDocument(const Actor& actor, std::int64_t project_id,
+                                              const SummaryRequest& request);
   // The object-estimate/1 document of an object, its number and name.
   Result<std::string> ObjectEstimateDocument(const Actor& actor, std::int64_t object_id,
                                              std::string* number, std::string* name);
