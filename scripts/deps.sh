@@ -16,6 +16,8 @@ packages=(
   # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document)
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils python3-jsonschema
   prometheus nginx-light wrk hyperfine
+  # the web application's end-to-end tests and its speed bench (Playwright drives Debian's Chromium)
+  chromium
   # servers for production mode and its tests
   postgresql redis-server sqlite3
 )

@@ -1,0 +1,3 @@
+export default function EstimatePage() {
+  return <section className="page">…</section>;
+}

@@ -1,0 +1,3 @@
+export function ProjectPage() {
+  return <section className="page">…</section>;
+}
