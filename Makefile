@@ -5,7 +5,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps web-deps configure build run migrate demo-base test bench clean
+.PHONY: all deps web-deps web-build configure build run migrate demo-base test bench clean
 
 all: build
 
@@ -17,7 +17,7 @@ $(BUILD_DIR)/build.ninja:
 
 configure: $(BUILD_DIR)/build.ninja
 
-build: deps web-deps configure
+build: deps web-deps web-build configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The npm tools of web/ (the API contract checks among the tests): installed from the lock file,
@@ -33,11 +33,28 @@ web/node_modules/.package-lock.json: web/package-lock.json web/package.json
 	  echo "web-deps: npm is not installed; the web.* tests will be skipped"; \
 	fi
 
+# The web application (vite build → web/dist, with .gz/.br beside each text file), which the
+# service serves (WEB_ROOT, default web/dist). Rebuilt only when its sources change: dist's
+# index.html is the stamp, written last by every build and removed when a build fails.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+  web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json
+
+web-build: web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES) web/node_modules/.package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd web && { npm run --silent build || { rm -f dist/index.html; exit 1; }; } && touch dist/index.html; \
+	elif [ -n "$$CI" ]; then \
+	  echo "web-build: npm (Node 20) is required in CI to build the web application" >&2; exit 1; \
+	else \
+	  echo "web-build: npm is not installed; the service will answer 404 for the web application"; \
+	fi
+
 migrate: build
 	$(BUILD_DIR)/estimate-service migrate
 
 # Migrates, loads the demo normative base once (a no-op when it is already there), creates the
-# first admin once (printing how to sign in), serves.
+# first admin once (printing how to sign in), serves the API and the web application (web/dist).
 run: build
 	$(BUILD_DIR)/estimate-service migrate
 	$(BUILD_DIR)/estimate-service import demo/base --skip-if-loaded --name "Демо-база ФСНБ-2022"
@@ -47,7 +64,7 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-bench: deps
+bench: deps web-deps web-build
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DESTIMATE_BENCH=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
 	./bench/run.sh $(BUILD_DIR)-bench

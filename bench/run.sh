@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench: the Google Benchmark programs, then HTTP throughput with wrk —
+# make bench: the Google Benchmark programs, then every bench/*.sh (the API's speed goals, and the
+# web application's in headless Chromium: bench/web_bench.sh), then HTTP throughput with wrk —
 # GET /health of estimate-service against nginx serving a static file of the same size.
 set -euo pipefail
 build=${1:-build-bench}
