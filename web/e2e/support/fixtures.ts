@@ -2,6 +2,7 @@
 // baseURL, its admin's credentials, an API client signed in as the admin, new users by role,
 // control over the service (stop, start), and a watch on the browser's console — an uncaught
 // error or a console error (a CSP violation among them) fails the test.
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
 import { Api, type Role } from "./api";
 import { readState, type Credentials, type ServiceState } from "./service";
@@ -29,6 +30,8 @@ export interface User extends Credentials {
 
 interface TestFixtures {
   consoleWatch: ConsoleWatch;
+  /** Attaches what the service logged during a test that failed (LOG_LEVEL=warn). */
+  serviceLog: void;
   service: ServiceControl;
   /** The admin, signed in over the API. */
   adminApi: Api;
@@ -60,6 +63,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use({ errors, allow: (pattern) => allowed.push(pattern) });
       const unexpected = errors.filter((e) => !allowed.some((p) => p.test(e)));
       expect(unexpected, `the browser reported errors:\n${unexpected.join("\n")}`).toEqual([]);
+    },
+    { auto: true },
+  ],
+
+  serviceLog: [
+    async ({ serviceState }, use, testInfo) => {
+      const size = () => (existsSync(serviceState.log) ? statSync(serviceState.log).size : 0);
+      const from = size();
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus && size() > from) {
+        const text = readFileSync(serviceState.log).subarray(from).toString("utf8");
+        await testInfo.attach("service.log", { body: text, contentType: "text/plain" });
+      }
     },
     { auto: true },
   ],
