@@ -56,6 +56,8 @@ test.describe("routes", () => {
     const response = await request.get("/projects/999999/whatever");
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toMatch(/^text\/html/);
+    // The page's own policy: the console watch then fails a test on any violation of it.
+    expect(response.headers()["content-security-policy"]).toContain("script-src 'self'");
     expect(await response.text()).toContain('<div id="root">');
 
     await page.goto("/projects/999999/whatever");
