@@ -189,6 +189,19 @@ class BaseApi(unittest.TestCase):
         self.assertEqual(status, 400)
         self.assertTrue(doc["detail"].startswith("limit:"))
 
+    def test_highlights_are_start_end_in_characters(self):
+        # The browser marks the matched words by these offsets: [start, end) in characters
+        # (UTF-16 code units), not the search's byte offsets and lengths.
+        status, _, doc = self.get("/api/v1/norms?q=" + urllib.parse.quote("стальных трубопроводов"))
+        self.assertEqual(status, 200, doc)
+        hit = next(h for h in doc["items"] if h["code"] == "16-02-005-02")
+        marked = [hit["name"][start:end] for start, end in hit["name_highlights"]]
+        self.assertTrue(marked, hit)
+        for word in marked:
+            self.assertRegex(word.lower(), r"^(стальн|трубопровод)", hit["name_highlights"])
+        plain = hit["name_highlighted"].replace("<mark>", "").replace("</mark>", "")
+        self.assertEqual(plain, hit["name"])
+
 
 if __name__ == "__main__":
     unittest.main()

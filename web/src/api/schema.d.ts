@@ -1982,7 +1982,7 @@ export interface components {
         Releases: {
             items: components["schemas"]["Release"][];
         };
-        /** @description [start, end) offsets (in characters) of the matched words */
+        /** @description [start, end) offsets of the matched words in UTF-16 code units (JavaScript string indexes; for Cyrillic, characters) */
         Highlights: number[][];
         NormHit: {
             family: components["schemas"]["NormFamily"];

@@ -21,13 +21,13 @@ export const FAMILIES: { value: Schemas["NormFamily"]; label: string }[] = [
 export function Highlighted({ text, ranges }: { text: string; ranges: number[][] }) {
   const parts: JSX.Element[] = [];
   let at = 0;
-  const chars = Array.from(text);
   ranges.forEach(([start, end], i) => {
-    if (start > at) parts.push(<span key={`t${i}`}>{chars.slice(at, start).join("")}</span>);
-    parts.push(<mark key={`m${i}`}>{chars.slice(start, end).join("")}</mark>);
+    if (start < at || end <= start || end > text.length) return;
+    if (start > at) parts.push(<span key={`t${i}`}>{text.slice(at, start)}</span>);
+    parts.push(<mark key={`m${i}`}>{text.slice(start, end)}</mark>);
     at = end;
   });
-  if (at < chars.length) parts.push(<span key="rest">{chars.slice(at).join("")}</span>);
+  if (at < text.length) parts.push(<span key="rest">{text.slice(at)}</span>);
   return <>{parts}</>;
 }
 
@@ -169,11 +169,12 @@ export function BasePanel(props: {
               setCard(hit);
             }}
           >
-            <span className="code">{hit.full_code}</span>
+            <span className="code">
+              {hit.full_code} <span className="unit muted">{hit.unit}</span>
+            </span>
             <span className="name">
               <Highlighted text={hit.name} ranges={hit.name_highlights} />
             </span>
-            <span className="unit muted">{hit.unit}</span>
             {props.canAdd && (
               <button
                 type="button"

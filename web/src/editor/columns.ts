@@ -28,19 +28,19 @@ export interface Column {
 }
 
 export const COLUMNS: Column[] = [
-  { key: "number", title: "№ п/п", hint: "Номер позиции", width: 64, fixed: true },
-  { key: "code", title: "Обоснование", hint: "Шифр нормы или ресурса", width: 130 },
-  { key: "name", title: "Наименование работ и затрат", hint: "Наименование", width: 340, fixed: true },
-  { key: "unit", title: "Ед. изм.", hint: "Единица измерения", width: 80 },
-  { key: "quantity", title: "Кол-во", hint: "Количество (Enter или F2 — изменить)", width: 96, editable: true },
-  { key: "ot", title: "ОТ", hint: "Оплата труда рабочих", width: 110, money: true },
-  { key: "em", title: "ЭМ", hint: "Эксплуатация машин", width: 110, money: true },
-  { key: "otm", title: "в т.ч. ОТм", hint: "Оплата труда машинистов", width: 100, money: true },
-  { key: "m", title: "М", hint: "Материалы", width: 110, money: true },
-  { key: "equipment", title: "Оборуд.", hint: "Оборудование", width: 100, money: true },
-  { key: "overhead", title: "НР", hint: "Накладные расходы", width: 100, money: true },
-  { key: "profit", title: "СП", hint: "Сметная прибыль", width: 100, money: true },
-  { key: "total", title: "Всего", hint: "Всего стоимость", width: 124, money: true, fixed: true },
+  { key: "number", title: "№ п/п", hint: "Номер позиции", width: 58, fixed: true },
+  { key: "code", title: "Обоснование", hint: "Шифр нормы или ресурса", width: 122 },
+  { key: "name", title: "Наименование работ и затрат", hint: "Наименование", width: 300, fixed: true },
+  { key: "unit", title: "Ед. изм.", hint: "Единица измерения", width: 70 },
+  { key: "quantity", title: "Кол-во", hint: "Количество (Enter или F2 — изменить)", width: 86, editable: true },
+  { key: "ot", title: "ОТ", hint: "Оплата труда рабочих", width: 104, money: true },
+  { key: "em", title: "ЭМ", hint: "Эксплуатация машин", width: 104, money: true },
+  { key: "otm", title: "в т.ч. ОТм", hint: "Оплата труда машинистов", width: 104, money: true },
+  { key: "m", title: "М", hint: "Материалы", width: 104, money: true },
+  { key: "equipment", title: "Оборуд.", hint: "Оборудование", width: 104, money: true },
+  { key: "overhead", title: "НР", hint: "Накладные расходы", width: 104, money: true },
+  { key: "profit", title: "СП", hint: "Сметная прибыль", width: 104, money: true },
+  { key: "total", title: "Всего", hint: "Всего стоимость", width: 116, money: true, fixed: true },
 ];
 
 export interface ColumnPrefs {
