@@ -3,11 +3,11 @@
 // Tab, Enter/F2 to edit, Esc to cancel, Shift+arrows to select, Ctrl+C/Ctrl+V of a rectangle
 // to and from Excel, Delete, Alt+↑/↓ to move a position, Space to unfold it.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
 import { parseTsv, toTsv } from "../lib/clipboard";
 import { formatDecimal, formatMoney } from "../lib/decimal";
 import type { Column, ColumnKey } from "./columns";
-import type { EstimateModel, GridRow } from "./model";
+import type { EstimateModel, GridRow, PositionRow, SectionModel } from "./model";
 import type { PositionDetail } from "./useEstimateEditor";
 
 export const ROW_HEIGHT = 28;
@@ -47,6 +47,46 @@ export interface GridHandle {
 const KIND_COLUMN: Record<string, ColumnKey> = { labor: "ot", machine: "em", material: "m", equipment: "equipment" };
 const KIND_NAMES: Record<string, string> = { labor: "Труд", machine: "Машины", material: "Материал", equipment: "Оборудование" };
 
+function resourceText(d: PositionDetail | undefined, index: number, key: ColumnKey): string {
+  const r = d?.document.resources?.[index];
+  const line = d?.lines?.resources[index];
+  if (!r) return "";
+  switch (key) {
+    case "code":
+      return r.code ?? "";
+    case "name":
+      return r.name ?? KIND_NAMES[r.kind];
+    case "unit":
+      return r.unit ?? "";
+    case "quantity":
+      return formatDecimal(line?.quantity ?? r.consumption);
+    case "total":
+      return line?.total ? formatMoney(line.total) : "";
+    default:
+      return KIND_COLUMN[r.kind] === key && line?.total ? formatMoney(line.total) : "";
+  }
+}
+
+function positionText(p: PositionRow, ordinal: number | undefined, quantityOverlay: string | undefined, key: ColumnKey): string {
+  switch (key) {
+    case "number":
+      return p.number || String(ordinal ?? "");
+    case "code":
+      return p.code ?? "";
+    case "name":
+      return p.name ?? "";
+    case "unit":
+      return p.unit ?? "";
+    case "quantity":
+      return formatDecimal(quantityOverlay ?? p.quantity);
+    default: {
+      const f = p.figures as Record<string, string> | undefined;
+      return f && key in f ? formatMoney(f[key]) : "";
+    }
+  }
+}
+
+/** The text a cell shows (the clipboard and the editor's first value use it too). */
 export function cellText(model: EstimateModel, row: GridRow, key: ColumnKey, overlays: Map<string, string>, details: Map<number, PositionDetail>): string {
   if (row.kind === "section") {
     const s = model.sections.find((x) => x.id === row.sectionId);
@@ -58,42 +98,8 @@ export function cellText(model: EstimateModel, row: GridRow, key: ColumnKey, ove
   }
   const p = model.positions.get(row.positionId!);
   if (!p) return "";
-  if (row.kind === "resource") {
-    const d = details.get(p.id);
-    const r = d?.document.resources?.[row.resourceIndex!];
-    const line = d?.lines?.resources[row.resourceIndex!];
-    if (!r) return "";
-    switch (key) {
-      case "code":
-        return r.code ?? "";
-      case "name":
-        return r.name ?? KIND_NAMES[r.kind];
-      case "unit":
-        return r.unit ?? "";
-      case "quantity":
-        return formatDecimal(line?.quantity ?? r.consumption);
-      case "total":
-        return line?.total ? formatMoney(line.total) : "";
-      default:
-        return KIND_COLUMN[r.kind] === key && line?.total ? formatMoney(line.total) : "";
-    }
-  }
-  switch (key) {
-    case "number":
-      return p.number || String(row.ordinal ?? "");
-    case "code":
-      return p.code ?? "";
-    case "name":
-      return p.name ?? "";
-    case "unit":
-      return p.unit ?? "";
-    case "quantity":
-      return formatDecimal(overlays.get(`${p.id}:quantity`) ?? p.quantity);
-    default: {
-      const f = p.figures as Record<string, string> | undefined;
-      return f && key in f ? formatMoney(f[key]) : "";
-    }
-  }
+  if (row.kind === "resource") return resourceText(details.get(p.id), row.resourceIndex!, key);
+  return positionText(p, row.ordinal, overlays.get(`${p.id}:quantity`), key);
 }
 
 /** The text of a cell for Excel: no grouping spaces, decimal comma. */
@@ -345,6 +351,54 @@ export const Grid = memo(
     const items = virtualizer.getVirtualItems();
     const activeId = activeRow ? `cell-${activeRow.key}-${columns[active.col]?.key}` : undefined;
 
+    // Handlers the rows share: stable identities (rows re-render only when their own data
+    // changes), always calling the latest closure.
+    const latest = useRef({ moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, editing, active, anchor, selection, readOnly });
+    latest.current = { moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, editing, active, anchor, selection, readOnly };
+    const handlers = useMemo<RowHandlers>(
+      () => ({
+        mouseDown(index, col, shift) {
+          const l = latest.current;
+          if (l.editing && index === l.active.row && col === l.active.col) return;
+          if (l.editing) l.setEditing(null);
+          l.moveTo({ row: index, col }, shift);
+          scrollRef.current?.focus();
+        },
+        doubleClick(index, col, text) {
+          if (latest.current.editableAt({ row: index, col })) latest.current.setEditing({ text });
+        },
+        toggle: (id) => props.onToggle(id),
+        dragStart(index, e) {
+          const l = latest.current;
+          const row = l.rows[index];
+          const inSelection = l.anchor !== null && index >= l.selection.top && index <= l.selection.bottom;
+          const ids = inSelection ? l.selectedPositionIds() : [row.positionId!];
+          e.dataTransfer.setData(POSITION_MIME, JSON.stringify(ids));
+          e.dataTransfer.effectAllowed = "move";
+        },
+        dragOver(index, e) {
+          const l = latest.current;
+          if (l.readOnly || l.rows[index]?.kind === "resource") return;
+          if (e.dataTransfer.types.includes(NORM_MIME) || e.dataTransfer.types.includes(POSITION_MIME)) {
+            e.preventDefault();
+            setDropAt(index);
+          }
+        },
+        dragLeave: (index) => setDropAt((d) => (d === index ? null : d)),
+        drop: (index, e) => latest.current.onDrop(e, latest.current.rows[index]),
+        commit(value, dir) {
+          const l = latest.current;
+          l.commit(value, dir === "down" ? { row: l.active.row + 1, col: l.active.col } : dir === "right" ? { row: l.active.row, col: l.active.col + 1 } : null);
+        },
+        cancel() {
+          latest.current.setEditing(null);
+          scrollRef.current?.focus();
+        },
+      }),
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+      [],
+    );
+
     return (
       <div
         ref={scrollRef}
@@ -388,97 +442,31 @@ export const Grid = memo(
         <div className="grid-body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
           {items.map((item) => {
             const row = rows[item.index];
-            const position = row.positionId !== undefined ? model.positions.get(row.positionId) : undefined;
-            const rowSelected = item.index >= selection.top && item.index <= selection.bottom && anchor !== null;
+            const inRows = anchor !== null && item.index >= selection.top && item.index <= selection.bottom;
+            const isActiveRow = item.index === active.row;
+            const positionId = row.positionId;
+            const rowErrors = row.kind === "position" && positionId !== undefined ? errorsOf(cellErrors, positionId) : undefined;
             return (
-              <div
+              <RowView
                 key={row.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={rowSelected}
-                aria-expanded={row.kind === "position" ? expanded.has(row.positionId!) : undefined}
-                data-position-id={row.kind === "position" ? row.positionId : undefined}
-                data-section-id={row.kind === "section" ? row.sectionId : undefined}
-                className={`gr ${row.kind}${dropAt === item.index ? " drop" : ""}${row.kind === "position" && !position?.figures ? " unpriced" : ""}`}
-                style={{ transform: `translateY(${item.start}px)` }}
-                draggable={!readOnly && row.kind === "position"}
-                onDragStart={(e) => {
-                  const ids = rowSelected ? selectedPositionIds() : [row.positionId!];
-                  e.dataTransfer.setData(POSITION_MIME, JSON.stringify(ids));
-                  e.dataTransfer.effectAllowed = "move";
-                }}
-                onDragOver={(e) => {
-                  if (readOnly || (row.kind === "resource")) return;
-                  if (e.dataTransfer.types.includes(NORM_MIME) || e.dataTransfer.types.includes(POSITION_MIME)) {
-                    e.preventDefault();
-                    setDropAt(item.index);
-                  }
-                }}
-                onDragLeave={() => setDropAt((d) => (d === item.index ? null : d))}
-                onDrop={(e) => onDrop(e, row)}
-              >
-                {columns.map((c, ci) => {
-                  const isActive = item.index === active.row && ci === active.col;
-                  const inSel = anchor !== null && item.index >= selection.top && item.index <= selection.bottom && ci >= selection.left && ci <= selection.right;
-                  const errorKey = row.positionId !== undefined ? `${row.positionId}:${c.key}` : "";
-                  const error = row.kind === "position" ? cellErrors.get(errorKey) : undefined;
-                  const pending = row.kind === "position" && overlays.has(errorKey);
-                  const text = cellText(model, row, c.key, overlays, details);
-                  return (
-                    <div
-                      key={c.key}
-                      id={`cell-${row.key}-${c.key}`}
-                      role="gridcell"
-                      data-col={c.key}
-                      aria-readonly={!(c.editable && row.kind === "position") || readOnly}
-                      aria-invalid={error ? true : undefined}
-                      aria-selected={inSel || undefined}
-                      title={error ?? (c.key === "name" ? text : undefined)}
-                      className={`gc${c.money || c.key === "quantity" ? " num" : ""}${isActive ? " active" : ""}${inSel ? " sel" : ""}${error ? " invalid" : ""}${pending ? " pending" : ""}${c.editable && row.kind === "position" && !readOnly ? " editable" : ""}`}
-                      style={{ width: c.width }}
-                      onMouseDown={(e) => {
-                        if (editing && isActive) return;
-                        if (editing) setEditing(null);
-                        moveTo({ row: item.index, col: ci }, e.shiftKey);
-                        scrollRef.current?.focus();
-                      }}
-                      onDoubleClick={() => {
-                        if (editableAt({ row: item.index, col: ci })) setEditing({ text });
-                      }}
-                    >
-                      {c.key === "number" && row.kind === "position" && (
-                        <button
-                          type="button"
-                          className="toggle"
-                          tabIndex={-1}
-                          aria-label={expanded.has(row.positionId!) ? "Свернуть ресурсы" : "Показать ресурсы"}
-                          onMouseDown={(e) => e.stopPropagation()}
-                          onClick={() => props.onToggle(row.positionId!)}
-                        >
-                          {expanded.has(row.positionId!) ? "▾" : "▸"}
-                        </button>
-                      )}
-                      {isActive && editing ? (
-                        <CellEditor
-                          initial={editing.text}
-                          error={editing.error}
-                          label={`${c.title}, позиция ${cellText(model, row, "number", overlays, details)}`}
-                          onCommit={(value, dir) =>
-                            commit(value, dir === "down" ? { row: active.row + 1, col: active.col } : dir === "right" ? { row: active.row, col: active.col + 1 } : null)
-                          }
-                          onCancel={() => {
-                            setEditing(null);
-                            scrollRef.current?.focus();
-                          }}
-                        />
-                      ) : (
-                        <span className="t">{text}</span>
-                      )}
-                      {error && !editing && <span className="cell-error" role="note">{error}</span>}
-                    </div>
-                  );
-                })}
-              </div>
+                row={row}
+                index={item.index}
+                start={item.start}
+                columns={columns}
+                section={row.kind === "section" ? model.sections.find((x) => x.id === row.sectionId) : undefined}
+                position={positionId !== undefined ? model.positions.get(positionId) : undefined}
+                detail={row.kind === "resource" && positionId !== undefined ? details.get(positionId) : undefined}
+                quantityOverlay={positionId !== undefined && row.kind === "position" ? overlays.get(`${positionId}:quantity`) : undefined}
+                errors={rowErrors}
+                expanded={positionId !== undefined && expanded.has(positionId)}
+                activeCol={isActiveRow ? active.col : -1}
+                editing={isActiveRow ? editing : null}
+                selLeft={inRows ? selection.left : -1}
+                selRight={inRows ? selection.right : -1}
+                dropTarget={dropAt === item.index}
+                readOnly={readOnly}
+                handlers={handlers}
+              />
             );
           })}
         </div>
@@ -486,6 +474,142 @@ export const Grid = memo(
     );
   }),
 );
+
+interface RowHandlers {
+  mouseDown(index: number, col: number, shift: boolean): void;
+  doubleClick(index: number, col: number, text: string): void;
+  toggle(positionId: number): void;
+  dragStart(index: number, e: DragEvent): void;
+  dragOver(index: number, e: DragEvent): void;
+  dragLeave(index: number): void;
+  drop(index: number, e: DragEvent): void;
+  commit(value: string, direction: "down" | "right" | "stay"): void;
+  cancel(): void;
+}
+
+const NO_ERRORS = new Map<string, string>();
+
+/** The errors of one position's cells, by column: the same map object while there are none. */
+function errorsOf(all: Map<string, string>, positionId: number): Map<string, string> {
+  if (all.size === 0) return NO_ERRORS;
+  const prefix = `${positionId}:`;
+  let mine: Map<string, string> | undefined;
+  for (const [k, v] of all) {
+    if (k.startsWith(prefix)) (mine ??= new Map()).set(k.slice(prefix.length), v);
+  }
+  return mine ?? NO_ERRORS;
+}
+
+interface RowViewProps {
+  row: GridRow;
+  index: number;
+  start: number;
+  columns: Column[];
+  section?: SectionModel;
+  position?: PositionRow;
+  detail?: PositionDetail;
+  quantityOverlay?: string;
+  errors?: Map<string, string>;
+  expanded: boolean;
+  activeCol: number;
+  editing: { text: string; error?: string } | null;
+  selLeft: number;
+  selRight: number;
+  dropTarget: boolean;
+  readOnly: boolean;
+  handlers: RowHandlers;
+}
+
+/** One row of the grid; re-renders only when what it shows changes. */
+const RowView = memo(function RowView(props: RowViewProps) {
+  const { row, index, columns, position, expanded, activeCol, editing, selLeft, selRight, readOnly, handlers } = props;
+  const text = (key: ColumnKey) => rowCellText(props, key);
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selLeft >= 0}
+      aria-expanded={row.kind === "position" ? expanded : undefined}
+      data-position-id={row.kind === "position" ? row.positionId : undefined}
+      data-section-id={row.kind === "section" ? row.sectionId : undefined}
+      className={`gr ${row.kind}${props.dropTarget ? " drop" : ""}${row.kind === "position" && !position?.figures ? " unpriced" : ""}`}
+      style={{ transform: `translateY(${props.start}px)` }}
+      draggable={!readOnly && row.kind === "position"}
+      onDragStart={(e) => handlers.dragStart(index, e)}
+      onDragOver={(e) => handlers.dragOver(index, e)}
+      onDragLeave={() => handlers.dragLeave(index)}
+      onDrop={(e) => handlers.drop(index, e)}
+    >
+      {columns.map((c, ci) => {
+        const isActive = ci === activeCol;
+        const inSel = ci >= selLeft && ci <= selRight && selLeft >= 0;
+        const error = props.errors?.get(c.key);
+        const pending = c.key === "quantity" && props.quantityOverlay !== undefined;
+        const editable = c.editable && row.kind === "position" && !readOnly;
+        const value = text(c.key);
+        return (
+          <div
+            key={c.key}
+            id={`cell-${row.key}-${c.key}`}
+            role="gridcell"
+            data-col={c.key}
+            aria-readonly={!editable}
+            aria-invalid={error ? true : undefined}
+            aria-selected={inSel || undefined}
+            title={error ?? (c.key === "name" ? value : undefined)}
+            className={`gc${c.money || c.key === "quantity" ? " num" : ""}${isActive ? " active" : ""}${inSel ? " sel" : ""}${error ? " invalid" : ""}${pending ? " pending" : ""}${editable ? " editable" : ""}`}
+            style={{ width: c.width }}
+            onMouseDown={(e) => handlers.mouseDown(index, ci, e.shiftKey)}
+            onDoubleClick={() => handlers.doubleClick(index, ci, value)}
+          >
+            {c.key === "number" && row.kind === "position" && (
+              <button
+                type="button"
+                className="toggle"
+                tabIndex={-1}
+                aria-label={expanded ? "Свернуть ресурсы" : "Показать ресурсы"}
+                onMouseDown={(e) => e.stopPropagation()}
+                onClick={() => handlers.toggle(row.positionId!)}
+              >
+                {expanded ? "▾" : "▸"}
+              </button>
+            )}
+            {isActive && editing ? (
+              <CellEditor
+                initial={editing.text}
+                error={editing.error}
+                label={`${c.title}, позиция ${text("number")}`}
+                onCommit={handlers.commit}
+                onCancel={handlers.cancel}
+              />
+            ) : (
+              <span className="t">{value}</span>
+            )}
+            {error && !editing && (
+              <span className="cell-error" role="note">
+                {error}
+              </span>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+function rowCellText(props: RowViewProps, key: ColumnKey): string {
+  const { row, section, position, detail } = props;
+  if (row.kind === "section") {
+    if (!section) return "";
+    if (key === "name") return section.name;
+    if (key === "code") return "Раздел";
+    const f = section.figures as Record<string, string> | undefined;
+    return f && key in f ? formatMoney(f[key]) : "";
+  }
+  if (!position) return "";
+  if (row.kind === "resource") return resourceText(detail, row.resourceIndex!, key);
+  return positionText(position, row.ordinal, props.quantityOverlay, key);
+}
 
 function CellEditor(props: {
   initial: string;
