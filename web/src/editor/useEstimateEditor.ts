@@ -4,6 +4,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, problemText, unwrap, type Schemas } from "../api/client";
+import { takeEstimate } from "../app/prefetch";
 import { EditQueue, type Outcome, type QueuedEdit } from "../lib/editQueue";
 import { UndoStack } from "../lib/undo";
 import { applyEdit, fromEstimate, type Change, type EditApplied, type EstimateModel } from "./model";
@@ -134,7 +135,7 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
   );
 
   const load = useCallback(async () => {
-    const estimate = unwrap(await api.GET("/api/v1/estimates/{id}", { params: { path: { id: estimateId } } }));
+    const estimate = unwrap(await takeEstimate(estimateId));
     setModel(fromEstimate(estimate));
     setDetails(new Map());
     return estimate;
