@@ -21,11 +21,73 @@ export interface SectionModel {
 export interface EstimateModel {
   id: number;
   version: number;
-  header: Omit<Estimate, "sections" | "totals">;
+  header: Omit<Estimate, "sections" | "totals" | "result">;
   sections: SectionModel[];
   positions: Map<number, PositionRow>;
   totals?: Totals;
+  /** base-index estimates: the computed ЛСР (positions in estimate order, totals by column) */
+  result?: Schemas["BaseIndexResult"];
   problem?: string;
+}
+
+type Amounts = Schemas["BaseIndexAmounts"];
+
+/**
+ * A base-index estimate shows what resource-index ones show: each position's row takes its fields
+ * from its document and its figures from the result's position of the same place (base prices);
+ * the totals are the result's, in current prices, construction and installation from their blocks.
+ */
+function withBaseIndex(model: EstimateModel): EstimateModel {
+  const result = model.result;
+  if (!result) return model;
+  const positions = new Map(model.positions);
+  let i = 0;
+  for (const s of model.sections) {
+    for (const id of s.positionIds) {
+      const row = positions.get(id);
+      const computed = result.positions[i++];
+      if (!row) continue;
+      const d = row.document ?? {};
+      positions.set(id, {
+        ...row,
+        number: row.number ?? d.number,
+        code: row.code ?? d.code,
+        name: row.name ?? d.name,
+        unit: row.unit ?? d.unit,
+        quantity: row.quantity ?? d.quantity,
+        figures: computed ? positionFigures(computed.base, computed.labor_hours, computed.machinist_hours) : row.figures,
+      });
+    }
+  }
+  const t = result.totals;
+  const totals: Totals = {
+    ...positionFigures(t.total.current, t.total.labor_hours, t.total.machinist_hours),
+    construction: t.construction.current.total,
+    installation: t.installation.current.total,
+    market_materials: "0.00",
+    market_equipment: "0.00",
+    by_work_kind: {} as Totals["by_work_kind"],
+  } as Totals;
+  return { ...model, positions, totals };
+}
+
+function positionFigures(a: Amounts, labor: string, machinist: string): Schemas["PositionFigures"] {
+  return {
+    ot: a.ot,
+    em: a.em,
+    otm: a.otm,
+    m: a.m,
+    equipment: a.equipment,
+    direct: a.direct,
+    extra: "0.00",
+    fot: a.fot,
+    overhead: a.overhead,
+    profit: a.profit,
+    total: a.total,
+    per_unit: "",
+    labor_hours: labor,
+    machinist_hours: machinist,
+  };
 }
 
 export function fromEstimate(estimate: Estimate): EstimateModel {
@@ -38,8 +100,8 @@ export function fromEstimate(estimate: Estimate): EstimateModel {
     }
     return { id: s.id, name: s.name, figures: s.figures, positionIds: ids };
   });
-  const { sections: _s, totals, ...header } = estimate;
-  return { id: estimate.id, version: estimate.version, header, sections, positions, totals, problem: estimate.problem };
+  const { sections: _s, totals, result, ...header } = estimate;
+  return withBaseIndex({ id: estimate.id, version: estimate.version, header, sections, positions, totals, result, problem: estimate.problem });
 }
 
 /** The section a position is in, or undefined. */
@@ -115,15 +177,16 @@ export function applyEdit(model: EstimateModel, changes: Change[], applied: Edit
       Object.assign(header, fields);
     }
   }
-  return {
+  return withBaseIndex({
     ...model,
     header,
     version: applied.version,
     sections: ordered.length > 0 || sections.length === 0 ? ordered : sections,
     positions,
     totals: applied.totals,
+    result: applied.result,
     problem: applied.problem,
-  };
+  });
 }
 
 export type RowKind = "section" | "position" | "resource";
