@@ -71,8 +71,8 @@ export function ProjectsPage() {
         canRename={can("edit_draft")}
         canDelete={can("delete_draft")}
         onCreate={(name) => create.mutateAsync(name)}
-        onRename={(project, name) => rename.mutateAsync({ project, name }).catch((e) => staleText(e, "Проект"))}
-        onDelete={(project) => remove.mutateAsync(project).catch((e) => staleText(e, "Проект"))}
+        onRename={(project, name) => rename.mutateAsync({ project, name }).catch((e) => staleText(e, "Проект уже изменён"))}
+        onDelete={(project) => remove.mutateAsync(project).catch((e) => staleText(e, "Проект уже изменён"))}
       />
     </section>
   );

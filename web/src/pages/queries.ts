@@ -7,10 +7,10 @@ export function ifMatch(version: number): { "If-Match": string } {
   return { "If-Match": `"${version}"` };
 }
 
-/** A 412 on a rename or delete: someone changed the thing since the list was read. */
-export function staleText(error: unknown, what: string): never {
+/** A 412 on a rename or delete: someone changed the thing since the list was read («Проект уже изменён»). */
+export function staleText(error: unknown, changed: string): never {
   if (error instanceof ApiError && error.status === 412) {
-    throw new ApiError(412, `${what} уже изменён другим пользователем — список обновлён, повторите действие`, error.title);
+    throw new ApiError(412, `${changed} другим пользователем — список обновлён, повторите действие`, error.title);
   }
   throw error;
 }

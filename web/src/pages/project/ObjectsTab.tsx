@@ -73,8 +73,8 @@ export function ObjectsTab({ projectId }: { projectId: number }) {
         canRename={can("edit_draft")}
         canDelete={can("delete_draft")}
         onCreate={(name) => create.mutateAsync(name)}
-        onRename={(object, name) => rename.mutateAsync({ object, name }).catch((e) => staleText(e, "Объект"))}
-        onDelete={(object) => remove.mutateAsync(object).catch((e) => staleText(e, "Объект"))}
+        onRename={(object, name) => rename.mutateAsync({ object, name }).catch((e) => staleText(e, "Объект уже изменён"))}
+        onDelete={(object) => remove.mutateAsync(object).catch((e) => staleText(e, "Объект уже изменён"))}
       />
       {can("create_estimate") && objects.data && <ImportDropZone objects={objects.data} projectId={projectId} />}
     </>
