@@ -44,7 +44,8 @@ export function ConfirmDialog({ title, message, confirmLabel, danger = true, onC
         <button type="button" onClick={onClose} data-autofocus>
           {COMMON.cancel}
         </button>
-        <button type="button" className={danger ? "danger" : "primary"} onClick={() => void confirm()} disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button loses the focus to the page. */}
+        <button type="button" className={danger ? "danger" : "primary"} onClick={() => !busy && void confirm()} aria-disabled={busy}>
           {busy ? `${confirmLabel}…` : confirmLabel}
         </button>
       </div>

@@ -1,15 +1,19 @@
 // A modal dialog: focus moves into it (the element marked data-autofocus, else the first field or
-// button), Tab stays inside, Esc closes, and focus goes back where it was — or, when that element
-// is gone (the row was deleted), to the page's heading.
+// button), stays inside (Tab cycles; focus that escapes is brought back), Esc closes the topmost
+// dialog wherever the focus is, and focus goes back where it was — or, when that element is
+// gone (the row was deleted), to the page's heading.
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 
 const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
 function focusables(root: HTMLElement): HTMLElement[] {
   return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.offsetParent !== null || el === document.activeElement);
 }
+
+/** Open dialogs, innermost last: only that one answers Esc and keeps the focus. */
+const openDialogs: HTMLElement[] = [];
 
 export interface DialogProps {
   title: string;
@@ -38,18 +42,34 @@ export function Dialog({ title, onClose, children, wide, testId, describedBy, ro
       focusables(node)[0] ??
       node;
     target.focus();
+    openDialogs.push(node);
+    // The page behind is inert while a dialog is open: not clickable, not focusable, not read.
+    const app = document.getElementById("root");
+    app?.setAttribute("inert", "");
+    const top = () => openDialogs[openDialogs.length - 1] === node;
+    const onDocumentKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === "Escape" && top()) {
+        e.preventDefault();
+        e.stopPropagation();
+        closeRef.current();
+      }
+    };
+    const onFocusIn = (e: FocusEvent) => {
+      if (top() && e.target instanceof Node && !node.contains(e.target)) (focusables(node)[0] ?? node).focus();
+    };
+    document.addEventListener("keydown", onDocumentKey, true);
+    document.addEventListener("focusin", onFocusIn);
     return () => {
-      if (previous && previous.isConnected) previous.focus();
+      document.removeEventListener("keydown", onDocumentKey, true);
+      document.removeEventListener("focusin", onFocusIn);
+      openDialogs.splice(openDialogs.indexOf(node), 1);
+      if (openDialogs.length === 0) app?.removeAttribute("inert");
+      if (previous && previous.isConnected && previous !== document.body) previous.focus();
       else document.querySelector<HTMLElement>("main h1")?.focus();
     };
   }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      closeRef.current();
-      return;
-    }
     if (e.key !== "Tab") return;
     const items = focusables(ref.current!);
     if (items.length === 0) {

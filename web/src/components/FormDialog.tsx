@@ -48,7 +48,8 @@ export function FormDialog({ title, submitLabel, onSubmit, onClose, children, te
           <button type="button" onClick={onClose}>
             {COMMON.cancel}
           </button>
-          <button type="submit" className="primary" disabled={!valid || busy}>
+          {/* aria-disabled while busy, not disabled: a disabled button loses the focus to the page. */}
+          <button type="submit" className="primary" disabled={!valid} aria-disabled={busy}>
             {busy ? `${submitLabel}…` : submitLabel}
           </button>
         </div>

@@ -30,6 +30,8 @@ const SOURCE_KINDS: Record<string, string> = {
   coefficients: "коэффициенты",
   prices: "текущие цены",
   current_prices: "текущие цены",
+  labor_prices: "оплата труда",
+  transport: "перевозка",
 };
 
 function baseName(path: string): string {

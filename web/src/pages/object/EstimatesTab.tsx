@@ -83,7 +83,12 @@ export function EstimatesTab({ objectId, projectId }: { objectId: number; projec
   });
   const duplicate = useMutation({
     mutationFn: async (estimate: EstimateSummary) =>
-      unwrap(await api.POST("/api/v1/estimates/{id}/duplicate", { params: { path: { id: estimate.id } } })),
+      unwrap(
+        await api.POST("/api/v1/estimates/{id}/duplicate", {
+          params: { path: { id: estimate.id } },
+          body: { name: `${estimate.name} (копия)` },
+        }),
+      ),
     onSuccess: (copy) => {
       refresh();
       notify({ text: `Создана копия: «${copy.name}» (черновик)`, link: { to: `/estimates/${copy.id}`, label: "Открыть" } });

@@ -16,7 +16,7 @@ const COLUMNS = ["construction", "installation", "equipment", "other", "total"] 
 const DETAILS: { key: keyof Details; label: string }[] = [
   { key: "ot", label: "ОТ" },
   { key: "em", label: "ЭМ" },
-  { key: "otm", label: "в т. ч. ОТм" },
+  { key: "otm", label: "ОТм" },
   { key: "m", label: "М" },
   { key: "transport", label: "Транспорт" },
   { key: "overhead", label: "НР" },
@@ -41,7 +41,7 @@ export function ObjectEstimateTable({ result, showDetails }: { result: Result; s
           <th scope="col" rowSpan={2}>
             Номер сметы
           </th>
-          <th scope="col" rowSpan={2}>
+          <th scope="col" rowSpan={2} className="col-name">
             Наименование работ и затрат
           </th>
           <th scope="colgroup" colSpan={4} className="group">

@@ -94,7 +94,7 @@ export function SummaryTable({ result }: { result: Result }) {
           <th scope="col" rowSpan={2}>
             Обоснование
           </th>
-          <th scope="col" rowSpan={2}>
+          <th scope="col" rowSpan={2} className="col-name">
             Наименование глав, объектов, работ и затрат
           </th>
           <th scope="colgroup" colSpan={4} className="group">
