@@ -28,7 +28,7 @@ export function readDifference(item: unknown): ImportDifference {
 const TOTAL_LINES: { key: keyof Schemas["Totals"]; label: string; hours?: boolean }[] = [
   { key: "ot", label: "Оплата труда рабочих (ОТ)" },
   { key: "em", label: "Эксплуатация машин (ЭМ)" },
-  { key: "otm", label: "в т. ч. оплата труда машинистов (ОТм)" },
+  { key: "otm", label: "Оплата труда машинистов (ОТм)" },
   { key: "m", label: "Материалы (М)" },
   { key: "direct", label: "Прямые затраты (ПЗ)" },
   { key: "fot", label: "ФОТ" },
