@@ -106,7 +106,7 @@ export function ImportReport({ result }: { result: ImportResult }) {
       {result.warnings.length > 0 && (
         <>
           <h3>Предупреждения ({result.warnings.length})</h3>
-          <ul className="warnings">
+          <ul className="warnings" tabIndex={0} aria-label="Предупреждения импорта">
             {result.warnings.map((w, i) => (
               <li key={i}>{w}</li>
             ))}
