@@ -1,12 +1,12 @@
 // A version conflict (412) explained: which versions came first, by whom and when, and the two
 // ways out — reload and send my edit again on top, or drop my edit.
 import { formatDateTime } from "../lib/dates";
-import { Modal } from "./Modal";
+import { Dialog } from "../components/Dialog";
 import type { Conflict } from "./useEstimateEditor";
 
 export function ConflictDialog({ conflict, onReapply, onDiscard }: { conflict: Conflict; onReapply(): void; onDiscard(): void }) {
   return (
-    <Modal title="Смета уже изменена" onClose={onReapply} testId="conflict-dialog">
+    <Dialog title="Смета уже изменена" onClose={onReapply} testId="conflict-dialog">
       <p>
         Пока вы вносили правку «{conflict.label}», смету изменил другой пользователь. Ваша правка ещё не сохранена.
       </p>
@@ -30,6 +30,6 @@ export function ConflictDialog({ conflict, onReapply, onDiscard }: { conflict: C
           Загрузить новую версию и применить мою правку
         </button>
       </div>
-    </Modal>
+    </Dialog>
   );
 }

@@ -12,7 +12,7 @@ import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnK
 import { ConflictDialog } from "./ConflictDialog";
 import { Grid, type GridHandle } from "./Grid";
 import { HeaderPanel } from "./HeaderPanel";
-import { Modal } from "./Modal";
+import { Dialog } from "../components/Dialog";
 import { gridRows, sectionOf, type Change, type GridRow } from "./model";
 import { PositionPanel } from "./PositionPanel";
 import { SectionTree } from "./SectionTree";
@@ -450,7 +450,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
         />
       )}
       {dialog?.kind === "delete" && (
-        <Modal title="Удалить позиции?" onClose={() => setDialog(null)} testId="delete-dialog">
+        <Dialog title="Удалить позиции?" onClose={() => setDialog(null)} testId="delete-dialog">
           <p>
             {dialog.ids.length === 1 ? "Позиция будет удалена" : `Будут удалены позиции: ${dialog.ids.length}`}. Удаление можно отменить (Ctrl+Z), прежние версии сохраняются.
           </p>
@@ -462,7 +462,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
               Удалить
             </button>
           </div>
-        </Modal>
+        </Dialog>
       )}
       {dialog?.kind === "section" && (
         <NameDialog
@@ -504,7 +504,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
         />
       )}
       {dialog?.kind === "chart" && model.totals && (
-        <Modal title="Структура затрат" onClose={() => setDialog(null)} testId="chart-dialog">
+        <Dialog title="Структура затрат" onClose={() => setDialog(null)} testId="chart-dialog">
           <Suspense fallback={<p className="muted">Загрузка диаграммы…</p>}>
             <CostChart totals={model.totals} />
           </Suspense>
@@ -513,7 +513,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
               Закрыть
             </button>
           </div>
-        </Modal>
+        </Dialog>
       )}
     </div>
   );
@@ -550,7 +550,7 @@ function ColumnsMenu({ prefs, onChange }: { prefs: ColumnPrefs; onChange(p: Colu
 function NameDialog(props: { title: string; label: string; onCancel(): void; onSubmit(name: string): void }) {
   const [name, setName] = useState("");
   return (
-    <Modal title={props.title} onClose={props.onCancel}>
+    <Dialog title={props.title} onClose={props.onCancel}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -570,14 +570,14 @@ function NameDialog(props: { title: string; label: string; onCancel(): void; onS
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
 function MoveDialog(props: { model: NonNullable<EditorApi["model"]>; count: number; onCancel(): void; onSubmit(sectionId: number): void }) {
   const [section, setSection] = useState(props.model.sections[0]?.id ?? 0);
   return (
-    <Modal title="Переместить в раздел" onClose={props.onCancel} testId="move-dialog">
+    <Dialog title="Переместить в раздел" onClose={props.onCancel} testId="move-dialog">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -604,7 +604,7 @@ function MoveDialog(props: { model: NonNullable<EditorApi["model"]>; count: numb
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -614,7 +614,7 @@ function CoefficientDialog(props: { count: number; onCancel(): void; onSubmit(c:
   const [error, setError] = useState<string | null>(null);
   const labels: Record<string, string> = { labor: "к ОЗП", machines: "к ЭМ", machinist_labor: "к ЗПМ", materials: "к МАТ" };
   return (
-    <Modal title="Коэффициент к выделенным позициям" onClose={props.onCancel} testId="coefficient-dialog">
+    <Dialog title="Коэффициент к выделенным позициям" onClose={props.onCancel} testId="coefficient-dialog">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -658,6 +658,6 @@ function CoefficientDialog(props: { count: number; onCancel(): void; onSubmit(c:
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
