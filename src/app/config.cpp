@@ -134,6 +134,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"FSBTS_UPDATE_SCHEDULE", "0 3 * * 1", "cron schedule of the ФГИС ЦС collector (5 fields)", false},
       {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector", true},
       {"GGE_XSD_DIR", "../shared/samples/xsd", "folder of the Minstroy/ГГЭ XSD schemas every XML export is validated against", false},
+      {"WEB_ROOT", "web/dist", "folder of the built web application (index.html, assets/) that the api role serves at /, read once at start; empty: not served", false},
   };
   return kVariables;
 }
@@ -331,6 +332,10 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   }
   get("MINSTROYRF_API_KEY", c.minstroyrf_api_key);
   get("GGE_XSD_DIR", c.gge_xsd_dir);
+  // Unlike the others, WEB_ROOT set to nothing is a value: the application is not served.
+  if (auto it = values.find("WEB_ROOT"); it != values.end()) {
+    c.web_root = std::string(core::TrimAny(it->second, kBlanks));
+  }
   return c;
 }
 

@@ -37,6 +37,9 @@ struct Config {
   std::string fsbts_update_schedule = "0 3 * * 1";  // cron: Mondays 03:00
   std::string gge_xsd_dir = "../shared/samples/xsd";  // the ГГЭ schemas exports are validated by
   std::string minstroyrf_api_key;
+  // The built web application served at / by the api role; empty (WEB_ROOT set to nothing): not
+  // served. Relative to the working directory.
+  std::string web_root = "web/dist";
 
   bool production() const { return env == "production"; }
 };

@@ -31,6 +31,7 @@
 #include "core/clock.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "services/account_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/base_service.hpp"
@@ -196,6 +197,33 @@ void AddApiRoutes(http::Router& router, ApiServices& api_services, cache::RateLi
   api::AddEstimateRoutes(router, context, api_services.estimate_service);
 }
 
+// The built web application at / (WEB_ROOT): its files from memory, and index.html for GET of
+// every path that no route matches outside /api, /health and /metrics (the application's client
+// routes, /projects/12). With WEB_ROOT empty, or no index.html there (the tests, an API-only
+// deployment), the API is served alone. The files are read here once: a rebuild of the
+// application needs a restart.
+void AddWebApp(http::Router& router, const std::string& web_root) {
+  if (web_root.empty()) {
+    telemetry::LogInfo("web application not served: WEB_ROOT is empty");
+    return;
+  }
+  auto loaded = http::StaticFiles::Load(web_root);
+  if (!loaded.ok()) {
+    telemetry::LogWarn("web application not served (WEB_ROOT); the API is",
+                       {{"web_root", web_root}, {"reason", loaded.status().message()}});
+    return;
+  }
+  auto app = std::make_shared<const http::StaticFiles>(std::move(loaded).value());
+  telemetry::LogInfo("web application served at /",
+                     {{"web_root", web_root},
+                      {"files", std::to_string(app->file_count()), true},
+                      {"bytes", std::to_string(app->total_bytes()), true}});
+  // From memory, never blocking: on the network threads.
+  router.SetFallback(
+      "/*", [app](http::Request& request) { return app->Serve(request); },
+      {"api", "health", "metrics"}, http::Execution::kInline);
+}
+
 // The token settings of the configuration. Outside production a missing secret is generated for
 // this process (sessions then end when it stops), with a warning; production refuses to start
 // without them (app::ParseConfig).
@@ -222,7 +250,8 @@ Result<auth::TokenSettings> TokenSettingsOf(const app::Config& config) {
 }
 
 // `estimate-service routes`: the HTTP routes, one "METHOD PATTERN" per line (checked against the
-// OpenAPI document by the tests). Builds the router without touching any database.
+// OpenAPI document by the tests). Builds the router without touching any database. The web
+// application's fallback (GET /*, AddWebApp) is not a route of the API and is not listed.
 int ListRoutes() {
   // PostgreSQL connects lazily: nothing is opened or created here.
   auto db = store::Database::Open({"postgresql://unused@127.0.0.1/unused", 1});
@@ -395,6 +424,7 @@ class ApiRole {
                {{}, static_cast<double>(editing->position_calculations())}};
          }});
     AddApiRoutes(router, role->services_, infra.limiter.get(), &role->heavy_);
+    AddWebApp(router, config.web_root);
     role->refresher_ = std::thread([r = role.get()] { r->Refresh(); });
     return Result<std::unique_ptr<ApiRole>>(std::move(role));
   }

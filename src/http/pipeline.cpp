@@ -1,5 +1,6 @@
 #include "http/pipeline.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include "core/clock.hpp"
@@ -151,7 +152,15 @@ void Pipeline::AddEdgeHeaders(const Request& request, Response& response) const 
     response.headers.emplace_back("access-control-allow-origin", std::move(origin));
     response.headers.emplace_back("access-control-expose-headers",
                                   "X-Request-Id, ETag, Retry-After");
-    response.headers.emplace_back("vary", "Origin");
+    // One Vary field: the server writes one value per name, so a handler's own (static files:
+    // Accept-Encoding) is extended rather than replaced.
+    auto vary = std::find_if(response.headers.begin(), response.headers.end(),
+                             [](const auto& h) { return h.first == "vary"; });
+    if (vary == response.headers.end()) {
+      response.headers.emplace_back("vary", "Origin");
+    } else {
+      vary->second += ", Origin";
+    }
   }
   // A handler may set its own (the docs page allows its inline script).
   auto add = [&response](const char* name, const char* value) {

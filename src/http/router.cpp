@@ -51,6 +51,26 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Execu
   routes_.push_back(std::move(route));
 }
 
+void Router::SetFallback(std::string label, Handler handler, std::vector<std::string> reserved,
+                         Execution execution) {
+  Route route;
+  route.method = "GET";
+  route.pattern = std::move(label);
+  route.handler = std::move(handler);
+  route.execution = execution;
+  fallback_ = std::move(route);
+  reserved_ = std::move(reserved);
+}
+
+bool Router::FallbackServes(const std::vector<std::string_view>& parts) const {
+  if (!fallback_) return false;
+  if (parts.empty()) return true;
+  for (const auto& first : reserved_) {
+    if (parts.front() == first) return false;
+  }
+  return true;
+}
+
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {
   RouteMatch match;
   auto parts = Split(path);
@@ -68,6 +88,13 @@ RouteMatch Router::Find(std::string_view method, std::string_view path) const {
       allowed.insert(route.method);
       if (route.method == "GET") allowed.insert("HEAD");
     }
+  }
+  if (allowed.empty() && FallbackServes(parts)) {
+    if (wanted == "GET") {
+      match.route = &*fallback_;
+      return match;
+    }
+    allowed = {"GET", "HEAD"};
   }
   if (allowed.empty()) {
     match.status = 404;

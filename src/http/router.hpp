@@ -1,7 +1,9 @@
 #pragma once
 // Routes: method + path pattern with {parameters} → handler. A path that matches no pattern is
 // 404; a path that matches only under other methods is 405 with Allow. HEAD is served by GET.
+// An optional fallback answers GET of the paths no pattern matches (the web application).
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,11 +41,22 @@ class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler,
            Execution execution = Execution::kWorker);
+  // The handler of GET (and HEAD) of every path that no route matches and whose first segment is
+  // none of `reserved` ("api", "health", "metrics": there an unknown path stays the usual 404).
+  // Another method on such a path is 405 with Allow: GET, HEAD, as on any path served by GET
+  // only. `label` stands for the route in Request::route (metrics and the access log). The
+  // fallback is not one of routes(). Set once, before the router serves.
+  void SetFallback(std::string label, Handler handler, std::vector<std::string> reserved,
+                   Execution execution = Execution::kWorker);
   RouteMatch Find(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  bool FallbackServes(const std::vector<std::string_view>& parts) const;
+
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
+  std::vector<std::string> reserved_;
 };
 
 }  // namespace estimate::http

@@ -282,7 +282,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : response.headers) res->set(name, value);
     keep_alive = keep_alive && !server_.stopping.load();
     res->keep_alive(keep_alive);
-    if (head) {
+    if (response.status == 204 || response.status == 304) {
+      // No body and no Content-Length (RFC 9110 §8.6: none in a 204; in a 304 only the length
+      // the 200 would have, which Beast's prepare_payload would set to 0).
+    } else if (head) {
       res->content_length(response.body.size());
     } else {
       res->body() = std::move(response.body);

@@ -40,6 +40,14 @@ TEST(Config, ParsesDurationsSizesAndLists) {
   EXPECT_EQ(c.env, "test");
 }
 
+TEST(Config, WebRootDefaultsToTheBuildAndEmptyTurnsTheApplicationOff) {
+  std::vector<std::string> problems;
+  EXPECT_EQ(Parse({}, problems).web_root, "web/dist");
+  EXPECT_EQ(Parse({{"WEB_ROOT", "/srv/estimate/web"}}, problems).web_root, "/srv/estimate/web");
+  EXPECT_EQ(Parse({{"WEB_ROOT", ""}}, problems).web_root, "");
+  EXPECT_TRUE(problems.empty());
+}
+
 TEST(Config, OneProblemPerBadValueNamingTheVariable) {
   std::vector<std::string> problems;
   Parse({{"PORT", "0"}, {"NODE_ENV", "staging"}, {"RATE_LIMIT_TTL", "-5"},

@@ -46,6 +46,57 @@ TEST(Router, HeadIsServedByGet) {
   ASSERT_NE(r.Find("HEAD", "/health").route, nullptr);
 }
 
+Router WithFallback() {
+  Router r;
+  r.Add("GET", "/health", Named("health"));
+  r.Add("GET", "/api/v1/norms", Named("norms"));
+  r.Add("POST", "/api/v1/calc", Named("calc"));
+  r.SetFallback("/*", Named("app"), {"api", "health", "metrics"});
+  return r;
+}
+
+TEST(Router, FallbackAnswersGetAndHeadOfPathsNoRouteMatches) {
+  Router r = WithFallback();
+  for (const char* path : {"/", "/projects/12", "/estimates/7", "/admin/users", "/apis", "/healthz",
+                           "/assets/index-3f9a1c2b.js"}) {
+    auto m = r.Find("GET", path);
+    ASSERT_NE(m.route, nullptr) << path;
+    EXPECT_EQ(m.route->pattern, "/*") << path;
+    ASSERT_NE(r.Find("HEAD", path).route, nullptr) << path;
+  }
+  EXPECT_EQ(r.Find("GET", "/api/v1/norms").route->pattern, "/api/v1/norms");
+  EXPECT_EQ(r.Find("GET", "/health").route->pattern, "/health");
+}
+
+TEST(Router, FallbackNeverShadowsReservedPrefixes) {
+  Router r = WithFallback();
+  for (const char* path : {"/api/v1/nope", "/api", "/api/", "//api/v1/nope", "/health/nope",
+                           "/metrics", "/metrics/x"}) {
+    auto m = r.Find("GET", path);
+    EXPECT_EQ(m.route, nullptr) << path;
+    EXPECT_EQ(m.status, 404) << path;
+  }
+  EXPECT_EQ(r.Find("GET", "/api/v1/calc").status, 405);
+}
+
+TEST(Router, OtherMethodsOnFallbackPathsAre405) {
+  Router r = WithFallback();
+  auto m = r.Find("POST", "/projects/12");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(m.allow, "GET, HEAD");
+  EXPECT_EQ(r.Find("DELETE", "/").status, 405);
+  EXPECT_EQ(r.Find("POST", "/api/v1/nope").status, 404);
+}
+
+TEST(Router, WithoutFallbackUnknownPathsAre404) {
+  Router r;
+  r.Add("GET", "/health", Named("health"));
+  EXPECT_EQ(r.Find("GET", "/").status, 404);
+  EXPECT_EQ(r.Find("GET", "/projects/12").status, 404);
+  EXPECT_EQ(r.Find("POST", "/projects/12").status, 404);
+}
+
 TEST(Message, PercentDecodingAndQueryParameters) {
   EXPECT_EQ(PercentDecode("/norms/%D0%93%D0%AD%D0%A1%D0%9D", false), "/norms/ГЭСН");
   EXPECT_EQ(PercentDecode("a+b%2", true), "a b%2");
