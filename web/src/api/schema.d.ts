@@ -1970,6 +1970,17 @@ export interface components {
             bytes: number;
             kind: string;
         };
+        /** @description A region, price zone and quarter whose current prices the release holds. */
+        PricedTerritory: {
+            /** @description region code, e.g. 28 */
+            region: string;
+            /** @description price zone, e.g. 1 */
+            zone: string;
+            /** @example 2025-Q2 */
+            quarter: string;
+            /** @description the name the price files gave, else the official name of the region code; absent when neither is known */
+            region_name?: string;
+        };
         Release: {
             id: number;
             name: string;
@@ -1978,6 +1989,8 @@ export interface components {
             imported_at: components["schemas"]["Timestamp"];
             active: boolean;
             sources: components["schemas"]["ReleaseSource"][];
+            /** @description the territories with current prices loaded, sorted by region, zone (as a number), quarter */
+            territories: components["schemas"]["PricedTerritory"][];
         };
         Releases: {
             items: components["schemas"]["Release"][];
