@@ -919,6 +919,8 @@ export interface components {
             id: number;
             at: components["schemas"]["Timestamp"];
             actor_user_id: number | null;
+            /** @description the actor's display name, or their email when it is empty; empty when actor_user_id is null or names no user */
+            actor_name: string;
             /** @description create, update, delete, status_change, restore, login_failed… */
             action: string;
             /** @description project, object, estimate, user, … */
@@ -1611,6 +1613,8 @@ export interface components {
         Version: {
             version: number;
             actor_user_id: number | null;
+            /** @description the actor's display name, or their email when it is empty; empty when actor_user_id is null or names no user */
+            actor_name: string;
             created_at: components["schemas"]["Timestamp"];
             /** @description created, the op of a single change, the caller's summary… */
             summary: string;
