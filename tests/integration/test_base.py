@@ -118,6 +118,12 @@ class BaseApi(unittest.TestCase):
         release = doc["items"][0]
         self.assertTrue(release["active"])
         self.assertTrue(all(len(s["sha256"]) == 64 for s in release["sources"]))
+        # demo/base/prices_28_1_2025-Q2 names the region by code; the name is the official one.
+        territories = [{"region": "28", "zone": "1", "quarter": "2025-Q2",
+                        "region_name": "Амурская область"}]
+        self.assertEqual(release["territories"], territories)
+        # The CLI prints the API's shape.
+        self.assertEqual(self.cli.json("releases", "list")[0]["territories"], territories)
 
     def test_norm_by_family_and_code_in_either_spelling(self):
         for family in ("gesn", urllib.parse.quote("ГЭСН")):
