@@ -14,7 +14,7 @@ export function ConflictDialog({ conflict, onReapply, onDiscard }: { conflict: C
         <ul>
           {conflict.versions.map((v) => (
             <li key={v.version}>
-              Версия {v.version}: {(v as { actor_name?: string }).actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "система")},{" "}
+              Версия {v.version}: {v.actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "система")},{" "}
               {formatDateTime(v.created_at)} — {v.summary}
             </li>
           ))}

@@ -10,21 +10,16 @@ import type { EstimateModel } from "./model";
 type Header = Schemas["UpdateHeaderChange"];
 type Options = Schemas["CalcOptions"];
 
-interface Territory {
-  region: string;
-  zone: string;
-  quarter: string;
-  region_name?: string;
-}
+type Territory = Schemas["PricedTerritory"];
 
 export function useTerritories(): Territory[] {
   const releases = useQuery({
     queryKey: ["releases"],
     staleTime: 300_000,
-    queryFn: async () => unwrap(await api.GET("/api/v1/releases")),
+    queryFn: async () => unwrap(await api.GET("/api/v1/releases")).items,
   });
-  const active = releases.data?.items.find((r) => r.active);
-  return ((active as { territories?: Territory[] } | undefined)?.territories ?? []).slice();
+  const active = releases.data?.find((r) => r.active);
+  return active?.territories ?? [];
 }
 
 const METHODS: Record<string, string> = { "resource-index": "ресурсно-индексный", "base-index": "базисно-индексный" };

@@ -89,7 +89,7 @@ export function VersionsView(props: { estimateId: number; currentVersion: number
           {list.map((v) => (
             <tr key={v.version}>
               <td>{v.version}</td>
-              <td>{(v as { actor_name?: string }).actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "—")}</td>
+              <td>{v.actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "—")}</td>
               <td>{formatDateTime(v.created_at)}</td>
               <td>{v.summary}</td>
               <td className="num">{v.change_count}</td>

@@ -7,17 +7,9 @@ import { LoadError, Loading } from "../../components/QueryState";
 
 type Release = Schemas["Release"];
 
-/** Regions, zones and quarters a release has prices for — not in the contract yet; read when present. */
-interface Territory {
-  region: string;
-  zone: string;
-  quarter: string;
-  region_name?: string;
-}
-
-function territoriesOf(release: Release): Territory[] | undefined {
-  const value = (release as Release & { territories?: unknown }).territories;
-  return Array.isArray(value) ? (value as Territory[]) : undefined;
+/** Regions, zones and quarters a release has current prices for. */
+function territoriesOf(release: Release): Schemas["PricedTerritory"][] | undefined {
+  return release.territories.length > 0 ? release.territories : undefined;
 }
 
 const SOURCE_KINDS: Record<string, string> = {
