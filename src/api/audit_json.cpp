@@ -18,6 +18,7 @@ json::array AuditEntriesJson(const std::vector<services::AuditEntry>& entries) {
         {"id", e.id},
         {"at", core::FormatUtcTimestamp(e.at)},
         {"actor_user_id", e.actor_user_id ? json::value(*e.actor_user_id) : json::value(nullptr)},
+        {"actor_name", e.actor_name},
         {"action", e.action},
         {"entity_type", e.entity_type},
         {"entity_id", e.entity_id},

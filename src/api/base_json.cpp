@@ -1,6 +1,7 @@
 #include "api/base_json.hpp"
 
 #include <boost/json.hpp>
+#include <string_view>
 #include <utility>
 
 #include "wire/base_json.hpp"
@@ -9,9 +10,24 @@ namespace estimate::api {
 namespace json = boost::json;
 namespace {
 
-json::array HighlightsJson(const std::vector<normbase::Highlight>& highlights) {
+// UTF-16 code units in `text` before the byte offset `bytes`: what a browser's string indexes.
+std::size_t Utf16Units(std::string_view text, std::size_t bytes) {
+  std::size_t units = 0;
+  for (std::size_t i = 0; i < bytes && i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte
+    units += (c >= 0xF0) ? 2 : 1;      // four-byte sequences are surrogate pairs
+  }
+  return units;
+}
+
+// The search keeps byte offsets and lengths; the contract gives [start, end) in UTF-16 code
+// units (JavaScript string indexes), so a client marks words without decoding bytes.
+json::array HighlightsJson(std::string_view text, const std::vector<normbase::Highlight>& highlights) {
   json::array a;
-  for (const auto& h : highlights) a.push_back(json::array{h.begin, h.length});
+  for (const auto& h : highlights) {
+    a.push_back(json::array{Utf16Units(text, h.begin), Utf16Units(text, h.begin + h.length)});
+  }
   return a;
 }
 
@@ -40,7 +56,7 @@ json::object NormSearchJson(const services::NormSearchPage& page) {
     o["score"] = hit.score;
     o["exact_code"] = hit.exact_code;
     o["name_highlighted"] = normbase::MarkHighlights(hit.norm->name, hit.name_highlights);
-    o["name_highlights"] = HighlightsJson(hit.name_highlights);
+    o["name_highlights"] = HighlightsJson(hit.norm->name, hit.name_highlights);
     if (!hit.snippet.empty()) {
       o["snippet_highlighted"] = normbase::MarkHighlights(hit.snippet, hit.snippet_highlights);
     }
@@ -61,7 +77,7 @@ json::object ResourceSearchJson(const services::ResourceSearchPage& page) {
     o["score"] = hit.score;
     o["exact_code"] = hit.exact_code;
     o["name_highlighted"] = normbase::MarkHighlights(hit.resource->name, hit.name_highlights);
-    o["name_highlights"] = HighlightsJson(hit.name_highlights);
+    o["name_highlights"] = HighlightsJson(hit.resource->name, hit.name_highlights);
     items.push_back(std::move(o));
   }
   return json::object{{"items", std::move(items)},

@@ -1,5 +1,8 @@
 #include "normbase/base_release.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace estimate::normbase {
 
 namespace {
@@ -59,6 +62,17 @@ void BaseRelease::Finish() {
   }
   rate_index_.clear();
   for (std::uint32_t i = 0; i < rates.size(); ++i) rate_index_.emplace(rates[i].code, i);
+  info.territories.clear();
+  info.territories.reserve(prices.size());
+  for (const auto& p : prices) {
+    info.territories.push_back(
+        {std::string(p.region_code), std::string(p.region_name), p.zone, std::string(p.quarter)});
+  }
+  std::sort(info.territories.begin(), info.territories.end(),
+            [](const PricedTerritory& a, const PricedTerritory& b) {
+              return std::tie(a.region_code, a.zone, a.quarter) <
+                     std::tie(b.region_code, b.zone, b.quarter);
+            });
 }
 
 const Norm* BaseRelease::FindNorm(NormFamily family, std::string_view code) const {

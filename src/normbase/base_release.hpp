@@ -179,6 +179,15 @@ struct SourceFile {
   std::string decree;  // approving order a price book states, "490/пр от 14.08.2025"
 };
 
+// A region, price zone and quarter whose current prices a release holds (one RegionalPrices).
+struct PricedTerritory {
+  std::string region_code;  // "28"
+  std::string region_name;  // as the price files gave it; empty when they gave none
+  int zone = 1;
+  std::string quarter;      // "2025-Q2"
+  bool operator==(const PricedTerritory&) const = default;
+};
+
 struct ReleaseInfo {
   std::int64_t id = 0;           // store id; 0 before it is saved
   std::string name;              // "ФСНБ-2022 доп. 15"
@@ -187,6 +196,9 @@ struct ReleaseInfo {
   std::vector<SourceFile> sources;
   std::string imported_at;       // ISO 8601 UTC
   bool active = false;
+  // Sorted by region code, zone (as a number), quarter; codes and quarters byte by byte. Derived
+  // from `prices` by Finish(), read from the prices' rows by the store's List(); not saved.
+  std::vector<PricedTerritory> territories;
 };
 
 struct ReleaseCounts {
@@ -208,7 +220,7 @@ class BaseRelease {
   std::vector<OverheadProfitRate> rates;
   std::vector<RegionalPrices> prices;
 
-  // Builds the look-up indexes; call once after filling, before sharing.
+  // Builds the look-up indexes and info.territories; call once after filling, before sharing.
   void Finish();
 
   const Norm* FindNorm(NormFamily family, std::string_view code) const;

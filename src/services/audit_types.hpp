@@ -36,6 +36,9 @@ struct AuditEntry {
   std::string request_id;                  // empty for none
   std::optional<std::string> before_json;  // JSON text of the entity before; nullopt: none
   std::optional<std::string> after_json;   // JSON text after; nullopt: deleted / none
+  // The actor's display name, or their email when it is empty; empty for the system or a user
+  // that no longer exists.
+  std::string actor_name;
 };
 
 }  // namespace estimate::services

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "normbase/regions.hpp"
 #include "store/base_release_repository.hpp"
 
 namespace estimate::services {
@@ -66,7 +67,16 @@ Status BaseService::RefreshIfChanged() {
   return LoadAndInstall(**id);
 }
 
-Result<std::vector<normbase::ReleaseInfo>> BaseService::Releases() { return repository_.List(); }
+Result<std::vector<normbase::ReleaseInfo>> BaseService::Releases() {
+  auto releases = repository_.List();
+  if (!releases.ok()) return releases;
+  for (auto& info : *releases) {
+    for (auto& t : info.territories) {
+      if (t.region_name.empty()) t.region_name = std::string(normbase::RegionName(t.region_code));
+    }
+  }
+  return releases;
+}
 
 Status BaseService::Activate(std::int64_t id) {
   if (Status s = repository_.Activate(id); !s.ok()) return s;

@@ -48,7 +48,9 @@ class BaseService {
   // The same, or Unavailable saying how to import a release when none is active.
   Result<std::shared_ptr<const ActiveBase>> Current() const;
 
-  // Every saved release, newest first, with its source files and the active flag.
+  // Every saved release, newest first, with its source files, the active flag and its priced
+  // territories; a territory whose price files gave no region name has the official name of its
+  // code (normbase/regions.hpp), or none for a code outside that table.
   Result<std::vector<normbase::ReleaseInfo>> Releases();
   // Reads the files into a release and hands it to AcceptRelease; nothing is written when the
   // files have errors.

@@ -44,6 +44,7 @@ Result<std::string> HistoryService::Versions(const Actor& actor, std::int64_t es
   for (const auto& v : *versions) {
     out.push_back(json::object{{"version", v.version},
                                {"actor_user_id", v.actor_user_id},
+                               {"actor_name", v.actor_name},
                                {"created_at", v.created_at},
                                {"summary", v.summary},
                                {"change_count", v.change_count}});

@@ -43,8 +43,8 @@ inline store::AuditQuery QueryOf(const AuditFilter& f) {
 }
 
 inline AuditEntry EntryOf(const store::AuditRecord& r) {
-  return {r.id,          r.organization_id, r.actor_user_id, r.at,          r.action,
-          r.entity_type, r.entity_id,       r.request_id,    r.before_json, r.after_json};
+  return {r.id,        r.organization_id, r.actor_user_id, r.at,         r.action,    r.entity_type,
+          r.entity_id, r.request_id,      r.before_json,   r.after_json, r.actor_name};
 }
 
 }  // namespace estimate::services

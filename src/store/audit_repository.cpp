@@ -95,27 +95,30 @@ Result<std::vector<AuditRecord>> AuditRepository::Query(std::int64_t organizatio
         std::deque<std::string> texts;
         std::deque<long long> numbers;
         std::string sql =
-            "SELECT id, actor_user_id, at, action, entity_type, entity_id, request_id, "
-            "before_json, after_json FROM audit_log WHERE organization_id = :organization_id";
+            "SELECT a.id, a.actor_user_id, a.at, a.action, a.entity_type, a.entity_id, "
+            "a.request_id, a.before_json, a.after_json, " +
+            std::string(internal::kActorNameSql) +
+            " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id"
+            " WHERE a.organization_id = :organization_id";
         st.exchange(soci::use(numbers.emplace_back(organization_id)));
         auto filter_text = [&](const char* condition, const std::string& value) {
           sql += condition;
           st.exchange(soci::use(texts.emplace_back(value)));
         };
-        if (query.entity_type) filter_text(" AND entity_type = :entity_type", *query.entity_type);
-        if (query.entity_id) filter_text(" AND entity_id = :entity_id", *query.entity_id);
+        if (query.entity_type) filter_text(" AND a.entity_type = :entity_type", *query.entity_type);
+        if (query.entity_id) filter_text(" AND a.entity_id = :entity_id", *query.entity_id);
         if (query.actor_user_id) {
-          sql += " AND actor_user_id = :actor";
+          sql += " AND a.actor_user_id = :actor";
           st.exchange(soci::use(numbers.emplace_back(*query.actor_user_id)));
         }
-        if (query.from) filter_text(" AND at >= :from", core::FormatUtcTimestamp(*query.from));
-        if (query.to) filter_text(" AND at < :to", core::FormatUtcTimestamp(*query.to));
-        sql += " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset";
+        if (query.from) filter_text(" AND a.at >= :from", core::FormatUtcTimestamp(*query.from));
+        if (query.to) filter_text(" AND a.at < :to", core::FormatUtcTimestamp(*query.to));
+        sql += " ORDER BY a.at DESC, a.id DESC LIMIT :limit OFFSET :offset";
         st.exchange(soci::use(numbers.emplace_back(query.limit)));
         st.exchange(soci::use(numbers.emplace_back(query.offset)));
 
         long long id = 0, actor = 0;
-        std::string at, action, entity_type, entity_id, request_id, before, after;
+        std::string at, action, entity_type, entity_id, request_id, before, after, actor_name;
         soci::indicator actor_ind = soci::i_ok, request_ind = soci::i_ok, before_ind = soci::i_ok,
                         after_ind = soci::i_ok;
         st.exchange(soci::into(id));
@@ -127,6 +130,7 @@ Result<std::vector<AuditRecord>> AuditRepository::Query(std::int64_t organizatio
         st.exchange(soci::into(request_id, request_ind));
         st.exchange(soci::into(before, before_ind));
         st.exchange(soci::into(after, after_ind));
+        st.exchange(soci::into(actor_name));
         st.alloc();
         st.prepare(sql);
         st.define_and_bind();
@@ -147,6 +151,7 @@ Result<std::vector<AuditRecord>> AuditRepository::Query(std::int64_t organizatio
           if (request_ind == soci::i_ok) r.request_id = request_id;
           if (before_ind == soci::i_ok) r.before_json = before;
           if (after_ind == soci::i_ok) r.after_json = after;
+          r.actor_name = actor_name;
         }
         return out;
       });

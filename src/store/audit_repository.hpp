@@ -38,6 +38,9 @@ struct AuditRecord {
   std::string request_id{};   // the HTTP request's id; empty for none
   std::optional<std::string> before_json{};  // JSON text of the entity before; nullopt: none
   std::optional<std::string> after_json{};   // JSON text after; nullopt: deleted / none
+  // Filled by Query (ignored by Append): the actor's display name, or their email when it is
+  // empty; empty for the system or a user that no longer exists.
+  std::string actor_name{};
 };
 
 inline constexpr int kDefaultAuditLimit = 100;
@@ -67,8 +70,8 @@ class AuditRepository {
   Result<AuditRecord> Append(UnitOfWork& uow, const AuditRecord& record);
 
   // Records of `organization_id` matching `query`, newest first (by time, then by id), at most
-  // query.limit of them after skipping query.offset. No error for an unknown organization: it
-  // has no records.
+  // query.limit of them after skipping query.offset, with their actors' names (one query, joined
+  // from users). No error for an unknown organization: it has no records.
   Result<std::vector<AuditRecord>> Query(std::int64_t organization_id,
                                          const AuditQuery& query = {});
 

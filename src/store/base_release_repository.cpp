@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "core/clock.hpp"
@@ -770,6 +771,22 @@ Result<std::vector<normbase::ReleaseInfo>> BaseReleaseRepository::List() {
         if (info.id == release) {
           info.sources.push_back({file, sha, static_cast<std::uint64_t>(bytes), kind, decree});
         }
+      }
+    }
+    // Every release's territories in one pass, in the order of the unique key's index.
+    std::unordered_map<std::int64_t, normbase::ReleaseInfo*> by_id;
+    for (auto& info : out) by_id.emplace(info.id, &info);
+    int zone = 0;
+    std::string region_code, region_name, quarter;
+    soci::statement territories =
+        (s.prepare << "SELECT release_id, region_code, region_name, zone, quarter FROM "
+                      "regional_prices ORDER BY release_id, region_code, zone, quarter",
+         soci::into(release), soci::into(region_code), soci::into(region_name), soci::into(zone),
+         soci::into(quarter));
+    territories.execute();
+    while (territories.fetch()) {
+      if (auto it = by_id.find(release); it != by_id.end()) {
+        it->second->territories.push_back({region_code, region_name, zone, quarter});
       }
     }
     return out;

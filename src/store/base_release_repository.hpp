@@ -39,7 +39,9 @@ class BaseReleaseRepository {
   // invalid decimal), naming the table; Unavailable when the database cannot be reached.
   Result<std::int64_t> Save(const normbase::BaseRelease& release);
 
-  // Every saved release, newest first, with its source files and the active flag.
+  // Every saved release, newest first, with its source files, the active flag and the territories
+  // of its regional prices (ReleaseInfo::territories; region_name as saved, empty when the files
+  // gave none). Three queries whatever the number of releases.
   Result<std::vector<normbase::ReleaseInfo>> List();
 
   // The figures of a saved release, from the columns written at save time (no loading).

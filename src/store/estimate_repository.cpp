@@ -1561,9 +1561,12 @@ Result<std::vector<VersionInfo>> EstimateRepository::ListVersions(std::int64_t o
         VersionInfo v;
         I64 version = 0, actor = 0, count = 0, id = estimate_id;
         Query q(s,
-                "SELECT version, actor_user_id, created_at, summary, change_count FROM "
-                "estimate_versions WHERE estimate_id = :e ORDER BY version");
-        q.Into(version).Into(actor).Into(v.created_at).Into(v.summary).Into(count).Use(id);
+                "SELECT v.version, v.actor_user_id, " + std::string(internal::kActorNameSql) +
+                    ", v.created_at, v.summary, v.change_count FROM estimate_versions v "
+                    "LEFT JOIN users u ON u.id = v.actor_user_id WHERE v.estimate_id = :e "
+                    "ORDER BY v.version");
+        q.Into(version).Into(actor).Into(v.actor_name).Into(v.created_at).Into(v.summary);
+        q.Into(count).Use(id);
         q.Start();
         while (q.Next()) {
           v.version = version, v.actor_user_id = actor;

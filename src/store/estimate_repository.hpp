@@ -207,6 +207,8 @@ struct AppliedChange {
 struct VersionInfo {
   std::int64_t version = 0;
   std::int64_t actor_user_id = 0;
+  // The actor's display name, or their email when it is empty; empty when no user has that id.
+  std::string actor_name;
   std::string created_at;
   std::string summary;
   std::size_t change_count = 0;  // sections and positions this version changed
@@ -301,7 +303,7 @@ class EstimateRepository {
                               std::int64_t estimate_id, std::int64_t expected_version,
                               std::int64_t actor_user_id, const ChangeSet& changes);
 
-  // Versions, oldest first.
+  // Versions, oldest first, with their actors' names (joined from users, migration 0003).
   Result<std::vector<VersionInfo>> ListVersions(std::int64_t organization_id,
                                                 std::int64_t estimate_id);
   // The estimate as it was at `version`.

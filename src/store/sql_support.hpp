@@ -188,4 +188,9 @@ long long Execute(soci::session& s, const std::string& sql, Uses&&... uses) {
   return st.get_affected_rows();
 }
 
+// The name an actor is shown by, in a query that LEFT JOINs users AS u on the actor's id: the
+// display name, or the email when that is empty; '' when no user has the id (the system's 0, a
+// NULL actor). One expression on both engines.
+inline constexpr const char* kActorNameSql = "COALESCE(NULLIF(u.display_name, ''), u.email, '')";
+
 }  // namespace estimate::store::internal

@@ -31,6 +31,14 @@ json::object ReleaseInfoJson(const normbase::ReleaseInfo& info) {
         json::object{{"name", s.name}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"kind", s.kind}});
   }
   o["sources"] = std::move(sources);
+  json::array territories;
+  for (const auto& t : info.territories) {
+    json::object territory{
+        {"region", t.region_code}, {"zone", std::to_string(t.zone)}, {"quarter", t.quarter}};
+    if (!t.region_name.empty()) territory["region_name"] = t.region_name;
+    territories.push_back(std::move(territory));
+  }
+  o["territories"] = std::move(territories);
   return o;
 }
 

@@ -74,10 +74,12 @@ def call(svc, method, path, body=None, token=None, headers=None, source=None, ti
         conn.close()
 
 
-def add_user(db, email, role, org_name=None, org_id=None, password=PASSWORD):
-    """`estimate-service user add` against the database: (user id, organization id)."""
+def add_user(db, email, role, org_name=None, org_id=None, password=PASSWORD, name=None):
+    """`estimate-service user add` against the database: (user id, organization id). Without
+    `name` the display name is the part of the address before '@'."""
     args = ["user", "add", "--email", email, "--role", role, "--password-stdin"]
     args += ["--org-id", str(org_id)] if org_id else ["--org-name", org_name]
+    args += ["--name", name] if name else []
     r = db.cli(args, stdin=password + "\n")
     if r.returncode != 0:
         raise RuntimeError("user add failed: " + r.stderr)

@@ -118,6 +118,12 @@ class BaseApi(unittest.TestCase):
         release = doc["items"][0]
         self.assertTrue(release["active"])
         self.assertTrue(all(len(s["sha256"]) == 64 for s in release["sources"]))
+        # demo/base/prices_28_1_2025-Q2 names the region by code; the name is the official one.
+        territories = [{"region": "28", "zone": "1", "quarter": "2025-Q2",
+                        "region_name": "Амурская область"}]
+        self.assertEqual(release["territories"], territories)
+        # The CLI prints the API's shape.
+        self.assertEqual(self.cli.json("releases", "list")[0]["territories"], territories)
 
     def test_norm_by_family_and_code_in_either_spelling(self):
         for family in ("gesn", urllib.parse.quote("ГЭСН")):
@@ -188,6 +194,19 @@ class BaseApi(unittest.TestCase):
         status, _, doc = self.get("/api/v1/norms?q=x&limit=abc")
         self.assertEqual(status, 400)
         self.assertTrue(doc["detail"].startswith("limit:"))
+
+    def test_highlights_are_start_end_in_characters(self):
+        # The browser marks the matched words by these offsets: [start, end) in characters
+        # (UTF-16 code units), not the search's byte offsets and lengths.
+        status, _, doc = self.get("/api/v1/norms?q=" + urllib.parse.quote("стальных трубопроводов"))
+        self.assertEqual(status, 200, doc)
+        hit = next(h for h in doc["items"] if h["code"] == "16-02-005-02")
+        marked = [hit["name"][start:end] for start, end in hit["name_highlights"]]
+        self.assertTrue(marked, hit)
+        for word in marked:
+            self.assertRegex(word.lower(), r"^(стальн|трубопровод)", hit["name_highlights"])
+        plain = hit["name_highlighted"].replace("<mark>", "").replace("</mark>", "")
+        self.assertEqual(plain, hit["name"])
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from harness import BINARY, OwnDatabase, Service
 QUIET = {"RATE_LIMIT_LIMIT": "1000000"}
 CODES = (NORM, "ГЭСН06-01-001-01", "ГЭСНм08-03-591-03", "ГЭСНр65-01-001-02",
          "ГЭСНп02-01-001-01", "ГЭСНмр38-01-001-01", "01.7.03.01-0001")
+ESTIMATOR_NAME = "Ирина Сметчица"
 THREADS = 16
 WRITES_PER_THREAD = 8
 
@@ -38,7 +39,8 @@ class Estimates(unittest.TestCase):
         cls.db = OwnDatabase()
         import_demo_base(cls.db)
         _, org = add_user(cls.db, "admin@e.test", "admin", org_name="Сметный отдел")
-        add_user(cls.db, "estimator@e.test", "estimator", org_id=org)
+        cls.estimator_id, _ = add_user(cls.db, "estimator@e.test", "estimator", org_id=org,
+                                       name=ESTIMATOR_NAME)
         # A small body limit of its own: the 413 test needs one, the others stay far below it.
         cls.svc = Service(env=dict(QUIET, UPLOAD_MAX_SIZE="64kb"), database_url=cls.db.url,
                           migrate=False)
@@ -440,6 +442,9 @@ class Estimates(unittest.TestCase):
         self.assertEqual([v["version"] for v in versions], list(range(1, v_after + 1)))
         self.assertEqual(versions[-1]["summary"], "объём по акту")
         self.assertEqual(versions[-1]["change_count"], 1)
+        # Who made each version, by name, for a member who is not an admin.
+        self.assertEqual({(v["actor_user_id"], v["actor_name"]) for v in versions},
+                         {(self.estimator_id, ESTIMATOR_NAME)})
 
         diff = self.est.ok("GET", path + "/diff?from=%d&to=%d" % (v_before, v_after)).json
         self.assertEqual((diff["from"], diff["to"], diff["header_fields"]),
@@ -471,6 +476,18 @@ class Estimates(unittest.TestCase):
                               % e["id"]).json[0]
         self.assertEqual((audit["action"], audit["after"]["restored_version"]),
                          ("restore", v_before))
+        self.assertEqual((audit["actor_user_id"], audit["actor_name"]),
+                         (self.estimator_id, ESTIMATOR_NAME))
+
+    def test_the_audit_log_names_each_actor(self):
+        self.est.project("Склад")
+        mine = self.admin.ok("GET", "/api/v1/audit?actor=%d&limit=5" % self.estimator_id).json
+        self.assertTrue(mine)
+        self.assertEqual({(r["actor_user_id"], r["actor_name"]) for r in mine},
+                         {(self.estimator_id, ESTIMATOR_NAME)})
+        # `user add` of the CLI: the system, no user, no name.
+        system = self.admin.ok("GET", "/api/v1/audit?entity_type=membership&limit=1000").json
+        self.assertEqual({r["actor_name"] for r in system if r["actor_user_id"] is None}, {""})
 
     def test_duplicate_is_a_new_draft_with_the_same_totals(self):
         e = self.new_estimate(codes=(NORM, "ГЭСНм08-03-591-03"))

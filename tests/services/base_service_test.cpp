@@ -93,6 +93,41 @@ TEST_P(BaseServiceTest, AnAcceptedReleaseKeepsItsProvenanceAndBecomesActive) {
   EXPECT_TRUE(recorded);
 }
 
+TEST_P(BaseServiceTest, ReleasesListTheirPricedTerritoriesWithTheRegionsNames) {
+  // The demo's prices folder (prices_28_1_2025-Q2) names the region by code only.
+  auto demo = base_->Releases();
+  ASSERT_TRUE(demo.ok()) << demo.status().message();
+  ASSERT_EQ(demo->size(), 1u);
+  const std::vector<normbase::PricedTerritory> demo_territories = {
+      {"28", "Амурская область", 1, "2025-Q2"}};
+  EXPECT_EQ((*demo)[0].territories, demo_territories);
+
+  // A name the price files gave is kept; a code outside the official table stays unnamed.
+  auto release = std::make_shared<normbase::BaseRelease>();
+  normbase::ImportReport report;
+  const std::vector<std::string> paths = {std::string(ESTIMATE_SOURCE_DIR) +
+                                          "/demo/base/norms_gesn.xml"};
+  ASSERT_TRUE(normbase::ImportPaths(paths, {}, *release, report).ok());
+  for (const auto& [code, name] : {std::pair{"77", "г. Москва (из файла)"}, std::pair{"X9", ""}}) {
+    normbase::RegionalPrices& p = release->prices.emplace_back();
+    p.region_code = release->text.Intern(code);
+    p.region_name = release->text.Intern(name);
+    p.zone = 2;
+    p.quarter = release->text.Intern("2025-Q3");
+  }
+  release->Finish();
+  auto outcome = base_->AcceptRelease(release, {}, {.activate = false});
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+  auto releases = base_->Releases();
+  ASSERT_TRUE(releases.ok()) << releases.status().message();
+  ASSERT_EQ(releases->size(), 2u);
+  EXPECT_EQ((*releases)[0].id, outcome.release_id);
+  const std::vector<normbase::PricedTerritory> territories = {
+      {"77", "г. Москва (из файла)", 2, "2025-Q3"}, {"X9", "", 2, "2025-Q3"}};
+  EXPECT_EQ((*releases)[0].territories, territories);
+  EXPECT_EQ((*releases)[1].territories, demo_territories);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, BaseServiceTest, ::testing::Values("sqlite", "postgresql"),
                          testing::EngineName);
 

@@ -303,6 +303,39 @@ TEST_P(EstimateServiceTest, VersionsDiffRestoreAndDuplicate) {
   EXPECT_EQ(Json(*ssr).at("result").at("vat_percent").as_string(), "22");
 }
 
+TEST_P(EstimateServiceTest, VersionsAndTheAuditLogNameWhoMadeEachChange) {
+  MakeEstimate(*estimates_);  // by admin@a.example, whose display name is "admin"
+  ASSERT_FALSE(HasFatalFailure());
+  auto irina = account_service_->AddMember(
+      admin_a_, {"irina@a.example", "correct horse I", "Ирина Петрова", auth::Role::kEstimator});
+  ASSERT_TRUE(irina.ok()) << irina.status().message();
+  const Actor estimator{irina->member.user_id, org_a_, auth::Role::kEstimator, "req-i"};
+  Edit(*estimates_, estimator,
+       R"([{"op": "add_position", "section_id": )" + std::to_string(section_) +
+           R"(, "code": "ГЭСН01-01-013-01", "quantity": "10"}])");
+
+  // Every member reads the names, not only admins.
+  const Actor viewer = MemberOfA(auth::Role::kViewer, "viewer@a.example");
+  auto versions = estimates_->history.Versions(viewer, estimate_);
+  ASSERT_TRUE(versions.ok()) << versions.status().message();
+  const json::array v = Json(*versions).as_array();
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].at("actor_user_id").as_int64(), admin_a_.user_id);
+  EXPECT_EQ(v[0].at("actor_name").as_string(), "admin");
+  EXPECT_EQ(v[1].at("actor_user_id").as_int64(), estimator.user_id);
+  EXPECT_EQ(v[1].at("actor_name").as_string(), "Ирина Петрова");
+
+  AuditFilter filter;
+  filter.entity_type = "estimate";
+  filter.entity_id = std::to_string(estimate_);
+  auto audit = estimates_->history.Audit(admin_a_, filter);
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].actor_user_id, estimator.user_id);
+  EXPECT_EQ((*audit)[0].actor_name, "Ирина Петрова");
+  EXPECT_EQ((*audit)[1].actor_name, "admin");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, EstimateServiceTest, ::testing::Values("sqlite", "postgresql"),
                          testing::EngineName);
 

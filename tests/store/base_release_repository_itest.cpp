@@ -273,6 +273,49 @@ TEST_P(BaseReleaseRepositoryContract, ListsReleasesNewestFirstWithTheirSources) 
   EXPECT_EQ((*list)[1].sources[0].bytes, 123456789u);
 }
 
+TEST_P(BaseReleaseRepositoryContract, ListsEachReleasesPricedTerritoriesInOrder) {
+  // Prices added out of order, a zone past 9 (ordered as a number), a region without a name.
+  auto priced = MakeSyntheticRelease(Small(), "с ценами");
+  auto& t = priced->text;
+  const auto price = [&](const char* code, const char* name, int zone, const char* quarter) {
+    normbase::RegionalPrices p;
+    p.region_code = t.Intern(code);
+    p.region_name = t.Intern(name);
+    p.zone = zone;
+    p.quarter = t.Intern(quarter);
+    p.rank1_labor_price = Decimal::Literal("477.54");
+    p.current_prices.emplace(priced->resources[0].code, Decimal::Literal("63.16"));
+    return p;
+  };
+  priced->prices = {price("77", "г. Москва", 1, "2025-Q2"), price("28", "", 10, "2025-Q1"),
+                    price("28", "Амурская область", 2, "2025-Q2"),
+                    price("28", "Амурская область", 2, "2024-Q4")};
+  priced->Finish();
+  auto bare = MakeSyntheticRelease(Small(), "без цен");
+  bare->prices.clear();
+  bare->Finish();
+  const auto id_priced = SaveOk(*priced);
+  const auto id_bare = SaveOk(*bare);
+
+  const std::vector<normbase::PricedTerritory> expected = {
+      {"28", "Амурская область", 2, "2024-Q4"},
+      {"28", "Амурская область", 2, "2025-Q2"},
+      {"28", "", 10, "2025-Q1"},
+      {"77", "г. Москва", 1, "2025-Q2"}};
+  EXPECT_EQ(priced->info.territories, expected);  // Finish() orders them as the store does
+  auto list = repo_->List();
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, id_bare);
+  EXPECT_TRUE((*list)[0].territories.empty());
+  EXPECT_EQ((*list)[1].id, id_priced);
+  EXPECT_EQ((*list)[1].territories, expected);
+
+  auto loaded = repo_->Load(id_priced);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->info.territories, expected);
+}
+
 TEST_P(BaseReleaseRepositoryContract, ActivateKeepsExactlyOneActiveAndRollbackWalksBack) {
   auto none = repo_->ActiveId();
   ASSERT_TRUE(none.ok());

@@ -937,6 +937,38 @@ TEST_P(EstimateUnitOfWorkContract, RestoreInAUnitCommitsWithItsAuditRecord) {
   EXPECT_EQ(AuditLog().size(), 1u);
 }
 
+TEST_P(EstimateUnitOfWorkContract, VersionsNameTheirActorsByDisplayNameOrEmail) {
+  const EstimateInfo e = NewEstimate(NewObject(org_), 1, 1, org_);  // by kActor: no such user
+  const auto position = Load(e.id, org_).sections[0].positions[0].id;
+  ASSERT_TRUE(repo_->Apply(org_, e.id, 1, user_, QuantityChange(position, 2)).ok());
+  // The accounts repository refuses an empty display name; a row may still hold one.
+  auth::PhcHash h;
+  h.salt = std::string(16, 's');
+  h.hash = std::string(32, 'h');
+  auto bob = accounts_->CreateUser(
+      {.email = "bob@example.com", .password_hash = auth::FormatPhc(h), .display_name = "Bob"});
+  ASSERT_TRUE(bob.ok()) << bob.status().message();
+  {
+    auto lease = db_->Acquire();
+    ASSERT_TRUE(lease.ok()) << lease.status().message();
+    long long id = bob->id;
+    lease->session() << "UPDATE users SET display_name = '' WHERE id = :id", soci::use(id);
+  }
+  ASSERT_TRUE(repo_->Apply(org_, e.id, 2, bob->id, QuantityChange(position, 3)).ok());
+
+  auto versions = repo_->ListVersions(org_, e.id);
+  ASSERT_TRUE(versions.ok()) << versions.status().message();
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_EQ((*versions)[0].actor_user_id, kActor);
+  EXPECT_EQ((*versions)[0].actor_name, "");
+  EXPECT_EQ((*versions)[1].actor_user_id, user_);
+  EXPECT_EQ((*versions)[1].actor_name, "Ann");
+  EXPECT_EQ((*versions)[2].actor_user_id, bob->id);
+  EXPECT_EQ((*versions)[2].actor_name, "bob@example.com");
+  EXPECT_EQ((*versions)[2].summary, "quantity");
+  EXPECT_EQ((*versions)[2].change_count, 1u);
+}
+
 TEST_P(EstimateUnitOfWorkContract, DuplicateInASnapshotUnitCopiesOneState) {
   const auto object = NewObject(org_);
   const EstimateInfo e = NewEstimate(object, 2, 3, org_);

@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router-dom";
 import { ApiError } from "./api/client";
 import { App } from "./app/App";
 import { SessionProvider } from "./app/session";
+import { Toaster } from "./components/Toast";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -24,6 +25,7 @@ createRoot(document.getElementById("root")!).render(
         <SessionProvider>
           <App />
         </SessionProvider>
+        <Toaster />
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,

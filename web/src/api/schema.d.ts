@@ -919,6 +919,8 @@ export interface components {
             id: number;
             at: components["schemas"]["Timestamp"];
             actor_user_id: number | null;
+            /** @description the actor's display name, or their email when it is empty; empty when actor_user_id is null or names no user */
+            actor_name: string;
             /** @description create, update, delete, status_change, restore, login_failed… */
             action: string;
             /** @description project, object, estimate, user, … */
@@ -1611,6 +1613,8 @@ export interface components {
         Version: {
             version: number;
             actor_user_id: number | null;
+            /** @description the actor's display name, or their email when it is empty; empty when actor_user_id is null or names no user */
+            actor_name: string;
             created_at: components["schemas"]["Timestamp"];
             /** @description created, the op of a single change, the caller's summary… */
             summary: string;
@@ -1970,6 +1974,17 @@ export interface components {
             bytes: number;
             kind: string;
         };
+        /** @description A region, price zone and quarter whose current prices the release holds. */
+        PricedTerritory: {
+            /** @description region code, e.g. 28 */
+            region: string;
+            /** @description price zone, e.g. 1 */
+            zone: string;
+            /** @example 2025-Q2 */
+            quarter: string;
+            /** @description the name the price files gave, else the official name of the region code; absent when neither is known */
+            region_name?: string;
+        };
         Release: {
             id: number;
             name: string;
@@ -1978,11 +1993,13 @@ export interface components {
             imported_at: components["schemas"]["Timestamp"];
             active: boolean;
             sources: components["schemas"]["ReleaseSource"][];
+            /** @description the territories with current prices loaded, sorted by region, zone (as a number), quarter */
+            territories: components["schemas"]["PricedTerritory"][];
         };
         Releases: {
             items: components["schemas"]["Release"][];
         };
-        /** @description [start, end) offsets (in characters) of the matched words */
+        /** @description [start, end) offsets of the matched words in UTF-16 code units (JavaScript string indexes; for Cyrillic, characters) */
         Highlights: number[][];
         NormHit: {
             family: components["schemas"]["NormFamily"];

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
-import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { Navigate, Route, Routes, useLocation, useParams } from "react-router-dom";
+import { prefetchEstimate } from "./prefetch";
 import { Layout } from "./Layout";
 import { useSession } from "./session";
 import { SignInPage } from "../pages/SignInPage";
@@ -20,6 +21,16 @@ function RequireSession({ children }: { children: JSX.Element }) {
   return children;
 }
 
+function EstimateRoute() {
+  const id = Number(useParams().estimateId);
+  prefetchEstimate(id);
+  return (
+    <Suspense fallback={<p className="loading">Загрузка сметы…</p>}>
+      <EstimatePage />
+    </Suspense>
+  );
+}
+
 export function App() {
   return (
     <Routes>
@@ -35,14 +46,7 @@ export function App() {
         <Route path="/projects" element={<ProjectsPage />} />
         <Route path="/projects/:projectId" element={<ProjectPage />} />
         <Route path="/objects/:objectId" element={<ObjectPage />} />
-        <Route
-          path="/estimates/:estimateId/*"
-          element={
-            <Suspense fallback={<p className="loading">Загрузка сметы…</p>}>
-              <EstimatePage />
-            </Suspense>
-          }
-        />
+        <Route path="/estimates/:estimateId/*" element={<EstimateRoute />} />
         <Route
           path="/admin/*"
           element={

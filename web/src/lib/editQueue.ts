@@ -79,7 +79,7 @@ export class EditQueue<B = unknown> {
   private readonly timers: Timers;
   private readonly backoff: (attempt: number) => number;
 
-  constructor(private readonly options: EditQueueOptions<B>) {
+  constructor(private options: EditQueueOptions<B>) {
     this.timers = options.timers ?? defaultTimers;
     this.backoff = options.backoff ?? defaultBackoff;
     this.restore();
@@ -154,6 +154,17 @@ export class EditQueue<B = unknown> {
     this.queue.splice(at, 1);
     if (at === 0) this.stopped = false;
     this.changed();
+    this.pump();
+  }
+
+  /** Replaces the listeners (a component sets them once its state exists). */
+  setEvents(events: EditQueueEvents<B>): void {
+    this.options = { ...this.options, events };
+  }
+
+  /** Starts (again) after dispose: a remounted editor takes the same queue. */
+  start(): void {
+    this.stopped = this.queue[0]?.state === "conflict" || this.queue[0]?.state === "paused";
     this.pump();
   }
 

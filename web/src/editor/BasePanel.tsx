@@ -1,0 +1,285 @@
+// The normative base beside the estimate: search as one types (the words the service matched are
+// marked), filters by family and collection, a norm card priced for the estimate's region and
+// quarter, and adding to the current section by the button, Enter, or dragging onto the grid.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { api, unwrap, type Schemas } from "../api/client";
+import { formatDecimal, formatMoney } from "../lib/decimal";
+import { NORM_MIME } from "./Grid";
+
+type Hit = Schemas["NormHit"];
+
+export const FAMILIES: { value: Schemas["NormFamily"]; label: string }[] = [
+  { value: "gesn", label: "ГЭСН — строительные" },
+  { value: "gesnm", label: "ГЭСНм — монтаж оборудования" },
+  { value: "gesnp", label: "ГЭСНп — пусконаладочные" },
+  { value: "gesnr", label: "ГЭСНр — ремонтно-строительные" },
+  { value: "gesnmr", label: "ГЭСНмр — капремонт оборудования" },
+];
+
+/** The name with the matched words marked, from the offsets the service gives (no HTML parsing). */
+export function Highlighted({ text, ranges }: { text: string; ranges: number[][] }) {
+  const parts: JSX.Element[] = [];
+  let at = 0;
+  ranges.forEach(([start, end], i) => {
+    if (start < at || end <= start || end > text.length) return;
+    if (start > at) parts.push(<span key={`t${i}`}>{text.slice(at, start)}</span>);
+    parts.push(<mark key={`m${i}`}>{text.slice(start, end)}</mark>);
+    at = end;
+  });
+  if (at < text.length) parts.push(<span key="rest">{text.slice(at)}</span>);
+  return <>{parts}</>;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export function BasePanel(props: {
+  region: string;
+  zone: string;
+  quarter: string;
+  canAdd: boolean;
+  sectionName?: string;
+  onAdd(hit: { family: string; code: string; name: string }): void;
+  onClose(): void;
+}) {
+  const [text, setText] = useState("");
+  const [family, setFamily] = useState("");
+  const [collection, setCollection] = useState("");
+  const [current, setCurrent] = useState(0);
+  const [card, setCard] = useState<Hit | null>(null);
+  const q = useDebounced(text.trim(), 120);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  const search = useQuery({
+    queryKey: ["norms", q, family, collection],
+    enabled: q.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/norms", {
+          params: { query: { q, limit: 40, ...(family ? { family } : {}), ...(collection ? { collection } : {}) } },
+        }),
+      ),
+  });
+  const hits = q.length > 0 ? (search.data?.items ?? []) : [];
+
+  useEffect(() => setCurrent(0), [q, family, collection]);
+
+  const add = (hit: Hit) => props.onAdd({ family: hit.family, code: hit.code, name: hit.name });
+
+  const onListKey = (e: React.KeyboardEvent) => {
+    if (e.key === "ArrowDown") setCurrent((c) => Math.min(hits.length - 1, c + 1));
+    else if (e.key === "ArrowUp") setCurrent((c) => Math.max(0, c - 1));
+    else if (e.key === "Enter" && hits[current]) {
+      if (e.shiftKey || !props.canAdd) setCard(hits[current]);
+      else add(hits[current]);
+    } else if (e.key === " " && hits[current]) setCard(hits[current]);
+    else return;
+    e.preventDefault();
+  };
+
+  useEffect(() => {
+    listRef.current?.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [current]);
+
+  return (
+    <aside className="base-panel" data-testid="base-panel" aria-label="Нормативная база">
+      <div className="base-head">
+        <h2>Нормативная база</h2>
+        <button type="button" className="link" onClick={props.onClose} aria-label="Скрыть нормативную базу">
+          ✕
+        </button>
+      </div>
+      <label>
+        Поиск в нормативной базе
+        <input
+          type="search"
+          value={text}
+          placeholder="шифр или слова: кладка кирпич 08-02"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "ArrowDown" && hits.length > 0) {
+              e.preventDefault();
+              listRef.current?.focus();
+            } else if (e.key === "Enter" && hits[current] && props.canAdd) {
+              e.preventDefault();
+              add(hits[current]);
+            }
+          }}
+        />
+      </label>
+      <div className="filters">
+        <label>
+          Сборники
+          <select value={family} onChange={(e) => setFamily(e.target.value)}>
+            <option value="">все ГЭСН</option>
+            {FAMILIES.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Сборник №
+          <input value={collection} onChange={(e) => setCollection(e.target.value.trim())} placeholder="08" size={4} />
+        </label>
+      </div>
+      {search.error && <p className="error">{search.error.message}</p>}
+      {q && search.data && (
+        <p className="muted" aria-live="polite">
+          Найдено: {search.data.total}
+          {search.data.unknown_words.length > 0 && <> · не найдены слова: {search.data.unknown_words.join(", ")}</>}
+          {props.canAdd && props.sectionName && <> · добавление в раздел «{props.sectionName}»</>}
+        </p>
+      )}
+      <ul
+        ref={listRef}
+        className="hits"
+        role="listbox"
+        aria-label="Найденные нормы"
+        tabIndex={hits.length > 0 ? 0 : -1}
+        aria-activedescendant={hits[current] ? `hit-${current}` : undefined}
+        onKeyDown={onListKey}
+      >
+        {hits.map((hit, i) => (
+          <li
+            key={`${hit.family}:${hit.code}`}
+            id={`hit-${i}`}
+            data-index={i}
+            role="option"
+            aria-selected={i === current}
+            data-testid="norm-hit"
+            className={i === current ? "current" : ""}
+            draggable={props.canAdd}
+            onDragStart={(e) => {
+              e.dataTransfer.setData(NORM_MIME, JSON.stringify({ family: hit.family, code: hit.code }));
+              e.dataTransfer.setData("text/plain", hit.full_code);
+              e.dataTransfer.effectAllowed = "copy";
+            }}
+            onClick={() => {
+              setCurrent(i);
+              setCard(hit);
+            }}
+          >
+            <span className="code">
+              {hit.full_code} <span className="unit muted">{hit.unit}</span>
+            </span>
+            <span className="name">
+              <Highlighted text={hit.name} ranges={hit.name_highlights} />
+            </span>
+            {props.canAdd && (
+              <button
+                type="button"
+                tabIndex={-1}
+                className="add"
+                aria-label={`Добавить ${hit.full_code} в смету`}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  add(hit);
+                }}
+              >
+                +
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {card && <NormCard hit={card} region={props.region} zone={props.zone} quarter={props.quarter} canAdd={props.canAdd} onAdd={() => add(card)} onClose={() => setCard(null)} />}
+    </aside>
+  );
+}
+
+function NormCard(props: { hit: Hit; region: string; zone: string; quarter: string; canAdd: boolean; onAdd(): void; onClose(): void }) {
+  const { hit, region, zone, quarter } = props;
+  const priced = region !== "" && quarter !== "";
+  const norm = useQuery({
+    queryKey: ["norm", hit.family, hit.code, region, zone, quarter],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/norms/{family}/{code}", {
+          params: {
+            path: { family: hit.family, code: hit.code },
+            query: priced ? { region, quarter, ...(zone ? { zone: Number(zone) } : {}) } : {},
+          },
+        }),
+      ),
+  });
+  const n = norm.data;
+  const pricedResources = n?.priced?.position.resources ?? [];
+  return (
+    <section className="norm-card" data-testid="norm-card" aria-label={`Норма ${hit.full_code}`}>
+      <div className="base-head">
+        <h3>
+          {hit.full_code} <span className="muted">{hit.unit}</span>
+        </h3>
+        <button type="button" className="link" onClick={props.onClose} aria-label="Закрыть карточку нормы">
+          ✕
+        </button>
+      </div>
+      {norm.isLoading && <p className="muted">Загрузка…</p>}
+      {norm.error && <p className="error">{norm.error.message}</p>}
+      {n && (
+        <>
+          <p>{n.name}</p>
+          <p className="muted path">{n.path.map((s) => `${s.code} ${s.name}`).join(" › ")}</p>
+          {n.content.length > 0 && (
+            <>
+              <h4>Состав работ</h4>
+              <ol className="content">
+                {n.content.map((c, i) => (
+                  <li key={i}>{c}</li>
+                ))}
+              </ol>
+            </>
+          )}
+          <h4>Ресурсы {priced ? `(цены ${region}, зона ${zone || "1"}, ${quarter})` : "(укажите регион и квартал сметы, чтобы увидеть цены)"}</h4>
+          <table className="list compact">
+            <thead>
+              <tr>
+                <th>Шифр</th>
+                <th>Наименование</th>
+                <th>Ед.</th>
+                <th className="num">Расход</th>
+                {priced && <th className="num">Цена</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {n.resources.map((r, i) => {
+                const p = pricedResources.find((x) => x.code === r.code);
+                return (
+                  <tr key={`${r.code}-${i}`}>
+                    <td>{r.code}</td>
+                    <td>{r.name}</td>
+                    <td>{r.unit}</td>
+                    <td className="num">{r.by_project ? "П" : formatDecimal(r.consumption)}</td>
+                    {priced && <td className="num">{p?.price ? formatMoney(p.price) : "—"}</td>}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {n.priced && (
+            <p>
+              Стоимость единицы: <strong className="num">{formatMoney(n.priced.figures.total)}</strong> (ОТ {formatMoney(n.priced.figures.ot)}, ЭМ{" "}
+              {formatMoney(n.priced.figures.em)}, М {formatMoney(n.priced.figures.m)})
+              {n.priced.warnings.length > 0 && <span className="muted"> · {n.priced.warnings.join("; ")}</span>}
+            </p>
+          )}
+          {props.canAdd && (
+            <button type="button" className="primary" onClick={props.onAdd}>
+              Добавить в смету
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,311 @@
+// The editor's state and every action on the estimate. Edits go through the EditQueue (one change
+// set per user action, If-Match of the version it was made on), the model follows the service's
+// answers, undo/redo re-send the inverse change sets, a conflict stops the queue and is explained.
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, ApiError, problemText, unwrap, type Schemas } from "../api/client";
+import { takeEstimate } from "../app/prefetch";
+import { EditQueue, type Outcome, type QueuedEdit } from "../lib/editQueue";
+import { UndoStack } from "../lib/undo";
+import { applyEdit, fromEstimate, type Change, type EditApplied, type EstimateModel } from "./model";
+
+export type PositionDetail = Schemas["PositionDetail"];
+
+/** A value typed into a cell, shown until the service answers. */
+export interface Overlay {
+  positionId: number;
+  field: string;
+  value: string;
+}
+
+export interface EditBody {
+  changes: Change[];
+  summary?: string;
+  overlay?: Overlay[];
+  /** The undo entry this edit belongs to and which way it goes. */
+  undo?: { entry: number; direction: "forward" | "backward" };
+}
+
+interface UndoEntry {
+  id: number;
+  label: string;
+  forward: Change[];
+  backward: Change[];
+}
+
+export interface Conflict {
+  label: string;
+  detail: string;
+  versions: Schemas["Version"][];
+}
+
+export interface Notice {
+  kind: "error" | "info";
+  text: string;
+}
+
+let undoIds = 0;
+
+function outcomeOf(result: { data?: unknown; error?: unknown; response: Response }): Outcome {
+  const { response } = result;
+  if (response.ok) {
+    const data = result.data as Schemas["EditResult"];
+    return { kind: "applied", version: data.version, payload: data };
+  }
+  const status = response.status;
+  const text = problemText(status, result.error);
+  if (status === 412) return { kind: "conflict", detail: text };
+  if (status === 401) return { kind: "signed-out" };
+  if (status === 408 || status === 429 || status === 502 || status === 503 || status === 504) {
+    const after = Number(response.headers.get("Retry-After"));
+    return { kind: "unavailable", reason: `сервер занят или перезапускается (${status})`, retryAfterMs: after > 0 ? after * 1000 : undefined };
+  }
+  return { kind: "rejected", status, detail: text };
+}
+
+/**
+ * The ids a change set's adds received (in order) become the ids of the inverse's removals, so
+ * that undoing an add removes what was added, and redoing a removal removes the re-added one.
+ */
+export function remapAddedIds(applied: Change[], addedIds: number[], inverse: Change[]): void {
+  const sections: number[] = [];
+  const positions: number[] = [];
+  let k = 0;
+  for (const c of applied) {
+    if (c.op === "add_section") sections.push(addedIds[k++]);
+    else if (c.op === "add_position") positions.push(addedIds[k++]);
+  }
+  for (const c of inverse) {
+    if (c.op === "remove_position" && positions.length > 0) c.position_id = positions.shift()!;
+    else if (c.op === "remove_section" && sections.length > 0) c.section_id = sections.shift()!;
+  }
+}
+
+export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: number[]): void } = {}) {
+  const onAdded = useRef(options.onAdded);
+  onAdded.current = options.onAdded;
+  const queryClient = useQueryClient();
+  const [model, setModel] = useState<EstimateModel | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+  const [queueItems, setQueueItems] = useState<readonly QueuedEdit<EditBody>[]>([]);
+  const [cellErrors, setCellErrors] = useState<Map<string, string>>(new Map());
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [details, setDetails] = useState<Map<number, PositionDetail>>(new Map());
+  const [undoState, setUndoState] = useState({ canUndo: false, canRedo: false });
+  const undo = useRef(new UndoStack<UndoEntry>());
+  const undoEntries = useRef(new Map<number, UndoEntry>());
+  const modelRef = useRef<EstimateModel | null>(null);
+  modelRef.current = model;
+  const detailsRef = useRef(details);
+  detailsRef.current = details;
+
+  const fetchDetail = useCallback(
+    async (positionId: number): Promise<PositionDetail> => {
+      const detail = unwrap(
+        await api.GET("/api/v1/estimates/{id}/positions/{position_id}", {
+          params: { path: { id: estimateId, position_id: positionId } },
+        }),
+      );
+      setDetails((d) => new Map(d).set(positionId, detail));
+      return detail;
+    },
+    [estimateId],
+  );
+
+  const queue = useMemo(
+    () =>
+      new EditQueue<EditBody>({
+        storage: localStorage,
+        storageKey: `estimate.queue.${estimateId}`,
+        send: async (edit, base) => {
+          // An undo or redo takes its entry's changes as they are now: ids of positions that an
+          // earlier edit of the queue added are known only once that edit was applied.
+          const link = edit.body.undo;
+          const entry = link ? undoEntries.current.get(link.entry) : undefined;
+          if (entry && link) edit.body.changes = structuredClone(link.direction === "forward" ? entry.forward : entry.backward);
+          const result = await api.POST("/api/v1/estimates/{id}/changes", {
+            params: { path: { id: estimateId }, header: { "If-Match": `"${base}"` } },
+            body: { changes: edit.body.changes, ...(edit.body.summary ? { summary: edit.body.summary } : {}) },
+          });
+          return outcomeOf(result);
+        },
+      }),
+    [estimateId],
+  );
+
+  const load = useCallback(async () => {
+    const estimate = unwrap(await takeEstimate(estimateId));
+    setModel(fromEstimate(estimate));
+    setDetails(new Map());
+    return estimate;
+  }, [estimateId]);
+
+  useEffect(() => {
+    let live = true;
+    setModel(null);
+    load()
+      .then((estimate) => {
+        if (live) queue.setVersion(estimate.version);
+      })
+      .catch((e: unknown) => live && setLoadError(e instanceof ApiError ? e : new ApiError(0, String(e), "")));
+    return () => {
+      live = false;
+    };
+  }, [load, queue]);
+
+  // The queue's events move the model, the overlays, the errors and the conflict dialog.
+  useEffect(() => {
+    const events = {
+      changed: () => setQueueItems([...queue.items()]),
+      applied: (edit: QueuedEdit<EditBody>, _version: number, payload: unknown) => {
+        const result = payload as Schemas["EditResult"];
+        if (!result.changed) return;
+        const applied = result as EditApplied;
+        setModel((m) => (m ? applyEdit(m, edit.body.changes, applied) : m));
+        // Unfolded positions that changed get their resource lines again.
+        for (const row of applied.positions) if (detailsRef.current.has(row.id)) void fetchDetail(row.id).catch(() => undefined);
+        if (applied.added_ids.length > 0 && !edit.body.undo?.direction.startsWith("b")) onAdded.current?.(applied.added_ids);
+        if (applied.warnings.length > 0) setNotice({ kind: "info", text: applied.warnings.join("; ") });
+        const link = edit.body.undo;
+        if (link) {
+          const entry = undoEntries.current.get(link.entry);
+          if (entry) {
+            // Re-added positions have new ids: the way back removes those.
+            const opposite = link.direction === "forward" ? entry.backward : entry.forward;
+            remapAddedIds(edit.body.changes, applied.added_ids, opposite);
+          }
+        }
+      },
+      rejected: (edit: QueuedEdit<EditBody>, _status: number, detail: string) => {
+        setNotice({ kind: "error", text: `${edit.label}: ${detail}` });
+        if (edit.body.overlay?.length) {
+          setCellErrors((errors) => {
+            const next = new Map(errors);
+            for (const o of edit.body.overlay ?? []) next.set(`${o.positionId}:${o.field}`, detail);
+            return next;
+          });
+        }
+      },
+      conflict: (edit: QueuedEdit<EditBody>, detail: string) => {
+        const from = queue.baseVersion ?? 0;
+        api
+          .GET("/api/v1/estimates/{id}/versions", { params: { path: { id: estimateId } } })
+          .then((r) => {
+            const all = r.data ?? [];
+            setConflict({ label: edit.label, detail, versions: all.filter((v) => v.version > from) });
+          })
+          .catch(() => setConflict({ label: edit.label, detail, versions: [] }));
+      },
+    };
+    queue.setEvents(events);
+    queue.start();
+    setQueueItems([...queue.items()]);
+    const online = () => queue.retryNow();
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("online", online);
+      queue.dispose();
+    };
+  }, [queue, estimateId, fetchDetail]);
+
+  const enqueue = useCallback(
+    (body: EditBody, label: string) => {
+      if (body.overlay) {
+        setCellErrors((errors) => {
+          if (errors.size === 0) return errors;
+          const next = new Map(errors);
+          for (const o of body.overlay ?? []) next.delete(`${o.positionId}:${o.field}`);
+          return next;
+        });
+      }
+      queue.enqueue(body, label);
+      void queryClient.invalidateQueries({ queryKey: ["versions", estimateId] });
+    },
+    [queue, queryClient, estimateId],
+  );
+
+  /** One user action: its change set goes out, and its inverse is kept for Ctrl+Z. */
+  const edit = useCallback(
+    (label: string, forward: Change[], backward: Change[] | null, overlay?: Overlay[]) => {
+      if (forward.length === 0) return;
+      let link: EditBody["undo"];
+      if (backward) {
+        const entry: UndoEntry = { id: ++undoIds, label, forward, backward };
+        undoEntries.current.set(entry.id, entry);
+        undo.current.push(entry);
+        link = { entry: entry.id, direction: "forward" };
+        setUndoState({ canUndo: undo.current.canUndo, canRedo: undo.current.canRedo });
+      }
+      enqueue({ changes: forward, summary: label, overlay, undo: link }, label);
+    },
+    [enqueue],
+  );
+
+  const overlayOf = (changes: Change[]): Overlay[] =>
+    changes.flatMap((c) =>
+      c.op === "update_position" && typeof c.quantity === "string" ? [{ positionId: c.position_id, field: "quantity", value: c.quantity }] : [],
+    );
+
+  const undoLast = useCallback(() => {
+    const entry = undo.current.undo();
+    setUndoState({ canUndo: undo.current.canUndo, canRedo: undo.current.canRedo });
+    if (!entry) return;
+    const changes = structuredClone(entry.backward);
+    enqueue({ changes, summary: `Отмена: ${entry.label}`, overlay: overlayOf(changes), undo: { entry: entry.id, direction: "backward" } }, `Отмена: ${entry.label}`);
+  }, [enqueue]);
+
+  const redoLast = useCallback(() => {
+    const entry = undo.current.redo();
+    setUndoState({ canUndo: undo.current.canUndo, canRedo: undo.current.canRedo });
+    if (!entry) return;
+    const changes = structuredClone(entry.forward);
+    enqueue({ changes, summary: entry.label, overlay: overlayOf(changes), undo: { entry: entry.id, direction: "forward" } }, `Повтор: ${entry.label}`);
+  }, [enqueue]);
+
+  const resolveConflict = useCallback(
+    async (action: "reapply" | "discard") => {
+      setConflict(null);
+      const estimate = await load();
+      if (action === "reapply") queue.reapply(estimate.version);
+      else queue.discardHead(estimate.version);
+    },
+    [load, queue],
+  );
+
+  const reload = useCallback(async () => {
+    const estimate = await load();
+    queue.setVersion(estimate.version);
+  }, [load, queue]);
+
+  // Overlays: what is typed and not yet answered, by position and field.
+  const overlays = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const item of queueItems) for (const o of item.body.overlay ?? []) map.set(`${o.positionId}:${o.field}`, o.value);
+    return map;
+  }, [queueItems]);
+
+  return {
+    model,
+    loadError,
+    queue,
+    queueItems,
+    overlays,
+    cellErrors,
+    conflict,
+    resolveConflict,
+    notice,
+    setNotice,
+    details,
+    fetchDetail,
+    edit,
+    undo: undoLast,
+    redo: redoLast,
+    canUndo: undoState.canUndo,
+    canRedo: undoState.canRedo,
+    reload,
+    modelRef,
+  };
+}
+
+export type Editor = ReturnType<typeof useEstimateEditor>;
