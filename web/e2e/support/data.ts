@@ -35,7 +35,7 @@ export async function estimateFromGolden(api: Api, name: string, label = name): 
     region: input.region,
     zone: input.zone,
     quarter: input.quarter,
-    sections: input.sections.map((s, i) => ({ name: s.name ?? `Раздел ${i + 1}`, positions: s.positions })),
+    sections: input.sections.map((s, i) => ({ name: s.name || `Раздел ${i + 1}`, positions: s.positions })),
   });
   return { project, object, estimate };
 }
