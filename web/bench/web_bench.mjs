@@ -216,11 +216,9 @@ try {
         if (steps > 100_000) break;
       }
       await new Promise((r) => setTimeout(r, 300)); // the last tasks reach the observer
-      const rows = document.querySelectorAll(`${selector} [role=row][data-position-id]`);
-      const last = rows.length ? rows[rows.length - 1].getAttribute("data-position-id") : null;
       const tasks = [...window.__longTasks];
       scroller.scrollTop = 0;
-      return { tasks, steps, ms: performance.now() - started, height: scroller.scrollHeight, last };
+      return { tasks, steps, ms: performance.now() - started, height: scroller.scrollHeight };
     }, GRID);
     if (outcome.error) throw new NotMeasured(outcome.error);
     const max = outcome.tasks.length ? Math.max(...outcome.tasks) : 0;
