@@ -121,7 +121,7 @@ export const Grid = memo(
       count: rows.length,
       getScrollElement: () => scrollRef.current,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 12,
+      overscan: 6,
     });
 
     const activeRow = rows[Math.min(active.row, rows.length - 1)];
@@ -550,10 +550,10 @@ const RowView = memo(function RowView(props: RowViewProps) {
         return (
           <div
             key={c.key}
-            id={`cell-${row.key}-${c.key}`}
+            id={isActive ? `cell-${row.key}-${c.key}` : undefined}
             role="gridcell"
             data-col={c.key}
-            aria-readonly={!editable}
+            aria-readonly={editable ? false : undefined}
             aria-invalid={error ? true : undefined}
             aria-selected={inSel || undefined}
             title={error ?? (c.key === "name" ? value : undefined)}
@@ -583,7 +583,7 @@ const RowView = memo(function RowView(props: RowViewProps) {
                 onCancel={handlers.cancel}
               />
             ) : (
-              <span className="t">{value}</span>
+              value
             )}
             {error && !editing && (
               <span className="cell-error" role="note">

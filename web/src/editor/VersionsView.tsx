@@ -8,6 +8,23 @@ import { formatDecimal, formatMoney } from "../lib/decimal";
 
 type DiffItem = Schemas["DiffItem"];
 
+// What the service writes as a version's summary when the caller gave none, in Russian.
+const SUMMARIES: Record<string, string> = {
+  created: "создана",
+  restored: "восстановлена",
+  imported: "импортирована",
+  duplicated: "скопирована",
+  update_header: "параметры сметы",
+  add_section: "добавлен раздел",
+  rename_section: "раздел переименован",
+  remove_section: "раздел удалён",
+  add_position: "добавлена позиция",
+  update_position: "изменена позиция",
+  remove_position: "удалена позиция",
+  move_position: "перемещена позиция",
+  status: "статус",
+};
+
 const OPS: Record<string, string> = { added: "добавлена", removed: "удалена", changed: "изменена" };
 const FIGURES: { key: keyof Schemas["PositionFigures"]; label: string }[] = [
   { key: "ot", label: "ОТ" },
@@ -91,7 +108,7 @@ export function VersionsView(props: { estimateId: number; currentVersion: number
               <td>{v.version}</td>
               <td>{v.actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "—")}</td>
               <td>{formatDateTime(v.created_at)}</td>
-              <td>{v.summary}</td>
+              <td>{SUMMARIES[v.summary] ?? v.summary}</td>
               <td className="num">{v.change_count}</td>
               <td>
                 <input type="radio" name="from" aria-label={`Было: версия ${v.version}`} checked={a === v.version} onChange={() => setFrom(v.version)} />
