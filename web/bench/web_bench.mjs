@@ -156,7 +156,7 @@ try {
             if (!row) return false;
             // A cell or its row takes focus itself, or the grid does and points at its active
             // cell (aria-activedescendant).
-            const grid = row.closest("[role=grid]");
+            const grid = row.closest("[data-testid=positions-grid]");
             for (const target of [row.querySelector("[data-col]"), row, grid]) {
               if (!target) continue;
               target.focus();

@@ -1,4 +1,4 @@
-// The estimate editor as the tests see it: the grid (role=grid, rows with data-position-id,
+// The estimate editor as the tests see it: the grid (role=treegrid, rows with data-position-id,
 // cells with data-col), the totals ([data-total=…]) and the base panel. The figures on screen are
 // compared with POST /api/v1/calc of the stored document, kopeck for kopeck.
 import { expect, type Locator, type Page } from "@playwright/test";

@@ -74,20 +74,17 @@ export function BasePanel(props: {
 
   const add = (hit: Hit) => props.onAdd({ family: hit.family, code: hit.code, name: hit.name });
 
-  const onListKey = (e: React.KeyboardEvent) => {
-    if (e.key === "ArrowDown") setCurrent((c) => Math.min(hits.length - 1, c + 1));
-    else if (e.key === "ArrowUp") setCurrent((c) => Math.max(0, c - 1));
-    else if (e.key === "Enter" && hits[current]) {
-      if (e.shiftKey || !props.canAdd) setCard(hits[current]);
-      else add(hits[current]);
-    } else if (e.key === " " && hits[current]) setCard(hits[current]);
+  const focusHit = (i: number) => listRef.current?.querySelector<HTMLButtonElement>(`button.hit[data-index="${i}"]`)?.focus();
+
+  const onHitKey = (e: React.KeyboardEvent, i: number) => {
+    if (e.key === "ArrowDown") focusHit(Math.min(hits.length - 1, i + 1));
+    else if (e.key === "ArrowUp") {
+      if (i === 0) listRef.current?.closest("aside")?.querySelector<HTMLInputElement>("input[type=search]")?.focus();
+      else focusHit(i - 1);
+    } else if (e.key === "Enter" && props.canAdd) add(hits[i]);
     else return;
     e.preventDefault();
   };
-
-  useEffect(() => {
-    listRef.current?.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: "nearest" });
-  }, [current]);
 
   return (
     <aside className="base-panel" data-testid="base-panel" aria-label="Нормативная база">
@@ -107,7 +104,7 @@ export function BasePanel(props: {
           onKeyDown={(e) => {
             if (e.key === "ArrowDown" && hits.length > 0) {
               e.preventDefault();
-              listRef.current?.focus();
+              focusHit(0);
             } else if (e.key === "Enter" && hits[current] && props.canAdd) {
               e.preventDefault();
               add(hits[current]);
@@ -140,22 +137,10 @@ export function BasePanel(props: {
           {props.canAdd && props.sectionName && <> · добавление в раздел «{props.sectionName}»</>}
         </p>
       )}
-      <ul
-        ref={listRef}
-        className="hits"
-        role="listbox"
-        aria-label="Найденные нормы"
-        tabIndex={hits.length > 0 ? 0 : -1}
-        aria-activedescendant={hits[current] ? `hit-${current}` : undefined}
-        onKeyDown={onListKey}
-      >
+      <ul ref={listRef} className="hits" aria-label="Найденные нормы">
         {hits.map((hit, i) => (
           <li
             key={`${hit.family}:${hit.code}`}
-            id={`hit-${i}`}
-            data-index={i}
-            role="option"
-            aria-selected={i === current}
             data-testid="norm-hit"
             className={i === current ? "current" : ""}
             draggable={props.canAdd}
@@ -164,28 +149,29 @@ export function BasePanel(props: {
               e.dataTransfer.setData("text/plain", hit.full_code);
               e.dataTransfer.effectAllowed = "copy";
             }}
-            onClick={() => {
-              setCurrent(i);
-              setCard(hit);
-            }}
           >
-            <span className="code">
-              {hit.full_code} <span className="unit muted">{hit.unit}</span>
-            </span>
-            <span className="name">
-              <Highlighted text={hit.name} ranges={hit.name_highlights} />
-            </span>
+            <button
+              type="button"
+              className="hit"
+              data-index={i}
+              aria-current={card?.code === hit.code && card.family === hit.family ? "true" : undefined}
+              title={props.canAdd ? "Enter — добавить в смету, пробел — карточка нормы" : "Карточка нормы"}
+              onFocus={() => setCurrent(i)}
+              onClick={() => {
+                setCurrent(i);
+                setCard(hit);
+              }}
+              onKeyDown={(e) => onHitKey(e, i)}
+            >
+              <span className="code">
+                {hit.full_code} <span className="unit muted">{hit.unit}</span>
+              </span>
+              <span className="name">
+                <Highlighted text={hit.name} ranges={hit.name_highlights} />
+              </span>
+            </button>
             {props.canAdd && (
-              <button
-                type="button"
-                tabIndex={-1}
-                className="add"
-                aria-label={`Добавить ${hit.full_code} в смету`}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  add(hit);
-                }}
-              >
+              <button type="button" tabIndex={-1} className="add" aria-label={`Добавить ${hit.full_code} в смету`} onClick={() => add(hit)}>
                 +
               </button>
             )}

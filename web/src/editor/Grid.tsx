@@ -403,7 +403,7 @@ export const Grid = memo(
       <div
         ref={scrollRef}
         className="grid"
-        role="grid"
+        role="treegrid"
         aria-label="Позиции сметы"
         aria-rowcount={rows.length + 1}
         aria-colcount={columns.length}
@@ -530,6 +530,7 @@ const RowView = memo(function RowView(props: RowViewProps) {
       aria-rowindex={index + 2}
       aria-selected={selLeft >= 0}
       aria-expanded={row.kind === "position" ? expanded : undefined}
+      aria-level={row.kind === "section" ? 1 : row.kind === "position" ? 2 : 3}
       data-position-id={row.kind === "position" ? row.positionId : undefined}
       data-section-id={row.kind === "section" ? row.sectionId : undefined}
       className={`gr ${row.kind}${props.dropTarget ? " drop" : ""}${row.kind === "position" && !position?.figures ? " unpriced" : ""}`}
