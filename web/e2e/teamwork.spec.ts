@@ -77,7 +77,7 @@ test("a viewer sees no edit controls, and a forced change is refused", async ({ 
   const viewer = await newUser("viewer");
   await signIn(page, viewer, `/estimates/${estimate.id}`);
   await expect(rows(page)).toHaveCount(3);
-  await expect(page.getByText("Только просмотр")).toBeVisible();
+  await expect(page.getByRole("note")).toHaveText(/Только просмотр: ваша роль не позволяет изменять сметы/);
   for (const name of ["↶ Отменить", "+ Раздел", "Удалить", "Коэффициент…", "Переместить…", "На проверку"]) {
     await expect(page.getByRole("button", { name })).toHaveCount(0);
   }
@@ -153,7 +153,8 @@ test("a ГГЭ file dropped on an object is imported with its report; the projec
   await expect(report).toBeVisible({ timeout: 30_000 });
   await expect(report).toContainText("5 957,22");
   await expectNoSeriousA11yViolations(page, "отчёт об импорте");
-  await report.getByRole("button", { name: /Закрыть/ }).first().click();
+  await page.getByRole("dialog").getByRole("button", { name: "Закрыть" }).click();
+  await expect(page.getByTestId("estimates-table")).toContainText(/09-01-01|ЛСР/);
 
   await page.goto(`/projects/${project.id}`);
   await expect(page.getByTestId("objects-table")).toBeVisible();
