@@ -70,7 +70,10 @@ export function BasePanel(props: {
   });
   const hits = q.length > 0 ? (search.data?.items ?? []) : [];
 
-  useEffect(() => setCurrent(0), [q, family, collection]);
+  useEffect(() => {
+    setCurrent(0);
+    setCard(null);
+  }, [q, family, collection]);
 
   const add = (hit: Hit) => props.onAdd({ family: hit.family, code: hit.code, name: hit.name });
 

@@ -68,14 +68,6 @@ export default function EstimatePage() {
       {editor.conflict && (
         <ConflictDialog conflict={editor.conflict} onReapply={() => void editor.resolveConflict("reapply")} onDiscard={() => void editor.resolveConflict("discard")} />
       )}
-      {editor.notice && (
-        <div className={`toast ${editor.notice.kind}`} role={editor.notice.kind === "error" ? "alert" : "status"}>
-          {editor.notice.text}{" "}
-          <button type="button" className="link" onClick={() => editor.setNotice(null)}>
-            Закрыть
-          </button>
-        </div>
-      )}
     </div>
   );
 }

@@ -70,7 +70,8 @@ function resourceText(d: PositionDetail | undefined, index: number, key: ColumnK
 function positionText(p: PositionRow, ordinal: number | undefined, quantityOverlay: string | undefined, key: ColumnKey): string {
   switch (key) {
     case "number":
-      return p.number || String(ordinal ?? "");
+      // № п/п runs through the estimate; the position's own number goes out in the documents.
+      return String(ordinal ?? p.number ?? "");
     case "code":
       return p.code ?? "";
     case "name":

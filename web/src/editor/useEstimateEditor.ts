@@ -5,6 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, ApiError, problemText, unwrap, type Schemas } from "../api/client";
 import { takeEstimate } from "../app/prefetch";
+import { notify, notifyError } from "../components/Toast";
 import { EditQueue, type Outcome, type QueuedEdit } from "../lib/editQueue";
 import { UndoStack } from "../lib/undo";
 import { applyEdit, fromEstimate, type Change, type EditApplied, type EstimateModel } from "./model";
@@ -81,6 +82,13 @@ export function remapAddedIds(applied: Change[], addedIds: number[], inverse: Ch
   }
 }
 
+/** The editor's messages go to the application's notifications (errors stay until closed). */
+function setNotice(notice: Notice | null): void {
+  if (!notice) return;
+  if (notice.kind === "error") notifyError(notice.text);
+  else notify(notice.text);
+}
+
 export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: number[]): void } = {}) {
   const onAdded = useRef(options.onAdded);
   onAdded.current = options.onAdded;
@@ -90,7 +98,6 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
   const [queueItems, setQueueItems] = useState<readonly QueuedEdit<EditBody>[]>([]);
   const [cellErrors, setCellErrors] = useState<Map<string, string>>(new Map());
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [notice, setNotice] = useState<Notice | null>(null);
   const [details, setDetails] = useState<Map<number, PositionDetail>>(new Map());
   const [undoState, setUndoState] = useState({ canUndo: false, canRedo: false });
   const undo = useRef(new UndoStack<UndoEntry>());
@@ -294,7 +301,6 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
     cellErrors,
     conflict,
     resolveConflict,
-    notice,
     setNotice,
     details,
     fetchDetail,
