@@ -537,6 +537,14 @@ const RowView = memo(function RowView(props: RowViewProps) {
       className={`gr ${row.kind}${props.dropTarget ? " drop" : ""}${row.kind === "position" && !position?.figures ? " unpriced" : ""}`}
       style={{ transform: `translateY(${props.start}px)` }}
       draggable={!readOnly && row.kind === "position"}
+      onMouseDown={(e) => {
+        const at = cellIndexOf(e.target);
+        if (at >= 0) handlers.mouseDown(index, at, e.shiftKey);
+      }}
+      onDoubleClick={(e) => {
+        const at = cellIndexOf(e.target);
+        if (at >= 0) handlers.doubleClick(index, at, text(columns[at].key));
+      }}
       onDragStart={(e) => handlers.dragStart(index, e)}
       onDragOver={(e) => handlers.dragOver(index, e)}
       onDragLeave={() => handlers.dragLeave(index)}
@@ -560,9 +568,8 @@ const RowView = memo(function RowView(props: RowViewProps) {
             aria-selected={inSel || undefined}
             title={error ?? (c.key === "name" ? value : undefined)}
             className={`gc${c.money || c.key === "quantity" ? " num" : ""}${isActive ? " active" : ""}${inSel ? " sel" : ""}${error ? " invalid" : ""}${pending ? " pending" : ""}${editable ? " editable" : ""}`}
+            data-ci={ci}
             style={{ width: c.width }}
-            onMouseDown={(e) => handlers.mouseDown(index, ci, e.shiftKey)}
-            onDoubleClick={() => handlers.doubleClick(index, ci, value)}
           >
             {c.key === "number" && row.kind === "position" && (
               <button
@@ -598,6 +605,12 @@ const RowView = memo(function RowView(props: RowViewProps) {
     </div>
   );
 });
+
+/** The column of the cell an event happened in (one listener per row, not two per cell). */
+function cellIndexOf(target: EventTarget): number {
+  const cell = (target as HTMLElement).closest?.("[data-ci]");
+  return cell ? Number(cell.getAttribute("data-ci")) : -1;
+}
 
 function rowCellText(props: RowViewProps, key: ColumnKey): string {
   const { row, section, position, detail } = props;
