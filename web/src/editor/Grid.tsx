@@ -122,7 +122,7 @@ export const Grid = memo(
       count: rows.length,
       getScrollElement: () => scrollRef.current,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 6,
+      overscan: 4,
     });
 
     const activeRow = rows[Math.min(active.row, rows.length - 1)];
