@@ -119,6 +119,25 @@ class Documents(unittest.TestCase):
         again = self.admin.call("GET", "/api/v1/estimates/%d/export?format=gge" % report["estimate_id"])
         self.assertEqual(again.status, 200, again)
 
+    def test_a_file_whose_stated_total_is_wrong_imports_with_the_difference_named(self):
+        # The report names each stated total the recomputation does not reproduce: where the
+        # file states it, what it states and what the service computes (the contract's
+        # ImportDifference; contract.py checks the answer against it).
+        with open(PD12, "rb") as f:
+            data = f.read().decode("utf-8")
+        head, price, tail = data.partition("<EstimatePrice>")
+        body, end, rest = tail.partition("</EstimatePrice>")
+        edited = head + price + body.replace("<Total>5957.22</Total>", "<Total>6000.00</Total>") + end + rest
+        r = self.upload(self.admin, {"object_id": self.O}, {"file": ("ЛСР с ошибкой.gge", edited.encode("utf-8"))})
+        self.assertEqual(r.status, 201, r)
+        report = r.json
+        self.assertFalse(report["reproduced"], report)
+        self.assertTrue(report["differences"], report)
+        for d in report["differences"]:
+            self.assertEqual(sorted(d), ["computed", "path", "stated"])
+        self.assertIn(("6000.00", "5957.22"), [(d["stated"], d["computed"]) for d in report["differences"]])
+        self.assertEqual(report["totals"]["total"], "5957.22")
+
     def test_a_base_index_estimate_imports_with_its_totals(self):
         with open(os.path.join(SHARED, "samples", "gge_lsr_bim_3.01_example1_GSS.gge"), "rb") as f:
             data = f.read()

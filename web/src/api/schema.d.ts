@@ -1663,6 +1663,15 @@ export interface components {
                 resources: components["schemas"]["ResourceLine"][];
             };
         };
+        /** @description a total the file states and what the service computes for it */
+        ImportDifference: {
+            /** @description where the file states it, e.g. Sections/Section[1]/Items/Item[3]/Totals/Current */
+            path: string;
+            /** @description the file's figure, as written */
+            stated: string;
+            /** @description the recomputed figure */
+            computed: string;
+        };
         ImportResult: {
             estimate_id: number;
             version: number;
@@ -1671,7 +1680,8 @@ export interface components {
             /** @description totals the file states that were compared */
             compared?: number;
             reproduced?: boolean;
-            differences?: string[];
+            /** @description stated totals of the file that the recomputation does not reproduce */
+            differences?: components["schemas"]["ImportDifference"][];
             /** @description ВОР: lines read */
             lines?: number;
             /** @description ВОР: lines priced */
