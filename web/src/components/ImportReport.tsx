@@ -8,23 +8,6 @@ import { Dialog } from "./Dialog";
 
 type ImportResult = Schemas["ImportResult"];
 
-/** One difference. The contract declares strings; the service sends {path, stated, computed}. */
-export interface ImportDifference {
-  path: string;
-  stated?: string;
-  computed?: string;
-}
-
-export function readDifference(item: unknown): ImportDifference {
-  if (typeof item === "string") return { path: item };
-  if (item && typeof item === "object") {
-    const o = item as Record<string, unknown>;
-    const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-    return { path: text(o.path) ?? "", stated: text(o.stated), computed: text(o.computed) };
-  }
-  return { path: String(item) };
-}
-
 const TOTAL_LINES: { key: keyof Schemas["Totals"]; label: string; hours?: boolean }[] = [
   { key: "ot", label: "Оплата труда рабочих (ОТ)" },
   { key: "em", label: "Эксплуатация машин (ЭМ)" },
@@ -43,7 +26,7 @@ const TOTAL_LINES: { key: keyof Schemas["Totals"]; label: string; hours?: boolea
 ];
 
 export function ImportReport({ result }: { result: ImportResult }) {
-  const differences = (result.differences ?? []).map((d) => readDifference(d as unknown));
+  const differences = result.differences ?? [];
   const boq = result.lines !== undefined;
   return (
     <div className="import-report" data-testid="import-report">
