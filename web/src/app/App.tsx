@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useMemo } from "react";
 import { Navigate, Route, Routes, useLocation, useParams } from "react-router-dom";
 import { prefetchEstimate } from "./prefetch";
 import { Layout } from "./Layout";
@@ -23,7 +23,8 @@ function RequireSession({ children }: { children: JSX.Element }) {
 
 function EstimateRoute() {
   const id = Number(useParams().estimateId);
-  prefetchEstimate(id);
+  // Once per estimate opened, not at every render (a tab change re-renders the route).
+  useMemo(() => prefetchEstimate(id), [id]);
   return (
     <Suspense fallback={<p className="loading">Загрузка сметы…</p>}>
       <EstimatePage />

@@ -14,6 +14,12 @@ export function prefetchEstimate(id: number): void {
   if (Number.isInteger(id) && id > 0 && !pending.has(id)) pending.set(id, fetchEstimate(id));
 }
 
+/** A GET now, for a reload after a change the editor did not make itself. */
+export function freshEstimate(id: number): EstimateResult {
+  pending.delete(id);
+  return fetchEstimate(id);
+}
+
 /** The prefetched answer once (then a fresh GET each time). */
 export function takeEstimate(id: number): EstimateResult {
   const p = pending.get(id);

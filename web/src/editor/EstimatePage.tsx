@@ -231,9 +231,12 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           continue;
         }
         const p = model.positions.get(v.positionId);
-        if (!p || p.quantity === parsed.value) continue;
+        // Compared with what the cell shows: a value still on its way counts, so typing the
+        // saved value back over a pending one is an edit too.
+        const shown = editor.overlays.get(`${v.positionId}:quantity`) ?? p?.quantity;
+        if (!p || shown === parsed.value) continue;
         forward.push({ op: "update_position", position_id: v.positionId, quantity: parsed.value });
-        backward.push({ op: "update_position", position_id: v.positionId, quantity: editor.overlays.get(`${v.positionId}:quantity`) ?? p.quantity ?? null });
+        backward.push({ op: "update_position", position_id: v.positionId, quantity: shown ?? null });
         overlay.push({ positionId: v.positionId, field: "quantity", value: parsed.value });
       }
       if (forward.length > 0) {
@@ -275,7 +278,10 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
         if (!from) return;
         origin.push({ id, section: from.id, index: from.positionIds.indexOf(id), order: model.sections.indexOf(from) });
       });
-      ids.forEach((id, i) => forward.push({ op: "move_position", position_id: id, section_id: sectionId, ...(index !== undefined ? { index: index + i } : {}) }));
+      // `index` is a place in the target section as it is now; the moved positions leave it first.
+      const target = model.sections.find((x) => x.id === sectionId);
+      const leaving = index === undefined || !target ? 0 : target.positionIds.slice(0, index).filter((id) => ids.includes(id)).length;
+      ids.forEach((id, i) => forward.push({ op: "move_position", position_id: id, section_id: sectionId, ...(index !== undefined ? { index: index - leaving + i } : {}) }));
       origin.sort((a, b) => a.order - b.order || a.index - b.index);
       const backward: Change[] = origin.map((o) => ({ op: "move_position", position_id: o.id, section_id: o.section, index: o.index }));
       edit(ids.length === 1 ? "Перемещение позиции" : `Перемещение позиций (${ids.length})`, forward, backward);

@@ -114,7 +114,9 @@ export const Grid = memo(
     const scrollRef = useRef<HTMLDivElement>(null);
     const [active, setActive] = useState<CellPoint>({ row: 0, col: 2 });
     const [anchor, setAnchor] = useState<CellPoint | null>(null);
-    const [editing, setEditing] = useState<{ text: string; error?: string } | null>(null);
+    // The cell being edited is named by its position and column, not by its place in the rows:
+    // resources unfolding above it while one types must not move the edit to another position.
+    const [editing, setEditing] = useState<Editing | null>(null);
     const [dropAt, setDropAt] = useState<number | null>(null);
     const totalWidth = columns.reduce((w, c) => w + c.width, 0);
 
@@ -183,24 +185,25 @@ export const Grid = memo(
       if (!editableAt(active)) return;
       const row = rows[active.row];
       const text = initial ?? cellText(model, row, columns[active.col].key, overlays, details);
-      setEditing({ text });
+      setEditing({ text, positionId: row.positionId!, field: columns[active.col].key });
     };
 
-    const commit = (text: string, then: CellPoint | null) => {
-      const row = rows[active.row];
-      const column = columns[active.col];
-      if (row?.positionId === undefined) return;
-      const refused = props.onSetValues([{ positionId: row.positionId, field: column.key, text }]);
-      const error = refused.get(`${row.positionId}:${column.key}`);
+    /** Sends the edited value; false when it is refused (the editor stays with the message). */
+    const commit = (text: string, then: CellPoint | null): boolean => {
+      if (!editing) return true;
+      const { positionId, field } = editing;
+      const refused = props.onSetValues([{ positionId, field, text }]);
+      const error = refused.get(`${positionId}:${field}`);
       if (error) {
-        setEditing({ text, error });
-        return;
+        setEditing({ ...editing, text, error });
+        return false;
       }
       setEditing(null);
       if (then) {
         moveTo(then, false);
         scrollRef.current?.focus();
       }
+      return true;
     };
 
     const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -286,7 +289,8 @@ export const Grid = memo(
       const at = section.positionIds.indexOf(activeRow.positionId);
       const target = at + delta;
       if (target >= 0 && target < section.positionIds.length) {
-        props.onMove([activeRow.positionId], section.id, target);
+        // onMove takes the place to insert before, counted in the section as it is now.
+        props.onMove([activeRow.positionId], section.id, delta > 0 ? at + 2 : at - 1);
         moveTo({ row: active.row + delta, col: active.col }, false);
       } else {
         // Past the section's edge: into the neighbouring section.
@@ -354,8 +358,8 @@ export const Grid = memo(
 
     // Handlers the rows share: stable identities (rows re-render only when their own data
     // changes), always calling the latest closure.
-    const latest = useRef({ moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, editing, active, anchor, selection, readOnly });
-    latest.current = { moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, editing, active, anchor, selection, readOnly };
+    const latest = useRef({ moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, columns, editing, active, anchor, selection, readOnly });
+    latest.current = { moveTo, editableAt, setEditing, commit, onDrop, selectedPositionIds, rows, columns, editing, active, anchor, selection, readOnly };
     const handlers = useMemo<RowHandlers>(
       () => ({
         mouseDown(index, col, shift) {
@@ -366,7 +370,9 @@ export const Grid = memo(
           scrollRef.current?.focus();
         },
         doubleClick(index, col, text) {
-          if (latest.current.editableAt({ row: index, col })) latest.current.setEditing({ text });
+          const l = latest.current;
+          const row = l.rows[index];
+          if (l.editableAt({ row: index, col }) && row.positionId !== undefined) l.setEditing({ text, positionId: row.positionId, field: l.columns[col].key });
         },
         toggle: (id) => props.onToggle(id),
         dragStart(index, e) {
@@ -389,7 +395,7 @@ export const Grid = memo(
         drop: (index, e) => latest.current.onDrop(e, latest.current.rows[index]),
         commit(value, dir) {
           const l = latest.current;
-          l.commit(value, dir === "down" ? { row: l.active.row + 1, col: l.active.col } : dir === "right" ? { row: l.active.row, col: l.active.col + 1 } : null);
+          return l.commit(value, dir === "down" ? { row: l.active.row + 1, col: l.active.col } : dir === "right" ? { row: l.active.row, col: l.active.col + 1 } : null);
         },
         cancel() {
           latest.current.setEditing(null);
@@ -461,7 +467,7 @@ export const Grid = memo(
                 errors={rowErrors}
                 expanded={positionId !== undefined && expanded.has(positionId)}
                 activeCol={isActiveRow ? active.col : -1}
-                editing={isActiveRow ? editing : null}
+                editing={editing && row.kind === "position" && row.positionId === editing.positionId ? editing : null}
                 selLeft={inRows ? selection.left : -1}
                 selRight={inRows ? selection.right : -1}
                 dropTarget={dropAt === item.index}
@@ -484,8 +490,15 @@ interface RowHandlers {
   dragOver(index: number, e: DragEvent): void;
   dragLeave(index: number): void;
   drop(index: number, e: DragEvent): void;
-  commit(value: string, direction: "down" | "right" | "stay"): void;
+  commit(value: string, direction: "down" | "right" | "stay"): boolean;
   cancel(): void;
+}
+
+interface Editing {
+  text: string;
+  error?: string;
+  positionId: number;
+  field: ColumnKey;
 }
 
 const NO_ERRORS = new Map<string, string>();
@@ -513,7 +526,7 @@ interface RowViewProps {
   errors?: Map<string, string>;
   expanded: boolean;
   activeCol: number;
-  editing: { text: string; error?: string } | null;
+  editing: Editing | null;
   selLeft: number;
   selRight: number;
   dropTarget: boolean;
@@ -583,7 +596,7 @@ const RowView = memo(function RowView(props: RowViewProps) {
                 {expanded ? "▾" : "▸"}
               </button>
             )}
-            {isActive && editing ? (
+            {editing && editing.field === c.key ? (
               <CellEditor
                 initial={editing.text}
                 error={editing.error}
@@ -630,17 +643,18 @@ function CellEditor(props: {
   initial: string;
   error?: string;
   label: string;
-  onCommit(value: string, direction: "down" | "right" | "stay"): void;
+  onCommit(value: string, direction: "down" | "right" | "stay"): boolean;
   onCancel(): void;
 }) {
   const [value, setValue] = useState(props.initial);
   const input = useRef<HTMLInputElement>(null);
   // Enter, Tab and Esc end the edit; a blur afterwards (the input leaving the page) must not.
   const ended = useRef(false);
-  const end = (action: () => void) => {
+  const end = (action: () => boolean | void) => {
     if (ended.current) return;
     ended.current = true;
-    action();
+    // A refused value keeps the editor open: the next Enter, Tab, Esc or blur counts again.
+    if (action() === false) ended.current = false;
   };
   useEffect(() => {
     ended.current = false;

@@ -1,7 +1,7 @@
 // The properties of the current position under the grid: its coefficients, НР and СП of its own,
 // the prices of resources priced by market survey, and extra rows (material or equipment added to
 // the norm). Every group is applied as one update_position change, undoable.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Schemas } from "../api/client";
 import { formatDecimal, formatMoney, parseDecimalInput } from "../lib/decimal";
 import type { Change } from "./model";
@@ -42,8 +42,14 @@ export function PositionPanel(props: {
   const [prices, setPrices] = useState<Record<number, string>>({});
   const [extra, setExtra] = useState<Record<string, string>[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Typed and not applied: a reload of the same position's details must not wipe it.
+  const [dirty, setDirty] = useState(false);
+  const shownId = useRef<number | undefined>(undefined);
 
   useEffect(() => {
+    if (dirty && shownId.current === detail?.id) return;
+    shownId.current = detail?.id;
+    setDirty(false);
     setCoefficients(
       (doc?.coefficients ?? []).map((c) => ({
         name: c.name ?? "",
@@ -55,6 +61,7 @@ export function PositionPanel(props: {
     setPrices({});
     setExtra((doc?.extra ?? []).map((x) => ({ kind: x.kind ?? "material", code: x.code ?? "", name: x.name ?? "", unit: x.unit ?? "", quantity: formatDecimal(x.quantity), price: formatDecimal(x.price) })));
     setError(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc]);
 
   if (!detail || !doc) {
@@ -70,6 +77,7 @@ export function PositionPanel(props: {
     try {
       f();
       setError(null);
+      setDirty(false);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -92,7 +100,7 @@ export function PositionPanel(props: {
     const percent = decimalOrThrow(r.percent, `${what}, %`);
     const k = decimalOrThrow(r.k, `${what}, коэффициент`);
     if (percent === undefined && k === undefined) return null;
-    return { ...(prior ?? {}), ...(percent !== undefined ? { percent } : {}), ...(k !== undefined ? { k } : {}) };
+    return { ...(prior?.code ? { code: prior.code } : {}), ...(percent !== undefined ? { percent } : {}), ...(k !== undefined ? { k } : {}) };
   };
 
   const applyRates = () =>
@@ -140,7 +148,7 @@ export function PositionPanel(props: {
           {error}
         </p>
       )}
-      <fieldset disabled={props.readOnly} className="groups">
+      <fieldset disabled={props.readOnly} className="groups" onInput={() => setDirty(true)}>
         <div className="group">
           <h3>Коэффициенты</h3>
           <table className="list compact">

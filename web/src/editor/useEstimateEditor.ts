@@ -3,8 +3,9 @@
 // answers, undo/redo re-send the inverse change sets, a conflict stops the queue and is explained.
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useSession } from "../app/session";
 import { api, ApiError, problemText, unwrap, type Schemas } from "../api/client";
-import { takeEstimate } from "../app/prefetch";
+import { freshEstimate, takeEstimate } from "../app/prefetch";
 import { notify, notifyError } from "../components/Toast";
 import { EditQueue, type Outcome, type QueuedEdit } from "../lib/editQueue";
 import { UndoStack } from "../lib/undo";
@@ -24,11 +25,11 @@ export interface EditBody {
   summary?: string;
   overlay?: Overlay[];
   /** The undo entry this edit belongs to and which way it goes. */
-  undo?: { entry: number; direction: "forward" | "backward" };
+  undo?: { entry: string; direction: "forward" | "backward" };
 }
 
 interface UndoEntry {
-  id: number;
+  id: string;
   label: string;
   forward: Change[];
   backward: Change[];
@@ -46,6 +47,57 @@ export interface Notice {
 }
 
 let undoIds = 0;
+
+/**
+ * What outlives the editor's component for one user and one estimate: the queue (so a remount
+ * does not restore and send an edit that is still on its way), the undo history, and the ids of
+ * positions that undo brought back (an older entry naming the removed id is sent with the new).
+ */
+interface EditingSession {
+  queue: EditQueue<EditBody>;
+  undo: UndoStack<UndoEntry>;
+  entries: Map<string, UndoEntry>;
+  renamed: Map<number, number>;
+}
+
+const sessions = new Map<string, EditingSession>();
+
+function currentId(renamed: Map<number, number>, id: number): number {
+  for (let guard = 0; renamed.has(id) && guard < 1000; guard++) id = renamed.get(id)!;
+  return id;
+}
+
+function editingSession(userId: number, estimateId: number): EditingSession {
+  const key = `${userId}.${estimateId}`;
+  const existing = sessions.get(key);
+  if (existing) return existing;
+  const session: EditingSession = {
+    undo: new UndoStack<UndoEntry>(),
+    entries: new Map(),
+    renamed: new Map(),
+    queue: new EditQueue<EditBody>({
+      storage: localStorage,
+      storageKey: `estimate.queue.${key}`,
+      send: async (edit, base) => {
+        // An undo or redo takes its entry's changes as they are now: ids of positions that an
+        // earlier edit of the queue added are known only once that edit was applied.
+        const link = edit.body.undo;
+        const entry = link ? session.entries.get(link.entry) : undefined;
+        if (entry && link) edit.body.changes = structuredClone(link.direction === "forward" ? entry.forward : entry.backward);
+        for (const c of edit.body.changes) {
+          if ("position_id" in c && typeof c.position_id === "number") c.position_id = currentId(session.renamed, c.position_id);
+        }
+        const result = await api.POST("/api/v1/estimates/{id}/changes", {
+          params: { path: { id: estimateId }, header: { "If-Match": `"${base}"` } },
+          body: { changes: edit.body.changes, ...(edit.body.summary ? { summary: edit.body.summary } : {}) },
+        });
+        return outcomeOf(result);
+      },
+    }),
+  };
+  sessions.set(key, session);
+  return session;
+}
 
 function outcomeOf(result: { data?: unknown; error?: unknown; response: Response }): Outcome {
   const { response } = result;
@@ -68,7 +120,8 @@ function outcomeOf(result: { data?: unknown; error?: unknown; response: Response
  * The ids a change set's adds received (in order) become the ids of the inverse's removals, so
  * that undoing an add removes what was added, and redoing a removal removes the re-added one.
  */
-export function remapAddedIds(applied: Change[], addedIds: number[], inverse: Change[]): void {
+export function remapAddedIds(applied: Change[], addedIds: number[], inverse: Change[]): [number, number][] {
+  const renamed: [number, number][] = [];
   const sections: number[] = [];
   const positions: number[] = [];
   let k = 0;
@@ -77,9 +130,13 @@ export function remapAddedIds(applied: Change[], addedIds: number[], inverse: Ch
     else if (c.op === "add_position") positions.push(addedIds[k++]);
   }
   for (const c of inverse) {
-    if (c.op === "remove_position" && positions.length > 0) c.position_id = positions.shift()!;
-    else if (c.op === "remove_section" && sections.length > 0) c.section_id = sections.shift()!;
+    if (c.op === "remove_position" && positions.length > 0) {
+      const next = positions.shift()!;
+      renamed.push([c.position_id, next]);
+      c.position_id = next;
+    } else if (c.op === "remove_section" && sections.length > 0) c.section_id = sections.shift()!;
   }
+  return renamed;
 }
 
 /** The editor's messages go to the application's notifications (errors stay until closed). */
@@ -100,8 +157,12 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [details, setDetails] = useState<Map<number, PositionDetail>>(new Map());
   const [undoState, setUndoState] = useState({ canUndo: false, canRedo: false });
-  const undo = useRef(new UndoStack<UndoEntry>());
-  const undoEntries = useRef(new Map<number, UndoEntry>());
+  const userId = useSession().me?.user.id ?? 0;
+  const session = useMemo(() => editingSession(userId, estimateId), [userId, estimateId]);
+  const undo = useRef(session.undo);
+  undo.current = session.undo;
+  const undoEntries = useRef(session.entries);
+  undoEntries.current = session.entries;
   const modelRef = useRef<EstimateModel | null>(null);
   modelRef.current = model;
   const detailsRef = useRef(details);
@@ -120,29 +181,10 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
     [estimateId],
   );
 
-  const queue = useMemo(
-    () =>
-      new EditQueue<EditBody>({
-        storage: localStorage,
-        storageKey: `estimate.queue.${estimateId}`,
-        send: async (edit, base) => {
-          // An undo or redo takes its entry's changes as they are now: ids of positions that an
-          // earlier edit of the queue added are known only once that edit was applied.
-          const link = edit.body.undo;
-          const entry = link ? undoEntries.current.get(link.entry) : undefined;
-          if (entry && link) edit.body.changes = structuredClone(link.direction === "forward" ? entry.forward : entry.backward);
-          const result = await api.POST("/api/v1/estimates/{id}/changes", {
-            params: { path: { id: estimateId }, header: { "If-Match": `"${base}"` } },
-            body: { changes: edit.body.changes, ...(edit.body.summary ? { summary: edit.body.summary } : {}) },
-          });
-          return outcomeOf(result);
-        },
-      }),
-    [estimateId],
-  );
+  const queue = session.queue;
 
-  const load = useCallback(async () => {
-    const estimate = unwrap(await takeEstimate(estimateId));
+  const load = useCallback(async (fresh = false) => {
+    const estimate = unwrap(await (fresh ? freshEstimate(estimateId) : takeEstimate(estimateId)));
     setModel(fromEstimate(estimate));
     setDetails(new Map());
     return estimate;
@@ -180,7 +222,9 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
           if (entry) {
             // Re-added positions have new ids: the way back removes those.
             const opposite = link.direction === "forward" ? entry.backward : entry.forward;
-            remapAddedIds(edit.body.changes, applied.added_ids, opposite);
+            for (const [before, after] of remapAddedIds(edit.body.changes, applied.added_ids, opposite)) {
+              if (before > 0) session.renamed.set(before, after);
+            }
           }
         }
       },
@@ -214,7 +258,7 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
       window.removeEventListener("online", online);
       queue.dispose();
     };
-  }, [queue, estimateId, fetchDetail]);
+  }, [queue, estimateId, fetchDetail, session]);
 
   const enqueue = useCallback(
     (body: EditBody, label: string) => {
@@ -238,7 +282,7 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
       if (forward.length === 0) return;
       let link: EditBody["undo"];
       if (backward) {
-        const entry: UndoEntry = { id: ++undoIds, label, forward, backward };
+        const entry: UndoEntry = { id: `${Date.now().toString(36)}-${++undoIds}`, label, forward, backward };
         undoEntries.current.set(entry.id, entry);
         undo.current.push(entry);
         link = { entry: entry.id, direction: "forward" };
@@ -272,8 +316,15 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
 
   const resolveConflict = useCallback(
     async (action: "reapply" | "discard") => {
+      let estimate: Schemas["Estimate"];
+      try {
+        estimate = await load(true);
+      } catch (e) {
+        // The dialog stays: the queue still waits for the user's decision.
+        setNotice({ kind: "error", text: `Не удалось загрузить смету: ${(e as Error).message}` });
+        return;
+      }
       setConflict(null);
-      const estimate = await load();
       if (action === "reapply") queue.reapply(estimate.version);
       else queue.discardHead(estimate.version);
     },
@@ -281,7 +332,7 @@ export function useEstimateEditor(estimateId: number, options: { onAdded?(ids: n
   );
 
   const reload = useCallback(async () => {
-    const estimate = await load();
+    const estimate = await load(true);
     queue.setVersion(estimate.version);
   }, [load, queue]);
 

@@ -44,6 +44,7 @@ export function parseDecimalInput(text: string): Parsed {
     integer = at >= 0 ? s.slice(0, at) : s;
     fraction = at >= 0 ? s.slice(at + 1) : "";
   }
+  if (integer === "" && fraction === "") return { ok: false, error: `не число: «${text.trim()}»` };
   if (integer === "") integer = "0";
   if (!/^\d+$/.test(integer) || (fraction !== "" && !/^\d+$/.test(fraction))) {
     return { ok: false, error: `не число: «${text.trim()}»` };

@@ -76,6 +76,8 @@ export class EditQueue<B = unknown> {
   private inFlight = false;
   private timer: unknown = undefined;
   private stopped = false;
+  /** The version the stored edits were based on, when they came from storage. */
+  private restoredBase: number | undefined;
   private readonly timers: Timers;
   private readonly backoff: (attempt: number) => number;
 
@@ -88,6 +90,21 @@ export class EditQueue<B = unknown> {
   /** The version the next edit is based on: set when the estimate is (re)loaded. */
   setVersion(version: number): void {
     this.version = version;
+    const base = this.restoredBase;
+    this.restoredBase = undefined;
+    const head = this.queue[0];
+    // Edits kept from an earlier page were made on another version: someone may have changed
+    // the same fields since. Sending them on top would overwrite that without a 412.
+    if (head && base !== undefined && base !== version && head.state !== "conflict") {
+      head.state = "conflict";
+      head.reason = `правки сделаны на версии ${base}, смета уже на версии ${version}`;
+    }
+    if (head?.state === "conflict") {
+      this.stopped = true;
+      this.changed();
+      this.options.events?.conflict?.(head, head.reason ?? "");
+      return;
+    }
     this.pump();
   }
 
@@ -164,7 +181,13 @@ export class EditQueue<B = unknown> {
 
   /** Starts (again) after dispose: a remounted editor takes the same queue. */
   start(): void {
-    this.stopped = this.queue[0]?.state === "conflict" || this.queue[0]?.state === "paused";
+    // A queue paused for a sign-in goes on: the editor mounts again only once signed in.
+    const head = this.queue[0];
+    if (head?.state === "paused") {
+      head.state = "pending";
+      head.reason = undefined;
+    }
+    this.stopped = head?.state === "conflict";
     this.pump();
   }
 
@@ -249,8 +272,8 @@ export class EditQueue<B = unknown> {
       storage.removeItem(storageKey);
       return;
     }
-    const kept = this.queue.map((e) => ({ ...e, state: e.state === "conflict" ? "conflict" : "pending" }));
-    storage.setItem(storageKey, JSON.stringify(kept));
+    const items = this.queue.map((e) => ({ ...e, state: e.state === "conflict" ? "conflict" : "pending" }));
+    storage.setItem(storageKey, JSON.stringify({ base: this.version, items }));
   }
 
   private restore(): void {
@@ -259,9 +282,10 @@ export class EditQueue<B = unknown> {
     const text = storage.getItem(storageKey);
     if (!text) return;
     try {
-      const kept = JSON.parse(text) as QueuedEdit<B>[];
-      if (Array.isArray(kept)) {
-        this.queue = kept.map((e) => ({ ...e, state: "pending" as EditState, reason: undefined }));
+      const kept = JSON.parse(text) as { base?: number; items?: QueuedEdit<B>[] };
+      if (Array.isArray(kept.items)) {
+        this.queue = kept.items.map((e) => ({ ...e, state: (e.state === "conflict" ? "conflict" : "pending") as EditState, reason: undefined }));
+        this.restoredBase = typeof kept.base === "number" ? kept.base : undefined;
       }
     } catch {
       storage.removeItem(storageKey);

@@ -38,6 +38,7 @@ describe("parseDecimalInput", () => {
     expect(value("1,2,3")).toMatch(/^ERR не число/);
     expect(value("1e5")).toMatch(/^ERR не число/);
     expect(value("2,5 м")).toMatch(/^ERR не число/);
+    for (const lone of ["-", "+", ",", ".", "-,"]) expect(value(lone)).toMatch(/^ERR не число/);
   });
   it("enforces the service's limits of 15 digits and 10 decimals", () => {
     expect(value("1234567890123456")).toMatch(/15 цифр/);

@@ -202,7 +202,7 @@ describe("EditQueue", () => {
     expect(signedOut).toBe(1);
     expect(first.items()[0].state).toBe("paused");
     first.dispose();
-    expect(JSON.parse(storage.getItem("k")!)).toHaveLength(2);
+    expect(JSON.parse(storage.getItem("k")!)).toMatchObject({ base: 4, items: [{}, {}] });
 
     const { sent, send } = scripted([
       { kind: "applied", version: 5, payload: null },
@@ -215,5 +215,48 @@ describe("EditQueue", () => {
     await flush();
     expect(sent.map((s) => s.body)).toEqual([{ quantity: "2.5" }, { quantity: "3" }]);
     expect(storage.getItem("k")).toBeNull();
+  });
+
+  it("stored edits made on another version than the one loaded now stop as a conflict", async () => {
+    const storage = new MemoryStorage();
+    const first = new EditQueue({ storage, storageKey: "k", send: async (): Promise<Outcome> => ({ kind: "unavailable", reason: "down" }), timers: new ManualTimers() });
+    first.setVersion(4);
+    first.enqueue({ quantity: "7" }, "Кол-во");
+    await flush();
+    first.dispose();
+
+    const { sent, send } = scripted([{ kind: "applied", version: 9, payload: null }]);
+    const conflicts: string[] = [];
+    const second = new EditQueue({ storage, storageKey: "k", send, events: { conflict: (_e, d) => conflicts.push(d) } });
+    second.setVersion(8);
+    await flush();
+    expect(sent).toHaveLength(0);
+    expect(second.items()[0].state).toBe("conflict");
+    expect(conflicts[0]).toMatch(/версии 4.*версии 8/);
+    second.reapply(8);
+    await flush();
+    expect(sent).toEqual([{ body: { quantity: "7" }, base: 8 }]);
+  });
+
+  it("a queue paused for a sign-in goes on when the editor starts it again", async () => {
+    let signedIn = false;
+    const sent: unknown[] = [];
+    const q = new EditQueue({
+      send: async (edit): Promise<Outcome> => {
+        if (!signedIn) return { kind: "signed-out" };
+        sent.push(edit.body);
+        return { kind: "applied", version: 3, payload: null };
+      },
+    });
+    q.setVersion(2);
+    q.enqueue("typed", "typed");
+    await flush();
+    expect(q.items()[0].state).toBe("paused");
+    q.dispose();
+    signedIn = true;
+    q.start();
+    await flush();
+    expect(sent).toEqual(["typed"]);
+    expect(q.size).toBe(0);
   });
 });
