@@ -124,7 +124,10 @@ export const Grid = memo(
       count: rows.length,
       getScrollElement: () => scrollRef.current,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 4,
+      overscan: 16,
+      // Rows render in a task of their own after the scroll, not inside the frame that scrolls:
+      // the frame stays short; the overscan (16 rows, 448 px) covers what that frame scrolled.
+      useFlushSync: false,
     });
 
     const activeRow = rows[Math.min(active.row, rows.length - 1)];
