@@ -94,4 +94,16 @@ test("positions move by dragging and by the keyboard; a rectangle is copied; bul
   const back = (await adminApi.document(estimate.id)) as unknown as { sections: { positions: { code?: string; coefficients?: unknown[] }[] }[] };
   expect(back.sections[0].positions.map((p) => p.code?.slice(-12))).toEqual(["01-01-013-02", "01-02-057-02"]);
   expect(back.sections[0].positions.every((p) => (p.coefficients ?? []).length === 1)).toBe(true);
+
+  // Ctrl+M moves the current position to a section chosen in a dialog (the rows brought back
+  // by Ctrl+Z have new ids: the second row of the grid is the restored 01-02-057-02).
+  await rows(page).nth(1).locator('[data-col="name"]').click();
+  await page.keyboard.press("Control+m");
+  const move = page.getByTestId("move-dialog");
+  await move.getByLabel("Раздел").selectOption({ label: "2. Фундаменты" });
+  await move.getByRole("button", { name: "Переместить" }).click();
+  await saved(page);
+  const moved = await layout(adminApi, estimate.id);
+  expect(moved[0].map((c) => c.slice(-12))).toEqual(["01-01-013-02"]);
+  expect(moved[1].at(-1)).toMatch(/01-02-057-02$/);
 });

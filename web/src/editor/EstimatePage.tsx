@@ -13,6 +13,7 @@ import { ConflictDialog } from "./ConflictDialog";
 import { Grid, type GridHandle } from "./Grid";
 import { HeaderPanel } from "./HeaderPanel";
 import { Dialog } from "../components/Dialog";
+import { FormDialog, NameDialog } from "../components/FormDialog";
 import { gridRows, sectionOf, type Change, type GridRow } from "./model";
 import { PositionPanel } from "./PositionPanel";
 import { SectionTree } from "./SectionTree";
@@ -466,11 +467,9 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
         <NameDialog
           title="Новый раздел"
           label="Наименование раздела"
-          onCancel={() => setDialog(null)}
-          onSubmit={(name) => {
-            setDialog(null);
-            edit(`Раздел «${name}»`, [{ op: "add_section", name }], [{ op: "remove_section", section_id: 0 }]);
-          }}
+          submitLabel="Добавить"
+          onClose={() => setDialog(null)}
+          onSubmit={async (name) => edit(`Раздел «${name}»`, [{ op: "add_section", name }], [{ op: "remove_section", section_id: 0 }])}
         />
       )}
       {dialog?.kind === "move" && (
@@ -545,117 +544,54 @@ function ColumnsMenu({ prefs, onChange }: { prefs: ColumnPrefs; onChange(p: Colu
   );
 }
 
-function NameDialog(props: { title: string; label: string; onCancel(): void; onSubmit(name: string): void }) {
-  const [name, setName] = useState("");
-  return (
-    <Dialog title={props.title} onClose={props.onCancel}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) props.onSubmit(name.trim());
-        }}
-      >
-        <label>
-          {props.label}
-          <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
-        </label>
-        <div className="actions">
-          <button type="button" onClick={props.onCancel}>
-            Отмена
-          </button>
-          <button type="submit" className="primary">
-            Добавить
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
 function MoveDialog(props: { model: NonNullable<EditorApi["model"]>; count: number; onCancel(): void; onSubmit(sectionId: number): void }) {
   const [section, setSection] = useState(props.model.sections[0]?.id ?? 0);
   return (
-    <Dialog title="Переместить в раздел" onClose={props.onCancel} testId="move-dialog">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          props.onSubmit(section);
-        }}
-      >
-        <p>Позиций: {props.count}. Они встанут в конец раздела.</p>
-        <label>
-          Раздел
-          <select value={section} onChange={(e) => setSection(Number(e.target.value))} autoFocus>
-            {props.model.sections.map((s, i) => (
-              <option key={s.id} value={s.id}>
-                {i + 1}. {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <div className="actions">
-          <button type="button" onClick={props.onCancel}>
-            Отмена
-          </button>
-          <button type="submit" className="primary">
-            Переместить
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Переместить в раздел" submitLabel="Переместить" onClose={props.onCancel} onSubmit={async () => props.onSubmit(section)} testId="move-dialog">
+      <p>Позиций: {props.count}. Они встанут в конец раздела.</p>
+      <label>
+        Раздел
+        <select value={section} onChange={(e) => setSection(Number(e.target.value))} data-autofocus>
+          {props.model.sections.map((s, i) => (
+            <option key={s.id} value={s.id}>
+              {i + 1}. {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </FormDialog>
   );
 }
 
 function CoefficientDialog(props: { count: number; onCancel(): void; onSubmit(c: Schemas["Coefficient"]): void }) {
   const [name, setName] = useState("");
   const [values, setValues] = useState({ labor: "", machines: "", machinist_labor: "", materials: "" });
-  const [error, setError] = useState<string | null>(null);
   const labels: Record<string, string> = { labor: "к ОЗП", machines: "к ЭМ", machinist_labor: "к ЗПМ", materials: "к МАТ" };
+  const submit = async () => {
+    const out: Schemas["Coefficient"] = { name: name.trim() || "Коэффициент" };
+    for (const [k, text] of Object.entries(values)) {
+      if (!text.trim()) continue;
+      const p = parseDecimalInput(text);
+      if (!p.ok) throw new Error(`${labels[k]}: ${p.error}`);
+      (out as Record<string, string>)[k] = p.value;
+    }
+    props.onSubmit(out);
+  };
   return (
-    <Dialog title="Коэффициент к выделенным позициям" onClose={props.onCancel} testId="coefficient-dialog">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const out: Schemas["Coefficient"] = { name: name.trim() || "Коэффициент" };
-          for (const [k, text] of Object.entries(values)) {
-            if (!text.trim()) continue;
-            const p = parseDecimalInput(text);
-            if (!p.ok) {
-              setError(`${labels[k]}: ${p.error}`);
-              return;
-            }
-            (out as Record<string, string>)[k] = p.value;
-          }
-          props.onSubmit(out);
-        }}
-      >
-        <p>Позиций: {props.count}. Коэффициент добавится к уже заданным.</p>
-        <label>
-          Наименование (основание)
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="МДС 81-35.2004 прил. 1 т. 1 п. 2" autoFocus />
-        </label>
-        <div className="row">
-          {Object.keys(values).map((k) => (
-            <label key={k}>
-              {labels[k]}
-              <input inputMode="decimal" size={6} value={values[k as keyof typeof values]} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
-            </label>
-          ))}
-        </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" onClick={props.onCancel}>
-            Отмена
-          </button>
-          <button type="submit" className="primary">
-            Применить
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Коэффициент к выделенным позициям" submitLabel="Применить" onClose={props.onCancel} onSubmit={submit} testId="coefficient-dialog">
+      <p>Позиций: {props.count}. Коэффициент добавится к уже заданным.</p>
+      <label>
+        Наименование (основание)
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="МДС 81-35.2004 прил. 1 т. 1 п. 2" data-autofocus />
+      </label>
+      <div className="row">
+        {Object.keys(values).map((k) => (
+          <label key={k}>
+            {labels[k]}
+            <input inputMode="decimal" size={6} value={values[k as keyof typeof values]} onChange={(e) => setValues({ ...values, [k]: e.target.value })} />
+          </label>
+        ))}
+      </div>
+    </FormDialog>
   );
 }
