@@ -29,6 +29,8 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // Date fields and number formats of the browser itself in Russian, as estimators see them.
+        "--lang=ru-RU",
       ],
     },
     viewport: { width: 1440, height: 900 },

@@ -148,6 +148,9 @@ test("an estimator builds an estimate from the pages, the base panel and the key
   await cell(page, first, "name").click();
   await page.keyboard.press("Space");
   await expect(grid(page).locator("[role=row].resource").first()).toBeVisible();
+  // The base panel closed (Ctrl+B), as one works on figures: more of the ЛСР columns in view.
+  await page.keyboard.press("Control+b");
+  await expect(basePanel(page)).toHaveCount(0);
   await shot(page, "estimate-editor");
   await expectNoSeriousA11yViolations(page, "редактор сметы");
 

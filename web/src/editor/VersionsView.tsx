@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
-import { formatDateTime } from "../lib/dates";
+import { formatDateTime } from "../components/format";
 import { formatDecimal, formatMoney } from "../lib/decimal";
 
 type DiffItem = Schemas["DiffItem"];
@@ -25,6 +25,7 @@ const SUMMARIES: Record<string, string> = {
   status: "статус",
 };
 
+const SECTION_OPS: Record<string, string> = { added: "добавлен", removed: "удалён", changed: "изменён" };
 const OPS: Record<string, string> = { added: "добавлена", removed: "удалена", changed: "изменена" };
 const FIGURES: { key: keyof Schemas["PositionFigures"]; label: string }[] = [
   { key: "ot", label: "ОТ" },
@@ -151,7 +152,6 @@ function DiffTable({ items }: { items: DiffItem[] }) {
     <table className="list diff" data-testid="diff-table">
       <thead>
         <tr>
-          <th>Что</th>
           <th>Изменение</th>
           <th>Обоснование</th>
           <th>Наименование</th>
@@ -170,8 +170,9 @@ function DiffTable({ items }: { items: DiffItem[] }) {
           const doc = after?.document ?? before?.document;
           return (
             <tr key={`${item.kind}${item.id}`} className={`op-${item.op}`}>
-              <td>{item.kind === "section" ? "раздел" : "позиция"}</td>
-              <td>{OPS[item.op]}</td>
+              <td>
+                {item.kind === "section" ? `раздел ${SECTION_OPS[item.op]}` : `позиция ${OPS[item.op]}`}
+              </td>
               <td>{doc?.code}</td>
               <td>{item.kind === "section" ? <Pair before={before?.name} after={after?.name} /> : doc?.name}</td>
               <td className="num">
