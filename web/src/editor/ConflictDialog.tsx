@@ -1,6 +1,6 @@
 // A version conflict (412) explained: which versions came first, by whom and when, and the two
 // ways out — reload and send my edit again on top, or drop my edit.
-import { formatDateTime } from "../lib/dates";
+import { formatDateTime } from "../components/format";
 import { Dialog } from "../components/Dialog";
 import type { Conflict } from "./useEstimateEditor";
 

@@ -3,9 +3,9 @@
 // their own tab. Every change goes to the service; every figure on screen is the service's.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, NavLink, Route, Routes, useParams } from "react-router-dom";
-import { useQuery } from "@tanstack/react-query";
 import { api, download, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../app/session";
+import { useObject, useProject } from "../pages/queries";
 import { parseDecimalInput } from "../lib/decimal";
 import { BasePanel } from "./BasePanel";
 import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnKey, type ColumnPrefs } from "./columns";
@@ -80,15 +80,8 @@ function EditorHeader({ editor, readOnly }: { editor: EditorApi; readOnly: boole
   const h = model.header;
   const { can } = useSession();
   const [error, setError] = useState<string | null>(null);
-  const object = useQuery({
-    queryKey: ["object", h.object_id],
-    queryFn: async () => unwrap(await api.GET("/api/v1/objects/{id}", { params: { path: { id: h.object_id } } })),
-  });
-  const project = useQuery({
-    queryKey: ["project", object.data?.project_id],
-    enabled: object.data !== undefined,
-    queryFn: async () => unwrap(await api.GET("/api/v1/projects/{id}", { params: { path: { id: object.data!.project_id } } })),
-  });
+  const object = useObject(h.object_id);
+  const project = useProject(object.data?.project_id ?? NaN);
   const setStatus = async (status: Schemas["EstimateStatus"]) => {
     try {
       unwrap(

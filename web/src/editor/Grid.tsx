@@ -47,6 +47,14 @@ export interface GridHandle {
 const KIND_COLUMN: Record<string, ColumnKey> = { labor: "ot", machine: "em", material: "m", equipment: "equipment" };
 const KIND_NAMES: Record<string, string> = { labor: "Труд", machine: "Машины", material: "Материал", equipment: "Оборудование" };
 
+function sectionText(s: SectionModel | undefined, key: ColumnKey): string {
+  if (!s) return "";
+  if (key === "name") return s.name;
+  if (key === "code") return "Раздел";
+  const f = s.figures as Record<string, string> | undefined;
+  return f && key in f ? formatMoney(f[key]) : "";
+}
+
 function resourceText(d: PositionDetail | undefined, index: number, key: ColumnKey): string {
   const r = d?.document.resources?.[index];
   const line = d?.lines?.resources[index];
@@ -89,14 +97,7 @@ function positionText(p: PositionRow, ordinal: number | undefined, quantityOverl
 
 /** The text a cell shows (the clipboard and the editor's first value use it too). */
 export function cellText(model: EstimateModel, row: GridRow, key: ColumnKey, overlays: Map<string, string>, details: Map<number, PositionDetail>): string {
-  if (row.kind === "section") {
-    const s = model.sections.find((x) => x.id === row.sectionId);
-    if (!s) return "";
-    if (key === "name") return s.name;
-    if (key === "code") return "Раздел";
-    const f = s.figures as Record<string, string> | undefined;
-    return f && key in f ? formatMoney(f[key]) : "";
-  }
+  if (row.kind === "section") return sectionText(model.sections.find((x) => x.id === row.sectionId), key);
   const p = model.positions.get(row.positionId!);
   if (!p) return "";
   if (row.kind === "resource") return resourceText(details.get(p.id), row.resourceIndex!, key);
@@ -630,13 +631,7 @@ function cellIndexOf(target: EventTarget): number {
 
 function rowCellText(props: RowViewProps, key: ColumnKey): string {
   const { row, section, position, detail } = props;
-  if (row.kind === "section") {
-    if (!section) return "";
-    if (key === "name") return section.name;
-    if (key === "code") return "Раздел";
-    const f = section.figures as Record<string, string> | undefined;
-    return f && key in f ? formatMoney(f[key]) : "";
-  }
+  if (row.kind === "section") return sectionText(section, key);
   if (!position) return "";
   if (row.kind === "resource") return resourceText(detail, row.resourceIndex!, key);
   return positionText(position, row.ordinal, props.quantityOverlay, key);

@@ -1,9 +1,9 @@
 // The estimate's header: name, number, territory and price level (from the priced territories of
 // the active release), date, method, and the options of the whole estimate (НР/СП overrides, the
 // НР column, rounding). Saved as one update_header change.
-import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api, unwrap, type Schemas } from "../api/client";
+import type { Schemas } from "../api/client";
+import { useReleases } from "../pages/queries";
 import { parseDecimalInput, formatDecimal } from "../lib/decimal";
 import type { EstimateModel } from "./model";
 
@@ -13,11 +13,7 @@ type Options = Schemas["CalcOptions"];
 type Territory = Schemas["PricedTerritory"];
 
 export function useTerritories(): Territory[] {
-  const releases = useQuery({
-    queryKey: ["releases"],
-    staleTime: 300_000,
-    queryFn: async () => unwrap(await api.GET("/api/v1/releases")).items,
-  });
+  const releases = useReleases();
   const active = releases.data?.find((r) => r.active);
   return active?.territories ?? [];
 }

@@ -54,6 +54,14 @@ export function useEstimates(objectId: number) {
   });
 }
 
+/** The releases of the normative base (the active one prices the estimates). */
+export function useReleases() {
+  return useQuery({
+    queryKey: ["releases"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/releases")).items,
+  });
+}
+
 /** The :id of a route as a number (NaN when it is not one: the page says «не найдено»). */
 export function routeId(value: string | undefined): number {
   return value && /^[1-9]\d*$/.test(value) ? Number(value) : NaN;

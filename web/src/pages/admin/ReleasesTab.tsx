@@ -1,7 +1,7 @@
 // Releases of the normative base (ФСНБ-2022 with its additions): which one prices the estimates,
 // what files it was made from. Activating another release arrives with the collector work.
-import { useQuery } from "@tanstack/react-query";
-import { api, unwrap, type Schemas } from "../../api/client";
+import type { Schemas } from "../../api/client";
+import { useReleases } from "../queries";
 import { formatBytes, formatDateTime, formatQuarter } from "../../components/format";
 import { LoadError, Loading } from "../../components/QueryState";
 
@@ -31,10 +31,7 @@ function baseName(path: string): string {
 }
 
 export function ReleasesTab() {
-  const releases = useQuery({
-    queryKey: ["releases"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/releases")).items,
-  });
+  const releases = useReleases();
   const withTerritories = releases.data?.some((r) => territoriesOf(r) !== undefined) ?? false;
 
   return (
