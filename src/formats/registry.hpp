@@ -23,6 +23,7 @@
 #include "formats/document/calc.hpp"  // DocumentKind
 #include "formats/gge/gge.hpp"        // GgeHeader, GgeObjectHeader, GgeSummaryHeader
 #include "formats/print/xlsx_forms.hpp"  // PrintHeader
+#include "formats/progress.hpp"
 
 namespace estimate::formats {
 
@@ -82,11 +83,15 @@ Result<ComputedDocument> Compute(Document document);
 // What the writers state besides the document: the headers of the forms. A writer reads the one
 // of its kind: a ЛСР `estimate` (ГГЭ, АРПС, and its printed form through PrintHeaderOf), an ОСР
 // `object` (ГГЭ) or a ССР `summary` (ГГЭ); the printed ОСР and ССР take `print`.
+//
+// `progress`, not a header: who watches a long writer (PDF, XLSX) and may cancel it; nullptr for
+// none. The quick writers (JSON, text, ГГЭ, АРПС) ignore it.
 struct WriteHeaders {
   GgeHeader estimate;
   GgeObjectHeader object;
   GgeSummaryHeader summary;
   PrintHeader print;
+  WriteProgress* progress = nullptr;
 };
 
 struct Writer {
