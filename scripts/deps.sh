@@ -10,6 +10,8 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   libxml2-dev libzip-dev libstemmer-dev libargon2-dev
+  # answers compressed on the way out (gzip by libdeflate, brotli)
+  libdeflate-dev libbrotli-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;

@@ -575,9 +575,11 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
   if (runs("ai")) StartAiRole(infra, router);
   if (runs("collector")) StartCollectorRole(infra, router);
 
+  http::ResponseCompressor compressor(http::CompressionOptions{}, infra.registry);
   http::EdgeOptions edge;
   edge.cors_origins = config.cors_origins;
   edge.rate_limiter = infra.limiter.get();
+  edge.compressor = &compressor;
   http::Pipeline pipeline(router, infra.registry, std::move(edge));
 
   http::ServerOptions server_options;

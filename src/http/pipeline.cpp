@@ -99,6 +99,9 @@ Response Pipeline::Execute(Request& request, const Prepared& prepared,
                                    request.path, request.request_id);
     }
   }
+  if (edge_.compressor != nullptr && request.method != "HEAD") {
+    edge_.compressor->Apply(request, response);
+  }
   AddEdgeHeaders(request, response);
   Record(request, response, started);
   return response;

@@ -6,16 +6,19 @@
 #include <memory>
 
 #include "cache/rate_limiter.hpp"
+#include "http/compression.hpp"
 #include "http/router.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace estimate::http {
 
 // What every answer gets at the edge: CORS for the allowed browser origins (CORS_ORIGIN; "*" for
-// any), security headers, and rate limiting of /api/ requests per client address.
+// any), security headers, rate limiting of /api/ requests per client address, and the content
+// coding of large text answers (compression.hpp).
 struct EdgeOptions {
   std::vector<std::string> cors_origins;
   cache::RateLimiter* rate_limiter = nullptr;  // null: no limit
+  ResponseCompressor* compressor = nullptr;    // null: every answer in identity coding
 };
 
 class Pipeline {
