@@ -10,6 +10,8 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   libxml2-dev libzip-dev libstemmer-dev libargon2-dev
+  # the JSON reader of estimate documents
+  libsimdjson-dev
   # answers compressed on the way out (gzip by libdeflate, brotli)
   libdeflate-dev libbrotli-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)

@@ -9,6 +9,7 @@
 #include "api/request_contract.hpp"
 #include "core/clock.hpp"
 #include "core/text.hpp"
+#include "formats/json_syntax.hpp"
 #include "services/auth_service.hpp"
 #include "telemetry/system_clock.hpp"
 
@@ -159,7 +160,9 @@ std::optional<boost::json::value> JsonObjectBody(const http::Request& request,
   options.max_depth = 64;
   boost::json::value v = boost::json::parse(request.body, ec, {}, options);
   if (ec) {
-    error = BadRequest(request, "body: not valid JSON (" + ec.message() + ")");
+    std::string where = formats::JsonSyntaxErrorAt(request.body, options.max_depth);
+    error = BadRequest(request, where.empty() ? "body: not valid JSON (" + ec.message() + ")"
+                                              : "body: not valid JSON at " + where);
     return std::nullopt;
   }
   if (!v.is_object()) {

@@ -19,8 +19,10 @@ void AddCalcRoutes(http::Router& router) {
                                      req.path, req.request_id);
     }
     const bool text = format == "text";
-    auto outcome = formats::Calculate(req.body, text ? formats::OutputFormat::kText
-                                                     : formats::OutputFormat::kJson);
+    // The body is parsed where it lies when its buffer has room for the reader's padding.
+    const bool padded = req.body.capacity() - req.body.size() >= formats::kJsonPadding;
+    auto outcome = formats::Calculate(
+        req.body, text ? formats::OutputFormat::kText : formats::OutputFormat::kJson, padded);
     if (!outcome.ok()) {
       boost::json::object body{{"type", "about:blank"},
                                {"title", "Unprocessable Content"},

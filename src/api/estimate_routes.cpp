@@ -264,6 +264,8 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                }
                http::Response r = JsonAnswer(200, *view->json);
                r.headers.emplace_back("etag", VersionTag(view->version));
+               // The view of a version is the same for everyone who may read it.
+               r.etag_keys_body = true;
                return r;
              }));
   router.Add("GET", "/api/v1/estimates/{id}/document",

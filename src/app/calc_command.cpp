@@ -23,72 +23,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitIoError = 1;
 constexpr int kExitBadInput = 2;
 
-bool ReadAll(const std::string& path, std::string* text, std::string* error) {
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    if (std::cin.bad()) {
-      *error = "cannot read standard input";
-      return false;
-    }
-    *text = buffer.str();
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  // One read of the whole file: an istreambuf_iterator copy goes character by character.
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) {
-    text->resize(static_cast<std::size_t>(size));
-    in.read(text->data(), size);
-  } else {
-    text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  if (in.bad() || (size > 0 && in.gcount() != size)) {
-    *error = "cannot read " + path;
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-int RunCalc(const std::string& path, const std::string& format, std::ostream& out,
-            std::ostream& err) {
-  if (format != "json" && format != "text") {
-    err << "calc: unknown --format \"" << format << "\" (expected json or text)\n";
-    return kExitBadInput;
-  }
-  std::string text;
-  std::string error;
-  if (!ReadAll(path, &text, &error)) {
-    err << "calc: " << error << "\n";
-    return kExitIoError;
-  }
-  const formats::CalcOutcome outcome = formats::Calculate(
-      text, format == "json" ? formats::OutputFormat::kJson : formats::OutputFormat::kText);
-  if (!outcome.ok()) {
-    err << outcome.ProblemText() << "\n";
-    return kExitBadInput;
-  }
-  // Built whole before writing, so that a failure never leaves half a document on stdout.
-  const std::string& rendered = format == "json" ? outcome.json : outcome.text;
-  out << rendered;
-  out.flush();
-  if (!out) {
-    err << "calc: cannot write the result\n";
-    return kExitIoError;
-  }
-  return kExitOk;
-}
-
-namespace {
-
 // What --format names for a document of `kind`: its writer, or the message of the refusal.
 const formats::Writer* ExportWriter(const std::string& format, formats::DocumentKind kind,
                                     std::ostream& err) {
@@ -120,7 +54,7 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     return kExitBadInput;
   }
   std::string text, error;
-  if (!ReadAll(path, &text, &error)) {
+  if (!ReadDocumentFile(path, &text, &error)) {
     err << "estimate-service export: " << error << "\n";
     return kExitIoError;
   }
@@ -225,7 +159,7 @@ int Report(const Import& imported, std::ostream& out, std::ostream& err) {
 
 int RunImportEstimate(const std::string& path, std::ostream& out, std::ostream& err) {
   std::string text, error;
-  if (!ReadAll(path, &text, &error)) {
+  if (!ReadDocumentFile(path, &text, &error)) {
     err << "estimate-service import-estimate: " << error << "\n";
     return kExitIoError;
   }

@@ -16,6 +16,10 @@ namespace estimate::app {
 int RunCalc(const std::string& path, const std::string& format, std::ostream& out,
             std::ostream& err);
 
+// The whole file at `path` ("-": stdin) in `text`, with formats::kJsonPadding bytes allocated
+// after it so that the JSON reader parses it where it lies; false with `error` when unreadable.
+bool ReadDocumentFile(const std::string& path, std::string* text, std::string* error);
+
 // `estimate-service export FILE|- --format gge|xlsx`: the estimate document (with its optional
 // `header`) as the ЛСР form in Excel, or as ГГЭ XML 3.01, validated against
 // LocalEstimateResourceIndexMethod-3_01.xsd in `xsd_dir` before anything is written; an invalid

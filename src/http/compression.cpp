@@ -3,7 +3,6 @@
 #include <brotli/encode.h>
 #include <libdeflate.h>
 
-#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -75,8 +74,6 @@ void AddVary(Response& response) {
   response.headers.emplace_back("vary", "Accept-Encoding");
 }
 
-std::uint64_t HashOf(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
-
 }  // namespace
 
 bool IsCompressibleType(std::string_view content_type) {
@@ -125,8 +122,6 @@ struct ResponseCompressor::Impl {
 
   struct Entry {
     std::string key;
-    std::size_t source_size = 0;
-    std::uint64_t source_hash = 0;
     std::shared_ptr<const std::string> bytes;
   };
 
@@ -139,18 +134,15 @@ struct ResponseCompressor::Impl {
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index;  // keys live in lru
   std::size_t held = 0;
 
-  std::shared_ptr<const std::string> Find(const std::string& key, std::size_t size,
-                                          std::uint64_t hash) {
+  std::shared_ptr<const std::string> Find(const std::string& key) {
     std::lock_guard lock(mu);
     auto it = index.find(key);
     if (it == index.end()) return nullptr;
-    if (it->second->source_size != size || it->second->source_hash != hash) return nullptr;
     lru.splice(lru.begin(), lru, it->second);
     return it->second->bytes;
   }
 
-  void Keep(std::string key, std::size_t size, std::uint64_t hash,
-            std::shared_ptr<const std::string> bytes) {
+  void Keep(std::string key, std::shared_ptr<const std::string> bytes) {
     if (bytes->size() > options.cache_bytes / 4) return;  // one answer never crowds out the rest
     std::lock_guard lock(mu);
     if (auto it = index.find(key); it != index.end()) {
@@ -159,7 +151,7 @@ struct ResponseCompressor::Impl {
       index.erase(it);
     }
     held += bytes->size();
-    lru.push_front(Entry{std::move(key), size, hash, std::move(bytes)});
+    lru.push_front(Entry{std::move(key), std::move(bytes)});
     index.emplace(lru.front().key, lru.begin());
     while (held > options.cache_bytes && !lru.empty()) {
       held -= lru.back().bytes->size();
@@ -197,20 +189,18 @@ void ResponseCompressor::Apply(const Request& request, Response& response) {
   std::shared_ptr<const std::string> bytes;
   const std::string_view etag = HeaderOf(response, "etag");
   std::string key;
-  std::uint64_t hash = 0;
-  const bool cached = !etag.empty() && impl_->options.cache_bytes > 0;
+  const bool cached = response.etag_keys_body && !etag.empty() && impl_->options.cache_bytes > 0;
   if (cached) {
     key.reserve(request.path.size() + etag.size() + coding.size() + 2);
     key.append(request.path).append(1, '\n').append(etag).append(1, '\n').append(coding);
-    hash = HashOf(response.body);
-    bytes = impl_->Find(key, response.body.size(), hash);
+    bytes = impl_->Find(key);
     impl_->cache.Increment({{"result", bytes ? "hit" : "miss"}});
   }
   if (!bytes) {
     bytes = std::make_shared<const std::string>(
         coding == "br" ? BrotliCompress(response.body, impl_->options.brotli_quality)
                        : GzipCompress(response.body, impl_->options.gzip_level));
-    if (cached) impl_->Keep(std::move(key), response.body.size(), hash, bytes);
+    if (cached) impl_->Keep(std::move(key), bytes);
   }
   if (bytes->size() >= response.body.size()) return;  // incompressible: identity is smaller
   response.body.assign(*bytes);

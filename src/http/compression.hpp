@@ -13,11 +13,11 @@
 // If-Match compares it), the same in every coding, and Range requests, the reason RFC 9110 wants
 // strong validators to differ per coding, are not served.
 //
-// The compressed bytes of an answer with an ETag are kept, keyed by the path, the ETag and the
-// coding, in a cache bounded in bytes (least recently used out first): a second read of the same
-// estimate version costs a look-up instead of a compression. An entry also keeps the length and
-// a 64-bit hash of the bytes it was made from and serves only those same bytes, so an ETag that
-// does not change with everything in a body (per user, say) can never hand out another's answer.
+// The compressed bytes of an answer whose handler says its body is a function of the path and
+// the ETag (Response::etag_keys_body: an estimate's view of a version) are kept, keyed by the
+// path, the ETag and the coding, in a cache bounded in bytes (least recently used out first): a
+// second read of the same version costs a look-up instead of a compression. Other answers are
+// compressed afresh: an ETag alone does not promise the same bytes to every user.
 //
 // Thread-safe.
 #include <cstddef>

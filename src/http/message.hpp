@@ -37,6 +37,10 @@ struct Response {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // The handler's word that the body is a function of the path and the ETag alone — the same for
+  // every user and every request — so that the compressed bytes may be kept by them (an
+  // estimate's view of a version). False: compressed afresh each time.
+  bool etag_keys_body = false;
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain");

@@ -16,6 +16,7 @@
 #include "formats/document/calc.hpp"
 #include "formats/document/estimate_document.hpp"
 #include "formats/document/estimate_document_writer.hpp"
+#include "formats/json_syntax.hpp"
 #include "normbase/pricing.hpp"
 #include "normbase/regions.hpp"
 #include "services/base_service.hpp"
@@ -81,7 +82,11 @@ Result<json::value> ParseBody(const std::string& text, const std::string& what) 
   json::parse_options opts;
   opts.max_depth = 64;
   json::value v = json::parse(text, ec, {}, opts);
-  if (ec) return InvalidArgument(what + ": not valid JSON (" + ec.message() + ")");
+  if (ec) {
+    const std::string where = formats::JsonSyntaxErrorAt(text, opts.max_depth);
+    return InvalidArgument(what + (where.empty() ? ": not valid JSON (" + ec.message() + ")"
+                                                 : ": not valid JSON at " + where));
+  }
   return v;
 }
 

@@ -144,7 +144,13 @@ TEST(RequestContract, JsonObjectBodyHoldsTheBodyToTheSchemaOfItsRoute) {
   EXPECT_NE(error.body.find("changes[0].op: is required"), std::string::npos) << error.body;
   // The syntax and media-type checks come first, as before.
   EXPECT_FALSE(JsonObjectBody(JsonRequest("POST", "/api/v1/estimates/{id}/changes", "{x"), error));
-  EXPECT_NE(error.body.find("body: not valid JSON"), std::string::npos) << error.body;
+  EXPECT_NE(error.body.find("body: not valid JSON at line 1, column 2: "), std::string::npos)
+      << error.body;
+  EXPECT_FALSE(JsonObjectBody(
+      JsonRequest("POST", "/api/v1/estimates/{id}/changes", "{\"changes\": [\n  {\"op\": ]}"),
+      error));
+  EXPECT_NE(error.body.find("body: not valid JSON at line 2, column 10: "), std::string::npos)
+      << error.body;
   // A route the document does not describe is not checked.
   EXPECT_TRUE(JsonObjectBody(JsonRequest("POST", "/nowhere", R"({"changes": 5})"), error));
 }

@@ -89,6 +89,51 @@ TEST(BadInput, EveryMalformedDocumentIsRejectedWithItsJsonPath) {
   }
 }
 
+TEST(BadInput, ASyntaxErrorNamesItsLineAndColumn) {
+  // The column counts characters: «Смета» is 5 characters in 10 bytes.
+  const std::string doc =
+      "{\"format\": \"estimate-document/1\",\n"
+      "  \"name\": \"Смета\",\n"
+      "  \"sections\": [}\n";
+  Result<core::Estimate> r = ParseEstimateDocument(doc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("(document): not valid JSON at line 3, column 16: ", 0), 0u)
+      << r.status().message();
+
+  Result<core::Estimate> cyrillic = ParseEstimateDocument("{\"name\": \"Смета\" \"x\"}");
+  ASSERT_FALSE(cyrillic.ok());
+  EXPECT_NE(cyrillic.status().message().find("at line 1, column 18: "), std::string::npos)
+      << cyrillic.status().message();
+
+  for (const char* truncated : {"", "{", "{\"format\": \"estimate-document/1\", \"sections\": ["}) {
+    Result<core::Estimate> t = ParseEstimateDocument(truncated);
+    ASSERT_FALSE(t.ok());
+    EXPECT_NE(t.status().message().find("(document): not valid JSON at line 1, column "),
+              std::string::npos)
+        << t.status().message();
+  }
+}
+
+TEST(BadInput, NestingDeeperThan64IsRefused) {
+  std::string deep = "{\"format\": \"estimate-document/1\", \"x\": ";
+  for (int i = 0; i < 70; ++i) deep += "[";
+  for (int i = 0; i < 70; ++i) deep += "]";
+  deep += "}";
+  Result<core::Estimate> r = ParseEstimateDocument(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("(document): not valid JSON at line 1, column "),
+            std::string::npos)
+      << r.status().message();
+}
+
+TEST(BadInput, InvalidUtf8IsRefusedAsJson) {
+  Result<core::Estimate> r =
+      ParseEstimateDocument("{\"format\": \"estimate-document/1\", \"name\": \"\xff\xfe\"}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("(document): not valid JSON"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(BadInput, CollectsAllProblemsOfADocument) {
   const std::string doc = Doc(
       R"({"number": "1", "type": "norm", "quantity": "1,5",

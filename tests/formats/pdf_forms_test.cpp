@@ -230,13 +230,13 @@ const std::string& RikEstimatePdf() {
 
 template <typename T>
 std::optional<T> ReadGolden(const char* name,
-                            std::optional<T> (*read)(const json::object&, DocumentReader&)) {
-  json::monotonic_resource arena;
-  Result<json::value> parsed = ParseJson(ReadFile(Golden(name) / "input.json"), &arena);
+                            std::optional<T> (*read)(const JsonObject&, DocumentReader&)) {
+  const std::string text = ReadFile(Golden(name) / "input.json");
+  Result<std::unique_ptr<JsonDocument>> parsed = JsonDocument::Parse(text);
   EXPECT_TRUE(parsed.ok()) << parsed.status().message();
   if (!parsed.ok()) return std::nullopt;
   DocumentReader reader;
-  std::optional<T> document = read(parsed->as_object(), reader);
+  std::optional<T> document = read((*parsed)->root().get_object(), reader);
   for (const std::string& p : reader.problems()) ADD_FAILURE() << p;
   return document;
 }

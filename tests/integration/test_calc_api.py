@@ -1,6 +1,9 @@
 """POST /api/v1/calc: the same computation as `estimate-service calc`, over HTTP."""
 import json
 import os
+import subprocess
+import sys
+import tempfile
 import unittest
 
 from harness import ROOT, Service
@@ -51,11 +54,36 @@ class CalcApi(unittest.TestCase):
         self.assertIn("sections[0].positions[0].quantity", paths)
         self.assertIn("sections[0].positions[0].price", paths)
 
+    def test_curl_with_its_default_headers_gets_100_continue_and_the_result(self):
+        # A 3 MB document: curl sends Expect: 100-continue and waits (a second, if never
+        # answered) for the interim answer before the body.
+        with tempfile.TemporaryDirectory() as tmp:
+            doc = os.path.join(tmp, "doc.json")
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "make_calc_document.py"),
+                            doc, "1200"], check=True, capture_output=True)
+            self.assertGreater(os.path.getsize(doc), 2 << 20)
+            out = subprocess.run(
+                ["curl", "-sv", "-o", os.path.join(tmp, "out.json"), "-w", "%{http_code}",
+                 "-H", "Content-Type: application/json", "--data-binary", "@" + doc,
+                 "http://127.0.0.1:%d/api/v1/calc" % self.svc.port],
+                capture_output=True, timeout=60, check=True)
+            self.assertEqual(out.stdout, b"200")
+            self.assertIn(b"> Expect: 100-continue", out.stderr)
+            self.assertIn(b"< HTTP/1.1 100 Continue", out.stderr)
+            with open(os.path.join(tmp, "out.json"), encoding="utf-8") as f:
+                self.assertEqual(len(json.load(f)["positions"]), 1200)
+
     def test_not_json_is_refused(self):
         status, _, _ = self.post(b"<xml/>", headers={"Content-Type": "application/xml"})
         self.assertEqual(status, 415)
         status, _, body = self.post(b"{not json")
         self.assertEqual(status, 422)
+        # A syntax error names its line and column (in characters: «Смета» is 5 of them).
+        status, _, body = self.post('{"format": "estimate-document/1",\n "name": "Смета" "x"}'
+                                    .encode())
+        self.assertEqual(status, 422)
+        self.assertIn("(document): not valid JSON at line 2, column 18: ",
+                      json.loads(body)["detail"])
         status, _, body = self.post(b"{}", "?format=pdf")
         self.assertEqual(status, 400)
 

@@ -2,6 +2,7 @@
 import json
 import re
 import socket
+import subprocess
 import time
 import unittest
 
@@ -85,6 +86,16 @@ class HttpSurface(unittest.TestCase):
         raw = self.svc.raw(b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n")
         self.assertTrue(raw.startswith(b"HTTP/1.1 413"), raw)
         self.assertIn(b"UPLOAD_MAX_SIZE", raw)
+
+    def test_curl_learns_of_the_413_before_it_sends_the_body(self):
+        # curl asks with Expect: 100-continue for a large body and waits for the answer: the
+        # refusal comes first, and not a byte of the 2 MB is sent.
+        out = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_upload}",
+             "-H", "Content-Type: application/json", "--data-binary", "@-",
+             "http://127.0.0.1:%d/api/v1/calc" % self.svc.port],
+            input=b"[" + b"0," * (1 << 20) + b"0]", capture_output=True, timeout=30, check=True)
+        self.assertEqual(out.stdout, b"413 0")
 
     def test_oversized_headers_are_431(self):
         raw = self.svc.raw(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")

@@ -42,30 +42,31 @@ class Reader {
   explicit Reader(DocumentReader& r) : r_(r) {}
 
   template <typename Read>
-  void EachObject(const json::object& o, std::string_view key, const JsonPath& path, Read read) {
-    const json::value* v = r_.Field(o, key);
-    if (v == nullptr) return;
+  void EachObject(const JsonObject& o, std::string_view key, const JsonPath& path, Read read) {
+    const std::optional<JsonValue> v = r_.Field(o, key);
+    if (!v) return;
     const JsonPath ap = path.Key(key);
-    const json::array* a = r_.Array(v, ap);
-    if (a == nullptr) return;
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const JsonPath ip = ap.At(i);
-      if (const json::object* item = r_.Object(&(*a)[i], ip)) read(*item, ip);
+    const std::optional<JsonArray> a = r_.Array(v, ap);
+    if (!a) return;
+    std::size_t i = 0;
+    for (const JsonValue a_item : *a) {
+      const JsonPath ip = ap.At(i++);
+      if (const std::optional<JsonObject> item = r_.Object(a_item, ip)) read(*item, ip);
     }
   }
 
-  Decimal NumberOr(const json::object& o, std::string_view key, const JsonPath& path,
+  Decimal NumberOr(const JsonObject& o, std::string_view key, const JsonPath& path,
                    Decimal fallback) {
     const std::optional<Decimal> d = r_.OptionalNumber(o, key, path);
     return d ? *d : fallback;
   }
 
-  Decimal Needed(const json::object& o, std::string_view key, const JsonPath& path) {
+  Decimal Needed(const JsonObject& o, std::string_view key, const JsonPath& path) {
     const std::optional<Decimal> d = r_.RequiredNumber(o, key, path);
     return d ? *d : Decimal();
   }
 
-  std::optional<Decimal> NonNegative(const json::object& o, std::string_view key,
+  std::optional<Decimal> NonNegative(const JsonObject& o, std::string_view key,
                                      const JsonPath& path) {
     std::optional<Decimal> d = r_.OptionalNumber(o, key, path);
     if (d && d->IsNegative()) {
@@ -75,7 +76,7 @@ class Reader {
     return d;
   }
 
-  core::BaseIndexCoefficient CoefficientAt(const json::object& o, const JsonPath& path) {
+  core::BaseIndexCoefficient CoefficientAt(const JsonObject& o, const JsonPath& path) {
     core::BaseIndexCoefficient c;
     c.name = r_.String(o, "name", path);
     switch (r_.Choice(o, "combine", path, {"multiply", "additive", "appendix10_multiply"}, 0,
@@ -98,7 +99,7 @@ class Reader {
     return c;
   }
 
-  core::BaseIndexPricedLine PricedLineAt(const json::object& o, const JsonPath& path) {
+  core::BaseIndexPricedLine PricedLineAt(const JsonObject& o, const JsonPath& path) {
     core::BaseIndexPricedLine l;
     l.code = r_.String(o, "code", path);
     l.name = r_.String(o, "name", path);
@@ -109,7 +110,7 @@ class Reader {
     return l;
   }
 
-  core::BaseIndexTransportLine TransportAt(const json::object& o, const JsonPath& path) {
+  core::BaseIndexTransportLine TransportAt(const JsonObject& o, const JsonPath& path) {
     core::BaseIndexTransportLine t;
     t.code = r_.String(o, "code", path);
     t.name = r_.String(o, "name", path);
@@ -120,13 +121,13 @@ class Reader {
     return t;
   }
 
-  std::optional<core::BaseIndexRate> RateAt(const json::object& o, std::string_view key,
+  std::optional<core::BaseIndexRate> RateAt(const JsonObject& o, std::string_view key,
                                             const JsonPath& path) {
-    const json::value* v = r_.Field(o, key);
-    if (v == nullptr) return std::nullopt;
+    const std::optional<JsonValue> v = r_.Field(o, key);
+    if (!v) return std::nullopt;
     const JsonPath p = path.Key(key);
-    const json::object* r = r_.Object(v, p);
-    if (r == nullptr) return std::nullopt;
+    const std::optional<JsonObject> r = r_.Object(v, p);
+    if (!r) return std::nullopt;
     core::BaseIndexRate rate;
     rate.code = r_.String(*r, "code", p);
     rate.percent = Needed(*r, "percent", p);
@@ -134,7 +135,7 @@ class Reader {
     return rate;
   }
 
-  core::BaseIndexPosition PositionAt(const json::object& o, const JsonPath& path) {
+  core::BaseIndexPosition PositionAt(const JsonObject& o, const JsonPath& path) {
     core::BaseIndexPosition p;
     if (auto number = r_.RequiredString(o, "number", path)) p.number = std::move(*number);
     p.code = r_.String(o, "code", path);
@@ -148,7 +149,7 @@ class Reader {
         o, "column", path, {"construction", "installation", "equipment", "other"}, 0, "column"));
     uses_equipment_ |= p.column == CostColumn::kEquipment;
     uses_other_ |= p.column == CostColumn::kOther;
-    EachObject(o, "transport", path, [&](const json::object& t, const JsonPath& tp) {
+    EachObject(o, "transport", path, [&](const JsonObject& t, const JsonPath& tp) {
       p.transport.push_back(TransportAt(t, tp));
     });
     const std::optional<std::string> type = r_.RequiredString(o, "type", path);
@@ -169,7 +170,7 @@ class Reader {
       r_.Problem(path.Key("column"), "a norm counts in construction, installation or other");
     }
     const JsonPath up = path.Key("unit_rate");
-    if (const json::object* u = r_.Object(r_.Required(o, "unit_rate", path), up)) {
+    if (const std::optional<JsonObject> u = r_.Object(r_.Required(o, "unit_rate", path), up)) {
       core::BaseIndexUnitRate& rate = p.unit_rate;
       rate.workers_pay = Needed(*u, "workers_pay", up);
       rate.machines = Needed(*u, "machines", up);
@@ -181,13 +182,13 @@ class Reader {
         r_.Problem(up.Key("machinists_pay"), "is part of machines and cannot exceed it");
       }
     }
-    EachObject(o, "coefficients", path, [&](const json::object& c, const JsonPath& cp) {
+    EachObject(o, "coefficients", path, [&](const JsonObject& c, const JsonPath& cp) {
       p.coefficients.push_back(CoefficientAt(c, cp));
     });
-    EachObject(o, "materials", path, [&](const json::object& m, const JsonPath& mp) {
+    EachObject(o, "materials", path, [&](const JsonObject& m, const JsonPath& mp) {
       p.materials.push_back(PricedLineAt(m, mp));
     });
-    EachObject(o, "equipment", path, [&](const json::object& e, const JsonPath& ep) {
+    EachObject(o, "equipment", path, [&](const JsonObject& e, const JsonPath& ep) {
       p.equipment.push_back(PricedLineAt(e, ep));
       uses_equipment_ = true;
     });
@@ -198,10 +199,10 @@ class Reader {
   }
 
   // Reads `indices` after the sections, so that it knows whether equipment and other costs occur.
-  void Indices(const json::object& root, const JsonPath& path, core::BaseIndexIndices* indices) {
+  void Indices(const JsonObject& root, const JsonPath& path, core::BaseIndexIndices* indices) {
     const JsonPath ip = path.Key("indices");
-    const json::object* o = r_.Object(r_.Required(root, "indices", path), ip);
-    if (o == nullptr) return;
+    const std::optional<JsonObject> o = r_.Object(r_.Required(root, "indices", path), ip);
+    if (!o) return;
     const bool to_smr =
         r_.Choice(*o, "indexing", ip, {"by_cost_element", "construction_installation"}, 0,
                   "indexing") == 1;
@@ -222,25 +223,27 @@ class Reader {
     indices->other = uses_other_ ? Needed(*o, "other", ip) : NumberOr(*o, "other", ip, one);
   }
 
-  std::optional<core::BaseIndexEstimate> Document(const json::object& root) {
+  std::optional<core::BaseIndexEstimate> Document(const JsonObject& root) {
     const JsonPath path;
     core::BaseIndexEstimate e;
     e.name = r_.String(root, "name", path);
     const JsonPath sp = path.Key("sections");
-    if (const json::array* sections = r_.Array(r_.Required(root, "sections", path), sp)) {
+    if (const std::optional<JsonArray> sections = r_.Array(r_.Required(root, "sections", path), sp)) {
       e.sections.reserve(sections->size());
-      for (std::size_t s = 0; s < sections->size(); ++s) {
-        const JsonPath sip = sp.At(s);
-        const json::object* so = r_.Object(&(*sections)[s], sip);
-        if (so == nullptr) continue;
+      std::size_t s = 0;
+      for (const JsonValue sections_item : *sections) {
+        const JsonPath sip = sp.At(s++);
+        const std::optional<JsonObject> so = r_.Object(sections_item, sip);
+        if (!so) continue;
         core::BaseIndexSection section;
         section.name = r_.String(*so, "name", sip);
         const JsonPath pp = sip.Key("positions");
-        if (const json::array* positions = r_.Array(r_.Required(*so, "positions", sip), pp)) {
+        if (const std::optional<JsonArray> positions = r_.Array(r_.Required(*so, "positions", sip), pp)) {
           section.positions.reserve(positions->size());
-          for (std::size_t i = 0; i < positions->size(); ++i) {
-            const JsonPath ip = pp.At(i);
-            if (const json::object* po = r_.Object(&(*positions)[i], ip)) {
+          std::size_t i = 0;
+          for (const JsonValue positions_item : *positions) {
+            const JsonPath ip = pp.At(i++);
+            if (const std::optional<JsonObject> po = r_.Object(positions_item, ip)) {
               section.positions.push_back(PositionAt(*po, ip));
             }
           }
@@ -450,7 +453,7 @@ void PrintBlock(TextTable& t, std::string_view title, const core::BaseIndexBlock
 
 }  // namespace
 
-std::optional<core::BaseIndexEstimate> ReadBaseIndexDocument(const json::object& root,
+std::optional<core::BaseIndexEstimate> ReadBaseIndexDocument(const JsonObject& root,
                                                              DocumentReader& reader) {
   return Reader(reader).Document(root);
 }

@@ -1,9 +1,9 @@
 #include "formats/document/calc.hpp"
 
-#include <boost/json.hpp>
-
 #include <optional>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "core/resource_index_calculator.hpp"
 #include "formats/document/detail/document_reader.hpp"
@@ -13,7 +13,7 @@
 
 namespace estimate::formats {
 
-namespace json = boost::json;
+static_assert(simdjson::SIMDJSON_PADDING <= kJsonPadding);
 
 namespace {
 
@@ -30,18 +30,53 @@ std::vector<std::string> Lines(const std::string& message) {
   return lines;
 }
 
+// The result (estimate-result/1 and its kin) and the readable table of a computed document.
+std::string ResultJson(const ComputedDocument& document) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, ComputedEstimate>) {
+          return WriteEstimateResult(c.estimate, c.result);
+        } else if constexpr (std::is_same_v<C, ComputedBaseIndexEstimate>) {
+          return WriteBaseIndexResult(c.estimate, c.result);
+        } else if constexpr (std::is_same_v<C, ComputedObjectEstimate>) {
+          return WriteObjectEstimateResult(c.input, c.result);
+        } else {
+          return WriteSummaryEstimateResult(c.input, c.result);
+        }
+      },
+      document);
+}
+
+std::string ResultText(const ComputedDocument& document) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, ComputedEstimate>) {
+          return WriteEstimateText(c.estimate, c.result);
+        } else if constexpr (std::is_same_v<C, ComputedBaseIndexEstimate>) {
+          return WriteBaseIndexText(c.estimate, c.result);
+        } else if constexpr (std::is_same_v<C, ComputedObjectEstimate>) {
+          return WriteObjectEstimateText(c.input, c.result);
+        } else {
+          return WriteSummaryEstimateText(c.input, c.result);
+        }
+      },
+      document);
+}
+
 bool WantsJson(OutputFormat f) { return f != OutputFormat::kText; }
 bool WantsText(OutputFormat f) { return f != OutputFormat::kJson; }
 
 }  // namespace
 
-std::optional<DocumentKind> ReadDocumentKind(const json::value& v, DocumentReader& reader) {
+std::optional<DocumentKind> ReadDocumentKind(const JsonValue& v, DocumentReader& reader) {
   const JsonPath root;
   if (!v.is_object()) {
     reader.Problem(root, "expected a JSON object");
     return std::nullopt;
   }
-  const json::object& o = v.get_object();
+  const JsonObject o = v.get_object();
   const std::optional<std::string> format = reader.RequiredString(o, "format", root);
   if (!format) return std::nullopt;
   if (*format == "object-estimate/1") return DocumentKind::kObjectEstimate;
@@ -69,30 +104,25 @@ std::string CalcOutcome::ProblemText() const {
   return out;
 }
 
-CalcOutcome Calculate(std::string_view document, OutputFormat format) {
+CalcOutcome Calculate(std::string_view document, OutputFormat format, bool padded) {
   CalcOutcome outcome;
-  json::monotonic_resource arena;  // alive to the end: see ReadParsedDocument
-  Result<json::value> parsed = ParseJson(document, &arena);
+  // Alive to the end: see JsonDocument.
+  Result<std::unique_ptr<JsonDocument>> parsed = JsonDocument::Parse(document, padded);
   if (!parsed.ok()) {
     outcome.problems = {parsed.status().message()};
     return outcome;
   }
-  std::optional<Document> read = ReadParsedDocument(*parsed, &outcome.problems);
+  std::optional<Document> read = ReadParsedDocument((*parsed)->root(), &outcome.problems);
   if (!read) return outcome;
   Result<ComputedDocument> computed = Compute(std::move(*read));
   if (!computed.ok()) {
     outcome.problems = Lines(computed.status().message());
     return outcome;
   }
-  const DocumentKind kind = KindOf(*computed);
-  const WriteHeaders none;
-  // The writers of JSON and text refuse nothing; their bytes are moved, never copied.
-  if (WantsJson(format)) {
-    outcome.json = std::move(FindWriter(Format::kJson, kind)->write(*computed, none)).value();
-  }
-  if (WantsText(format)) {
-    outcome.text = std::move(FindWriter(Format::kText, kind)->write(*computed, none)).value();
-  }
+  // The writers of JSON and text, called directly (not through the registry's table, which
+  // would link every exported format into `calc`); their bytes are moved, never copied.
+  if (WantsJson(format)) outcome.json = ResultJson(*computed);
+  if (WantsText(format)) outcome.text = ResultText(*computed);
   return outcome;
 }
 
@@ -101,14 +131,13 @@ namespace {
 template <typename Input, typename Read>
 Result<Input> ParseShape(std::string_view document, DocumentKind expected, const char* name,
                          Read read) {
-  json::monotonic_resource arena;
-  Result<json::value> parsed = ParseJson(document, &arena);
+  Result<std::unique_ptr<JsonDocument>> parsed = JsonDocument::Parse(document);
   if (!parsed.ok()) return parsed.status();
   DocumentReader reader;
-  const std::optional<DocumentKind> kind = ReadDocumentKind(*parsed, reader);
+  const std::optional<DocumentKind> kind = ReadDocumentKind((*parsed)->root(), reader);
   if (kind && *kind != expected) reader.Problem(JsonPath(), std::string("not a ") + name + " document");
   if (!reader.ok()) return InvalidArgument(reader.Message());
-  std::optional<Input> input = read(parsed->get_object(), reader);
+  std::optional<Input> input = read((*parsed)->root().get_object(), reader);
   if (!input) return InvalidArgument(reader.Message());
   return std::move(*input);
 }

@@ -48,7 +48,12 @@ struct CalcOutcome {
   std::string ProblemText() const;
 };
 
-CalcOutcome Calculate(std::string_view document, OutputFormat format);
+// The bytes the JSON reader may read past the end of a document without copying it (simdjson's
+// padding): a caller that holds the document in a buffer with this many more bytes allocated
+// after it passes `padded` and saves a copy of the whole text.
+inline constexpr std::size_t kJsonPadding = 64;
+
+CalcOutcome Calculate(std::string_view document, OutputFormat format, bool padded = false);
 
 // The input of a base-index ЛСР, an object-estimate/1 or a summary-estimate/1 document as core
 // types (for the writers of other formats). InvalidArgument with one line per problem, as

@@ -24,10 +24,10 @@ class Reader {
  public:
   explicit Reader(DocumentReader& r) : r_(r) {}
 
-  std::optional<core::ResourceKind> Kind(const json::object& o, const JsonPath& path,
+  std::optional<core::ResourceKind> Kind(const JsonObject& o, const JsonPath& path,
                                          bool required) {
-    const json::value* v = required ? r_.Required(o, "kind", path) : r_.Field(o, "kind");
-    if (v == nullptr) return std::nullopt;
+    const std::optional<JsonValue> v = required ? r_.Required(o, "kind", path) : r_.Field(o, "kind");
+    if (!v) return std::nullopt;
     if (!v->is_string()) {
       r_.Problem(path.Key("kind"), "expected a string");
       return std::nullopt;
@@ -43,14 +43,21 @@ class Reader {
   }
 
   // price, or base_price and index, or neither.
-  core::UnitPrice Price(const json::object& o, const JsonPath& path) {
+  core::UnitPrice Price(const JsonObject& o, const JsonPath& path) {
     core::UnitPrice p;
-    const std::optional<Decimal> price = r_.OptionalNumber(o, "price", path);
-    const std::optional<Decimal> base = r_.OptionalNumber(o, "base_price", path);
-    const std::optional<Decimal> index = r_.OptionalNumber(o, "index", path);
-    const bool has_price = r_.Field(o, "price") != nullptr;
-    const bool has_base = r_.Field(o, "base_price") != nullptr;
-    const bool has_index = r_.Field(o, "index") != nullptr;
+    // Each field looked up once: a document has a price on every one of its resource lines.
+    const std::optional<JsonValue> price_value = r_.Field(o, "price");
+    const std::optional<JsonValue> base_value = r_.Field(o, "base_price");
+    const std::optional<JsonValue> index_value = r_.Field(o, "index");
+    const std::optional<Decimal> price =
+        price_value ? r_.Number(*price_value, path.Key("price")) : std::nullopt;
+    const std::optional<Decimal> base =
+        base_value ? r_.Number(*base_value, path.Key("base_price")) : std::nullopt;
+    const std::optional<Decimal> index =
+        index_value ? r_.Number(*index_value, path.Key("index")) : std::nullopt;
+    const bool has_price = price_value.has_value();
+    const bool has_base = base_value.has_value();
+    const bool has_index = index_value.has_value();
     if (has_price && (has_base || has_index)) {
       r_.Problem(path, "give either price, or base_price and index, not both");
       return p;
@@ -71,11 +78,11 @@ class Reader {
     return p;
   }
 
-  std::optional<core::Rate> RateField(const json::object& o, std::string_view key,
+  std::optional<core::Rate> RateField(const JsonObject& o, std::string_view key,
                                       const JsonPath& path) {
     const JsonPath p = path.Key(key);
-    const json::object* r = r_.Object(r_.Field(o, key), p);
-    if (r == nullptr) return std::nullopt;
+    const std::optional<JsonObject> r = r_.Object(r_.Field(o, key), p);
+    if (!r) return std::nullopt;
     core::Rate rate;
     rate.code = r_.String(*r, "code", p);
     rate.name = r_.String(*r, "name", p);
@@ -85,21 +92,21 @@ class Reader {
     return rate;
   }
 
-  std::optional<core::RateOverride> Override(const json::object& o, std::string_view key,
+  std::optional<core::RateOverride> Override(const JsonObject& o, std::string_view key,
                                              const JsonPath& path) {
     const JsonPath p = path.Key(key);
-    const json::object* r = r_.Object(r_.Field(o, key), p);
-    if (r == nullptr) return std::nullopt;
+    const std::optional<JsonObject> r = r_.Object(r_.Field(o, key), p);
+    if (!r) return std::nullopt;
     core::RateOverride ov;
     ov.percent = r_.OptionalNumber(*r, "percent", p);
     ov.k = r_.OptionalNumber(*r, "k", p);
-    if (r_.Field(*r, "percent") == nullptr && r_.Field(*r, "k") == nullptr) {
+    if (!r_.Field(*r, "percent") && !r_.Field(*r, "k")) {
       r_.Problem(p, "give percent, k or both");
     }
     return ov;
   }
 
-  core::Coefficient CoefficientAt(const json::object& o, const JsonPath& path) {
+  core::Coefficient CoefficientAt(const JsonObject& o, const JsonPath& path) {
     core::Coefficient c;
     c.name = r_.String(o, "name", path);
     if (auto v = r_.OptionalNumber(o, "labor", path)) c.labor = *v;
@@ -112,13 +119,13 @@ class Reader {
     return c;
   }
 
-  core::Resource ResourceAt(const json::object& o, const JsonPath& path) {
+  core::Resource ResourceAt(const JsonObject& o, const JsonPath& path) {
     core::Resource r;
     if (auto kind = Kind(o, path, /*required=*/true)) r.kind = *kind;
     r.code = r_.String(o, "code", path);
     r.name = r_.String(o, "name", path);
     r.unit = r_.String(o, "unit", path);
-    if (const json::value* c = r_.Required(o, "consumption", path)) {
+    if (const std::optional<JsonValue> c = r_.Required(o, "consumption", path)) {
       if (c->is_string() && c->get_string() == "П") {
         r.by_project = true;
       } else if (auto d = r_.Number(*c, path.Key("consumption"))) {
@@ -126,10 +133,10 @@ class Reader {
       }
     }
     r.price = Price(o, path);
-    const json::value* mv = r_.Field(o, "machinist");
-    if (mv == nullptr) return r;
+    const std::optional<JsonValue> mv = r_.Field(o, "machinist");
+    if (!mv) return r;
     const JsonPath mp = path.Key("machinist");
-    if (const json::object* m = r_.Object(mv, mp)) {
+    if (const std::optional<JsonObject> m = r_.Object(mv, mp)) {
       if (r.kind != core::ResourceKind::kMachine) {
         r_.Problem(mp, "only a machine has a machinist");
       }
@@ -144,7 +151,7 @@ class Reader {
     return r;
   }
 
-  core::ExtraRow ExtraAt(const json::object& o, const JsonPath& path) {
+  core::ExtraRow ExtraAt(const JsonObject& o, const JsonPath& path) {
     core::ExtraRow x;
     if (auto kind = Kind(o, path, /*required=*/false)) {
       if (*kind != core::ResourceKind::kMaterial && *kind != core::ResourceKind::kEquipment) {
@@ -163,19 +170,21 @@ class Reader {
 
   // Calls `read(object, path)` for each object of the optional array `key`.
   template <typename Read>
-  void EachObject(const json::object& o, std::string_view key, const JsonPath& path, Read read) {
-    const json::value* v = r_.Field(o, key);
-    if (v == nullptr) return;
+  void EachObject(const JsonObject& o, std::string_view key, const JsonPath& path, Read read) {
+    const std::optional<JsonValue> v = r_.Field(o, key);
+    if (!v) return;
     const JsonPath ap = path.Key(key);
-    const json::array* a = r_.Array(v, ap);
-    if (a == nullptr) return;
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const JsonPath ip = ap.At(i);
-      if (const json::object* item = r_.Object(&(*a)[i], ip)) read(*item, ip, a->size());
+    const std::optional<JsonArray> a = r_.Array(v, ap);
+    if (!a) return;
+    const std::size_t n = a->size();
+    std::size_t i = 0;
+    for (const JsonValue value : *a) {
+      const JsonPath ip = ap.At(i++);
+      if (const std::optional<JsonObject> item = r_.Object(value, ip)) read(*item, ip, n);
     }
   }
 
-  core::Position PositionAt(const json::object& o, const JsonPath& path) {
+  core::Position PositionAt(const JsonObject& o, const JsonPath& path) {
     core::Position p;
     if (auto number = r_.RequiredString(o, "number", path)) p.number = std::move(*number);
     p.code = r_.String(o, "code", path);
@@ -199,22 +208,22 @@ class Reader {
       return p;
     }
     p.type = core::PositionType::kNorm;
-    EachObject(o, "coefficients", path, [&](const json::object& c, const JsonPath& cp, size_t) {
+    EachObject(o, "coefficients", path, [&](const JsonObject& c, const JsonPath& cp, size_t) {
       p.coefficients.push_back(CoefficientAt(c, cp));
     });
-    EachObject(o, "resources", path, [&](const json::object& r, const JsonPath& rp, size_t n) {
+    EachObject(o, "resources", path, [&](const JsonObject& r, const JsonPath& rp, size_t n) {
       if (p.resources.empty()) p.resources.reserve(n);
       p.resources.push_back(ResourceAt(r, rp));
     });
-    EachObject(o, "extra", path, [&](const json::object& x, const JsonPath& xp, size_t) {
+    EachObject(o, "extra", path, [&](const JsonObject& x, const JsonPath& xp, size_t) {
       p.extra.push_back(ExtraAt(x, xp));
     });
     p.overhead = RateField(o, "overhead", path);
     p.profit = RateField(o, "profit", path);
-    const json::value* av = r_.Field(o, "auxiliary_materials");
-    if (av == nullptr) return p;
+    const std::optional<JsonValue> av = r_.Field(o, "auxiliary_materials");
+    if (!av) return p;
     const JsonPath ap = path.Key("auxiliary_materials");
-    if (const json::object* a = r_.Object(av, ap)) {
+    if (const std::optional<JsonObject> a = r_.Object(av, ap)) {
       core::AuxiliaryMaterials aux;
       aux.name = r_.String(*a, "name", ap);
       if (auto v = r_.RequiredNumber(*a, "percent", ap)) aux.percent = *v;
@@ -226,13 +235,14 @@ class Reader {
     return p;
   }
 
-  void Options(const json::object& root, const JsonPath& path, core::CalcOptions* options) {
+  void Options(const JsonObject& root, const JsonPath& path, core::CalcOptions* options) {
     const JsonPath op = path.Key("options");
     OptionsObject(r_.Object(r_.Field(root, "options"), op), op, options);
   }
 
-  void OptionsObject(const json::object* o, const JsonPath& op, core::CalcOptions* options) {
-    if (o == nullptr) return;
+  void OptionsObject(const std::optional<JsonObject>& o, const JsonPath& op,
+                     core::CalcOptions* options) {
+    if (!o) return;
     if (auto places = r_.OptionalNumber(*o, "money_decimals", op)) {
       if (*places == Decimal::FromInt(2)) {
         options->money_places = 2;
@@ -246,27 +256,29 @@ class Reader {
     options->profit_override = Override(*o, "profit_override", op);
   }
 
-  std::optional<core::Estimate> Document(const json::object& root) {
+  std::optional<core::Estimate> Document(const JsonObject& root) {
     const JsonPath path;
     core::Estimate e;
     e.name = r_.String(root, "name", path);
     Options(root, path, &e.options);
     const JsonPath sp = path.Key("sections");
-    const json::array* sections = r_.Array(r_.Required(root, "sections", path), sp);
-    if (sections != nullptr) {
+    const std::optional<JsonArray> sections = r_.Array(r_.Required(root, "sections", path), sp);
+    if (sections) {
       e.sections.reserve(sections->size());
-      for (std::size_t s = 0; s < sections->size(); ++s) {
-        const JsonPath sip = sp.At(s);
-        const json::object* so = r_.Object(&(*sections)[s], sip);
-        if (so == nullptr) continue;
+      std::size_t s = 0;
+      for (const JsonValue section_value : *sections) {
+        const JsonPath sip = sp.At(s++);
+        const std::optional<JsonObject> so = r_.Object(section_value, sip);
+        if (!so) continue;
         core::Section section;
         section.name = r_.String(*so, "name", sip);
         const JsonPath pp = sip.Key("positions");
-        if (const json::array* positions = r_.Array(r_.Required(*so, "positions", sip), pp)) {
+        if (const std::optional<JsonArray> positions = r_.Array(r_.Required(*so, "positions", sip), pp)) {
           section.positions.reserve(positions->size());
-          for (std::size_t i = 0; i < positions->size(); ++i) {
-            const JsonPath ip = pp.At(i);
-            if (const json::object* po = r_.Object(&(*positions)[i], ip)) {
+          std::size_t i = 0;
+          for (const JsonValue position_value : *positions) {
+            const JsonPath ip = pp.At(i++);
+            if (const std::optional<JsonObject> po = r_.Object(position_value, ip)) {
               section.positions.push_back(PositionAt(*po, ip));
             }
           }
@@ -333,47 +345,44 @@ void AppendTotals(std::string* out, const core::Totals& t, std::string_view inde
 }  // namespace
 
 Result<core::Estimate> ParseEstimateDocument(std::string_view text) {
-  json::monotonic_resource arena;
-  Result<json::value> v = ParseJson(text, &arena);
+  Result<std::unique_ptr<JsonDocument>> v = JsonDocument::Parse(text);
   if (!v.ok()) return v.status();
   DocumentReader reader;
-  const std::optional<DocumentKind> kind = ReadDocumentKind(*v, reader);
+  const std::optional<DocumentKind> kind = ReadDocumentKind((*v)->root(), reader);
   if (kind && *kind != DocumentKind::kResourceIndexEstimate) {
     reader.Problem(JsonPath(), "not a resource-index estimate (formats::Calculate reads it)");
   }
   if (!reader.ok()) return InvalidArgument(reader.Message());
-  std::optional<core::Estimate> e = ReadResourceIndexDocument(v->get_object(), reader);
+  std::optional<core::Estimate> e = ReadResourceIndexDocument((*v)->root().get_object(), reader);
   if (!e) return InvalidArgument(reader.Message());
   return std::move(*e);
 }
 
-std::optional<core::Estimate> ReadResourceIndexDocument(const json::object& root,
+std::optional<core::Estimate> ReadResourceIndexDocument(const JsonObject& root,
                                                         DocumentReader& reader) {
   return Reader(reader).Document(root);
 }
 
 Result<core::Position> ParsePositionDocument(std::string_view text, std::string_view path) {
-  json::monotonic_resource arena;
-  Result<json::value> v = ParseJson(text, &arena);
+  Result<std::unique_ptr<JsonDocument>> v = JsonDocument::Parse(text);
   if (!v.ok()) return InvalidArgument((path.empty() ? "position" : std::string(path)) + ": not valid JSON");
   DocumentReader reader;
   const JsonPath document;
   const JsonPath root = path.empty() ? document : document.Key(path);
-  const json::object* o = reader.Object(&*v, root);
-  if (o == nullptr) return InvalidArgument(reader.Message());
+  const std::optional<JsonObject> o = reader.Object((*v)->root(), root);
+  if (!o) return InvalidArgument(reader.Message());
   core::Position position = Reader(reader).PositionAt(*o, root);
   if (!reader.ok()) return InvalidArgument(reader.Message());
   return position;
 }
 
 Result<core::CalcOptions> ParseCalcOptions(std::string_view text) {
-  json::monotonic_resource arena;
-  Result<json::value> v = ParseJson(text, &arena);
+  Result<std::unique_ptr<JsonDocument>> v = JsonDocument::Parse(text);
   if (!v.ok()) return InvalidArgument("options: not valid JSON");
   DocumentReader reader;
   const JsonPath root = JsonPath().Key("options");
   core::CalcOptions options;
-  Reader(reader).OptionsObject(reader.Object(&*v, root), root, &options);
+  Reader(reader).OptionsObject(reader.Object((*v)->root(), root), root, &options);
   if (!reader.ok()) return InvalidArgument(reader.Message());
   return options;
 }

@@ -17,7 +17,7 @@ namespace estimate::formats {
 namespace json = boost::json;
 using core::Decimal;
 
-core::CostColumns ReadCostColumns(const json::object& o, const JsonPath& path,
+core::CostColumns ReadCostColumns(const JsonObject& o, const JsonPath& path,
                                   DocumentReader& reader, bool required_one) {
   core::CostColumns c;
   bool any = false;
@@ -29,7 +29,7 @@ core::CostColumns ReadCostColumns(const json::object& o, const JsonPath& path,
                   {"equipment", &core::CostColumns::equipment},
                   {"other", &core::CostColumns::other}};
   for (const auto& col : kColumns) {
-    if (DocumentReader::Field(o, col.key) != nullptr) any = true;
+    if (DocumentReader::Field(o, col.key)) any = true;
     if (auto d = reader.OptionalNumber(o, col.key, path)) c.*col.field = *d;
   }
   if (required_one && !any) {
@@ -73,7 +73,7 @@ const struct {
     {"profit", &core::CostDetails::profit, "сметная прибыль"},
 };
 
-core::CostDetails ReadDetails(const json::object& o, const JsonPath& path, DocumentReader& reader) {
+core::CostDetails ReadDetails(const JsonObject& o, const JsonPath& path, DocumentReader& reader) {
   core::CostDetails d;
   for (const auto& f : kDetails) {
     if (auto v = reader.OptionalNumber(o, f.key, path)) d.*f.field = *v;
@@ -91,7 +91,7 @@ void AppendDetails(std::string* out, const core::CostDetails& d, bool* first) {
 
 }  // namespace
 
-std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const json::object& root,
+std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const JsonObject& root,
                                                                     DocumentReader& reader) {
   const JsonPath path;
   core::ObjectEstimateInput in;
@@ -102,12 +102,13 @@ std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const json::
     in.measure_quantity = *m;
   }
   const JsonPath lp = path.Key("lines");
-  if (const json::array* lines = reader.Array(reader.Required(root, "lines", path), lp)) {
+  if (const std::optional<JsonArray> lines = reader.Array(reader.Required(root, "lines", path), lp)) {
     in.lines.reserve(lines->size());
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      const JsonPath ip = lp.At(i);
-      const json::object* o = reader.Object(&(*lines)[i], ip);
-      if (o == nullptr) continue;
+    std::size_t i = 0;
+    for (const JsonValue lines_item : *lines) {
+      const JsonPath ip = lp.At(i++);
+      const std::optional<JsonObject> o = reader.Object(lines_item, ip);
+      if (!o) continue;
       core::ObjectEstimateLine line;
       line.number = reader.String(*o, "number", ip);
       line.name = reader.String(*o, "name", ip);
@@ -117,7 +118,7 @@ std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const json::
       line.equipment = c.equipment;
       line.other = c.other;
       const JsonPath dp = ip.Key("details");
-      if (const json::object* d = reader.Object(DocumentReader::Field(*o, "details"), dp)) {
+      if (const std::optional<JsonObject> d = reader.Object(DocumentReader::Field(*o, "details"), dp)) {
         line.details = ReadDetails(*d, dp, reader);
       }
       in.lines.push_back(std::move(line));

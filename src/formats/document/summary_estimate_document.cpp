@@ -49,9 +49,9 @@ std::string DateText(const core::CalendarDate& d) {
 
 std::string Percent(const Decimal& d) { return d.Normalized().ToString(); }
 
-core::SummaryLine LineAt(const json::object& o, const JsonPath& path, DocumentReader& r) {
+core::SummaryLine LineAt(const JsonObject& o, const JsonPath& path, DocumentReader& r) {
   core::SummaryLine line;
-  if (r.Required(o, "chapter", path) != nullptr) {
+  if (r.Required(o, "chapter", path)) {
     if (auto c = r.OptionalInteger(o, "chapter", path, 1, core::kSummaryChapters)) {
       line.chapter = *c;
     }
@@ -75,8 +75,8 @@ core::SummaryLine LineAt(const json::object& o, const JsonPath& path, DocumentRe
   base.first_chapter = 1;
   base.last_chapter = line.chapter - 1;
   const JsonPath bp = path.Key("base");
-  const json::object* b = r.Object(DocumentReader::Field(o, "base"), bp);
-  if (b == nullptr) return line;
+  const std::optional<JsonObject> b = r.Object(DocumentReader::Field(o, "base"), bp);
+  if (!b) return line;
   if (auto first = r.OptionalInteger(*b, "first_chapter", bp, 1, core::kSummaryChapters)) {
     base.first_chapter = *first;
   }
@@ -84,14 +84,15 @@ core::SummaryLine LineAt(const json::object& o, const JsonPath& path, DocumentRe
     base.last_chapter = *last;
   }
   const JsonPath ap = bp.Key("amount");
-  if (const json::object* a = r.Object(DocumentReader::Field(*b, "amount"), ap)) {
+  if (const std::optional<JsonObject> a = r.Object(DocumentReader::Field(*b, "amount"), ap)) {
     base.amount = ReadCostColumns(*a, ap, r, /*required_one=*/true);
   }
   const JsonPath colp = bp.Key("columns");
-  if (const json::array* cols = r.Array(DocumentReader::Field(*b, "columns"), colp)) {
+  if (const std::optional<JsonArray> cols = r.Array(DocumentReader::Field(*b, "columns"), colp)) {
     base.construction = base.installation = base.equipment = base.other = false;
-    for (std::size_t i = 0; i < cols->size(); ++i) {
-      const json::value& v = (*cols)[i];
+    std::size_t i = 0;
+    for (const JsonValue v : *cols) {
+      const std::size_t at = i++;
       const std::string_view s = v.is_string() ? std::string_view(v.get_string()) : "";
       if (s == "construction") {
         base.construction = true;
@@ -102,7 +103,7 @@ core::SummaryLine LineAt(const json::object& o, const JsonPath& path, DocumentRe
       } else if (s == "other") {
         base.other = true;
       } else {
-        r.Problem(colp.At(i), "expected construction, installation, equipment or other");
+        r.Problem(colp.At(at), "expected construction, installation, equipment or other");
       }
     }
   }
@@ -126,7 +127,7 @@ void AppendLine(std::string* out, const core::SummaryLineResult& l) {
 
 }  // namespace
 
-std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(const json::object& root,
+std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(const JsonObject& root,
                                                                       DocumentReader& reader) {
   const JsonPath path;
   core::SummaryEstimateInput in;
@@ -148,15 +149,16 @@ std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(const json
     in.contingency_percent = *c;
   }
   const JsonPath xp = path.Key("vat_exempt_amount");
-  if (const json::object* x = reader.Object(DocumentReader::Field(root, "vat_exempt_amount"), xp)) {
+  if (const std::optional<JsonObject> x = reader.Object(DocumentReader::Field(root, "vat_exempt_amount"), xp)) {
     in.vat_exempt_amount = ReadCostColumns(*x, xp, reader, /*required_one=*/true);
   }
   const JsonPath lp = path.Key("lines");
-  if (const json::array* lines = reader.Array(reader.Required(root, "lines", path), lp)) {
+  if (const std::optional<JsonArray> lines = reader.Array(reader.Required(root, "lines", path), lp)) {
     in.lines.reserve(lines->size());
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      const JsonPath ip = lp.At(i);
-      if (const json::object* o = reader.Object(&(*lines)[i], ip)) {
+    std::size_t i = 0;
+    for (const JsonValue lines_item : *lines) {
+      const JsonPath ip = lp.At(i++);
+      if (const std::optional<JsonObject> o = reader.Object(lines_item, ip)) {
         core::SummaryLine line = LineAt(*o, ip, reader);
         if (line.kind == core::SummaryLineKind::kPercent && !line.base.amount &&
             (line.base.first_chapter > line.base.last_chapter ||

@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
+
 
 namespace estimate::formats {
 
@@ -36,14 +39,60 @@ std::string Quoted(std::string_view s) {
   return json::serialize(json::string(v));
 }
 
-Result<json::value> ParseJson(std::string_view text, json::storage_ptr storage) {
-  json::error_code ec;
+namespace {
+
+constexpr std::size_t kMaxDepth = 64;
+
+// The 1-based line and column of byte `offset` of `text`, as an editor shows them: lines end at
+// LF, and the column counts characters (UTF-8 sequences), not bytes.
+std::pair<std::size_t, std::size_t> LineAndColumn(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {  // not a continuation byte of UTF-8
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace
+
+std::string JsonSyntaxErrorAt(std::string_view text, std::size_t max_depth) {
   json::parse_options opts;
-  opts.max_depth = 64;
-  json::value v =
-      json::parse(json::string_view(text.data(), text.size()), ec, std::move(storage), opts);
-  if (ec) return InvalidArgument("(document): not valid JSON: " + ec.message());
-  return v;
+  opts.max_depth = max_depth;
+  json::parser p(json::storage_ptr(), opts);
+  json::error_code ec;
+  // The characters read before the error: where it is.
+  const std::size_t consumed = p.write(text.data(), text.size(), ec);
+  if (!ec) return {};
+  const auto [line, column] = LineAndColumn(text, consumed);
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
+         ec.message();
+}
+
+Result<std::unique_ptr<JsonDocument>> JsonDocument::Parse(std::string_view text, bool padded) {
+  std::unique_ptr<JsonDocument> doc(new JsonDocument());
+  simdjson::error_code error = doc->parser_.allocate(text.size(), kMaxDepth);
+  if (error == simdjson::SUCCESS) {
+    error = doc->parser_.parse(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
+                               /*realloc_if_needed=*/!padded)
+                .get(doc->root_);
+  }
+  if (error == simdjson::SUCCESS) return doc;
+  if (error == simdjson::MEMALLOC) {
+    return Status(StatusCode::kResourceExhausted, "(document): too large to read");
+  }
+  const std::string where = JsonSyntaxErrorAt(text, kMaxDepth);
+  if (where.empty()) {  // what Boost.JSON accepts and simdjson does not
+    return InvalidArgument(std::string("(document): not valid JSON: ") +
+                           simdjson::error_message(error));
+  }
+  return InvalidArgument("(document): not valid JSON at " + where);
 }
 
 std::string DocumentReader::Message() const {
@@ -62,35 +111,37 @@ void DocumentReader::Problem(const JsonPath& path, std::string_view what) {
   problems_.push_back(std::move(line));
 }
 
-const json::object* DocumentReader::Object(const json::value* v, const JsonPath& path) {
-  if (v == nullptr) return nullptr;
+std::optional<JsonObject> DocumentReader::Object(const std::optional<JsonValue>& v,
+                                                 const JsonPath& path) {
+  if (!v) return std::nullopt;
   if (!v->is_object()) {
     Problem(path, "expected an object");
-    return nullptr;
+    return std::nullopt;
   }
-  return &v->get_object();
+  return v->get_object();
 }
 
-const json::array* DocumentReader::Array(const json::value* v, const JsonPath& path) {
-  if (v == nullptr) return nullptr;
+std::optional<JsonArray> DocumentReader::Array(const std::optional<JsonValue>& v,
+                                               const JsonPath& path) {
+  if (!v) return std::nullopt;
   if (!v->is_array()) {
     Problem(path, "expected an array");
-    return nullptr;
+    return std::nullopt;
   }
-  return &v->get_array();
+  return v->get_array();
 }
 
-const json::value* DocumentReader::Required(const json::object& o, std::string_view key,
-                                            const JsonPath& path) {
-  const json::value* v = Field(o, key);
-  if (v == nullptr) Problem(path.Key(key), "is required");
+std::optional<JsonValue> DocumentReader::Required(const JsonObject& o, std::string_view key,
+                                                  const JsonPath& path) {
+  std::optional<JsonValue> v = Field(o, key);
+  if (!v) Problem(path.Key(key), "is required");
   return v;
 }
 
-std::string DocumentReader::String(const json::object& o, std::string_view key,
+std::string DocumentReader::String(const JsonObject& o, std::string_view key,
                                    const JsonPath& path) {
-  const json::value* v = Field(o, key);
-  if (v == nullptr) return {};
+  const std::optional<JsonValue> v = Field(o, key);
+  if (!v) return {};
   if (!v->is_string()) {
     Problem(path.Key(key), "expected a string");
     return {};
@@ -98,11 +149,11 @@ std::string DocumentReader::String(const json::object& o, std::string_view key,
   return std::string(v->get_string());
 }
 
-std::optional<std::string> DocumentReader::RequiredString(const json::object& o,
+std::optional<std::string> DocumentReader::RequiredString(const JsonObject& o,
                                                           std::string_view key,
                                                           const JsonPath& path) {
-  const json::value* v = Required(o, key, path);
-  if (v == nullptr) return std::nullopt;
+  const std::optional<JsonValue> v = Required(o, key, path);
+  if (!v) return std::nullopt;
   if (!v->is_string()) {
     Problem(path.Key(key), "expected a string");
     return std::nullopt;
@@ -110,9 +161,9 @@ std::optional<std::string> DocumentReader::RequiredString(const json::object& o,
   return std::string(v->get_string());
 }
 
-bool DocumentReader::Bool(const json::object& o, std::string_view key, const JsonPath& path) {
-  const json::value* v = Field(o, key);
-  if (v == nullptr) return false;
+bool DocumentReader::Bool(const JsonObject& o, std::string_view key, const JsonPath& path) {
+  const std::optional<JsonValue> v = Field(o, key);
+  if (!v) return false;
   if (!v->is_bool()) {
     Problem(path.Key(key), "expected true or false");
     return false;
@@ -120,7 +171,7 @@ bool DocumentReader::Bool(const json::object& o, std::string_view key, const Jso
   return v->get_bool();
 }
 
-std::optional<Decimal> DocumentReader::Number(const json::value& v, const JsonPath& path) {
+std::optional<Decimal> DocumentReader::Number(const JsonValue& v, const JsonPath& path) {
   if (!v.is_string()) {
     if (v.is_number()) {
       Problem(path, "is a JSON number; write every number as a decimal string (\"1.5\")");
@@ -146,21 +197,21 @@ std::optional<Decimal> DocumentReader::Number(const json::value& v, const JsonPa
   return *d;
 }
 
-std::optional<Decimal> DocumentReader::OptionalNumber(const json::object& o, std::string_view key,
+std::optional<Decimal> DocumentReader::OptionalNumber(const JsonObject& o, std::string_view key,
                                                       const JsonPath& path) {
-  const json::value* v = Field(o, key);
-  if (v == nullptr) return std::nullopt;
+  const std::optional<JsonValue> v = Field(o, key);
+  if (!v) return std::nullopt;
   return Number(*v, path.Key(key));
 }
 
-std::optional<Decimal> DocumentReader::RequiredNumber(const json::object& o, std::string_view key,
+std::optional<Decimal> DocumentReader::RequiredNumber(const JsonObject& o, std::string_view key,
                                                       const JsonPath& path) {
-  const json::value* v = Required(o, key, path);
-  if (v == nullptr) return std::nullopt;
+  const std::optional<JsonValue> v = Required(o, key, path);
+  if (!v) return std::nullopt;
   return Number(*v, path.Key(key));
 }
 
-std::optional<int> DocumentReader::OptionalInteger(const json::object& o, std::string_view key,
+std::optional<int> DocumentReader::OptionalInteger(const JsonObject& o, std::string_view key,
                                                    const JsonPath& path, int min, int max) {
   const std::optional<Decimal> d = OptionalNumber(o, key, path);
   if (!d) return std::nullopt;
@@ -172,12 +223,12 @@ std::optional<int> DocumentReader::OptionalInteger(const json::object& o, std::s
   return std::nullopt;
 }
 
-std::size_t DocumentReader::Choice(const json::object& o, std::string_view key,
+std::size_t DocumentReader::Choice(const JsonObject& o, std::string_view key,
                                    const JsonPath& path,
                                    std::initializer_list<std::string_view> names,
                                    std::size_t fallback, std::string_view what) {
-  const json::value* v = Field(o, key);
-  if (v == nullptr) return fallback;
+  const std::optional<JsonValue> v = Field(o, key);
+  if (!v) return fallback;
   if (!v->is_string()) {
     Problem(path.Key(key), "expected a string");
     return fallback;

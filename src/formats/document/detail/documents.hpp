@@ -2,8 +2,6 @@
 // Private to src/formats: the readers and writers of each document shape that the registry
 // dispatches to. The public face is calc.hpp, registry.hpp (and estimate_document.hpp for the
 // resource-index ЛСР); docs/calc-document.md describes the shapes.
-#include <boost/json/fwd.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +18,7 @@
 namespace estimate::formats {
 
 // Checks that `v` is an object with a known format and method; nullopt (with problems) if not.
-std::optional<DocumentKind> ReadDocumentKind(const boost::json::value& v, DocumentReader& reader);
+std::optional<DocumentKind> ReadDocumentKind(const JsonValue& v, DocumentReader& reader);
 
 // The whole document, of any kind (registry.hpp's ReadDocument); nullopt with `problems`, one per
 // line, when it cannot be read.
@@ -29,19 +27,19 @@ std::optional<Document> ReadAnyDocument(std::string_view bytes, std::vector<std:
 // (formats::Calculate keeps it through the computation and the writing: handing the pages back
 // to the system between the steps and faulting them in again cost a third of a 10,000-position
 // calc).
-std::optional<Document> ReadParsedDocument(const boost::json::value& parsed,
+std::optional<Document> ReadParsedDocument(const JsonValue& parsed,
                                            std::vector<std::string>* problems);
 
 // Each reader reads the whole document (already known to be of its kind) and returns nullopt
 // when it found any problem; the problems are in `reader`.
-std::optional<core::Estimate> ReadResourceIndexDocument(const boost::json::object& root,
+std::optional<core::Estimate> ReadResourceIndexDocument(const JsonObject& root,
                                                         DocumentReader& reader);
-std::optional<core::BaseIndexEstimate> ReadBaseIndexDocument(const boost::json::object& root,
+std::optional<core::BaseIndexEstimate> ReadBaseIndexDocument(const JsonObject& root,
                                                              DocumentReader& reader);
-std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const boost::json::object& root,
+std::optional<core::ObjectEstimateInput> ReadObjectEstimateDocument(const JsonObject& root,
                                                                     DocumentReader& reader);
 std::optional<core::SummaryEstimateInput> ReadSummaryEstimateDocument(
-    const boost::json::object& root, DocumentReader& reader);
+    const JsonObject& root, DocumentReader& reader);
 
 // base-index-result/1 and the printed ЛСР of the base-index method.
 std::string WriteBaseIndexResult(const core::BaseIndexEstimate& estimate,
@@ -52,7 +50,7 @@ std::string WriteBaseIndexText(const core::BaseIndexEstimate& estimate,
 // Shared by ОСР and ССР: the four money columns as an object {"construction", "installation",
 // "equipment", "other"} of decimal strings, each optional (0); `total` is their sum. At least one
 // is required when `required_one`.
-core::CostColumns ReadCostColumns(const boost::json::object& o, const JsonPath& path,
+core::CostColumns ReadCostColumns(const JsonObject& o, const JsonPath& path,
                                   DocumentReader& reader, bool required_one);
 // `"key": {"construction": …, "installation": …, "equipment": …, "other": …, "total": …}`.
 void AppendCostColumns(std::string* out, std::string_view key, const core::CostColumns& c,
