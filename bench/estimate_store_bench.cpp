@@ -1,7 +1,9 @@
 // EstimateRepository on the two speed goals of issue 5, measured at the store (no HTTP):
 // - load a 1,000-position estimate (header, sections, every position's document);
 // - edit one position of a 10,000-position estimate with its expected version (the If-Match round
-//   trip: conditional version bump, the position row, the version and change rows, one commit).
+//   trip: conditional version bump, the position row, the version and change rows, one commit);
+// and on issue 13's: store a new 10,000-position estimate (its row, version 1, 100 sections and
+// 10,000 position rows, one transaction) — the store's share of a create or an import.
 // SQLite always; PostgreSQL when ESTIMATE_BENCH_DATABASE_URL names one (a schema of its own,
 // dropped afterwards). p50_ms / p99_ms are per-iteration percentiles.
 #include <benchmark/benchmark.h>
@@ -190,6 +192,43 @@ void BM_EditOnePositionOf10000(benchmark::State& state, bool postgres) {
   Percentiles(state, ms);
 }
 
+void BM_Create10000PositionEstimate(benchmark::State& state, bool postgres) {
+  if (Skip(state, postgres)) return;
+  Scratch scratch(postgres);
+  EstimateRepository repo(scratch.db());
+  auto project = repo.CreateProject(kOrg, "Стройка");
+  auto object = project.ok() ? repo.CreateObject(kOrg, project->id, "Объект")
+                             : estimate::Result<estimate::store::SiteObject>(project.status());
+  if (!object.ok()) {
+    state.SkipWithError(object.status().message().c_str());
+    return;
+  }
+  std::vector<estimate::store::NewSection> sections;
+  std::size_t bytes = 0;
+  for (int i = 0; i < 10000; ++i) {
+    if (i % 100 == 0) sections.push_back({"Раздел " + std::to_string(i / 100 + 1), {}});
+    sections.back().positions.push_back(Document(i + 1, 1 + i % 7));
+    bytes += sections.back().positions.back().size();
+  }
+  estimate::store::EstimateHeader header;
+  header.name = "ЛСР синтетическая";
+  header.date = "2025-09-01";
+  std::vector<double> ms;
+  for (auto _ : state) {
+    const auto started = std::chrono::steady_clock::now();
+    auto e = repo.CreateEstimate(kOrg, object->id, 1, header, sections);
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
+    if (!e.ok()) {
+      state.SkipWithError(e.status().message().c_str());
+      break;
+    }
+  }
+  state.counters["document_mb"] = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  Percentiles(state, ms);
+}
+
 BENCHMARK_CAPTURE(BM_Load1000PositionEstimate, sqlite, false)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(200)
@@ -205,6 +244,15 @@ BENCHMARK_CAPTURE(BM_Load1000PositionEstimate, postgresql, true)
 BENCHMARK_CAPTURE(BM_EditOnePositionOf10000, postgresql, true)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1000)
+    ->UseRealTime();
+
+BENCHMARK_CAPTURE(BM_Create10000PositionEstimate, sqlite, false)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Create10000PositionEstimate, postgresql, true)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(10)
     ->UseRealTime();
 
 }  // namespace

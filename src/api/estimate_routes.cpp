@@ -236,8 +236,12 @@ void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateS
   router.Add("POST", "/api/v1/objects/{id}/estimates",
              WithId(context, "object", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                http::Response error;
-               if (!JsonObjectBody(req, error)) return error;
-               return Edited(s.catalog.CreateEstimate(a, id, {req.body}), req, 201);
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               // The body parsed once: the service reads the value checked here.
+               services::NewEstimateRequest request;
+               request.body = &*body;
+               return Edited(s.catalog.CreateEstimate(a, id, request), req, 201);
              }));
   router.Add("GET", "/api/v1/objects/{id}/object-estimate",
              WithId(context, "object", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {

@@ -172,17 +172,49 @@ Result<store::EstimateHeader> NewHeader(const json::object& o) {
   return h;
 }
 
+// Whether `doc` is a resource-index estimate-document/1, which formats::ParseEstimateDocument reads
+// with the same checks as formats::Calculate.
+bool ResourceIndexDocument(const json::object& doc) {
+  const json::value* format = doc.if_contains("format");
+  if (format == nullptr || !format->is_string() || format->get_string() != "estimate-document/1") {
+    return false;
+  }
+  const json::value* method = doc.if_contains("method");
+  return method == nullptr || method->is_null() ||
+         (method->is_string() && method->get_string() == "resource-index");
+}
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// The content of a new estimate: the documents to store and, for the resource-index method, the
+// positions parsed from them while they were checked (parallel to `sections`), so that they are
+// parsed once.
+struct NewContent {
+  std::vector<store::NewSection> sections;
+  std::optional<std::vector<core::Section>> parsed;
+  bool from_document = false;  // given whole in "document": refused when it cannot be computed
+};
+
 // The sections of a new estimate: {"sections": [{"name", "positions": [documents]}]}, or the
 // sections of an estimate document given whole in "document". Validated as calc would.
-Result<std::vector<store::NewSection>> NewSections(const json::object& o,
-                                                   store::EstimateHeader& header) {
-  std::vector<store::NewSection> out;
+Result<NewContent> NewSections(const json::object& o, store::EstimateHeader& header) {
+  NewContent out;
   const json::value* sections = o.if_contains("sections");
+  std::optional<core::Estimate> whole;  // a resource-index document, read once
   if (const json::value* doc = o.if_contains("document"); doc && !doc->is_null()) {
     if (!doc->is_object()) return InvalidArgument("document: expected an estimate document object");
-    auto outcome = formats::Calculate(json::serialize(*doc), formats::OutputFormat::kJson);
-    if (!outcome.ok()) return InvalidArgument("document." + outcome.problems.front());
     const json::object& d = doc->get_object();
+    out.from_document = true;
+    if (ResourceIndexDocument(d)) {
+      // Read, not computed: the positions read here are computed once, with the header's options,
+      // before anything is stored (CreateEstimate).
+      auto read = formats::ParseEstimateDocument(json::serialize(*doc));
+      if (!read.ok()) return InvalidArgument("document." + FirstLine(read.status().message()));
+      whole = std::move(read).value();
+    } else {
+      auto outcome = formats::Calculate(json::serialize(*doc), formats::OutputFormat::kJson);
+      if (!outcome.ok()) return InvalidArgument("document." + outcome.problems.front());
+    }
     if (const json::value* m = d.if_contains("method"); m && m->is_string()) {
       header.method = std::string(m->get_string());
     }
@@ -199,34 +231,46 @@ Result<std::vector<store::NewSection>> NewSections(const json::object& o,
     header.options_json = json::serialize(options);
     sections = d.if_contains("sections");
   }
+  const bool resource_index = header.method == "resource-index";
+  if (resource_index) out.parsed.emplace();
   if (sections == nullptr || sections->is_null()) return out;
   if (!sections->is_array()) return InvalidArgument("sections: expected an array");
   const json::array& a = sections->get_array();
+  out.sections.reserve(a.size());
   for (std::size_t s = 0; s < a.size(); ++s) {
     const std::string at = "sections[" + std::to_string(s) + "]";
     if (!a[s].is_object()) return InvalidArgument(at + ": expected an object");
     const json::object& so = a[s].get_object();
     store::NewSection section;
+    core::Section parsed;
     auto name = StringField(so, "name", at);
     if (!name.ok()) return name.status();
     section.name = name->value_or("");
     if (Status st = CheckName(section.name, at + ".name"); !st.ok()) return st;
+    parsed.name = section.name;
     if (const json::value* ps = so.if_contains("positions"); ps && !ps->is_null()) {
       if (!ps->is_array()) return InvalidArgument(at + ".positions: expected an array");
       const json::array& pa = ps->get_array();
+      section.positions.reserve(pa.size());
+      if (resource_index) parsed.positions.reserve(pa.size());
       for (std::size_t p = 0; p < pa.size(); ++p) {
         const std::string pat = at + ".positions[" + std::to_string(p) + "]";
         if (!pa[p].is_object()) return InvalidArgument(pat + ": expected an object");
         std::string doc = json::serialize(pa[p]);
-        if (header.method == "resource-index") {
-          auto position = formats::ParsePositionDocument(doc, pat);
+        if (resource_index) {
+          // The whole document's reading of a position is that of its stored document alone
+          // (both are formats' PositionAt), so it is not read twice.
+          auto position = whole ? Result<core::Position>(std::move(whole->sections[s].positions[p]))
+                                : formats::ParsePositionDocument(doc, pat);
           if (!position.ok()) return position.status();
           if (Status st = CheckSigns(*position, pat); !st.ok()) return st;
+          parsed.positions.push_back(std::move(position).value());
         }
         section.positions.push_back(std::move(doc));
       }
     }
-    out.push_back(std::move(section));
+    out.sections.push_back(std::move(section));
+    if (resource_index) out.parsed->push_back(std::move(parsed));
   }
   return out;
 }
@@ -290,35 +334,57 @@ Result<std::string> CatalogService::ListEstimates(const Actor& actor, std::int64
 Result<EditOutcome> CatalogService::CreateEstimate(const Actor& actor, std::int64_t object_id,
                                                     const NewEstimateRequest& request) {
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
-  auto body = ParseBody(request.json, "body");
-  if (!body.ok()) return body.status();
-  if (!body->is_object()) return InvalidArgument("body: expected a JSON object");
-  auto header = NewHeader(body->get_object());
+  std::optional<json::value> own;  // parsed here when the caller has not parsed the body
+  if (request.body == nullptr) {
+    auto parsed = ParseBody(request.json, "body");
+    if (!parsed.ok()) return parsed.status();
+    own = std::move(parsed).value();
+  }
+  const json::value& body = request.body != nullptr ? *request.body : *own;
+  if (!body.is_object()) return InvalidArgument("body: expected a JSON object");
+  auto header = NewHeader(body.get_object());
   if (!header.ok()) return header.status();
-  auto sections = NewSections(body->get_object(), *header);
-  if (!sections.ok()) return sections.status();
+  auto content = NewSections(body.get_object(), *header);
+  if (!content.ok()) return content.status();
   if (!header->release_id && header->method == "resource-index") {
     if (auto active = base_.Active(); active->release) header->release_id = active->release->info.id;
   }
-  auto info = Audited<store::EstimateInfo>(
+  std::size_t positions = 0;
+  for (const auto& s : content->sections) positions += s.positions.size();
+  // A resource-index estimate is computed here, once, from the positions parsed above, and kept
+  // in the working set as stored: the answer needs no read back of what was just written.
+  WorkingPtr working;
+  if (content->parsed) {
+    working = Prepare(*header, std::move(*content->parsed));
+    // A document given whole was refused when it could not be computed (formats::Calculate).
+    if (content->from_document && !working->calc && !working->problem.empty()) {
+      return InvalidArgument("document." + FirstLine(working->problem));
+    }
+  }
+  auto stored = Audited<store::EstimateContent>(
       db_, audit_,
       [&](store::UnitOfWork& uow) {
-        return estimates_.CreateEstimate(uow, actor.organization_id, object_id, actor.user_id,
-                                         *header, *sections);
+        return estimates_.CreateEstimateContent(uow, actor.organization_id, object_id,
+                                                actor.user_id, *header,
+                                                std::move(content->sections));
       },
-      [&](const store::EstimateInfo& info) {
-        auto r = Record(actor, "create", "estimate", info.id);
-        json::object after = HeaderJson(info);
-        std::size_t positions = 0;
-        for (const auto& s : *sections) positions += s.positions.size();
+      [&](const store::EstimateContent& created) {
+        auto r = Record(actor, "create", "estimate", created.info.id);
+        json::object after = HeaderJson(created.info);
         after["positions"] = positions;
         r.after_json = json::serialize(after);
         return r;
       });
-  if (!info.ok()) return info.status();
-  auto view = reader_.View(actor, info->id);
-  if (!view.ok()) return view.status();
-  return EditOutcome{view->version, {}, {}, *view->json};
+  if (!stored.ok()) return stored.status();
+  if (working == nullptr) {
+    auto view = reader_.View(actor, stored->info.id);
+    if (!view.ok()) return view.status();
+    return EditOutcome{view->version, {}, {}, *view->json};
+  }
+  Attach(*working, std::move(stored).value());
+  working_.Adopt(working);
+  const EstimateView view = working_.CachedView(working);
+  return EditOutcome{view.version, {}, {}, *view.json};
 }
 
 Status CatalogService::DeleteEstimate(const Actor& actor, std::int64_t estimate_id,

@@ -265,7 +265,10 @@ Result<EditOutcome> DocumentService::ImportDocument(const Actor& actor, std::int
   if (!options.region.empty()) body["region"] = options.region;
   if (!options.zone.empty()) body["zone"] = options.zone;
   if (!options.quarter.empty()) body["quarter"] = options.quarter;
-  auto created = catalog_.CreateEstimate(actor, object_id, {json::serialize(body)});
+  const json::value request_body(std::move(body));
+  NewEstimateRequest request;
+  request.body = &request_body;  // handed over parsed, not as text to be parsed again
+  auto created = catalog_.CreateEstimate(actor, object_id, request);
   if (!created.ok()) return created.status();
   json::array differences, warnings;
   for (const auto& d : imported->differences) {
@@ -305,7 +308,10 @@ Result<EditOutcome> DocumentService::ImportBoq(const Actor& actor, std::int64_t 
                     {"zone", options.zone},
                     {"quarter", options.quarter},
                     {"sections", std::move(section_list)}};
-  auto created = catalog_.CreateEstimate(actor, object_id, {json::serialize(body)});
+  const json::value request_body(std::move(body));
+  NewEstimateRequest request;
+  request.body = &request_body;  // handed over parsed, not as text to be parsed again
+  auto created = catalog_.CreateEstimate(actor, object_id, request);
   if (!created.ok()) return created.status();
   const json::value view = json::parse(created->json);
   const std::int64_t estimate_id = view.at("id").as_int64();

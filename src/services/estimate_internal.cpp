@@ -320,6 +320,47 @@ Result<std::shared_ptr<WorkingEstimate>> Build(store::EstimateContent content) {
   return w;
 }
 
+std::shared_ptr<WorkingEstimate> Prepare(const store::EstimateHeader& header,
+                                         std::vector<core::Section> sections) {
+  auto w = std::make_shared<WorkingEstimate>();
+  w->info.header = header;
+  w->resource_index = header.method != "base-index";
+  w->estimate.name = header.name;
+  w->estimate.sections = std::move(sections);
+  // As Build: options that do not parse leave the estimate uncomputed, with the reason.
+  if (w->resource_index) {
+    auto options = formats::ParseCalcOptions(header.options_json);
+    if (!options.ok()) {
+      w->problem = options.status().message();
+      return w;
+    }
+    w->estimate.options = *options;
+  }
+  Compute(*w);
+  return w;
+}
+
+void Attach(WorkingEstimate& w, store::EstimateContent content) {
+  w.info = std::move(content.info);
+  w.section_ids.clear();
+  w.position_ids.clear();
+  w.documents.clear();
+  for (store::SectionRow& row : content.sections) {
+    w.section_ids.push_back(row.id);
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> docs;
+    ids.reserve(row.positions.size());
+    docs.reserve(row.positions.size());
+    for (store::PositionRow& p : row.positions) {
+      ids.push_back(p.id);
+      docs.push_back(std::move(p.document_json));
+    }
+    w.position_ids.push_back(std::move(ids));
+    w.documents.push_back(std::move(docs));
+  }
+  w.positions = w.PositionCount();
+}
+
 // "ГЭСНм08-02-001-01" → (ГЭСНм, "08-02-001-01"); the longest family prefix wins.
 std::optional<std::pair<normbase::NormFamily, std::string>> SplitNormCode(std::string_view code) {
   using normbase::NormFamily;

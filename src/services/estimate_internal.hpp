@@ -75,6 +75,14 @@ std::vector<std::string> SectionNames(const WorkingEstimate& w);
 // Computes everything from the parsed positions (or, for the base-index method, the document).
 void Compute(WorkingEstimate& w);
 Result<std::shared_ptr<WorkingEstimate>> Build(store::EstimateContent content);
+// A new resource-index estimate in memory before it is stored: the positions as they were parsed
+// when the request was checked, computed once. What Build would make of it once stored, without a read
+// back and a second parse of every document; Attach then gives it the stored state.
+std::shared_ptr<WorkingEstimate> Prepare(const store::EstimateHeader& header,
+                                         std::vector<core::Section> sections);
+// The ids, documents and info of the estimate as stored (`content` parallel to the sections of
+// Prepare). The documents are moved.
+void Attach(WorkingEstimate& w, store::EstimateContent content);
 // Where a position is: (section index, position index).
 std::optional<std::pair<std::size_t, std::size_t>> FindPosition(const WorkingEstimate& w,
                                                                 std::int64_t id);

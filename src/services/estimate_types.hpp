@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace boost::json {
+class value;
+}  // namespace boost::json
+
 namespace estimate::core {
 class Clock;
 }  // namespace estimate::core
@@ -16,6 +20,9 @@ struct NewEstimateRequest {
   std::string json;  // {"name", "number", "method", "region", "zone", "quarter", "date",
                      //  "vat_date", "options", "release_id", "sections": [{"name",
                      //  "positions": [position objects]}]} or {"document": estimate document}
+  // The same already parsed, when the caller has it (then `json` is not read): a 10,000-position
+  // body is 25 MB, parsed in a quarter of a second. Borrowed for the call.
+  const boost::json::value* body = nullptr;
 };
 
 // The answer to a write of an estimate.

@@ -83,6 +83,8 @@ void WorkingSet::Remember(const WorkingPtr& working) {
   }
 }
 
+void WorkingSet::Adopt(const WorkingPtr& working) { Remember(working); }
+
 void WorkingSet::Forget(std::int64_t organization_id, std::int64_t estimate_id) {
   std::lock_guard lock(mu_);
   std::erase_if(working_, [&](const WorkingPtr& w) {

@@ -23,6 +23,9 @@ class WorkingSet {
   Result<internal::WorkingPtr> Get(const Actor& actor, std::int64_t estimate_id,
                                    std::optional<std::int64_t> version_hint);
   void Forget(std::int64_t organization_id, std::int64_t estimate_id);
+  // Keeps `working`, made by the caller at the store's current version (a new estimate, built
+  // from what was just written), as Get would have loaded it.
+  void Adopt(const internal::WorkingPtr& working);
 
   // The result cache's key of an estimate's view at its version.
   std::string ViewKey(const store::EstimateInfo& info);

@@ -282,6 +282,14 @@ class EstimateRepository {
                                       std::int64_t object_id, std::int64_t actor_user_id,
                                       const EstimateHeader& header,
                                       const std::vector<NewSection>& sections = {});
+  // The same in a unit, answering the estimate as stored — its ids, sort keys and documents,
+  // what LoadEstimate would read once the unit commits — so that the caller need not read back
+  // what it has just written. The documents are moved out of `sections`.
+  Result<EstimateContent> CreateEstimateContent(UnitOfWork& uow, std::int64_t organization_id,
+                                                std::int64_t object_id,
+                                                std::int64_t actor_user_id,
+                                                const EstimateHeader& header,
+                                                std::vector<NewSection>&& sections);
   Result<EstimateInfo> GetEstimate(std::int64_t organization_id, std::int64_t estimate_id);
   Result<EstimateInfo> GetEstimate(UnitOfWork& uow, std::int64_t organization_id,
                                    std::int64_t estimate_id);

@@ -268,8 +268,13 @@ class PgCopySink : public RowSink {
   }
   void Text(std::string_view text) override {
     Separator();
-    for (char c : text) {
-      switch (c) {
+    // Runs without a character to escape are appended whole: a position's document is kilobytes
+    // of JSON with a backslash here and there.
+    while (!text.empty()) {
+      const std::size_t at = text.find_first_of("\\\n\r\t");
+      buffer_.append(text.substr(0, at));
+      if (at == std::string_view::npos) break;
+      switch (text[at]) {
         case '\\':
           buffer_ += "\\\\";
           break;
@@ -279,12 +284,10 @@ class PgCopySink : public RowSink {
         case '\r':
           buffer_ += "\\r";
           break;
-        case '\t':
-          buffer_ += "\\t";
-          break;
         default:
-          buffer_ += c;
+          buffer_ += "\\t";
       }
+      text.remove_prefix(at + 1);
     }
   }
   void Int(std::int64_t value) override {

@@ -1,8 +1,9 @@
 #pragma once
-// Private to store (base_release_repository.cpp): the bulk transport of a normative-base release
-// through the native handle of a SOCI session. A release is written as rows into a RowSink — a
-// prepared INSERT reused for every row on SQLite, COPY FROM STDIN on PostgreSQL — and read back
-// one query per table as rows of text fields (COPY TO STDOUT on PostgreSQL). Failures are thrown
+// Private to store: the bulk transport through the native handle of a SOCI session, of a
+// normative-base release (base_release_repository.cpp) and of a new estimate's sections and
+// positions (estimate_repository.cpp). Rows are written into a RowSink — a prepared INSERT reused
+// for every row on SQLite, COPY FROM STDIN on PostgreSQL — in the session's transaction; a
+// release is read back one query per table as rows of text fields (COPY TO STDOUT on PostgreSQL). Failures are thrown
 // as internal::StoreError; the repository catches them at its edge. Not thread-safe: one
 // Connection per leased session.
 #include <charconv>

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "formats/document/calc.hpp"
@@ -110,6 +112,95 @@ TEST_P(EstimateServiceTest, AnEditOfOnePositionCalculatesItOnce) {
   EXPECT_NE(totals.at("total"), totals_before.at("total"));
   auto fresh = NewEstimateService();
   EXPECT_EQ(Totals(*fresh), totals);
+}
+
+// A new estimate's answer is made from the positions parsed when the request was checked, without
+// reading back what was stored: it is what an instance that never saw the request reads from the
+// store, on both forms of the request and on a parsed body.
+TEST_P(EstimateServiceTest, ANewEstimateAnswersWhatAFreshReadOfTheStoreGives) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  std::ifstream in(std::string(ESTIMATE_SOURCE_DIR) +
+                   "/tests/golden/rik_02-01-05_vodomernyi_uzel/input.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  json::value document = Json(text.str());
+  ASSERT_GT(document.at("sections").as_array().size(), 1u);
+  // An estimate's sections are named (the printed one leaves its first section unnamed).
+  for (json::value& section : document.at("sections").as_array()) {
+    if (section.at("name").as_string().empty()) section.as_object()["name"] = "Без раздела";
+  }
+  const std::string computed =
+      formats::Calculate(json::serialize(document), formats::OutputFormat::kJson).json;
+  const json::object header{{"name", "ЛСР из документа"}, {"region", "28"}, {"zone", "1"},
+                            {"quarter", "2025-Q2"}};
+  json::object whole = header, sections = header;
+  whole["document"] = document;
+  sections["sections"] = document.at("sections");
+  const json::value parsed = whole;
+  NewEstimateRequest by_value;
+  by_value.body = &parsed;
+  const NewEstimateRequest requests[] = {{json::serialize(whole)}, {json::serialize(sections)},
+                                         by_value};
+  for (const NewEstimateRequest& request : requests) {
+    auto created = estimates_->catalog.CreateEstimate(admin_a_, object_, request);
+    ASSERT_TRUE(created.ok()) << created.status().message();
+    const json::value view = Json(created->json);
+    EXPECT_EQ(view.at("totals").at("total"), Json(computed).at("totals").at("total"));
+    // Another instance, with a cache of its own, reads the estimate from the store.
+    auto cache = cache::MakeInProcessResultCache(64u << 20);
+    EstimateServices fresh(*db_, *estimates_repo_, *audit_, *base_, *cache,
+                           EstimateServices::Options{});
+    auto read = fresh.reader.View(admin_a_, view.at("id").as_int64());
+    ASSERT_TRUE(read.ok()) << read.status().message();
+    EXPECT_EQ(read->version, created->version);
+    EXPECT_EQ(*read->json, created->json);
+    // This instance's next read is the estimate it keeps, at the same version.
+    auto again = estimates_->reader.View(admin_a_, view.at("id").as_int64());
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    EXPECT_EQ(*again->json, created->json);
+  }
+}
+
+// A document given whole is refused, and nothing stored, when a position is wrong or the figures
+// cannot be computed; given as sections, an estimate whose figures overflow is kept with the
+// reason (as an edit can make one).
+TEST_P(EstimateServiceTest, ADocumentThatCannotBeComputedIsRefusedAndNothingIsStored) {
+  MakeEstimate(*estimates_);
+  ASSERT_FALSE(HasFatalFailure());
+  auto listed = [&] {
+    auto list = estimates_->catalog.ListEstimates(admin_a_, object_);
+    EXPECT_TRUE(list.ok()) << list.status().message();
+    return list.ok() ? Json(*list).as_array().size() : 0u;
+  };
+  const std::size_t before = listed();
+  // Each number within 15 digits, the line beyond the exact range (formats' bad_input_test).
+  const std::string huge = R"({"number": "2", "type": "norm", "quantity": "999999999999999",
+      "resources": [{"kind": "material", "consumption": "999999999999999",
+                     "price": "999999999999999"}]})";
+  const std::string fine = R"({"number": "1", "type": "resource", "kind": "material", "code": "М1", "name": "М",
+      "unit": "т", "quantity": "2", "price": "10"})";
+  const std::string bad = R"({"number": "2", "type": "resource", "kind": "material", "code": "М1", "name": "М",
+      "unit": "т", "quantity": "1,5", "price": "10"})";
+  auto document = [](const std::string& position) {
+    return R"({"name": "Д", "document": {"format": "estimate-document/1", "name": "Д",
+        "sections": [{"name": "Р", "positions": [)" + position + "]}]}}";
+  };
+  for (const auto& [body, field] :
+       {std::pair{document(fine + "," + huge), std::string("document.sections[0].positions[1]")},
+        std::pair{document(fine + "," + bad),
+                  std::string("document.sections[0].positions[1].quantity")}}) {
+    auto refused = estimates_->catalog.CreateEstimate(admin_a_, object_, {body});
+    ASSERT_FALSE(refused.ok()) << body;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(refused.status().message().rfind(field, 0), 0u) << refused.status().message();
+  }
+  EXPECT_EQ(listed(), before);
+  auto kept = estimates_->catalog.CreateEstimate(
+      admin_a_, object_,
+      {R"({"name": "С", "sections": [{"name": "Р", "positions": [)" + fine + "," + huge + "]}]}"});
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  EXPECT_EQ(listed(), before + 1);
 }
 
 TEST_P(EstimateServiceTest, AStaleVersionIsAbortedAndWritesNothing) {

@@ -912,6 +912,76 @@ TEST_P(EstimateUnitOfWorkContract, EstimatesAreCreatedAndDeletedInAUnit) {
   EXPECT_EQ(AuditLog().size(), 2u);
 }
 
+// A new estimate's rows go in bulk (COPY on PostgreSQL, one reused INSERT on SQLite): more than
+// one COPY buffer of documents, with the characters COPY escapes, come back byte for byte, and
+// the content answered is what a read of the store gives.
+TEST_P(EstimateUnitOfWorkContract, ALargeEstimateIsStoredInBulkAndAnsweredAsStored) {
+  const auto object = NewObject(org_);
+  std::vector<NewSection> sections;
+  for (int s = 0; s < 5; ++s) {
+    sections.push_back({"Раздел " + std::to_string(s + 1), {}});
+    for (int p = 0; p < 1000; ++p) sections.back().positions.push_back(Doc(std::to_string(p), p));
+  }
+  sections[2].positions[7] =
+      "{\"name\":\"tab\tnewline\ncr\rbackslash\\\\ \\\"quoted\\\" \\\\N\",\"n\":\"\\u0001\"}";
+  sections.push_back({"Пустой раздел", {}});
+  std::vector<std::string> given;
+  for (const auto& s : sections) {
+    given.push_back(s.name);
+    for (const auto& p : s.positions) given.push_back(p);
+  }
+  EstimateContent answered;
+  {
+    UnitOfWork uow = Begin();
+    auto created = repo_->CreateEstimateContent(uow, org_, object, user_, Header(),
+                                                std::move(sections));
+    ASSERT_TRUE(created.ok()) << created.status().message();
+    answered = std::move(created).value();
+    Audit(uow, "estimate", answered.info.id, "create");
+    ASSERT_TRUE(uow.Commit().ok());
+  }
+  EXPECT_EQ(answered.info.version, 1);
+  EXPECT_EQ(answered.PositionCount(), 5000u);
+  const EstimateContent loaded = Load(answered.info.id, org_);
+  EXPECT_EQ(Flatten(answered), Flatten(loaded));
+  EXPECT_EQ(answered.info.updated_at, loaded.info.updated_at);
+  std::vector<std::string> stored;
+  for (const auto& s : loaded.sections) {
+    stored.push_back(s.name);
+    for (const auto& p : s.positions) stored.push_back(p.document_json);
+  }
+  EXPECT_EQ(stored, given);
+  for (const auto& s : loaded.sections) {
+    for (std::size_t i = 1; i < s.positions.size(); ++i) {
+      EXPECT_LT(s.positions[i - 1].sort_key, s.positions[i].sort_key);
+    }
+  }
+}
+
+// A row the database refuses in the middle of the bulk insert (PostgreSQL refuses text that is
+// not UTF-8; SQLite keeps any bytes) fails the unit, which then writes nothing at all.
+TEST_P(EstimateUnitOfWorkContract, ARefusedRowInTheBulkInsertLeavesNothingWritten) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "SQLite stores any bytes";
+  const auto object = NewObject(org_);
+  std::vector<NewSection> sections = Content(3, 1000);
+  sections[1].positions[500] = "{\"name\":\"\xff\xfe\"}";
+  {
+    UnitOfWork uow = Begin();
+    auto created = repo_->CreateEstimate(uow, org_, object, user_, Header(), sections);
+    ASSERT_FALSE(created.ok());
+    EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument)
+        << created.status().message();
+    EXPECT_TRUE(uow.failed());
+    EXPECT_FALSE(uow.Commit().ok());
+  }
+  auto refused = repo_->CreateEstimate(org_, object, user_, Header(), sections);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_TRUE(repo_->ListEstimates(org_, object)->empty());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_positions"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_sections"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM estimate_versions"), 0);
+}
+
 TEST_P(EstimateUnitOfWorkContract, RestoreInAUnitCommitsWithItsAuditRecord) {
   const EstimateInfo e = NewEstimate(NewObject(org_), 1, 3, org_);
   const EstimateContent v1 = Load(e.id, org_);
