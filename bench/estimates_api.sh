@@ -15,6 +15,7 @@ set -euo pipefail
 build=${1:-build-bench}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source bench/lib.sh
 bin=$(readlink -f "$build/estimate-service")
 [[ -x "$bin" ]] || { echo "no $build/estimate-service; build it first" >&2; exit 1; }
 duration=${BENCH_DURATION:-10s}
@@ -84,10 +85,8 @@ for k in sys.argv[2:]: v = v[int(k) if isinstance(v, list) else k]
 print(v)' "$@"
 }
 api() {  # api METHOD PATH BODY_FILE OUT_FILE: fails unless 2xx
-  local code
-  code=$(curl -s -o "$4" -w '%{http_code}' -X "$1" "$url$2" -H "Authorization: Bearer ${token:-}" \
-    -H 'Content-Type: application/json' --data-binary "@$3")
-  [[ $code == 2* ]] || { echo "$1 $2 answered $code: $(head -c 500 "$4")" >&2; return 1; }
+  bench_curl "$4" -X "$1" "$url$2" -H "Authorization: Bearer ${token:-}" \
+    -H 'Content-Type: application/json' --data-binary "@$3" >/dev/null
 }
 
 printf '{"email":"admin@example.com","password":"%s"}' "$password" >"$work/login.json"
@@ -136,17 +135,22 @@ created=$(create_estimate 1000)
 read -r e1000 _ _ <<<"$created"
 get_path="/api/v1/estimates/$e1000"
 auth="Authorization: Bearer $token"
-size=$(curl -sf -o /dev/null -w '%{size_download}' -H "$auth" "$url$get_path")
-gzip_size=$(curl -sf -o /dev/null -w '%{size_download}' -H "$auth" -H 'Accept-Encoding: gzip' "$url$get_path")
-timings=$(for _ in $(seq 20); do curl -sf -o /dev/null -w '%{time_total}\n' -H "$auth" "$url$get_path"; done |
-  sort -n | awk '{a[NR] = $1 * 1000} END {printf "curl x20: min %.1f ms, median %.1f ms, max %.1f ms", a[1], a[int((NR + 1) / 2)], a[NR]}')
+answer=$(bench_curl "$work/get.out" -H "$auth" "$url$get_path"); size=${answer##* }
+answer=$(bench_curl "$work/get.out" -H "$auth" -H 'Accept-Encoding: gzip' "$url$get_path"); gzip_size=${answer##* }
+: >"$work/get-times"
+for _ in $(seq 20); do
+  answer=$(bench_curl "$work/get.out" -H "$auth" "$url$get_path")
+  read -r _ secs _ <<<"$answer"; echo "$secs" >>"$work/get-times"
+done
+timings=$(sort -n "$work/get-times" |
+  awk '{a[NR] = $1 * 1000} END {printf "curl x20: min %.1f ms, median %.1f ms, max %.1f ms", a[1], a[int((NR + 1) / 2)], a[NR]}')
 echo "estimates GET 1000 positions: response $size bytes ($((size / 1024)) KiB; with Accept-Encoding: gzip $gzip_size bytes); $timings"
 
 echo "== wrk GET $get_path, 50 connections, $duration (2 threads)"
-wrk -t2 -c50 -d"$duration" --latency -H "$auth" "$url$get_path" | tee "$work/get50.txt"
+bench_wrk "$work/get50.txt" -t2 -c50 -d"$duration" --latency -H "$auth" "$url$get_path"
 get_rps=$(rps "$work/get50.txt"); get_p99=$(to_ms "$(pct 99% "$work/get50.txt")")
 echo "== wrk GET $get_path, 1 connection (unloaded), $duration"
-wrk -t1 -c1 -d"$duration" --latency -H "$auth" "$url$get_path" | tee "$work/get1.txt"
+bench_wrk "$work/get1.txt" -t1 -c1 -d"$duration" --latency -H "$auth" "$url$get_path"
 get_p50=$(to_ms "$(pct 50% "$work/get1.txt")"); get1_p99=$(to_ms "$(pct 99% "$work/get1.txt")")
 
 # --- (b) editing one position of a 10,000-position estimate.
@@ -162,12 +166,13 @@ version=$(awk -F'"' 'tolower($1) ~ /^etag:/ {print $2}' "$work/edit.headers")
 echo "edit by curl: $(awk -v t="${code#* }" 'BEGIN {printf "%.1f", t * 1000}') ms, answer $(stat -c %s "$work/edit.out") bytes, now version $version"
 
 echo "== wrk PATCH $edit_path, sequential, 1 connection, $duration"
-wrk -t1 -c1 -d"$duration" --latency -s bench/estimate_edit.lua "$url" -- "$edit_path" "$version" "$token" \
-  | tee "$work/edit.txt"
+bench_wrk "$work/edit.txt" -t1 -c1 -d"$duration" --latency -s bench/estimate_edit.lua "$url" -- \
+  "$edit_path" "$version" "$token"
 edit_p50=$(to_ms "$(pct 50% "$work/edit.txt")"); edit_p99=$(to_ms "$(pct 99% "$work/edit.txt")")
 edit_rps=$(rps "$work/edit.txt")
 edit_failures=$(awk -F'[= ]' '/^edit_failures=/ {print $2}' "$work/edit.txt")
-final=$(curl -sf -o /dev/null -D - -H "$auth" "$url/api/v1/estimates/$e10000" | awk -F'"' 'tolower($1) ~ /^etag:/ {print $2}')
+bench_curl "$work/final.out" -D "$work/final.headers" -H "$auth" "$url/api/v1/estimates/$e10000" >/dev/null
+final=$(awk -F'"' 'tolower($1) ~ /^etag:/ {print $2}' "$work/final.headers")
 
 echo
 get_goal() { le 300 "$get_rps" && le "$get_p99" 250; }

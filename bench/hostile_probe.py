@@ -21,6 +21,9 @@ import harness  # noqa: E402  (after ESTIMATE_BINARY is set)
 from api_client import Org, add_user, call, login  # noqa: E402
 
 
+FAILURES = []  # answers that make a figure meaningless: the probe exits 1 after printing them
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -50,6 +53,8 @@ def idle_connections():
               "p50 %.1f ms, max %.1f ms; 'accept failed' lines %d, log lines added %d"
               % (sorted(set(statuses)), percentile(times, 50), max(times), accept,
                  len(svc.log_lines) - lines_before))
+        if set(statuses) != {200}:
+            FAILURES.append("GET /health answered %s, not only 200" % sorted(set(statuses)))
     finally:
         for s in socks:
             s.close()
@@ -93,6 +98,9 @@ def attribute_bomb():
             ms = (time.perf_counter() - t) * 1000
             print("RESULT 300,000-attribute upload %s (%.1f MB): %d in %.0f ms — %s"
                   % (name, len(data) / 1e6, r.status, ms, r.detail[:120]))
+            # A refusal is the expected answer: a 4xx; a success or a 5xx is not what is measured.
+            if not 400 <= r.status < 500:
+                FAILURES.append("the %s upload answered %d, not a refusal (4xx)" % (name, r.status))
     finally:
         svc.stop()
         db.destroy()
@@ -101,3 +109,6 @@ def attribute_bomb():
 if __name__ == "__main__":
     idle_connections()
     attribute_bomb()
+    for failure in FAILURES:
+        print("BENCH FAILED: " + failure, file=sys.stderr)
+    sys.exit(1 if FAILURES else 0)

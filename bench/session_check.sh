@@ -8,6 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source bench/lib.sh
 bins=()
 for a in "${@:-build-bench}"; do
   [[ -d "$a" ]] && a="$a/estimate-service"  # make bench passes its build folder
@@ -58,8 +59,8 @@ for engine in sqlite postgresql; do
     svc_pid=$!
     url="http://127.0.0.1:$port"
     for _ in $(seq 100); do curl -sf "$url/health" >/dev/null && break; sleep 0.1; done
-    post() { curl -sf -X POST "$url$1" -H "Authorization: Bearer ${token:-}" \
-               -H 'Content-Type: application/json' --data-binary "$2" -o "$3"; }
+    post() { bench_curl "$3" -X POST "$url$1" -H "Authorization: Bearer ${token:-}" \
+               -H 'Content-Type: application/json' --data-binary "$2" >/dev/null; }
     token=
     post /api/v1/auth/login "{\"email\":\"admin@example.com\",\"password\":\"$(head -n1 "$work/pw$run")\"}" "$work/s"
     token=$(field "$work/s" access_token)
@@ -67,8 +68,8 @@ for engine in sqlite postgresql; do
     post "/api/v1/projects/$(field "$work/p" id)/objects" '{"name":"Объект"}' "$work/o"
     post "/api/v1/objects/$(field "$work/o" id)/estimates" "@$work/estimate.json" "$work/e"
     path="/api/v1/estimates/$(field "$work/e" id)"
-    wrk -t1 -c1 -d"$duration" --latency -H "Authorization: Bearer $token" "$url$path" >"$work/w1"
-    wrk -t2 -c50 -d"$duration" --latency -H "Authorization: Bearer $token" "$url$path" >"$work/w50"
+    bench_wrk -q "$work/w1" -t1 -c1 -d"$duration" --latency -H "Authorization: Bearer $token" "$url$path"
+    bench_wrk -q "$work/w50" -t2 -c50 -d"$duration" --latency -H "Authorization: Bearer $token" "$url$path"
     echo "RESULT $engine $bin:" \
       "c=1 p50 $(pct 50% "$work/w1") p99 $(pct 99% "$work/w1");" \
       "c=50 $(awk '/Requests\/sec/ {print $2}' "$work/w50") req/s p50 $(pct 50% "$work/w50") p99 $(pct 99% "$work/w50")"
