@@ -58,6 +58,27 @@ TEST(JsonSchema, PropertiesRequiredAndAdditionalPropertiesNameTheField) {
   EXPECT_EQ(ErrorOf(R"({"properties": {"a": {"type": "string"}}})", R"({"b": 1})"), "");
 }
 
+TEST(JsonSchema, TheDocumentsDecimalPatternsWrittenOutAgreeWithTheRegex) {
+  // The two patterns are checked by hand-written code; the same patterns spelled differently
+  // (an empty group before the end) still go through std::regex: both must agree.
+  const std::string decimal = R"(^-?[0-9]{1,15}(\\.[0-9]{1,10})?$)";
+  const std::string decimal_regex = R"(^-?[0-9]{1,15}(\\.[0-9]{1,10})?(?:)$)";
+  const std::string consumption = R"(^(-?[0-9]{1,15}(\\.[0-9]{1,10})?|П)$)";
+  const std::string consumption_regex = R"(^(-?[0-9]{1,15}(\\.[0-9]{1,10})?|П)(?:)$)";
+  for (const char* text :
+       {"0", "-0", "1.5", "-12.25", "123456789012345", "1234567890123456", "1.1234567890",
+        "1.12345678901", "", "-", ".5", "5.", "1,5", "+1", "1e3", " 1", "1 ", "П", "ПП", "--1",
+        "1.2.3", "0x10", "１"}) {
+    const std::string value = json::serialize(json::value(text));
+    for (const auto& [fast, slow] : {std::pair{decimal, decimal_regex},
+                                     std::pair{consumption, consumption_regex}}) {
+      const std::string a = ErrorOf(R"({"pattern": ")" + fast + "\"}", value);
+      const std::string b = ErrorOf(R"({"pattern": ")" + slow + "\"}", value);
+      EXPECT_EQ(a.empty(), b.empty()) << fast << " " << value;
+    }
+  }
+}
+
 TEST(JsonSchema, PropertyNamesHoldEveryKey) {
   const char* schema = R"({"propertyNames": {"pattern": "^[a-z_]+$"}})";
   EXPECT_EQ(ErrorOf(schema, R"({"database": 1, "redis_cache": 2})"), "");
