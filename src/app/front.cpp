@@ -44,8 +44,14 @@ int Calc(int argc, char** argv) {
       ->capture_default_str();
   try {
     cli.parse(argc - 1, argv + 1);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // As the full program answers a bad command line: one line, exit status 2.
+    std::string what = e.what();
+    if (what.empty()) what = e.get_name();
+    std::cerr << "estimate-service: " << what << " (see estimate-service --help)\n";
+    return 2;
   }
   return estimate::app::RunCalc(path, format, std::cout, std::cerr);
 }

@@ -134,6 +134,19 @@ TEST(BadInput, InvalidUtf8IsRefusedAsJson) {
       << r.status().message();
 }
 
+TEST(BadInput, OfDuplicateKeysTheLastCountsInSmallAndLargeObjects) {
+  // Up to 16 fields an object is indexed; past that its fields are scanned: both keep the last.
+  std::string extra;
+  for (int i = 0; i < 20; ++i) extra += "\"note" + std::to_string(i) + "\": \"x\", ";
+  for (const std::string& filler : {std::string(), extra}) {
+    Result<core::Estimate> r = ParseEstimateDocument(
+        Doc("{" + filler + R"("number": "1", "type": "resource", "kind": "material", )"
+            R"("quantity": "1", "price": "5", "quantity": "3"})"));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->sections[0].positions[0].quantity.ToString(), "3") << filler.size();
+  }
+}
+
 TEST(BadInput, CollectsAllProblemsOfADocument) {
   const std::string doc = Doc(
       R"({"number": "1", "type": "norm", "quantity": "1,5",

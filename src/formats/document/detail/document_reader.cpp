@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <vector>
 #include <utility>
 
 
@@ -75,11 +77,60 @@ std::string JsonSyntaxErrorAt(std::string_view text, std::size_t max_depth) {
          ec.message();
 }
 
+namespace {
+
+// Parsers kept for the next document. simdjson sizes a parser's buffers by the document (its
+// tape alone is eight bytes per byte of text, mostly never touched), and buffers that large are
+// mapped afresh by the allocator each time and faulted in page by page: for a 25 MB document
+// that cost a service as much as the parse. A kept parser keeps its pages. At most kKeptParsers
+// are kept, each for documents up to kKeptCapacity bytes, so what a server holds stays bounded.
+constexpr std::size_t kKeptParsers = 2;
+constexpr std::size_t kKeptCapacity = std::size_t{32} << 20;
+
+std::mutex kept_mu;
+std::vector<std::unique_ptr<simdjson::dom::parser>>& KeptParsers() {
+  static auto* kept = new std::vector<std::unique_ptr<simdjson::dom::parser>>();
+  return *kept;
+}
+
+std::unique_ptr<simdjson::dom::parser> TakeParser(std::size_t size) {
+  std::lock_guard lock(kept_mu);
+  auto& kept = KeptParsers();
+  // The smallest kept parser that holds the document without growing, else any (it grows).
+  std::size_t best = kept.size();
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (kept[i]->capacity() >= size &&
+        (best == kept.size() || kept[i]->capacity() < kept[best]->capacity())) {
+      best = i;
+    }
+  }
+  if (best == kept.size() && !kept.empty()) best = kept.size() - 1;
+  if (best == kept.size()) return std::make_unique<simdjson::dom::parser>();
+  auto parser = std::move(kept[best]);
+  kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(best));
+  return parser;
+}
+
+void GiveBack(std::unique_ptr<simdjson::dom::parser> parser) {
+  if (!parser || parser->capacity() > kKeptCapacity) return;
+  std::lock_guard lock(kept_mu);
+  auto& kept = KeptParsers();
+  if (kept.size() < kKeptParsers) kept.push_back(std::move(parser));
+}
+
+}  // namespace
+
+JsonDocument::~JsonDocument() { GiveBack(std::move(parser_)); }
+
 Result<std::unique_ptr<JsonDocument>> JsonDocument::Parse(std::string_view text, bool padded) {
   std::unique_ptr<JsonDocument> doc(new JsonDocument());
-  simdjson::error_code error = doc->parser_.allocate(text.size(), kMaxDepth);
+  doc->parser_ = TakeParser(text.size());
+  simdjson::error_code error = simdjson::SUCCESS;
+  if (doc->parser_->capacity() < text.size() || doc->parser_->max_depth() != kMaxDepth) {
+    error = doc->parser_->allocate(text.size(), kMaxDepth);
+  }
   if (error == simdjson::SUCCESS) {
-    error = doc->parser_.parse(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
+    error = doc->parser_->parse(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
                                /*realloc_if_needed=*/!padded)
                 .get(doc->root_);
   }

@@ -89,7 +89,7 @@ class JsonValue {
 // An object of a parsed document. Its first 16 fields are indexed when it is made: the readers
 // look up a dozen fields of every resource line, and a scan of 64-bit tags (the key's length and
 // first bytes) is several times quicker than walking the tape for each. Of duplicate keys the
-// first counts.
+// last counts, as it always has (Boost.JSON's reading, and the request contract's).
 class JsonObject {
  public:
   explicit JsonObject(simdjson::dom::object o) : o_(o) {
@@ -104,14 +104,18 @@ class JsonObject {
 
   // The value of `key`, or nullopt when the object has no such key.
   std::optional<JsonValue> if_contains(std::string_view key) const {
+    if (overflow_) {  // more fields than indexed: every one looked at, the last match kept
+      std::optional<JsonValue> found;
+      for (const simdjson::dom::key_value_pair field : o_) {
+        if (field.key == key) found.emplace(field.value);
+      }
+      return found;
+    }
     const std::uint64_t tag = Tag(key);
-    for (std::size_t i = 0; i < count_; ++i) {
+    for (std::size_t i = count_; i-- > 0;) {
       if (slots_[i].tag == tag && slots_[i].key == key) return JsonValue(slots_[i].value);
     }
-    if (!overflow_) return std::nullopt;
-    simdjson::dom::element e;
-    if (o_.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
-    return JsonValue(e);
+    return std::nullopt;
   }
   std::size_t size() const { return o_.size(); }
 
@@ -175,15 +179,19 @@ class JsonDocument {
   // and the text is not copied. On failure: kInvalidArgument with the one line
   // "(document): not valid JSON at line L, column C: …" (the column counts characters).
   static Result<std::unique_ptr<JsonDocument>> Parse(std::string_view text, bool padded = false);
+  ~JsonDocument();
+  JsonDocument(const JsonDocument&) = delete;
+  JsonDocument& operator=(const JsonDocument&) = delete;
 
   JsonValue root() const { return JsonValue(root_); }
 
  private:
   JsonDocument() = default;
-  simdjson::dom::parser parser_;
+  // Taken from a small pool of parsers and given back when the document is dropped (see
+  // document_reader.cpp: their buffers, sized by the largest document, stay mapped).
+  std::unique_ptr<simdjson::dom::parser> parser_;
   simdjson::dom::element root_;
 };
-
 
 class DocumentReader {
  public:
