@@ -148,7 +148,7 @@ class ExportJobs(unittest.TestCase):
     def test_a_long_job_is_cancelled_keeps_no_file_and_held_its_slot(self):
         project = self.big.project("Большая стройка")
         obj = self.big.object(project, "Корпус")
-        created = self.big.ok("POST", "/api/v1/objects/%d/estimates" % obj, big_estimate_body(4000),
+        created = self.big.ok("POST", "/api/v1/objects/%d/estimates" % obj, big_estimate_body(2500),
                               status=201).json
         path = "/api/v1/estimates/%d/export?format=pdf" % created["id"]
         # Large enough to be a job without asking (over 5 s expected).
