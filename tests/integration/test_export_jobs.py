@@ -3,31 +3,20 @@ a job that runs to its file — the same PDF the synchronous export gives — se
 and the organization's admins; a long one is cancelled and keeps no file; a job holds its
 heavy-work slot, so the per-organization cap still refuses a third document; an estimate large
 enough to take over 5 s is a job without asking."""
-import json
 import os
 import subprocess
 import tempfile
 import time
 import unittest
 
-from api_client import HEADER, NORM, PROBLEM, Org, add_user, import_demo_base, login
+from api_client import (NORM, PROBLEM, Org, add_user, generated_estimate_body, import_demo_base,
+                        login)
 from harness import ROOT, OwnDatabase, Service
 
 XSD_DIR = os.path.join(os.path.normpath(os.path.join(ROOT, "..", "shared")), "samples", "xsd")
 
 PREFER = {"Prefer": "respond-async"}
 ACTIVE = ("queued", "running")
-
-
-def big_estimate_body(positions):
-    """bench/make_calc_document.py's estimate of `positions` positions (12 resource lines per
-    norm) as the body of POST /api/v1/objects/{id}/estimates."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as f:
-        subprocess.run(["python3", os.path.join(ROOT, "bench", "make_calc_document.py"), f.name,
-                        str(positions)], check=True, capture_output=True)
-        with open(f.name, encoding="utf-8") as text:
-            doc = json.load(text)
-    return dict(HEADER, name="Большая смета, %d позиций" % positions, sections=doc["sections"])
 
 
 def pdf_text(data):
@@ -148,7 +137,7 @@ class ExportJobs(unittest.TestCase):
     def test_a_long_job_is_cancelled_keeps_no_file_and_held_its_slot(self):
         project = self.big.project("Большая стройка")
         obj = self.big.object(project, "Корпус")
-        created = self.big.ok("POST", "/api/v1/objects/%d/estimates" % obj, big_estimate_body(2500),
+        created = self.big.ok("POST", "/api/v1/objects/%d/estimates" % obj, generated_estimate_body(2500),
                               status=201).json
         path = "/api/v1/estimates/%d/export?format=pdf" % created["id"]
         # Large enough to be a job without asking (over 5 s expected).
