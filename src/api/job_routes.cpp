@@ -1,7 +1,6 @@
 #include "api/job_routes.hpp"
 
 #include <boost/json.hpp>
-
 #include <cctype>
 
 #include "api/problem.hpp"
@@ -17,16 +16,17 @@ using services::ExportJobView;
 std::string JobPath(std::int64_t id) { return "/api/v1/jobs/" + std::to_string(id); }
 
 std::string JobJson(const ExportJobView& v) {
-  json::object o{{"id", v.id},
-                 {"kind", "export"},
-                 {"status", services::ExportJobStatusName(v.status)},
-                 {"progress", v.progress},
-                 {"format", v.format},
-                 {"file_name", v.filename},
-                 {"content_type", v.content_type},
-                 {"created_at", core::FormatUtcTimestamp(v.created_at)},
-                 {"finished_at", v.finished_at ? json::value(core::FormatUtcTimestamp(*v.finished_at))
-                                               : json::value(nullptr)}};
+  json::object o{
+      {"id", v.id},
+      {"kind", "export"},
+      {"status", services::ExportJobStatusName(v.status)},
+      {"progress", v.progress},
+      {"format", v.format},
+      {"file_name", v.filename},
+      {"content_type", v.content_type},
+      {"created_at", core::FormatUtcTimestamp(v.created_at)},
+      {"finished_at", v.finished_at ? json::value(core::FormatUtcTimestamp(*v.finished_at))
+                                    : json::value(nullptr)}};
   if (v.status == ExportJobStatus::kDone) o["file_url"] = JobPath(v.id) + "/file";
   if (!v.error.ok()) {
     const int status = HttpStatusOf(v.error.code());
@@ -48,8 +48,10 @@ bool PrefersAsync(const http::Request& request) {
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     item = item.substr(0, item.find_first_of(";="));
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
     constexpr std::string_view kName = "respond-async";
     if (item.size() == kName.size() &&
         std::equal(item.begin(), item.end(), kName.begin(), [](char a, char b) {

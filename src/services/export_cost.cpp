@@ -36,11 +36,12 @@ constexpr std::array<Rate, 5> kRates{{
 
 std::chrono::milliseconds ExpectedExportTime(std::string_view format, std::size_t positions,
                                              std::size_t resource_rows) {
-  const double rows = static_cast<double>(positions) * kRowsPerPosition +
-                      static_cast<double>(resource_rows);
+  const double rows =
+      static_cast<double>(positions) * kRowsPerPosition + static_cast<double>(resource_rows);
   for (const Rate& rate : kRates) {
     if (rate.format == format) {
-      return std::chrono::milliseconds(static_cast<long long>(rows * rate.microseconds_per_row / 1000));
+      return std::chrono::milliseconds(
+          static_cast<long long>(rows * rate.microseconds_per_row / 1000));
     }
   }
   return std::chrono::milliseconds(0);

@@ -13,11 +13,16 @@ namespace estimate::services {
 
 const char* ExportJobStatusName(ExportJobStatus status) {
   switch (status) {
-    case ExportJobStatus::kQueued: return "queued";
-    case ExportJobStatus::kRunning: return "running";
-    case ExportJobStatus::kDone: return "done";
-    case ExportJobStatus::kFailed: return "failed";
-    case ExportJobStatus::kCancelled: return "cancelled";
+    case ExportJobStatus::kQueued:
+      return "queued";
+    case ExportJobStatus::kRunning:
+      return "running";
+    case ExportJobStatus::kDone:
+      return "done";
+    case ExportJobStatus::kFailed:
+      return "failed";
+    case ExportJobStatus::kCancelled:
+      return "cancelled";
   }
   return "failed";
 }
@@ -42,9 +47,12 @@ StatusCode CodeOfName(const std::string& name) {
 
 const char* TargetType(ExportTargetKind kind) {
   switch (kind) {
-    case ExportTargetKind::kEstimate: return "estimate";
-    case ExportTargetKind::kObjectEstimate: return "object";
-    case ExportTargetKind::kSummaryEstimate: return "project";
+    case ExportTargetKind::kEstimate:
+      return "estimate";
+    case ExportTargetKind::kObjectEstimate:
+      return "object";
+    case ExportTargetKind::kSummaryEstimate:
+      return "project";
   }
   return "estimate";
 }
@@ -107,13 +115,15 @@ ExportJobService::~ExportJobService() {
     stop_ = true;
     for (auto& [id, running] : running_) running->cancelled = true;
   }
-  cv_.notify_all();
+  work_cv_.notify_all();
+  stop_cv_.notify_all();
   for (auto& t : workers_) t.join();
   housekeeper_.join();
   // Jobs queued here that never started: their rows end now rather than after a minute as stale.
   for (Task& task : queue_) {
-    (void)jobs_.Fail(task.running->id,
-                     Unavailable("the service stopped before the job started; start the export again"));
+    (void)jobs_.Fail(
+        task.running->id,
+        Unavailable("the service stopped before the job started; start the export again"));
   }
 }
 
@@ -154,7 +164,7 @@ Result<ExportJobView> ExportJobService::Start(const Actor& actor, const ExportTa
     running_[created->id] = running;
     queue_.push_back(Task{running, actor, target, std::move(hold)});
   }
-  cv_.notify_one();
+  work_cv_.notify_one();
   return ViewOf(*created);
 }
 
@@ -163,7 +173,7 @@ void ExportJobService::Work() {
     Task task;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (stop_) return;
       task = std::move(queue_.front());
       queue_.pop_front();
@@ -209,8 +219,8 @@ void ExportJobService::Run(Task& task) {
   } else if (finished.code() == StatusCode::kFailedPrecondition) {
     ++cancelled_;  // cancelled while the file was being stored
   } else {
-    (void)jobs_.Fail(id, Status(finished.code(), "export job: the file could not be stored: " +
-                                                     finished.message()));
+    (void)jobs_.Fail(id, Status(finished.code(),
+                                "export job: the file could not be stored: " + finished.message()));
     ++failed_;
   }
 }
@@ -220,7 +230,7 @@ void ExportJobService::Run(Task& task) {
 void ExportJobService::Housekeep() {
   auto next_clean = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, options_.heartbeat_every, [&] { return stop_; })) {
+  while (!stop_cv_.wait_for(lock, options_.heartbeat_every, [&] { return stop_; })) {
     std::vector<std::shared_ptr<Running>> beating;
     for (auto& [id, running] : running_) beating.push_back(running);
     lock.unlock();
@@ -271,8 +281,9 @@ ExportJobView ExportJobService::ViewOf(const store::ExportJobRecord& r) const {
     // clean-up writes it so.
     v.status = ExportJobStatus::kFailed;
     v.finished_at = r.heartbeat_at;
-    v.error = Unavailable("the instance that ran the job stopped before it was done; start the "
-                          "export again");
+    v.error = Unavailable(
+        "the instance that ran the job stopped before it was done; start the "
+        "export again");
   }
   return v;
 }
@@ -288,10 +299,9 @@ Result<ExportedFile> ExportJobService::File(const Actor& actor, std::int64_t id)
   if (!job.ok()) return job.status();
   const ExportJobView view = ViewOf(*job);
   if (view.status != ExportJobStatus::kDone) {
-    return FailedPrecondition("job " + std::to_string(id) + " is " +
-                              ExportJobStatusName(view.status) +
-                              (Active(view.status) ? ": its file is not ready yet"
-                                                   : ": it has no file"));
+    return FailedPrecondition(
+        "job " + std::to_string(id) + " is " + ExportJobStatusName(view.status) +
+        (Active(view.status) ? ": its file is not ready yet" : ": it has no file"));
   }
   auto bytes = jobs_.File(actor.organization_id, id);
   if (!bytes.ok()) return bytes.status();
@@ -315,10 +325,14 @@ Status ExportJobService::Cancel(const Actor& actor, std::int64_t id) {
 
 std::uint64_t ExportJobService::Ended(ExportJobStatus status) const {
   switch (status) {
-    case ExportJobStatus::kDone: return done_.load();
-    case ExportJobStatus::kFailed: return failed_.load();
-    case ExportJobStatus::kCancelled: return cancelled_.load();
-    default: return 0;
+    case ExportJobStatus::kDone:
+      return done_.load();
+    case ExportJobStatus::kFailed:
+      return failed_.load();
+    case ExportJobStatus::kCancelled:
+      return cancelled_.load();
+    default:
+      return 0;
   }
 }
 

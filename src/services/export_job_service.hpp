@@ -125,7 +125,8 @@ class ExportJobService {
   const ExportJobOptions options_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable work_cv_;  // workers: a task queued, or stop
+  std::condition_variable stop_cv_;  // the housekeeper: stop
   bool stop_ = false;
   std::deque<Task> queue_;
   std::map<std::int64_t, std::shared_ptr<Running>> running_;  // queued or running here

@@ -82,9 +82,9 @@ void ThrowPg(PGconn* conn, const PGresult* res, const std::string& what) {
   std::string m = res ? PQresultErrorMessage(res) : "";
   if (m.empty()) m = PQerrorMessage(conn);
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  throw StoreError(PQstatus(conn) == CONNECTION_OK ? StatusCode::kInternal
-                                                   : StatusCode::kUnavailable,
-                   what + ": " + m);
+  throw StoreError(
+      PQstatus(conn) == CONNECTION_OK ? StatusCode::kInternal : StatusCode::kUnavailable,
+      what + ": " + m);
 }
 
 struct SqliteFinalize {
@@ -121,8 +121,8 @@ long long StoreFile(soci::session& s, Dialect dialect, std::int64_t id, const st
         "UPDATE export_jobs SET status = 'done', progress = 100, file = $1, file_size = $2, "
         "file_name = $3, content_type = $4, finished_at = $5, heartbeat_at = $5 "
         "WHERE id = $6 AND status IN ('queued', 'running')";
-    const char* values[] = {bytes.data(), size.c_str(), file_name.c_str(), content_type.c_str(),
-                            now.c_str(), job.c_str()};
+    const char* values[] = {bytes.data(),         size.c_str(), file_name.c_str(),
+                            content_type.c_str(), now.c_str(),  job.c_str()};
     const int lengths[] = {static_cast<int>(bytes.size()), 0, 0, 0, 0, 0};
     const int binary[] = {1, 0, 0, 0, 0, 0};
     PgResultPtr res(PQexecParams(conn, sql, 6, nullptr, values, lengths, binary, 0));
@@ -190,8 +190,7 @@ Result<ExportJobRecord> ExportJobRepository::Create(const ExportJobRecord& recor
          ":heartbeat) RETURNING id",
         soci::into(id), soci::use(organization), soci::use(user), soci::use(record.target_type),
         soci::use(target), soci::use(record.format), soci::use(record.file_name),
-        soci::use(record.content_type), soci::use(record.instance), soci::use(now),
-        soci::use(now);
+        soci::use(record.content_type), soci::use(record.instance), soci::use(now), soci::use(now);
     return Select(s, 0, id);
   });
 }
@@ -220,9 +219,10 @@ Result<bool> ExportJobRepository::Progress(std::int64_t id, int progress) {
 Status ExportJobRepository::Finish(std::int64_t id, const std::string& file_name,
                                    const std::string& content_type, const std::string& bytes) {
   const std::string now = core::FormatUtcTimestamp(clock_.Now());
-  auto changed = RunLeased(db_, "finishing an export job", [&](soci::session& s) -> Result<long long> {
-    return StoreFile(s, db_.dialect(), id, now, file_name, content_type, bytes);
-  });
+  auto changed =
+      RunLeased(db_, "finishing an export job", [&](soci::session& s) -> Result<long long> {
+        return StoreFile(s, db_.dialect(), id, now, file_name, content_type, bytes);
+      });
   if (!changed.ok()) return changed.status();
   if (*changed == 0) {
     return FailedPrecondition("job " + std::to_string(id) + " is no longer running");
@@ -232,44 +232,50 @@ Status ExportJobRepository::Finish(std::int64_t id, const std::string& file_name
 
 Status ExportJobRepository::Fail(std::int64_t id, const Status& error) {
   const std::string now = core::FormatUtcTimestamp(clock_.Now());
-  auto changed = RunLeased(db_, "failing an export job", [&](soci::session& s) -> Result<long long> {
-    const long long job = id;
-    const std::string code = StatusCodeName(error.code());
-    return Execute(s,
-                   "UPDATE export_jobs SET status = 'failed', error_code = :code, error_message = "
-                   ":message, finished_at = :now, heartbeat_at = :now2 WHERE id = :id AND status "
-                   "IN ('queued', 'running')",
-                   soci::use(code), soci::use(error.message()), soci::use(now), soci::use(now),
-                   soci::use(job));
-  });
+  auto changed =
+      RunLeased(db_, "failing an export job", [&](soci::session& s) -> Result<long long> {
+        const long long job = id;
+        const std::string code = StatusCodeName(error.code());
+        return Execute(
+            s,
+            "UPDATE export_jobs SET status = 'failed', error_code = :code, error_message = "
+            ":message, finished_at = :now, heartbeat_at = :now2 WHERE id = :id AND status "
+            "IN ('queued', 'running')",
+            soci::use(code), soci::use(error.message()), soci::use(now), soci::use(now),
+            soci::use(job));
+      });
   return changed.ok() ? Status::Ok() : changed.status();
 }
 
 Result<ExportJobRecord> ExportJobRepository::Cancel(std::int64_t organization_id, std::int64_t id) {
   if (organization_id <= 0) return NotFound("job " + std::to_string(id) + " not found");
   const std::string now = core::FormatUtcTimestamp(clock_.Now());
-  return RunLeased(db_, "cancelling an export job", [&](soci::session& s) -> Result<ExportJobRecord> {
-    const long long job = id, org = organization_id;
-    Execute(s,
+  return RunLeased(
+      db_, "cancelling an export job", [&](soci::session& s) -> Result<ExportJobRecord> {
+        const long long job = id, org = organization_id;
+        Execute(
+            s,
             "UPDATE export_jobs SET status = 'cancelled', cancel_requested = 1, finished_at = :now "
             "WHERE id = :id AND organization_id = :org AND status IN ('queued', 'running')",
             soci::use(now), soci::use(job), soci::use(org));
-    return Select(s, organization_id, id);
-  });
+        return Select(s, organization_id, id);
+      });
 }
 
 Result<std::string> ExportJobRepository::File(std::int64_t organization_id, std::int64_t id) {
-  return RunLeased(db_, "reading an export job's file", [&](soci::session& s) -> Result<std::string> {
-    auto job = Select(s, organization_id, id);
-    if (!job.ok()) return job.status();
-    if (job->status != "done") {
-      return FailedPrecondition("job " + std::to_string(id) + " is " + job->status +
-                                ": it has no file");
-    }
-    auto bytes = LoadFile(s, db_.dialect(), id);
-    if (!bytes) return FailedPrecondition("job " + std::to_string(id) + " keeps no file");
-    return std::move(*bytes);
-  });
+  return RunLeased(db_, "reading an export job's file",
+                   [&](soci::session& s) -> Result<std::string> {
+                     auto job = Select(s, organization_id, id);
+                     if (!job.ok()) return job.status();
+                     if (job->status != "done") {
+                       return FailedPrecondition("job " + std::to_string(id) + " is " +
+                                                 job->status + ": it has no file");
+                     }
+                     auto bytes = LoadFile(s, db_.dialect(), id);
+                     if (!bytes)
+                       return FailedPrecondition("job " + std::to_string(id) + " keeps no file");
+                     return std::move(*bytes);
+                   });
 }
 
 Result<int> ExportJobRepository::Clean(core::Timestamp stale_before, core::Timestamp ended_before) {

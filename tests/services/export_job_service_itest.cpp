@@ -2,8 +2,6 @@
 // services with their own repositories): a job runs to the file of the synchronous export and is
 // seen only by its user and the admins; a job running on one instance is cancelled from the
 // other and keeps no file; a job whose instance stopped reads as failed.
-#include "services/export_job_service.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include "service_fixture.hpp"
+#include "services/export_job_service.hpp"
 #include "store/export_job_repository.hpp"
 
 namespace estimate::services {
@@ -48,20 +47,25 @@ class ExportJobServiceTest : public ServiceFixture {
 
   // An estimate of organization A with `positions` positions of bench/make_calc_document.py.
   std::int64_t Estimate(int positions) {
-    const std::string path = ::testing::TempDir() + "jobs-doc-" + std::to_string(positions) + ".json";
+    const std::string path =
+        ::testing::TempDir() + "jobs-doc-" + std::to_string(positions) + ".json";
     const std::string cmd = "python3 " ESTIMATE_SOURCE_DIR "/bench/make_calc_document.py " + path +
                             " " + std::to_string(positions) + " 2>/dev/null";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     std::ifstream in(path, std::ios::binary);
-    const json::value doc =
-        json::parse(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    const json::value doc = json::parse(
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
     std::remove(path.c_str());
     auto project = estimates_->catalog.CreateProject(admin_a_, "Школа");
-    auto object = estimates_->catalog.CreateObject(admin_a_, Json(*project).at("id").as_int64(), "Корпус");
-    json::object body{{"name", "ЛСР"}, {"region", "77"}, {"zone", "1"}, {"quarter", "2025-Q2"},
+    auto object =
+        estimates_->catalog.CreateObject(admin_a_, Json(*project).at("id").as_int64(), "Корпус");
+    json::object body{{"name", "ЛСР"},
+                      {"region", "77"},
+                      {"zone", "1"},
+                      {"quarter", "2025-Q2"},
                       {"sections", doc.at("sections")}};
-    auto created = estimates_->catalog.CreateEstimate(
-        admin_a_, Json(*object).at("id").as_int64(), {json::serialize(body)});
+    auto created = estimates_->catalog.CreateEstimate(admin_a_, Json(*object).at("id").as_int64(),
+                                                      {json::serialize(body)});
     EXPECT_TRUE(created.ok()) << created.status().message();
     return created.ok() ? Json(created->json).at("id").as_int64() : 0;
   }

@@ -33,8 +33,10 @@ class ExportJobRepositoryContract : public testing::EngineFixture {
     AccountRepository accounts(*db_);
     org_ = accounts.CreateOrganization("Acme")->id;
     other_org_ = accounts.CreateOrganization("Other")->id;
-    user_ = accounts.CreateUser({.email = "ann@example.com", .password_hash = Phc(),
-                                 .display_name = "Ann"})->id;
+    user_ =
+        accounts
+            .CreateUser({.email = "ann@example.com", .password_hash = Phc(), .display_name = "Ann"})
+            ->id;
     jobs_ = std::make_unique<ExportJobRepository>(*db_, clock_);
   }
   void TearDown() override {
@@ -118,7 +120,8 @@ TEST_P(ExportJobRepositoryContract, ACancelledJobLearnsItAndGetsNoFile) {
 
 TEST_P(ExportJobRepositoryContract, AFailedJobKeepsItsCodeAndMessage) {
   const ExportJobRecord job = NewJob();
-  ASSERT_TRUE(jobs_->Fail(job.id, FailedPrecondition("estimate: the figures are not computed")).ok());
+  ASSERT_TRUE(
+      jobs_->Fail(job.id, FailedPrecondition("estimate: the figures are not computed")).ok());
   const ExportJobRecord failed = *jobs_->Get(org_, job.id);
   EXPECT_EQ(failed.status, "failed");
   EXPECT_EQ(failed.error_code, StatusCodeName(StatusCode::kFailedPrecondition));
