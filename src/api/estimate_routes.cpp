@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "api/job_routes.hpp"
 #include "api/problem.hpp"
 #include "api/request_contract.hpp"
 #include "http/multipart.hpp"
@@ -34,31 +35,6 @@ http::Response Edited(const Result<EditOutcome>& r, const http::Request& req, in
 }
 
 http::Response NoContent() { return http::Response::Text(204, ""); }
-
-// attachment; filename of ASCII letters and the UTF-8 name by RFC 6266/5987.
-std::string ContentDisposition(const std::string& filename) {
-  std::string ascii, encoded;
-  static const char* kHex = "0123456789ABCDEF";
-  for (unsigned char c : filename) {
-    ascii += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
-}
-
-// A file to download, or the problem.
-http::Response Download(Result<services::ExportedFile> file, const http::Request& req) {
-  if (!file.ok()) return ProblemOf(file.status(), req);
-  http::Response r = http::Response::Text(200, std::move(file->bytes), file->content_type);
-  r.headers.emplace_back("content-disposition", ContentDisposition(file->filename));
-  return r;
-}
 
 // A section or position named in the path that the estimate does not have is 404, like any
 // other missing resource (in a batch body it is a 400 naming the field). The id came from the
@@ -184,7 +160,8 @@ void AddNamedEntityRoutes(http::Router& router, const AuthContext& context, Esti
              }));
 }
 
-void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
+void AddProjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                      services::ExportJobService* jobs) {
   router.Add("GET", "/api/v1/projects",
              Guarded(context, [&s](http::Request& req, const Actor& actor) {
                return Answer(s.catalog.ListProjects(actor), req);
@@ -211,22 +188,23 @@ void AddProjectRoutes(http::Router& router, const AuthContext& context, Estimate
                         return Answer(s.catalog.CreateObject(a, id, name), req, 201);
                       }));
   router.Add("GET", "/api/v1/projects/{id}/summary-estimate",
-             WithId(context, "project", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "project", [&s, context, jobs](http::Request& req, const Actor& a,
+                                                          std::int64_t id) {
                services::SummaryRequest r;
                r.date = req.QueryParam("date");
                if (auto v = req.QueryParam("contingency"); !v.empty()) r.contingency_percent = v;
                r.temporary_buildings_percent = req.QueryParam("temporary_buildings");
                r.winter_percent = req.QueryParam("winter");
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
-                 return Heavily(context, req, a, [&] {
-                   return Download(s.documents.ExportSummaryEstimate(a, id, r, format), req);
-                 });
+                 return ExportAnswer(context, s.documents, jobs, req, a,
+                                     {services::ExportTargetKind::kSummaryEstimate, id, format, r});
                }
                return Answer(s.rollups.SummaryEstimate(a, id, r), req);
              }));
 }
 
-void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
+void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                     services::ExportJobService* jobs) {
   AddNamedEntityRoutes(router, context, s, "/api/v1/objects/{id}", "object",
                        services::CatalogLevel::kObject);
   router.Add("GET", "/api/v1/objects/{id}/estimates",
@@ -244,17 +222,18 @@ void AddObjectRoutes(http::Router& router, const AuthContext& context, EstimateS
                return Edited(s.catalog.CreateEstimate(a, id, request), req, 201);
              }));
   router.Add("GET", "/api/v1/objects/{id}/object-estimate",
-             WithId(context, "object", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "object", [&s, context, jobs](http::Request& req, const Actor& a,
+                                                         std::int64_t id) {
                if (const std::string format = req.QueryParam("format"); !format.empty()) {
-                 return Heavily(context, req, a, [&] {
-                   return Download(s.documents.ExportObjectEstimate(a, id, format), req);
-                 });
+                 return ExportAnswer(context, s.documents, jobs, req, a,
+                                     {services::ExportTargetKind::kObjectEstimate, id, format, {}});
                }
                return Answer(s.rollups.ObjectEstimate(a, id), req);
              }));
 }
 
-void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
+void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                           services::ExportJobService* jobs) {
   router.Add("GET", "/api/v1/estimates/{id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                // One version look-up; the view of that version usually comes from the cache.
@@ -282,11 +261,12 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                return Answer(s.reader.Document(a, id, version), req);
              }));
   router.Add("GET", "/api/v1/estimates/{id}/export",
-             WithId(context, "estimate", [&s, context](http::Request& req, const Actor& a, std::int64_t id) {
+             WithId(context, "estimate", [&s, context, jobs](http::Request& req, const Actor& a,
+                                                           std::int64_t id) {
                const std::string format = req.QueryParam("format");
                if (format.empty()) return BadRequest(req, "format: is required (gge)");
-               return Heavily(context, req, a,
-                              [&] { return Download(s.documents.Export(a, id, format), req); });
+               return ExportAnswer(context, s.documents, jobs, req, a,
+                                   {services::ExportTargetKind::kEstimate, id, format, {}});
              }));
   router.Add("GET", "/api/v1/estimates/{id}/positions/{position_id}",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
@@ -501,10 +481,10 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
 }  // namespace
 
 void AddEstimateRoutes(http::Router& router, const AuthContext& context,
-                       EstimateServices& estimates) {
-  AddProjectRoutes(router, context, estimates);
-  AddObjectRoutes(router, context, estimates);
-  AddEstimateReadRoutes(router, context, estimates);
+                       EstimateServices& estimates, services::ExportJobService* jobs) {
+  AddProjectRoutes(router, context, estimates, jobs);
+  AddObjectRoutes(router, context, estimates, jobs);
+  AddEstimateReadRoutes(router, context, estimates, jobs);
   AddEstimateWriteRoutes(router, context, estimates);
   AddImportRoutes(router, context, estimates);
 }

@@ -6,10 +6,13 @@
 #include "api/authenticate.hpp"
 #include "http/router.hpp"
 #include "services/estimate_service.hpp"
+#include "services/export_job_service.hpp"
 
 namespace estimate::api {
 
+// `jobs` (optional): exports expected to be long, or asked for so, become jobs (job_routes.hpp).
 void AddEstimateRoutes(http::Router& router, const AuthContext& context,
-                       services::EstimateServices& estimates);
+                       services::EstimateServices& estimates,
+                       services::ExportJobService* jobs = nullptr);
 
 }  // namespace estimate::api

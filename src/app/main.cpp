@@ -16,6 +16,7 @@
 #include "api/estimate_routes.hpp"
 #include "api/health.hpp"
 #include "api/heavy_work.hpp"
+#include "api/job_routes.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/config.hpp"
@@ -36,11 +37,13 @@
 #include "services/auth_service.hpp"
 #include "services/base_service.hpp"
 #include "services/estimate_service.hpp"
+#include "services/export_job_service.hpp"
 #include "services/session_guard.hpp"
 #include "store/account_repository.hpp"
 #include "store/audit_repository.hpp"
 #include "store/base_release_repository.hpp"
 #include "store/estimate_repository.hpp"
+#include "store/export_job_repository.hpp"
 #include "store/sql_refresh_token_store.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
@@ -165,7 +168,17 @@ struct ApiServices {
         auth(accounts, audit, sessions, throttle),
         account_service(db, accounts, audit, refresh_tokens),
         results(std::move(results_cache)),
-        estimate_service(db, estimates, audit, base, *results, std::move(estimate_options)) {}
+        estimate_service(db, estimates, audit, base, *results, std::move(estimate_options)),
+        export_job_rows(db, clock),
+        export_jobs(export_job_rows, estimate_service.documents, clock, ExportJobOptions()) {}
+
+  // The export jobs' rows name the process that runs them (for whoever reads the table).
+  static services::ExportJobOptions ExportJobOptions() {
+    services::ExportJobOptions o;
+    auto id = auth::NewTokenId();
+    o.instance = id.ok() ? id->substr(0, 12) : "instance";
+    return o;
+  }
 
   store::BaseReleaseRepository releases;
   services::BaseService base;
@@ -183,6 +196,8 @@ struct ApiServices {
   services::AccountService account_service;
   std::unique_ptr<cache::ResultCache> results;
   services::EstimateServices estimate_service;
+  store::ExportJobRepository export_job_rows;
+  services::ExportJobService export_jobs;
 };
 
 // The routes of the api role; `serve` and `routes` (which lists them) share it.
@@ -194,7 +209,8 @@ void AddApiRoutes(http::Router& router, ApiServices& api_services, cache::RateLi
   const api::AuthContext context{&api_services.sessions, &api_services.guard, user_limiter, heavy};
   api::AddAuthRoutes(router, context, api_services.auth, api_services.account_service,
                      api_services.estimate_service);
-  api::AddEstimateRoutes(router, context, api_services.estimate_service);
+  api::AddEstimateRoutes(router, context, api_services.estimate_service, &api_services.export_jobs);
+  api::AddJobRoutes(router, context, api_services.export_jobs);
 }
 
 // The built web application at / (WEB_ROOT): its files from memory, and index.html for GET of
@@ -423,6 +439,25 @@ class ApiRole {
            return std::vector<std::pair<telemetry::Labels, double>>{
                {{}, static_cast<double>(editing->position_calculations())}};
          }});
+    const services::ExportJobService* jobs = &role->services_.export_jobs;
+    infra.registry.AddCallback(
+        {"export_jobs_ended_total",
+         "Export jobs this process ran to their end, by how they ended (done, failed, cancelled).",
+         "counter", [jobs] {
+           std::vector<std::pair<telemetry::Labels, double>> out;
+           for (auto s : {services::ExportJobStatus::kDone, services::ExportJobStatus::kFailed,
+                          services::ExportJobStatus::kCancelled}) {
+             out.push_back({{{"status", services::ExportJobStatusName(s)}},
+                            static_cast<double>(jobs->Ended(s))});
+           }
+           return out;
+         }});
+    infra.registry.AddCallback(
+        {"export_jobs_running", "Export jobs queued or running in this process.", "gauge",
+         [jobs] {
+           return std::vector<std::pair<telemetry::Labels, double>>{
+               {{}, static_cast<double>(jobs->RunningCount())}};
+         }});
     AddApiRoutes(router, role->services_, infra.limiter.get(), &role->heavy_);
     AddWebApp(router, config.web_root);
     role->refresher_ = std::thread([r = role.get()] { r->Refresh(); });
@@ -476,10 +511,11 @@ class ApiRole {
     }
   }
 
+  // Documents read or written at once: 3 in the process, 2 per organization. Declared before
+  // the services: a running export job holds a slot until the job service has stopped it.
+  api::HeavyWorkGate heavy_{3, 2};
   ApiServices services_;
   const core::Clock& clock_;
-  // Documents read or written at once: 3 in the process, 2 per organization.
-  api::HeavyWorkGate heavy_{3, 2};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -145,7 +145,7 @@ Response Pipeline::Preflight(const Request& request) const {
   r.content_type.clear();
   r.headers.emplace_back("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
   r.headers.emplace_back("access-control-allow-headers",
-                         "Authorization, Content-Type, If-Match, X-Request-Id");
+                         "Authorization, Content-Type, If-Match, X-Request-Id, Prefer");
   r.headers.emplace_back("access-control-max-age", "600");
   return r;
 }
@@ -154,7 +154,7 @@ void Pipeline::AddEdgeHeaders(const Request& request, Response& response) const 
   if (std::string origin = AllowedOrigin(request); !origin.empty()) {
     response.headers.emplace_back("access-control-allow-origin", std::move(origin));
     response.headers.emplace_back("access-control-expose-headers",
-                                  "X-Request-Id, ETag, Retry-After");
+                                  "X-Request-Id, ETag, Retry-After, Location, Preference-Applied");
     // One Vary field: the server writes one value per name, so a handler's own (static files:
     // Accept-Encoding) is extended rather than replaced.
     auto vary = std::find_if(response.headers.begin(), response.headers.end(),

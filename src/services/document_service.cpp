@@ -56,6 +56,7 @@ Result<ExportedFile> WriteExport(const formats::Writer& writer,
                                  const formats::WriteHeaders& headers, const std::string& number,
                                  const std::string& xsd_dir) {
   auto bytes = writer.write(document, headers);
+  if (!bytes.ok() && bytes.status().code() == StatusCode::kAborted) return bytes.status();
   if (!bytes.ok()) {
     return writer.xsd.empty() ? FailedPrecondition("export: " + bytes.status().message())
                               : InvalidArgument("export: " + bytes.status().message());
@@ -80,7 +81,8 @@ Result<ExportedFile> WriteExport(const formats::Writer& writer,
 }  // namespace
 
 Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t estimate_id,
-                                            const std::string& format) {
+                                            const std::string& format,
+                                            formats::WriteProgress* progress) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   using formats::DocumentKind;
   const formats::Writer* writer = formats::FindExportWriter(format, DocumentKind::kResourceIndexEstimate);
@@ -185,6 +187,7 @@ Result<ExportedFile> DocumentService::Export(const Actor& actor, std::int64_t es
   if (h.export_time.empty()) h.export_time = core::FormatXsdDateTime(Now(options_));
   formats::WriteHeaders headers;
   headers.estimate = h;
+  headers.progress = progress;
   auto file = WriteExport(*writer, *computed, headers, h.number, options_.gge_xsd_dir);
   if (file.ok()) {
     results_.Put(key, std::make_shared<const std::string>(file->content_type + "\x1f" +
@@ -384,7 +387,8 @@ Result<const formats::Writer*> RollUpWriter(const std::string& format, formats::
 
 Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
                                                            std::int64_t object_id,
-                                                           const std::string& format) {
+                                                           const std::string& format,
+                                                           formats::WriteProgress* progress) {
   if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
   auto writer = RollUpWriter(format, formats::DocumentKind::kObjectEstimate);
   if (!writer.ok()) return writer.status();
@@ -400,6 +404,7 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
   auto computed = formats::Compute(std::move(input).value());
   if (!computed.ok()) return FailedPrecondition("object estimate: " + computed.status().message());
   formats::WriteHeaders headers;
+  headers.progress = progress;
   formats::GgeObjectHeader& h = headers.object;
   h.construction_number = Id(project->id);
   h.construction_name = project->name;
@@ -417,7 +422,8 @@ Result<ExportedFile> DocumentService::ExportObjectEstimate(const Actor& actor,
 Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
                                                             std::int64_t project_id,
                                                             const SummaryRequest& request,
-                                                            const std::string& format) {
+                                                            const std::string& format,
+                                                            formats::WriteProgress* progress) {
   auto writer = RollUpWriter(format, formats::DocumentKind::kSummaryEstimate);
   if (!writer.ok()) return writer.status();
   auto document = rollups_.SummaryEstimateDocument(actor, project_id, request);
@@ -430,12 +436,86 @@ Result<ExportedFile> DocumentService::ExportSummaryEstimate(const Actor& actor,
   auto computed = formats::Compute(std::move(input).value());
   if (!computed.ok()) return FailedPrecondition("summary estimate: " + computed.status().message());
   formats::WriteHeaders headers;
+  headers.progress = progress;
   const core::Timestamp now = Now(options_);
   headers.summary.created = headers.summary.approved =
       request.date.empty() ? core::FormatUtcDate(now) : request.date;
   headers.summary.export_time = core::FormatXsdDateTime(now);
   headers.print.construction = project->name;
   return WriteExport(**writer, *computed, headers, number, options_.gge_xsd_dir);
+}
+
+Result<ExportedFile> DocumentService::Export(const Actor& actor, const ExportTarget& target,
+                                            formats::WriteProgress* progress) {
+  switch (target.kind) {
+    case ExportTargetKind::kEstimate:
+      return Export(actor, target.id, target.format, progress);
+    case ExportTargetKind::kObjectEstimate:
+      return ExportObjectEstimate(actor, target.id, target.format, progress);
+    case ExportTargetKind::kSummaryEstimate:
+      return ExportSummaryEstimate(actor, target.id, target.summary, target.format, progress);
+  }
+  return Internal("export: unknown target");
+}
+
+Result<ExportPlan> DocumentService::Plan(const Actor& actor, const ExportTarget& target) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  using formats::DocumentKind;
+  ExportPlan plan;
+  if (target.kind == ExportTargetKind::kEstimate) {
+    const formats::Writer* writer =
+        formats::FindExportWriter(target.format, DocumentKind::kResourceIndexEstimate);
+    if (writer == nullptr) {
+      return InvalidArgument("format: \"" + target.format + "\" is not one of " +
+                             formats::ExportFormatList(DocumentKind::kResourceIndexEstimate));
+    }
+    auto version = reader_.CurrentVersion(actor, target.id);
+    if (!version.ok()) return version.status();
+    auto working = working_.Get(actor, target.id, *version);
+    if (!working.ok()) return working.status();
+    std::lock_guard lock((*working)->mu);
+    const WorkingEstimate& w = **working;
+    if (!w.problem.empty()) return FailedPrecondition("estimate: " + w.problem);
+    if (!w.resource_index) {
+      writer = formats::FindExportWriter(target.format, DocumentKind::kBaseIndexEstimate);
+      if (writer == nullptr) {
+        return FailedPrecondition("format: АРПС is written for the resource-index method only; "
+                                  "a base-index estimate goes out as gge, gge-3.02, xlsx or pdf");
+      }
+    }
+    plan.positions = w.PositionCount();
+    for (const auto& section : w.estimate.sections) {
+      for (const auto& position : section.positions) plan.resource_rows += position.resources.size();
+    }
+    const std::string& number = w.info.header.number;
+    plan.content_type = std::string(writer->content_type);
+    plan.filename = formats::FileName(*writer, number.empty() ? Id(w.info.id) : number);
+    return plan;
+  }
+  const DocumentKind kind = target.kind == ExportTargetKind::kObjectEstimate
+                                ? DocumentKind::kObjectEstimate
+                                : DocumentKind::kSummaryEstimate;
+  auto writer = RollUpWriter(target.format, kind);
+  if (!writer.ok()) return writer.status();
+  // A roll-up's document is its lines (one per estimate or chapter row): small, and made from
+  // stored totals. Its number names the file.
+  std::string number;
+  if (target.kind == ExportTargetKind::kObjectEstimate) {
+    std::string name;
+    auto document = rollups_.ObjectEstimateDocument(actor, target.id, &number, &name);
+    if (!document.ok()) return document.status();
+    plan.positions = static_cast<std::size_t>(std::count(document->begin(), document->end(), '{'));
+  } else {
+    auto document = rollups_.SummaryEstimateDocument(actor, target.id, target.summary);
+    if (!document.ok()) return document.status();
+    auto input = formats::ParseSummaryEstimateDocument(*document);
+    if (!input.ok()) return FailedPrecondition("summary estimate: " + input.status().message());
+    number = input->number;
+    plan.positions = static_cast<std::size_t>(std::count(document->begin(), document->end(), '{'));
+  }
+  plan.content_type = std::string((*writer)->content_type);
+  plan.filename = formats::FileName(**writer, number);
+  return plan;
 }
 
 }  // namespace estimate::services

@@ -13,6 +13,7 @@
 #include "services/estimate_deps.hpp"
 
 namespace estimate::formats {
+class WriteProgress;
 struct GgeImport;
 struct BoqImport;
 }  // namespace estimate::formats
@@ -30,15 +31,27 @@ class DocumentService {
   DocumentService(const internal::EstimateDeps& deps, WorkingSet& working, EstimateReader& reader,
                   CatalogService& catalog, EditingService& editing, RollupService& rollups);
 
+  // `progress` (optional) watches the writer and may cancel it (formats/progress.hpp): the
+  // answer is then Aborted "cancelled". A file served again from the result cache is not watched.
   Result<ExportedFile> Export(const Actor& actor, std::int64_t estimate_id,
-                              const std::string& format);
+                              const std::string& format,
+                              formats::WriteProgress* progress = nullptr);
   Result<EditOutcome> Import(const Actor& actor, std::int64_t object_id, std::string_view bytes,
                              const std::string& filename, const ImportOptions& options);
   Result<ExportedFile> ExportObjectEstimate(const Actor& actor, std::int64_t object_id,
-                                            const std::string& format);
+                                            const std::string& format,
+                                            formats::WriteProgress* progress = nullptr);
   Result<ExportedFile> ExportSummaryEstimate(const Actor& actor, std::int64_t project_id,
                                              const SummaryRequest& request,
-                                             const std::string& format);
+                                             const std::string& format,
+                                             formats::WriteProgress* progress = nullptr);
+  // Any of the three above, by target.
+  Result<ExportedFile> Export(const Actor& actor, const ExportTarget& target,
+                              formats::WriteProgress* progress = nullptr);
+  // What Export(target) would give (content type, file name) and the size of the document it
+  // writes, without writing it: the same errors as Export for a format it does not take or a
+  // document the actor may not read. Cheap: an estimate comes from the working set.
+  Result<ExportPlan> Plan(const Actor& actor, const ExportTarget& target);
 
  private:
   Result<EditOutcome> ImportDocument(const Actor& actor, std::int64_t object_id,

@@ -54,6 +54,25 @@ struct SummaryRequest {
   std::string winter_percent;               // зимнее удорожание, chapter 9; empty: none
 };
 
+// A document to export: an estimate (ЛСР), the ОСР of an object or the ССР of a project, in
+// `format` (?format=… of the export routes).
+enum class ExportTargetKind { kEstimate, kObjectEstimate, kSummaryEstimate };
+
+struct ExportTarget {
+  ExportTargetKind kind = ExportTargetKind::kEstimate;
+  std::int64_t id = 0;
+  std::string format;
+  SummaryRequest summary;  // kSummaryEstimate only
+};
+
+// What an export will give and how big its document is, known before any file is written.
+struct ExportPlan {
+  std::string content_type;
+  std::string filename;
+  std::size_t positions = 0;      // positions of a ЛСР, lines of an ОСР or ССР
+  std::size_t resource_rows = 0;  // resource lines under the positions of a ЛСР
+};
+
 // How the estimate services are set up.
 struct EstimateServicesOptions {
   const core::Clock* clock = nullptr;  // "now" for documents that name no date; null: the system's

@@ -74,6 +74,18 @@ def call(svc, method, path, body=None, token=None, headers=None, source=None, ti
         conn.close()
 
 
+def generated_estimate_body(positions, name=None):
+    """bench/make_calc_document.py's estimate of `positions` positions (12 resource lines per
+    norm, prices stated) as the body of POST /api/v1/objects/{id}/estimates."""
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run(["python3", os.path.join(ROOT, "bench", "make_calc_document.py"), f.name,
+                        str(positions)], check=True, capture_output=True)
+        with open(f.name, encoding="utf-8") as text:
+            doc = json.load(text)
+    return dict(HEADER, name=name or "Смета, %d позиций" % positions, sections=doc["sections"])
+
+
 def add_user(db, email, role, org_name=None, org_id=None, password=PASSWORD, name=None):
     """`estimate-service user add` against the database: (user id, organization id). Without
     `name` the display name is the part of the address before '@'."""

@@ -17,8 +17,8 @@ from harness import ROOT as _ROOT
 PD12 = os.path.join(os.path.normpath(os.path.join(_ROOT, "..", "shared")), "samples",
                     "gge_lsr_rim_example_PD12.gge")
 
-from api_client import (HEADER, NORM, PASSWORD, PROBLEM, Org, add_user, call, import_demo_base,
-                        login, routes)
+from api_client import (HEADER, NORM, PASSWORD, PROBLEM, Org, add_user, call,
+                        generated_estimate_body, import_demo_base, login, routes)
 from harness import OwnDatabase, Service
 
 ALL = frozenset({"admin", "estimator", "reviewer", "viewer"})
@@ -237,6 +237,36 @@ class Api(unittest.TestCase):
                        {"Content-Type": "multipart/form-data; boundary=" + boundary},
                        watch=[O + "/estimates"])
 
+        # Export jobs: every role starts its own and sees, downloads and cancels it.
+
+        def job_of(role, estimate, fmt):
+            # The organization has two heavy-work slots: a cancelled PDF holds one until its
+            # writer ends, so wait for a free one.
+            deadline = time.monotonic() + 120
+            while True:
+                r = call(self.svc, "GET", estimate + "/export?format=" + fmt, None,
+                         fx.tokens[role], {"Prefer": "respond-async"})
+                if r.status != 429 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            self.assertEqual(r.status, 202, r)
+            return r.headers["location"]
+
+        def done_job(role):
+            location = job_of(role, E, "arps")
+            for _ in range(600):
+                if call(self.svc, "GET", location, None, fx.tokens[role]).json["status"] == "done":
+                    break
+                time.sleep(0.1)
+            return location
+
+        def running_job(role):
+            # A PDF of 150 positions takes over a second: still running when cancelled. An
+            # estimate of its own for each role, since a file once written is served again
+            # from the result cache at once.
+            big = a.ok("POST", O + "/estimates", generated_estimate_body(150), status=201)
+            return job_of(role, "/api/v1/estimates/%d" % big.json["id"], "pdf")
+
         qty = {"viewer": "4", "reviewer": "5", "estimator": "6", "admin": "7"}
         return [
             ("GET", "/api/v1/estimates/{id}/export", ALL, lambda role: Req(E + "/export?format=xlsx")),
@@ -305,6 +335,9 @@ class Api(unittest.TestCase):
             ("POST", "/api/v1/estimates/{id}/restore", EDIT, restore),
             ("POST", "/api/v1/estimates/{id}/duplicate", EDIT, lambda role: Req(
                 E + "/duplicate", {"name": "Копия " + role}, watch=[O + "/estimates"])),
+            ("GET", "/api/v1/jobs/{id}", ALL, lambda role: Req(done_job(role))),
+            ("GET", "/api/v1/jobs/{id}/file", ALL, lambda role: Req(done_job(role) + "/file")),
+            ("DELETE", "/api/v1/jobs/{id}", ALL, lambda role: Req(running_job(role))),
         ]
 
     # --- 1. every route answers; guarded ones want a token -----------------------------------

@@ -67,6 +67,7 @@ class Cors(unittest.TestCase):
         self.assertIn("POST", headers["access-control-allow-methods"])
         self.assertIn("Authorization", headers["access-control-allow-headers"])
         self.assertIn("If-Match", headers["access-control-allow-headers"])
+        self.assertIn("Prefer", headers["access-control-allow-headers"])  # export jobs
         self.assertEqual(body, b"")
 
     def test_other_origins_get_no_cors_headers(self):
@@ -81,6 +82,7 @@ class Cors(unittest.TestCase):
         _, headers, _ = self.svc.request("GET", "/health", headers={"Origin": "http://localhost:5173"})
         self.assertEqual(headers["access-control-allow-origin"], "http://localhost:5173")
         self.assertIn("X-Request-Id", headers["access-control-expose-headers"])
+        self.assertIn("Location", headers["access-control-expose-headers"])  # a job's URL
         self.assertEqual(headers["vary"], "Origin")
 
     def test_security_headers_on_every_answer(self):

@@ -95,6 +95,11 @@ export async function download(path: string, fallbackName: string): Promise<void
     }
     throw new ApiError(response.status, problemText(response.status, body), "");
   }
+  await saveFile(response, fallbackName);
+}
+
+/** Saves a file answer under the name its Content-Disposition gives (else `fallbackName`). */
+export async function saveFile(response: Response, fallbackName: string): Promise<void> {
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
   const plain = /filename="?([^";]+)"?/i.exec(disposition);

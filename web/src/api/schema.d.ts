@@ -389,7 +389,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The summary estimate (ССР) of the project: each object's ОСР in chapter 2, optional ВЗиС and winter % lines, contingency, VAT by date */
+        /** The summary estimate (ССР) of the project: each object's ОСР in chapter 2, optional ВЗиС and winter % lines, contingency, VAT by date. With format and Prefer: respond-async the file is made as a job (202) */
         get: operations["getSummaryEstimate"];
         put?: never;
         post?: never;
@@ -449,7 +449,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The object estimate (ОСР) of an object's estimates, in тыс. руб., with its document */
+        /** The object estimate (ОСР) of an object's estimates, in тыс. руб., with its document. With format and Prefer: respond-async the file is made as a job (202) */
         get: operations["getObjectEstimate"];
         put?: never;
         post?: never;
@@ -692,7 +692,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The estimate as a document to download: format=gge — ГГЭ XML (ЛСР, resource-index method, schema 3.01), validated against the XSD (GGE_XSD_DIR) before it is offered; format=xlsx — the ЛСР form of Приложение № 3 к Методике 421/пр (12 columns, A4 landscape); format=xlsx — the ЛСР form of Приложение № 3 к Методике 421/пр (12 columns, A4 landscape); format=pdf — the same form as PDF (A4 landscape, repeated headers, page numbers); format=arps — АРПС 1.10 (cp866); format=gge-3.02 — the ЛСР in the newest (3.02 draft) schema, validated against it */
+        /** The estimate as a document to download: format=gge — ГГЭ XML (ЛСР, resource-index method, schema 3.01), validated against the XSD (GGE_XSD_DIR) before it is offered; format=xlsx — the ЛСР form of Приложение № 3 к Методике 421/пр (12 columns, A4 landscape); format=xlsx — the ЛСР form of Приложение № 3 к Методике 421/пр (12 columns, A4 landscape); format=pdf — the same form as PDF (A4 landscape, repeated headers, page numbers); format=arps — АРПС 1.10 (cp866); format=gge-3.02 — the ЛСР in the newest (3.02 draft) schema, validated against it. A large estimate's PDF or XLSX (expected to take over 5 s), or any export with Prefer: respond-async, is answered 202 with a job to poll (GET /api/v1/jobs/{id}) */
         get: operations["exportEstimate"];
         put?: never;
         post?: never;
@@ -730,6 +730,41 @@ export interface paths {
         put?: never;
         /** Accept an invitation: the signed-in account joins the organization with the role it was invited with */
         post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export job: its status, progress and, when done, where its file is. 404 for a job of another user (unless the caller is an admin of its organization) or of another organization */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /** Cancel a queued or running job: it ends as cancelled and keeps no file (204; again on a cancelled job: 204). A job that is done or failed is not cancelled: 409 */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of a done job, as the synchronous export answers it (type, Content-Disposition). 409 while the job is queued or running, or when it failed or was cancelled */
+        get: operations["getJobFile"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2135,6 +2170,33 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description queued → running → done | failed | cancelled. A job whose instance stopped sending its heartbeat for 60 s reads as failed.
+         * @enum {string}
+         */
+        ExportJobStatus: "queued" | "running" | "done" | "failed" | "cancelled";
+        /** @description An export made in the background (GET …/export with Prefer: respond-async, or one expected to take over 5 s). Seen by the user who started it and the organization's admins; kept an hour after it ended. */
+        ExportJob: {
+            id: number;
+            /** @constant */
+            kind: "export";
+            status: components["schemas"]["ExportJobStatus"];
+            /** @description percent written; 100 when done. A writer that does not report progress jumps from 0 to 100 */
+            progress: number;
+            /** @description the export's format parameter */
+            format: string;
+            /** @description the name the file is downloaded under */
+            file_name: string;
+            content_type: string;
+            /** @description UTC, ISO 8601 with milliseconds */
+            created_at: string;
+            /** @description when it ended (done, failed, cancelled); null while queued or running */
+            finished_at: string | null;
+            /** @description failed: the problem the export met, as the synchronous export would have answered it */
+            error?: components["schemas"]["Problem"];
+            /** @description done: where the file is (GET, with the same token) */
+            file_url?: string;
+        };
     };
     responses: {
         /** @description The request is malformed or a field is wrong (detail names it) */
@@ -2326,6 +2388,8 @@ export interface components {
         IfMatch: string;
         SectionId: number;
         PositionId: number;
+        /** @description respond-async (RFC 7240): make the file as a job (202) whatever its size; the answer then says Preference-Applied: respond-async. Without it an export expected to take over 5 s is a job anyway (from the estimate's positions and resource lines and the format: PDF and XLSX are the slow ones), and any other is the file at once. */
+        Prefer: string;
     };
     requestBodies: never;
     headers: {
@@ -2339,6 +2403,10 @@ export interface components {
         "WWW-Authenticate": string;
         /** @description attachment; filename=…; filename*=UTF-8''… */
         "Content-Disposition": string;
+        /** @description The job's URL: /api/v1/jobs/{id} */
+        "Location-Job": string;
+        /** @description respond-async when the client asked for it with Prefer (RFC 7240) */
+        "Preference-Applied": "respond-async";
     };
     pathItems: never;
 }
@@ -3335,7 +3403,10 @@ export interface operations {
                 /** @description gge (ГГЭ XML, validated against the XSD), xlsx or pdf: the form as a file; absent: the JSON result */
                 format?: "gge" | "xlsx" | "pdf";
             };
-            header?: never;
+            header?: {
+                /** @description respond-async (RFC 7240): make the file as a job (202) whatever its size; the answer then says Preference-Applied: respond-async. Without it an export expected to take over 5 s is a job anyway (from the estimate's positions and resource lines and the format: PDF and XLSX are the slow ones), and any other is the file at once. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 id: components["parameters"]["Id"];
             };
@@ -3356,6 +3427,18 @@ export interface operations {
                     "application/xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/pdf": string;
+                };
+            };
+            /** @description The export is made as a job: poll the job at Location (GET /api/v1/jobs/{id}) and download its file_url when done */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location-Job"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3567,7 +3650,10 @@ export interface operations {
                 /** @description gge (ГГЭ XML, validated against the XSD), xlsx or pdf: the form as a file; absent: the JSON result */
                 format?: "gge" | "xlsx" | "pdf";
             };
-            header?: never;
+            header?: {
+                /** @description respond-async (RFC 7240): make the file as a job (202) whatever its size; the answer then says Preference-Applied: respond-async. Without it an export expected to take over 5 s is a job anyway (from the estimate's positions and resource lines and the format: PDF and XLSX are the slow ones), and any other is the file at once. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 id: components["parameters"]["Id"];
             };
@@ -3588,6 +3674,18 @@ export interface operations {
                     "application/xml": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/pdf": string;
+                };
+            };
+            /** @description The export is made as a job: poll the job at Location (GET /api/v1/jobs/{id}) and download its file_url when done */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location-Job"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4364,7 +4462,10 @@ export interface operations {
             query: {
                 format: "gge" | "gge-3.02" | "xlsx" | "pdf" | "arps";
             };
-            header?: never;
+            header?: {
+                /** @description respond-async (RFC 7240): make the file as a job (202) whatever its size; the answer then says Preference-Applied: respond-async. Without it an export expected to take over 5 s is a job anyway (from the estimate's positions and resource lines and the format: PDF and XLSX are the slow ones), and any other is the file at once. */
+                Prefer?: components["parameters"]["Prefer"];
+            };
             path: {
                 id: components["parameters"]["Id"];
             };
@@ -4384,6 +4485,18 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/pdf": string;
                     "text/plain; charset=IBM866": string;
+                };
+            };
+            /** @description The export is made as a job: poll the job at Location (GET /api/v1/jobs/{id}) and download its file_url when done */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location-Job"];
+                    "Preference-Applied": components["headers"]["Preference-Applied"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4458,6 +4571,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Membership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; no body */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getJobFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                    "text/plain; charset=IBM866": string;
                 };
             };
             400: components["responses"]["BadRequest"];

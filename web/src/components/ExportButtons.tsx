@@ -1,9 +1,11 @@
 // Buttons that download a document in each format its endpoint offers (?format=…), with the
-// session's token. A refusal (a document the XSD rejects, no estimates) is said in a notice.
-import { useState } from "react";
-import { download } from "../api/client";
+// session's token. PDF and XLSX are made as a job with its progress and a cancel button
+// (useExport). A refusal (a document the XSD rejects, no estimates) is said in a notice.
 import { errorText } from "./errors";
+import { ExportProgress } from "./ExportProgress";
+import { EXPORT_TEXT } from "./messages";
 import { notifyError } from "./Toast";
+import { useExport } from "./useExport";
 
 export interface ExportFormat {
   format: string;
@@ -26,19 +28,17 @@ export function ExportButtons({
   fileName: string;
   label?: string;
 }) {
-  const [busy, setBusy] = useState<string | null>(null);
+  const { state, start, cancel } = useExport();
+  const busy = state?.format ?? null;
 
   const run = async (format: string) => {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) if (v) query.set(k, v);
     query.set("format", format);
-    setBusy(format);
     try {
-      await download(`${path}?${query}`, `${fileName}.${format === "gge" ? "xml" : format}`);
+      await start(`${path}?${query}`, format, `${fileName}.${format === "gge" ? "xml" : format}`);
     } catch (err) {
-      notifyError(`Выгрузка не удалась: ${errorText(err)}`);
-    } finally {
-      setBusy(null);
+      notifyError(EXPORT_TEXT.failed(errorText(err)));
     }
   };
 
@@ -50,6 +50,9 @@ export function ExportButtons({
           {busy === f.format ? `${f.label}…` : f.label}
         </button>
       ))}
+      {state && state.job && (
+        <ExportProgress state={state} label={formats.find((f) => f.format === state.format)?.label ?? state.format} onCancel={cancel} />
+      )}
     </div>
   );
 }

@@ -58,3 +58,13 @@ export const COMMON = {
   nothingFound: "Ничего не найдено",
   networkDown: "Сервер недоступен — проверьте соединение и попробуйте ещё раз",
 } as const;
+
+/** An export being made (components/ExportProgress). */
+export const EXPORT_TEXT = {
+  preparing: (label: string, percent: number) => `Готовится ${label}… ${percent} %`,
+  preparingLabel: (label: string) => `Готовится ${label}`,
+  cancel: "Отменить",
+  /** The cancel button's name for assistive technology (the editor has an «Отменить» of its own: undo). */
+  cancelLabel: (label: string) => `Отменить выгрузку ${label}`,
+  failed: (detail: string) => `Выгрузка не удалась: ${detail}`,
+};

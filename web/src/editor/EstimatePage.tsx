@@ -3,7 +3,9 @@
 // their own tab. Every change goes to the service; every figure on screen is the service's.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, NavLink, Route, Routes, useParams } from "react-router-dom";
-import { api, download, unwrap, type Schemas } from "../api/client";
+import { api, unwrap, type Schemas } from "../api/client";
+import { ExportProgress } from "../components/ExportProgress";
+import { useExport } from "../components/useExport";
 import { useSession } from "../app/session";
 import { useObject, useProject } from "../pages/queries";
 import { parseDecimalInput } from "../lib/decimal";
@@ -96,9 +98,10 @@ function EditorHeader({ editor, readOnly }: { editor: EditorApi; readOnly: boole
       setError((e as Error).message);
     }
   };
+  const exporting = useExport();
   const exportAs = async (format: string) => {
     try {
-      await download(`/api/v1/estimates/${model.id}/export?format=${format}`, `smeta-${model.id}.${format}`);
+      await exporting.start(`/api/v1/estimates/${model.id}/export?format=${format}`, format, `smeta-${model.id}.${format}`);
       setError(null);
     } catch (e) {
       setError((e as Error).message);
@@ -155,10 +158,24 @@ function EditorHeader({ editor, readOnly }: { editor: EditorApi; readOnly: boole
         <span className="spacer" />
         <span className="muted">Выгрузить:</span>
         {EXPORTS.map((e) => (
-          <button key={e.format} type="button" onClick={() => void exportAs(e.format)} data-export={e.format}>
+          <button
+            key={e.format}
+            type="button"
+            onClick={() => void exportAs(e.format)}
+            data-export={e.format}
+            disabled={exporting.state !== null}
+            aria-busy={exporting.state?.format === e.format}
+          >
             {e.label}
           </button>
         ))}
+        {exporting.state?.job && (
+          <ExportProgress
+            state={exporting.state}
+            label={EXPORTS.find((e) => e.format === exporting.state?.format)?.label ?? exporting.state.format}
+            onCancel={exporting.cancel}
+          />
+        )}
       </div>
       {readOnly && (
         <p className="notice readonly-note" role="note">

@@ -113,7 +113,8 @@ export function ObjectEstimateTab({ objectId, objectName }: { objectId: number; 
     queryFn: async () => {
       const data = unwrap(await api.GET("/api/v1/objects/{id}/object-estimate", { params: { path: { id: objectId } } }));
       // Without format the answer is the JSON result (the file forms are for ExportButtons).
-      if (typeof data === "string") throw new Error("ОСР: сервис ответил не JSON");
+      // Nor a job (202: only with a format and Prefer).
+      if (typeof data === "string" || !("result" in data)) throw new Error("ОСР: сервис ответил не JSON");
       return data;
     },
   });

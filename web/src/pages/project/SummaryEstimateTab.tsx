@@ -205,7 +205,8 @@ export function SummaryEstimateTab({ projectId, projectName }: { projectId: numb
     queryFn: async () => {
       const data = unwrap(await api.GET("/api/v1/projects/{id}/summary-estimate", { params: { path: { id: projectId }, query: params } }));
       // Without format the answer is the JSON result (the file forms are for ExportButtons).
-      if (typeof data === "string") throw new Error("ССР: сервис ответил не JSON");
+      // Nor a job (202: only with a format and Prefer).
+      if (typeof data === "string" || !("result" in data)) throw new Error("ССР: сервис ответил не JSON");
       return data;
     },
   });
