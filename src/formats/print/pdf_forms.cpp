@@ -27,6 +27,7 @@
 
 #include "core/resource_index_calculator.hpp"
 #include "formats/print/detail/print_form.hpp"
+#include "formats/print/detail/progress_steps.hpp"
 #include "formats/print/detail/text_layout.hpp"
 
 namespace estimate::formats {
@@ -404,9 +405,10 @@ struct Block {
 class Form {
  public:
   // `widths` are relative (the XLSX column widths) and fill the width of the page.
+  // `steps` counts the rows laid out and drawn for whoever watches (Body, Render).
   Form(Canvas& canvas, const std::vector<double>& widths, std::vector<Align> align,
-       std::string footer)
-      : c_(canvas), align_(std::move(align)), footer_(std::move(footer)) {
+       std::string footer, ProgressSteps& steps)
+      : c_(canvas), align_(std::move(align)), footer_(std::move(footer)), steps_(steps) {
     double sum = 0;
     for (double w : widths) sum += w;
     double x = kMarginLeft;
@@ -607,8 +609,12 @@ class Form {
   }
 
   // The rows of print_form.hpp; `name_col` is the графа of the names (sum labels start there).
+  // Each row is a step of the progress twice: laid out here, drawn by Render. Stops early when
+  // the file is no longer wanted (Render then returns kAborted).
   void Body(const std::vector<FormRow>& rows, std::size_t name_col) {
+    steps_.Start(2 * rows.size());
     for (const FormRow& r : rows) {
+      if (steps_.Step()) return;
       switch (r.kind) {
         case FormRowKind::kRule:
           continue;  // the grid separates the totals already
@@ -654,7 +660,9 @@ class Form {
   // ---- pages ----
 
   // Distributes the blocks over pages and draws them; `cr` is the PDF surface's context.
-  void Render(cairo_t* cr) {
+  // kAborted "cancelled" when the file is no longer wanted.
+  Status Render(cairo_t* cr) {
+    if (steps_.Cancelled()) return ProgressSteps::Aborted();
     struct Page {
       bool header = false;
       bool head = false;
@@ -712,6 +720,7 @@ class Form {
         at += head_.height;
       }
       for (std::size_t i = page.first; i < page.end; ++i) {
+        if (steps_.Step()) return ProgressSteps::Aborted();
         rows_[i].draw(at);
         at += rows_[i].height;
       }
@@ -724,6 +733,8 @@ class Form {
       c_.StrokeGrid();
       cairo_show_page(cr);
     }
+    if (steps_.Finish()) return ProgressSteps::Aborted();
+    return Status::Ok();
   }
 
  private:
@@ -812,6 +823,7 @@ class Form {
   Block head_;
   std::vector<Block> rows_;
   Block signatures_;
+  ProgressSteps& steps_;
 };
 
 std::string Or(const std::string& value, const std::string& fallback) {
@@ -849,7 +861,7 @@ Status CheckFont(PangoContext* context) {
 // The PDF written in memory: `fill` lays its form out on the canvas and renders the pages onto
 // `cr`; returns the file's bytes.
 Result<std::string> RenderPdf(const std::string& title,
-                              const std::function<void(Canvas&, cairo_t*)>& fill) {
+                              const std::function<Status(Canvas&, cairo_t*)>& fill) {
   std::string bytes;
   SurfacePtr surface(
       cairo_pdf_surface_create_for_stream(&AppendTo, &bytes, kPageWidth, kPageHeight));
@@ -867,7 +879,7 @@ Result<std::string> RenderPdf(const std::string& title,
     ContextPtr context(pango_cairo_create_context(cr.get()));
     if (Status font = CheckFont(context.get()); !font.ok()) return font;
     Canvas canvas(cr.get(), context.get());
-    fill(canvas, cr.get());
+    if (Status filled = fill(canvas, cr.get()); !filled.ok()) return filled;
     if (canvas.unknown_glyphs() > 0) {
       return Internal(std::to_string(canvas.unknown_glyphs()) +
                       " characters of the form are missing from the font " + kFamily);
@@ -1038,54 +1050,67 @@ namespace {
 // A ЛСР form of either method: its figures, column head and rows laid out on pages.
 Result<std::string> RenderEstimatePdf(const std::string& name, const EstimateFormFigures& figures,
                                       const FormHead& head, const std::vector<FormRow>& rows,
-                                      const PrintHeader& header) {
+                                      const PrintHeader& header, ProgressSteps& steps) {
   return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, name),
                    [&](Canvas& canvas, cairo_t* cr) {
                      Form f(canvas, kEstimateWidths, kEstimateAlign,
-                            "ЛСР " + NumberText(header.number));
+                            "ЛСР " + NumberText(header.number), steps);
                      FillEstimate(f, name, figures, head, rows, header);
-                     f.Render(cr);
+                     return f.Render(cr);
                    });
 }
 
 }  // namespace
 
 Result<std::string> WriteEstimatePdf(const core::Estimate& estimate,
-                                     const core::EstimateResult& result, const PrintHeader& header) {
+                                     const core::EstimateResult& result, const PrintHeader& header,
+                                     WriteProgress* progress) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the PDF form of a ЛСР is for the resource-index method only");
   }
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
-                           EstimateFormRows(estimate, result), header);
+                           EstimateFormRows(estimate, result), header, steps);
 }
 
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
-                                              const core::BaseIndexResult& computed, const PrintHeader& header) {
+                                              const core::BaseIndexResult& computed,
+                                              const PrintHeader& header, WriteProgress* progress) {
   const core::BaseIndexResult* result = &computed;
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(estimate, *result),
-                           BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header);
+                           BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header,
+                           steps);
 }
 
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,
-                                           const core::ObjectEstimateResult& computed, const PrintHeader& header) {
+                                           const core::ObjectEstimateResult& computed,
+                                           const PrintHeader& header, WriteProgress* progress) {
   const core::ObjectEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderPdf("ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + number, [&](Canvas& canvas, cairo_t* cr) {
-    Form f(canvas, kCostWidths, kCostAlign, "ОСР " + NumberText(number));
+    Form f(canvas, kCostWidths, kCostAlign, "ОСР " + NumberText(number), steps);
     FillObjectEstimate(f, input, *result, header);
-    f.Render(cr);
+    return f.Render(cr);
   });
 }
 
 Result<std::string> WriteSummaryEstimatePdf(const core::SummaryEstimateInput& input,
-                                            const core::SummaryEstimateResult& computed, const PrintHeader& header) {
+                                            const core::SummaryEstimateResult& computed,
+                                            const PrintHeader& header, WriteProgress* progress) {
   const core::SummaryEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderPdf("СВОДНЫЙ СМЕТНЫЙ РАСЧЕТ СТОИМОСТИ СТРОИТЕЛЬСТВА " + number,
                    [&](Canvas& canvas, cairo_t* cr) {
-                     Form f(canvas, kCostWidths, kCostAlign, "ССР " + NumberText(number));
+                     Form f(canvas, kCostWidths, kCostAlign, "ССР " + NumberText(number), steps);
                      FillSummaryEstimate(f, input, *result, header);
-                     f.Render(cr);
+                     return f.Render(cr);
                    });
 }
 
