@@ -23,19 +23,12 @@ class ProgressSteps {
     done_ = 0;
   }
 
-  // One step more; true once the file is no longer wanted (then stop and return Cancelled()).
+  // One step more; true once the file is no longer wanted (then stop and return Aborted()).
   bool Step() {
     ++done_;
     if (progress_ == nullptr) return false;
     if (done_ % kEvery != 0 && done_ < total_) return false;
     return Report();
-  }
-
-  // `n` steps at once (a phase the writer cannot count inside, such as the compression of an
-  // XLSX file); true once the file is no longer wanted.
-  bool Advance(std::size_t n) {
-    done_ += n;
-    return progress_ != nullptr && Report();
   }
 
   // All steps done: reports total of total (the last report a watcher hears); true once the
@@ -47,7 +40,9 @@ class ProgressSteps {
   }
 
   // Asks now, without a step: before work that is not counted in steps.
-  bool Cancelled() { return cancelled_ || (progress_ != nullptr && (cancelled_ = progress_->Cancelled())); }
+  bool Cancelled() {
+    return cancelled_ || (progress_ != nullptr && (cancelled_ = progress_->Cancelled()));
+  }
 
   // What a cancelled writer returns.
   static Status Aborted() { return Status(StatusCode::kAborted, "cancelled"); }
