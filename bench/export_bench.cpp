@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -21,30 +22,30 @@ namespace {
 
 namespace formats = estimate::formats;
 
-const estimate::core::Estimate& Parsed() {
-  static const estimate::core::Estimate e = [] {
-    const std::string path = "/tmp/estimate_calc_bench_10000.json";
-    const std::string cmd = "python3 " ESTIMATE_SOURCE_DIR "/bench/make_calc_document.py " +
-                            path + " 10000 2>/dev/null";
-    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("document generator failed");
-    std::ifstream in(path, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto r = formats::ParseEstimateDocument(text);
-    if (!r.ok()) throw std::runtime_error(r.status().message());
-    return std::move(r).value();
-  }();
-  return e;
+// The generated estimate of `positions` positions (10 000 unless a benchmark's argument says).
+const estimate::core::Estimate& Parsed(int positions = 10000) {
+  static std::map<int, estimate::core::Estimate> parsed;
+  if (auto it = parsed.find(positions); it != parsed.end()) return it->second;
+  const std::string n = std::to_string(positions);
+  const std::string path = "/tmp/estimate_calc_bench_" + n + ".json";
+  const std::string cmd = "python3 " ESTIMATE_SOURCE_DIR "/bench/make_calc_document.py " + path +
+                          " " + n + " 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("document generator failed");
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto r = formats::ParseEstimateDocument(text);
+  if (!r.ok()) throw std::runtime_error(r.status().message());
+  return parsed.emplace(positions, std::move(r).value()).first->second;
 }
 
 // The estimate's result, computed once outside the timing: the writers take it and never
 // recalculate.
-const estimate::core::EstimateResult& Computed() {
-  static const estimate::core::EstimateResult r = [] {
-    auto c = estimate::core::CalculateResourceIndex(Parsed());
-    if (!c.ok()) throw std::runtime_error(c.status().message());
-    return std::move(c).value();
-  }();
-  return r;
+const estimate::core::EstimateResult& Computed(int positions = 10000) {
+  static std::map<int, estimate::core::EstimateResult> computed;
+  if (auto it = computed.find(positions); it != computed.end()) return it->second;
+  auto c = estimate::core::CalculateResourceIndex(Parsed(positions));
+  if (!c.ok()) throw std::runtime_error(c.status().message());
+  return computed.emplace(positions, std::move(c).value()).first->second;
 }
 
 formats::GgeHeader Header() {
@@ -120,26 +121,31 @@ void BM_WriteAndReadArps(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteAndReadArps)->Unit(benchmark::kMillisecond);
 
+// The forms of the estimate of state.range(0) positions (1 000 and 10 000).
 void BM_WriteXlsx(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  Computed(n);  // outside the timing
   std::size_t size = 0;
   for (auto _ : state) {
-    auto r = formats::WriteEstimateXlsx(Parsed(), Computed(), formats::PrintHeader{});
+    auto r = formats::WriteEstimateXlsx(Parsed(n), Computed(n), formats::PrintHeader{});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     size = r.ok() ? r->size() : 0;
   }
   Bytes(state, size);
 }
-BENCHMARK(BM_WriteXlsx)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_WriteXlsx)->Unit(benchmark::kMillisecond)->Arg(1000)->Arg(10000)->Iterations(2);
 
 void BM_WritePdf(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  Computed(n);  // outside the timing
   std::size_t size = 0;
   for (auto _ : state) {
-    auto r = formats::WriteEstimatePdf(Parsed(), Computed(), formats::PrintHeader{});
+    auto r = formats::WriteEstimatePdf(Parsed(n), Computed(n), formats::PrintHeader{});
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
     size = r.ok() ? r->size() : 0;
   }
   Bytes(state, size);
 }
-BENCHMARK(BM_WritePdf)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_WritePdf)->Unit(benchmark::kMillisecond)->Arg(1000)->Arg(10000)->Iterations(1);
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "app/calc_command.hpp"
 
 #include <boost/json.hpp>
+#include <unistd.h>  // isatty
 
 #include <cerrno>
 #include <cstring>
@@ -22,6 +23,43 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitIoError = 1;
 constexpr int kExitBadInput = 2;
+
+// The progress of a long writer (PDF, XLSX) as a bar on `err` when it is the terminal's stderr;
+// nothing otherwise (a pipe, a file, a test's stream). Redrawn when it has moved by 2 % or more,
+// and wiped when the file is written, so that only the command's own messages stay.
+class ExportProgressBar : public formats::WriteProgress {
+ public:
+  explicit ExportProgressBar(std::ostream& err)
+      : err_(err), enabled_(&err == &std::cerr && isatty(STDERR_FILENO) != 0) {}
+  ExportProgressBar(const ExportProgressBar&) = delete;
+  ExportProgressBar& operator=(const ExportProgressBar&) = delete;
+  ~ExportProgressBar() { Clear(); }
+
+  void Report(std::size_t done, std::size_t total) override {
+    if (!enabled_ || total == 0) return;
+    const int percent = static_cast<int>(100 * done / total);
+    if (drawn_ && percent < shown_ + 2 && percent < 100) return;
+    shown_ = percent;
+    constexpr int kWidth = 40;
+    const int filled = kWidth * percent / 100;
+    err_ << '\r' << '[' << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+         << percent << " %" << std::flush;
+    drawn_ = true;
+  }
+  bool Cancelled() const override { return false; }
+
+  void Clear() {
+    if (!drawn_) return;
+    err_ << '\r' << std::string(50, ' ') << '\r' << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  bool drawn_ = false;
+  int shown_ = 0;
+};
 
 // What --format names for a document of `kind`: its writer, or the message of the refusal.
 const formats::Writer* ExportWriter(const std::string& format, formats::DocumentKind kind,
@@ -107,7 +145,11 @@ int RunExport(const std::string& path, const std::string& format, const std::str
     headers.summary.created = headers.summary.approved = date;
     headers.object.export_time = headers.summary.export_time = core::FormatXsdDateTime(now);
   }
+  ExportProgressBar bar(err);
+  headers.progress = &bar;
   const Result<std::string> bytes = writer->write(*computed, headers);
+  bar.Clear();
+  headers.progress = nullptr;
   if (!bytes.ok()) {
     err << bytes.status().message() << "\n";
     return kExitBadInput;

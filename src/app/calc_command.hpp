@@ -25,6 +25,8 @@ bool ReadDocumentFile(const std::string& path, std::string* text, std::string* e
 // LocalEstimateResourceIndexMethod-3_01.xsd in `xsd_dir` before anything is written; an invalid
 // result is an error with the schema's messages. Exit status as RunCalc; 1 when the schema is
 // missing. `clock` stamps the export time and the date of a document that names none.
+// While a PDF or XLSX form is written, a progress bar is drawn on stderr when `err` is std::cerr
+// and stderr is a terminal (redrawn every 2 %, wiped at the end); nothing otherwise.
 int RunExport(const std::string& path, const std::string& format, const std::string& xsd_dir,
               const std::string& version, std::ostream& out, std::ostream& err,
               const core::Clock& clock = telemetry::SystemClock());

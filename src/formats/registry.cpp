@@ -57,11 +57,11 @@ Result<std::string> EstimateGge(const ComputedDocument& d, const WriteHeaders& h
 }
 Result<std::string> EstimateXlsx(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedEstimate>(d);
-  return WriteEstimateXlsx(c.estimate, c.result, PrintHeaderOf(h.estimate));
+  return WriteEstimateXlsx(c.estimate, c.result, PrintHeaderOf(h.estimate), h.progress);
 }
 Result<std::string> EstimatePdf(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedEstimate>(d);
-  return WriteEstimatePdf(c.estimate, c.result, PrintHeaderOf(h.estimate));
+  return WriteEstimatePdf(c.estimate, c.result, PrintHeaderOf(h.estimate), h.progress);
 }
 Result<std::string> EstimateArps(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedEstimate>(d);
@@ -85,11 +85,11 @@ Result<std::string> BaseIndexGge(const ComputedDocument& d, const WriteHeaders& 
 }
 Result<std::string> BaseIndexXlsx(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedBaseIndexEstimate>(d);
-  return WriteBaseIndexEstimateXlsx(c.estimate, c.result, PrintHeaderOf(h.estimate));
+  return WriteBaseIndexEstimateXlsx(c.estimate, c.result, PrintHeaderOf(h.estimate), h.progress);
 }
 Result<std::string> BaseIndexPdf(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedBaseIndexEstimate>(d);
-  return WriteBaseIndexEstimatePdf(c.estimate, c.result, PrintHeaderOf(h.estimate));
+  return WriteBaseIndexEstimatePdf(c.estimate, c.result, PrintHeaderOf(h.estimate), h.progress);
 }
 
 // --- ОСР and ССР --------------------------------------------------------------------------------
@@ -108,11 +108,11 @@ Result<std::string> ObjectGge(const ComputedDocument& d, const WriteHeaders& h) 
 }
 Result<std::string> ObjectXlsx(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedObjectEstimate>(d);
-  return WriteObjectEstimateXlsx(c.input, c.result, h.print);
+  return WriteObjectEstimateXlsx(c.input, c.result, h.print, h.progress);
 }
 Result<std::string> ObjectPdf(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedObjectEstimate>(d);
-  return WriteObjectEstimatePdf(c.input, c.result, h.print);
+  return WriteObjectEstimatePdf(c.input, c.result, h.print, h.progress);
 }
 
 Result<std::string> SummaryJson(const ComputedDocument& d, const WriteHeaders&) {
@@ -129,11 +129,11 @@ Result<std::string> SummaryGge(const ComputedDocument& d, const WriteHeaders& h)
 }
 Result<std::string> SummaryXlsx(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedSummaryEstimate>(d);
-  return WriteSummaryEstimateXlsx(c.input, c.result, h.print);
+  return WriteSummaryEstimateXlsx(c.input, c.result, h.print, h.progress);
 }
 Result<std::string> SummaryPdf(const ComputedDocument& d, const WriteHeaders& h) {
   const auto& c = As<ComputedSummaryEstimate>(d);
-  return WriteSummaryEstimatePdf(c.input, c.result, h.print);
+  return WriteSummaryEstimatePdf(c.input, c.result, h.print, h.progress);
 }
 
 using F = Format;

@@ -13,6 +13,11 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -25,7 +30,9 @@
 #include <vector>
 
 #include "core/resource_index_calculator.hpp"
+#include "formats/print/detail/pdf_canvas.hpp"
 #include "formats/print/detail/print_form.hpp"
+#include "formats/print/detail/progress_steps.hpp"
 #include "formats/print/detail/text_layout.hpp"
 
 namespace estimate::formats {
@@ -33,180 +40,7 @@ namespace {
 
 using core::Decimal;
 
-// ---------------------------------------------------------------------------------------------
-// The page, in points (1/72 in): A4 landscape.
-
-constexpr double kPageWidth = 842;
-constexpr double kPageHeight = 595;
-constexpr double kMarginLeft = 28;  // ~10 mm: room to bind
-constexpr double kMarginRight = 20;
-constexpr double kMarginTop = 20;
-constexpr double kMarginBottom = 30;  // the footer lives in it
-constexpr double kFooterTop = kPageHeight - 21;
-constexpr double kContentWidth = kPageWidth - kMarginLeft - kMarginRight;
-constexpr double kContentBottom = kPageHeight - kMarginBottom;
-
-// DejaVu Sans Condensed covers Cyrillic, «», №, – and ё; a narrow face keeps 12 графы readable.
-constexpr const char* kFamily = "DejaVu Sans Condensed";
-constexpr double kBodySize = 7;     // the table
-constexpr double kHeadSize = 6.5;   // the table's column head
-constexpr double kHeaderSize = 8;   // the header block and the signatures
-constexpr double kCaptionSize = 6;  // «(наименование стройки)» under a line
-constexpr double kTitleSize = 12;  // «ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА)»
-constexpr double kCellPadX = 2;
-constexpr double kCellPadY = 1.5;
-constexpr double kIndent = 8;  // one level of «в том числе:»
-constexpr double kGridLine = 0.4;
-constexpr double kFieldLine = 0.5;  // the line a value is written on
-
-enum class Align { kLeft, kCenter, kRight };
-
-struct Font {
-  double size = kBodySize;
-  bool bold = false;
-  bool italic = false;
-};
-
-Font Bold(double size) { return {size, true, false}; }
-Font Italic(double size) { return {size, false, true}; }
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-struct GObjectDeleter {
-  void operator()(void* p) const { g_object_unref(p); }
-};
-using SurfacePtr =
-    std::unique_ptr<cairo_surface_t, Deleter<cairo_surface_t, cairo_surface_destroy>>;
-using CairoPtr = std::unique_ptr<cairo_t, Deleter<cairo_t, cairo_destroy>>;
-using FontDescriptionPtr =
-    std::unique_ptr<PangoFontDescription,
-                    Deleter<PangoFontDescription, pango_font_description_free>>;
-using ContextPtr = std::unique_ptr<PangoContext, GObjectDeleter>;
-using LayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
-using FontPtr = std::unique_ptr<PangoFont, GObjectDeleter>;
-
-FontDescriptionPtr Describe(const Font& font) {
-  FontDescriptionPtr d(pango_font_description_from_string(kFamily));
-  // Absolute: in the surface's units, which are points; no dpi conversion.
-  pango_font_description_set_absolute_size(d.get(), font.size * PANGO_SCALE);
-  pango_font_description_set_weight(d.get(), font.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_style(d.get(), font.italic ? PANGO_STYLE_OBLIQUE : PANGO_STYLE_NORMAL);
-  return d;
-}
-
-// Text set with pango on one cairo context: measured, then drawn.
-class Canvas {
- public:
-  Canvas(cairo_t* cr, PangoContext* context) : cr_(cr), context_(context) {}
-
-  // The height of `text` in `font`, wrapped to `width`.
-  // Texts repeat (labels, units, codes and names of the same resources), so each is shaped for
-  // its height once per font and width.
-  double Measure(std::string_view text, const Font& font, double width) {
-    if (text.empty()) return LineHeight(font);
-    std::string key(text);
-    key += '\0';
-    key += std::to_string(static_cast<int>(width * PANGO_SCALE));
-    key += font.bold ? 'b' : '-';
-    key += font.italic ? 'i' : '-';
-    key += std::to_string(font.size);
-    if (auto it = heights_.find(key); it != heights_.end()) return it->second;
-    PangoLayout* layout = Layout(text, font, Align::kLeft, width);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    return heights_[std::move(key)] = static_cast<double>(h) / PANGO_SCALE;
-  }
-
-  double LineHeight(const Font& font) {
-    const Key key{font.size, font.bold, font.italic, Align::kLeft, -1};
-    if (auto it = line_heights_.find(key); it != line_heights_.end()) return it->second;
-    PangoLayout* layout = Layout("Ё", font, Align::kLeft, -1);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    return line_heights_[key] = static_cast<double>(h) / PANGO_SCALE;
-  }
-
-  // Draws `text` with its top left corner at (x, y), wrapped to `width` and aligned in it.
-  void Text(std::string_view text, const Font& font, Align align, double x, double y, double width,
-            double gray = 0) {
-    if (text.empty()) return;
-    PangoLayout* layout = Layout(text, font, align, width);
-    cairo_set_source_rgb(cr_, gray, gray, gray);
-    cairo_move_to(cr_, x, y);
-    pango_cairo_show_layout(cr_, layout);
-  }
-
-  void Line(double x1, double y1, double x2, double y2, double width) {
-    cairo_set_source_rgb(cr_, 0, 0, 0);
-    cairo_set_line_width(cr_, width);
-    cairo_move_to(cr_, x1, y1);
-    cairo_line_to(cr_, x2, y2);
-    cairo_stroke(cr_);
-  }
-
-  void Box(double x, double y, double w, double h, double line_width = kGridLine) {
-    cairo_set_source_rgb(cr_, 0, 0, 0);
-    cairo_set_line_width(cr_, line_width);
-    cairo_rectangle(cr_, x, y, w, h);
-    cairo_stroke(cr_);
-  }
-
-  void Fill(double x, double y, double w, double h, double gray) {
-    cairo_set_source_rgb(cr_, gray, gray, gray);
-    cairo_rectangle(cr_, x, y, w, h);
-    cairo_fill(cr_);
-  }
-
-  // Characters no installed font could show (pango would draw a box): must stay 0.
-  int unknown_glyphs() const { return unknown_glyphs_; }
-
- private:
-  // One layout per font, alignment and width, its text set anew for each use: a form has a few
-  // dozen such combinations and hundreds of thousands of texts, and creating a layout (with its
-  // font description) for each text cost more than shaping it.
-  struct Key {
-    double size;
-    bool bold, italic;
-    Align align;
-    int width;
-    bool operator<(const Key& o) const {
-      return std::tie(size, bold, italic, align, width) <
-             std::tie(o.size, o.bold, o.italic, o.align, o.width);
-    }
-  };
-
-  PangoLayout* Layout(std::string_view text, const Font& font, Align align, double width) {
-    const int pango_width = width > 0 ? static_cast<int>(width * PANGO_SCALE) : -1;
-    const Key key{font.size, font.bold, font.italic, align, pango_width};
-    auto it = layouts_.find(key);
-    if (it == layouts_.end()) {
-      LayoutPtr layout(pango_layout_new(context_));
-      FontDescriptionPtr d = Describe(font);
-      pango_layout_set_font_description(layout.get(), d.get());
-      if (pango_width > 0) {
-        pango_layout_set_width(layout.get(), pango_width);
-        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
-      }
-      pango_layout_set_alignment(layout.get(), align == Align::kLeft     ? PANGO_ALIGN_LEFT
-                                               : align == Align::kCenter ? PANGO_ALIGN_CENTER
-                                                                         : PANGO_ALIGN_RIGHT);
-      it = layouts_.emplace(key, std::move(layout)).first;
-    }
-    PangoLayout* layout = it->second.get();
-    pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
-    unknown_glyphs_ += pango_layout_get_unknown_glyphs_count(layout);
-    return layout;
-  }
-
-  cairo_t* cr_;
-  PangoContext* context_;
-  int unknown_glyphs_ = 0;
-  std::map<Key, LayoutPtr> layouts_;
-  std::map<Key, double> line_heights_;
-  std::unordered_map<std::string, double> heights_;
-};
+using namespace pdf;  // the page, its fonts, Canvas and PageWriter (detail/pdf_canvas.hpp)
 
 // Something drawn at a given top: its height is known before it is drawn.
 struct Block {
@@ -220,9 +54,10 @@ struct Block {
 class Form {
  public:
   // `widths` are relative (the XLSX column widths) and fill the width of the page.
+  // `steps` counts the rows laid out and drawn for whoever watches (Body, Render).
   Form(Canvas& canvas, const std::vector<double>& widths, std::vector<Align> align,
-       std::string footer)
-      : c_(canvas), align_(std::move(align)), footer_(std::move(footer)) {
+       std::string footer, ProgressSteps& steps)
+      : c_(canvas), align_(std::move(align)), footer_(std::move(footer)), steps_(steps) {
     double sum = 0;
     for (double w : widths) sum += w;
     double x = kMarginLeft;
@@ -423,8 +258,12 @@ class Form {
   }
 
   // The rows of print_form.hpp; `name_col` is the графа of the names (sum labels start there).
+  // Each row is a step of the progress twice: laid out here, drawn by Render. Stops early when
+  // the file is no longer wanted (Render then returns kAborted).
   void Body(const std::vector<FormRow>& rows, std::size_t name_col) {
+    steps_.Start(2 * rows.size());
     for (const FormRow& r : rows) {
+      if (steps_.Step()) return;
       switch (r.kind) {
         case FormRowKind::kRule:
           continue;  // the grid separates the totals already
@@ -470,7 +309,9 @@ class Form {
   // ---- pages ----
 
   // Distributes the blocks over pages and draws them; `cr` is the PDF surface's context.
-  void Render(cairo_t* cr) {
+  // kAborted "cancelled" when the file is no longer wanted.
+  Status Render(cairo_t* cr) {
+    if (steps_.Cancelled()) return ProgressSteps::Aborted();
     struct Page {
       bool header = false;
       bool head = false;
@@ -513,8 +354,18 @@ class Form {
     pages.back().signatures = true;
 
     const std::string count = std::to_string(pages.size());
+    PageWriter writer(cr);
+    const cairo_rectangle_t extents{0, 0, kPageWidth, kPageHeight};
     for (std::size_t p = 0; p < pages.size(); ++p) {
       const Page& page = pages[p];
+      SurfacePtr recording(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
+      CairoPtr page_cr(cairo_create(recording.get()));
+      c_.SetTarget(page_cr.get());
+      struct Restore {
+        Canvas& c;
+        cairo_t* cr;
+        ~Restore() { c.SetTarget(cr); }
+      } restore{c_, cr};
       double at = kMarginTop;
       if (page.header) {
         for (const Block& b : header_) {
@@ -528,6 +379,10 @@ class Form {
         at += head_.height;
       }
       for (std::size_t i = page.first; i < page.end; ++i) {
+        if (steps_.Step()) {
+          writer.Abandon();
+          return ProgressSteps::Aborted();
+        }
         rows_[i].draw(at);
         at += rows_[i].height;
       }
@@ -537,8 +392,18 @@ class Form {
       c_.Text(footer_, f, Align::kLeft, kMarginLeft, kFooterTop, kContentWidth / 2, 0.3);
       c_.Text("Стр. " + std::to_string(p + 1) + " из " + count, f, Align::kRight,
               kMarginLeft + kContentWidth / 2, kFooterTop, kContentWidth / 2);
-      cairo_show_page(cr);
+      c_.StrokeGrid();
+      if (cairo_status(page_cr.get()) != CAIRO_STATUS_SUCCESS) {
+        writer.Abandon();
+        return Internal(std::string("drawing the PDF form: ") +
+                        cairo_status_to_string(cairo_status(page_cr.get())));
+      }
+      page_cr.reset();
+      writer.Push(std::move(recording));
     }
+    writer.Finish();
+    if (steps_.Finish()) return ProgressSteps::Aborted();
+    return Status::Ok();
   }
 
  private:
@@ -627,6 +492,7 @@ class Form {
   Block head_;
   std::vector<Block> rows_;
   Block signatures_;
+  ProgressSteps& steps_;
 };
 
 std::string Or(const std::string& value, const std::string& fallback) {
@@ -664,7 +530,7 @@ Status CheckFont(PangoContext* context) {
 // The PDF written in memory: `fill` lays its form out on the canvas and renders the pages onto
 // `cr`; returns the file's bytes.
 Result<std::string> RenderPdf(const std::string& title,
-                              const std::function<void(Canvas&, cairo_t*)>& fill) {
+                              const std::function<Status(Canvas&, cairo_t*)>& fill) {
   std::string bytes;
   SurfacePtr surface(
       cairo_pdf_surface_create_for_stream(&AppendTo, &bytes, kPageWidth, kPageHeight));
@@ -682,7 +548,7 @@ Result<std::string> RenderPdf(const std::string& title,
     ContextPtr context(pango_cairo_create_context(cr.get()));
     if (Status font = CheckFont(context.get()); !font.ok()) return font;
     Canvas canvas(cr.get(), context.get());
-    fill(canvas, cr.get());
+    if (Status filled = fill(canvas, cr.get()); !filled.ok()) return filled;
     if (canvas.unknown_glyphs() > 0) {
       return Internal(std::to_string(canvas.unknown_glyphs()) +
                       " characters of the form are missing from the font " + kFamily);
@@ -853,54 +719,67 @@ namespace {
 // A ЛСР form of either method: its figures, column head and rows laid out on pages.
 Result<std::string> RenderEstimatePdf(const std::string& name, const EstimateFormFigures& figures,
                                       const FormHead& head, const std::vector<FormRow>& rows,
-                                      const PrintHeader& header) {
+                                      const PrintHeader& header, ProgressSteps& steps) {
   return RenderPdf("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, name),
                    [&](Canvas& canvas, cairo_t* cr) {
                      Form f(canvas, kEstimateWidths, kEstimateAlign,
-                            "ЛСР " + NumberText(header.number));
+                            "ЛСР " + NumberText(header.number), steps);
                      FillEstimate(f, name, figures, head, rows, header);
-                     f.Render(cr);
+                     return f.Render(cr);
                    });
 }
 
 }  // namespace
 
 Result<std::string> WriteEstimatePdf(const core::Estimate& estimate,
-                                     const core::EstimateResult& result, const PrintHeader& header) {
+                                     const core::EstimateResult& result, const PrintHeader& header,
+                                     WriteProgress* progress) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the PDF form of a ЛСР is for the resource-index method only");
   }
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(result), EstimateFormHead(),
-                           EstimateFormRows(estimate, result), header);
+                           EstimateFormRows(estimate, result), header, steps);
 }
 
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
-                                              const core::BaseIndexResult& computed, const PrintHeader& header) {
+                                              const core::BaseIndexResult& computed,
+                                              const PrintHeader& header, WriteProgress* progress) {
   const core::BaseIndexResult* result = &computed;
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderEstimatePdf(estimate.name, EstimateFormFiguresOf(estimate, *result),
-                           BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header);
+                           BaseIndexFormHead(), BaseIndexFormRows(estimate, *result), header,
+                           steps);
 }
 
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,
-                                           const core::ObjectEstimateResult& computed, const PrintHeader& header) {
+                                           const core::ObjectEstimateResult& computed,
+                                           const PrintHeader& header, WriteProgress* progress) {
   const core::ObjectEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderPdf("ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + number, [&](Canvas& canvas, cairo_t* cr) {
-    Form f(canvas, kCostWidths, kCostAlign, "ОСР " + NumberText(number));
+    Form f(canvas, kCostWidths, kCostAlign, "ОСР " + NumberText(number), steps);
     FillObjectEstimate(f, input, *result, header);
-    f.Render(cr);
+    return f.Render(cr);
   });
 }
 
 Result<std::string> WriteSummaryEstimatePdf(const core::SummaryEstimateInput& input,
-                                            const core::SummaryEstimateResult& computed, const PrintHeader& header) {
+                                            const core::SummaryEstimateResult& computed,
+                                            const PrintHeader& header, WriteProgress* progress) {
   const core::SummaryEstimateResult* result = &computed;
   const std::string number = Or(header.number, input.number);
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   return RenderPdf("СВОДНЫЙ СМЕТНЫЙ РАСЧЕТ СТОИМОСТИ СТРОИТЕЛЬСТВА " + number,
                    [&](Canvas& canvas, cairo_t* cr) {
-                     Form f(canvas, kCostWidths, kCostAlign, "ССР " + NumberText(number));
+                     Form f(canvas, kCostWidths, kCostAlign, "ССР " + NumberText(number), steps);
                      FillSummaryEstimate(f, input, *result, header);
-                     f.Render(cr);
+                     return f.Render(cr);
                    });
 }
 

@@ -16,6 +16,9 @@
 // the .pdf file, written in memory. kFailedPrecondition when the DejaVu fonts are not installed (the form is
 // never printed with another font or with boxes for missing letters); kInternal when cairo fails.
 //
+// `progress` (may be null) hears how many of the form's rows are laid out and drawn, and may
+// cancel: the function then returns kAborted "cancelled" within a few milliseconds of work.
+//
 // Thread-safe: each call has its own cairo surface and pango context (pango's font map is per
 // thread); nothing is written to disk.
 #include <string>
@@ -26,27 +29,32 @@
 #include "core/status.hpp"
 #include "core/summary_estimate.hpp"
 #include "formats/print/xlsx_forms.hpp"  // PrintHeader: the same header fields for both renderers
+#include "formats/progress.hpp"
 
 namespace estimate::formats {
 
 // The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate.
 Result<std::string> WriteEstimatePdf(const core::Estimate& estimate,
-                                     const core::EstimateResult& result, const PrintHeader& header);
+                                     const core::EstimateResult& result, const PrintHeader& header,
+                                     WriteProgress* progress = nullptr);
 
 // The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
 // figures, coefficients, indices and current figures where the method computes them.
 Result<std::string> WriteBaseIndexEstimatePdf(const core::BaseIndexEstimate& estimate,
                                               const core::BaseIndexResult& result,
-                                              const PrintHeader& header);
+                                              const PrintHeader& header,
+                                              WriteProgress* progress = nullptr);
 
 // The ОСР (тыс. руб.) with its result (core::CalculateObjectEstimate).
 Result<std::string> WriteObjectEstimatePdf(const core::ObjectEstimateInput& input,
                                            const core::ObjectEstimateResult& result,
-                                           const PrintHeader& header);
+                                           const PrintHeader& header,
+                                           WriteProgress* progress = nullptr);
 
 // The ССР (тыс. руб.) with its result (core::CalculateSummaryEstimate).
 Result<std::string> WriteSummaryEstimatePdf(const core::SummaryEstimateInput& input,
                                             const core::SummaryEstimateResult& result,
-                                            const PrintHeader& header);
+                                            const PrintHeader& header,
+                                            WriteProgress* progress = nullptr);
 
 }  // namespace estimate::formats

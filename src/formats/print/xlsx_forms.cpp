@@ -18,12 +18,14 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/resource_index_calculator.hpp"
 #include "formats/print/detail/print_form.hpp"
+#include "formats/print/detail/progress_steps.hpp"
 #include "formats/print/detail/text_layout.hpp"
 
 namespace estimate::formats {
@@ -89,6 +91,14 @@ struct Style {
   bool top = false;        // vertical alignment top (table rows), else centre
   int indent = 0;
   std::string num_format;  // empty: General
+
+  // The order of the formats of a sheet: every cell looks its format up, so the key is the
+  // style itself rather than a text made of it.
+  bool operator<(const Style& o) const {
+    return std::tie(bold, italic, size, align, wrap, border, underline, top, indent, num_format) <
+           std::tie(o.bold, o.italic, o.size, o.align, o.wrap, o.border, o.underline, o.top,
+                    o.indent, o.num_format);
+  }
 };
 
 // One worksheet with its formats; remembers the first libxlsxwriter error.
@@ -114,12 +124,7 @@ class Sheet {
   std::size_t columns() const { return widths_.size(); }
 
   lxw_format* Format(const Style& s) {
-    const std::string key = std::to_string(s.bold) + std::to_string(s.italic) +
-                            std::to_string(s.size) + std::to_string(static_cast<int>(s.align)) +
-                            std::to_string(s.wrap) + std::to_string(s.border) +
-                            std::to_string(s.underline) + std::to_string(s.top) + "|" +
-                            std::to_string(s.indent) + "|" + s.num_format;
-    auto it = formats_.find(key);
+    auto it = formats_.find(s);
     if (it != formats_.end()) return it->second;
     lxw_format* f = workbook_add_format(workbook_);
     format_set_font_name(f, kFont);
@@ -135,14 +140,21 @@ class Sheet {
     if (s.underline) format_set_bottom(f, LXW_BORDER_THIN);
     if (s.indent > 0) format_set_indent(f, static_cast<uint8_t>(s.indent));
     if (!s.num_format.empty()) format_set_num_format(f, s.num_format.c_str());
-    formats_.emplace(key, f);
+    formats_.emplace(s, f);
     return f;
   }
 
   void Text(std::size_t row, std::size_t col, std::string_view text, const Style& s) {
     if (!ok()) return;
-    const std::string t(text);
-    Check(worksheet_write_string(ws_, Row(row), Col(col), t.c_str(), Format(s)));
+    Text(row, col, std::string(text), s);
+  }
+  void Text(std::size_t row, std::size_t col, const std::string& text, const Style& s) {
+    if (!ok()) return;
+    Check(worksheet_write_string(ws_, Row(row), Col(col), text.c_str(), Format(s)));
+  }
+  void Text(std::size_t row, std::size_t col, const char* text, const Style& s) {
+    if (!ok()) return;
+    Check(worksheet_write_string(ws_, Row(row), Col(col), text, Format(s)));
   }
 
   // A figure: a number with `s.num_format`, or its Russian text when a double cannot hold it.
@@ -224,7 +236,7 @@ class Sheet {
   lxw_workbook* workbook_;
   lxw_worksheet* ws_ = nullptr;
   std::vector<double> widths_;
-  std::map<std::string, lxw_format*> formats_;
+  std::map<Style, lxw_format*> formats_;
   Status status_;
 };
 
@@ -232,11 +244,13 @@ class Sheet {
 class Form {
  public:
   // `wrap` marks the columns whose text wraps (the code and the name); `align` aligns each.
+  // `steps` counts the rows written for whoever watches (Body).
   Form(lxw_workbook* workbook, const char* sheet_name, std::vector<double> widths,
-       std::vector<Align> align, std::vector<bool> wrap)
+       std::vector<Align> align, std::vector<bool> wrap, ProgressSteps& steps)
       : sheet_(workbook, sheet_name, std::move(widths)),
         align_(std::move(align)),
-        wrap_(std::move(wrap)) {}
+        wrap_(std::move(wrap)),
+        steps_(&steps) {}
 
   Sheet& sheet() { return sheet_; }
   std::size_t last() const { return sheet_.columns() - 1; }
@@ -353,8 +367,16 @@ class Form {
     ++row_;
   }
 
+  // Each row is a step of the progress; the other half of the steps is the file written by
+  // libxlsxwriter (WriteWorkbook), which it cannot report from inside. Stops early when the file
+  // is no longer wanted: Finish then returns kAborted.
   void Body(const std::vector<FormRow>& rows, std::size_t name_col) {
+    steps_->Start(2 * rows.size());
     for (const FormRow& r : rows) {
+      if (steps_->Step()) {
+        status_ = ProgressSteps::Aborted();
+        return;
+      }
       switch (r.kind) {
         case FormRowKind::kRule:
           continue;
@@ -404,6 +426,7 @@ class Form {
 
   // Page setup of §7.5 and the final status.
   Status Finish() {
+    if (status_.code() == StatusCode::kAborted) return status_;
     lxw_worksheet* ws = sheet_.worksheet();
     if (sheet_.ok()) {
       worksheet_set_landscape(ws);
@@ -473,6 +496,7 @@ class Form {
   std::size_t row_ = 0;
   std::size_t numbers_row_ = 0;
   Status status_;
+  ProgressSteps* steps_;
 };
 
 std::string Or(const std::string& value, const std::string& fallback) {
@@ -486,8 +510,14 @@ Decimal Thousands(const Decimal& roubles) {
 // Runs `fill` on a new workbook and returns the file's bytes. libxlsxwriter writes only to a
 // file (1.1.4 has no memory output), so the workbook goes to a temporary file that is removed
 // before returning, whatever happens.
-Result<std::string> WriteWorkbook(const std::string& title,
-                                  const std::function<Status(lxw_workbook*)>& fill) {
+//
+// `progress` hears of the rows written by `fill` (the first half of the steps) and of the file
+// written (the second half, at once); a workbook that is not to be written (cancelled, or
+// refused by `fill`) is freed without writing it.
+Result<std::string> WriteWorkbook(const std::string& title, WriteProgress* progress,
+                                  const std::function<Status(lxw_workbook*, ProgressSteps&)>& fill) {
+  ProgressSteps steps(progress);
+  if (steps.Cancelled()) return ProgressSteps::Aborted();
   std::error_code ec;
   const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
   if (ec) return Internal("no temporary directory for the XLSX form: " + ec.message());
@@ -515,15 +545,19 @@ Result<std::string> WriteWorkbook(const std::string& title,
   properties.author = author.data();
   workbook_set_properties(workbook, &properties);
 
-  const Status filled = fill(workbook);
+  const Status filled = fill(workbook, steps);
+  if (!filled.ok()) {
+    lxw_workbook_free(workbook);
+    return filled;
+  }
   const lxw_error closed = workbook_close(workbook);  // writes the file and frees the workbook
-  if (!filled.ok()) return filled;
   if (closed != LXW_NO_ERROR) {
     return Internal(std::string("writing the XLSX file: ") + lxw_strerror(closed));
   }
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return Internal("cannot read back the XLSX file " + path);
+  if (steps.Finish()) return ProgressSteps::Aborted();
   return bytes;
 }
 
@@ -535,11 +569,12 @@ const std::vector<double> kEstimateWidths = {6, 18, 44, 9, 11, 8, 12, 11, 7, 11,
 
 // The header block of a ЛСР form (§7.1), its table and the signatures.
 Status FillEstimate(lxw_workbook* workbook, const std::string& name, const EstimateFormFigures& fig,
-                    const FormHead& head, const std::vector<FormRow>& rows, const PrintHeader& h) {
+                    const FormHead& head, const std::vector<FormRow>& rows, const PrintHeader& h,
+                    ProgressSteps& steps) {
   Form f(workbook, "ЛСР", kEstimateWidths,
          {Align::kCenter, Align::kLeft, Align::kLeft, Align::kCenter, Align::kRight, Align::kRight,
           Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight},
-         {false, true, true, true, false, false, false, false, false, false, false, false});
+         {false, true, true, true, false, false, false, false, false, false, false, false}, steps);
   Sheet& s = f.sheet();
 
   if (!h.appendix.empty()) f.TopRight(h.appendix);
@@ -622,18 +657,19 @@ Status FillEstimate(lxw_workbook* workbook, const std::string& name, const Estim
 // Графы 1–8: № п/п, Обоснование, Наименование, then the four columns and всего (тыс. руб.).
 const std::vector<double> kCostWidths = {6, 18, 50, 16, 16, 16, 16, 16};
 
-Form CostForm(lxw_workbook* workbook, const char* sheet_name) {
+Form CostForm(lxw_workbook* workbook, const char* sheet_name, ProgressSteps& steps) {
   return Form(workbook, sheet_name, kCostWidths,
               {Align::kCenter, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight,
                Align::kRight, Align::kRight, Align::kRight},
-              {false, true, true, false, false, false, false, false});
+              {false, true, true, false, false, false, false, false}, steps);
 }
 
 void CostTableHead(Form& f, const char* name_heading) { f.TableHead(CostFormHead(name_heading)); }
 
 Status FillObjectEstimate(lxw_workbook* workbook, const core::ObjectEstimateInput& input,
-                          const core::ObjectEstimateResult& result, const PrintHeader& h) {
-  Form f = CostForm(workbook, "ОСР");
+                          const core::ObjectEstimateResult& result, const PrintHeader& h,
+                          ProgressSteps& steps) {
+  Form f = CostForm(workbook, "ОСР", steps);
   if (!h.appendix.empty()) f.TopRight(h.appendix);
   f.Skip();
   f.Captioned(h.construction, "(наименование стройки)");
@@ -676,8 +712,9 @@ std::string DateText(const core::CalendarDate& d) {
 }
 
 Status FillSummaryEstimate(lxw_workbook* workbook, const core::SummaryEstimateInput& input,
-                           const core::SummaryEstimateResult& result, const PrintHeader& h) {
-  Form f = CostForm(workbook, "ССР");
+                           const core::SummaryEstimateResult& result, const PrintHeader& h,
+                           ProgressSteps& steps) {
+  Form f = CostForm(workbook, "ССР", steps);
   Sheet& s = f.sheet();
   if (!h.appendix.empty()) f.TopRight(h.appendix);
   f.Skip();
@@ -743,45 +780,47 @@ PrintHeader PrintHeaderOf(const GgeHeader& h) {
 }
 
 Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate,
-                                     const core::EstimateResult& result, const PrintHeader& header) {
+                                     const core::EstimateResult& result, const PrintHeader& header,
+                                     WriteProgress* progress) {
   if (estimate.method != core::Method::kResourceIndex) {
     return InvalidArgument("the XLSX form of a ЛСР is for the resource-index method only");
   }
   return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
-                       [&](lxw_workbook* workbook) {
+                       progress, [&](lxw_workbook* workbook, ProgressSteps& steps) {
                          return FillEstimate(workbook, estimate.name,
                                              EstimateFormFiguresOf(result), EstimateFormHead(),
-                                             EstimateFormRows(estimate, result), header);
+                                             EstimateFormRows(estimate, result), header, steps);
                        });
 }
 
 Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
-                                               const core::BaseIndexResult& computed, const PrintHeader& header) {
-  const core::BaseIndexResult* result = &computed;
+                                               const core::BaseIndexResult& result,
+                                               const PrintHeader& header, WriteProgress* progress) {
   return WriteWorkbook("ЛОКАЛЬНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, estimate.name),
-                       [&](lxw_workbook* workbook) {
+                       progress, [&](lxw_workbook* workbook, ProgressSteps& steps) {
                          return FillEstimate(workbook, estimate.name,
-                                             EstimateFormFiguresOf(estimate, *result),
+                                             EstimateFormFiguresOf(estimate, result),
                                              BaseIndexFormHead(),
-                                             BaseIndexFormRows(estimate, *result), header);
+                                             BaseIndexFormRows(estimate, result), header, steps);
                        });
 }
 
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,
-                                            const core::ObjectEstimateResult& computed, const PrintHeader& header) {
-  const core::ObjectEstimateResult* result = &computed;
-  return WriteWorkbook(
-      "ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, input.number),
-      [&](lxw_workbook* workbook) { return FillObjectEstimate(workbook, input, *result, header); });
+                                            const core::ObjectEstimateResult& result,
+                                            const PrintHeader& header, WriteProgress* progress) {
+  return WriteWorkbook("ОБЪЕКТНЫЙ СМЕТНЫЙ РАСЧЕТ (СМЕТА) " + Or(header.number, input.number),
+                       progress, [&](lxw_workbook* workbook, ProgressSteps& steps) {
+                         return FillObjectEstimate(workbook, input, result, header, steps);
+                       });
 }
 
 Result<std::string> WriteSummaryEstimateXlsx(const core::SummaryEstimateInput& input,
-                                             const core::SummaryEstimateResult& computed, const PrintHeader& header) {
-  const core::SummaryEstimateResult* result = &computed;
+                                             const core::SummaryEstimateResult& result,
+                                             const PrintHeader& header, WriteProgress* progress) {
   return WriteWorkbook(
       "СВОДНЫЙ СМЕТНЫЙ РАСЧЕТ СТОИМОСТИ СТРОИТЕЛЬСТВА " + Or(header.number, input.number),
-      [&](lxw_workbook* workbook) {
-        return FillSummaryEstimate(workbook, input, *result, header);
+      progress, [&](lxw_workbook* workbook, ProgressSteps& steps) {
+        return FillSummaryEstimate(workbook, input, result, header, steps);
       });
 }
 

@@ -12,6 +12,11 @@
 // exact decimal, and one that a double cannot hold exactly (more than 15 significant digits) is
 // written as text instead, so no cell shows a figure other than the computed one.
 //
+// `progress` (may be null) hears how many of the form's rows are written (the first half of its
+// steps) and when the file is (the second half, at once: libxlsxwriter compresses it without
+// telling), and may cancel: the function then returns kAborted "cancelled" within a few
+// milliseconds of work, or as soon as the file is written when it is cancelled then.
+//
 // Thread-safe: each call has its own workbook and no state is shared. The workbook is written to
 // a temporary file in the system temp directory (TMPDIR; libxlsxwriter's own scratch files go
 // there too), removed before returning.
@@ -23,6 +28,7 @@
 #include "core/status.hpp"
 #include "core/summary_estimate.hpp"
 #include "formats/gge/gge.hpp"
+#include "formats/progress.hpp"
 
 namespace estimate::formats {
 
@@ -87,22 +93,26 @@ PrintHeader PrintHeaderOf(const GgeHeader& header);
 // The ЛСР of the resource-index method. kInvalidArgument for a base-index estimate; kInternal
 // when the workbook cannot be written.
 Result<std::string> WriteEstimateXlsx(const core::Estimate& estimate,
-                                     const core::EstimateResult& result, const PrintHeader& header);
+                                     const core::EstimateResult& result, const PrintHeader& header,
+                                     WriteProgress* progress = nullptr);
 
 // The ЛСР by the base-index method (the 12 графы of BaseIndexFormHead in print_form.hpp): base
 // figures, coefficients, indices and current figures where the method computes them.
 Result<std::string> WriteBaseIndexEstimateXlsx(const core::BaseIndexEstimate& estimate,
                                               const core::BaseIndexResult& result,
-                                              const PrintHeader& header);
+                                              const PrintHeader& header,
+                                              WriteProgress* progress = nullptr);
 
 // The ОСР (тыс. руб.) with its result (core::CalculateObjectEstimate).
 Result<std::string> WriteObjectEstimateXlsx(const core::ObjectEstimateInput& input,
-                                           const core::ObjectEstimateResult& result,
-                                            const PrintHeader& header);
+                                            const core::ObjectEstimateResult& result,
+                                            const PrintHeader& header,
+                                            WriteProgress* progress = nullptr);
 
 // The ССР (тыс. руб.) with its result (core::CalculateSummaryEstimate).
 Result<std::string> WriteSummaryEstimateXlsx(const core::SummaryEstimateInput& input,
-                                            const core::SummaryEstimateResult& result,
-                                             const PrintHeader& header);
+                                             const core::SummaryEstimateResult& result,
+                                             const PrintHeader& header,
+                                             WriteProgress* progress = nullptr);
 
 }  // namespace estimate::formats
