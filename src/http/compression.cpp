@@ -11,36 +11,19 @@
 #include <utility>
 
 #include "core/text.hpp"
-#include "http/static_files.hpp"  // AcceptEncodingQuality
+#include "http/static_files.hpp"  // AcceptEncodingQuality, JoinedHeader
 #include "telemetry/metrics.hpp"
 
 namespace estimate::http {
 
 namespace {
 
-std::string_view HeaderOf(const Response& response, std::string_view lower_name) {
+// The first header of that name the handler set, or nullptr.
+const std::string* HeaderOf(const Response& response, std::string_view lower_name) {
   for (const auto& [k, v] : response.headers) {
-    if (core::EqualsIgnoringAsciiCase(k, lower_name)) return v;
+    if (core::EqualsIgnoringAsciiCase(k, lower_name)) return &v;
   }
-  return {};
-}
-
-bool HasHeader(const Response& response, std::string_view lower_name) {
-  for (const auto& [k, v] : response.headers) {
-    if (core::EqualsIgnoringAsciiCase(k, lower_name)) return true;
-  }
-  return false;
-}
-
-// Every Accept-Encoding field of the request as one list (a client may send it twice).
-std::string AcceptEncoding(const Request& request) {
-  std::string out;
-  for (const auto& [k, v] : request.headers) {
-    if (k != "accept-encoding") continue;
-    if (!out.empty()) out += ", ";
-    out += v;
-  }
-  return out;
+  return nullptr;
 }
 
 // One compressor per thread: libdeflate's is not thread-safe, and making one costs more than
@@ -170,10 +153,10 @@ void ResponseCompressor::Apply(const Request& request, Response& response) {
   if (response.status != 200 && response.status != 201) return;
   if (response.body.size() < impl_->options.min_size) return;
   if (!IsCompressibleType(response.content_type)) return;
-  if (HasHeader(response, "content-encoding")) return;
+  if (HeaderOf(response, "content-encoding") != nullptr) return;
   AddVary(response);
 
-  const std::string accept = AcceptEncoding(request);
+  const std::string accept = JoinedHeader(request, "accept-encoding");
   if (accept.empty()) return;
   const double br = AcceptEncodingQuality(accept, "br");
   const double gzip = AcceptEncodingQuality(accept, "gzip");
@@ -187,12 +170,12 @@ void ResponseCompressor::Apply(const Request& request, Response& response) {
   }
 
   std::shared_ptr<const std::string> bytes;
-  const std::string_view etag = HeaderOf(response, "etag");
+  const std::string* etag = HeaderOf(response, "etag");
   std::string key;
-  const bool cached = response.etag_keys_body && !etag.empty() && impl_->options.cache_bytes > 0;
+  const bool cached = response.etag_keys_body && etag != nullptr && impl_->options.cache_bytes > 0;
   if (cached) {
-    key.reserve(request.path.size() + etag.size() + coding.size() + 2);
-    key.append(request.path).append(1, '\n').append(etag).append(1, '\n').append(coding);
+    key.reserve(request.path.size() + etag->size() + coding.size() + 2);
+    key.append(request.path).append(1, '\n').append(*etag).append(1, '\n').append(coding);
     bytes = impl_->Find(key);
     impl_->cache.Increment({{"result", bytes ? "hit" : "miss"}});
   }

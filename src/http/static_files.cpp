@@ -151,7 +151,8 @@ std::optional<double> ParseQuality(std::string_view v) {
   return thousandths / 1000.0;
 }
 
-// Every field of that name, joined as one list (a client may send the header twice).
+}  // namespace
+
 std::string JoinedHeader(const Request& request, std::string_view name) {
   std::string out;
   for (const auto& [k, v] : request.headers) {
@@ -161,8 +162,6 @@ std::string JoinedHeader(const Request& request, std::string_view name) {
   }
   return out;
 }
-
-}  // namespace
 
 StaticFiles::StaticFiles(StaticFiles&&) noexcept = default;
 StaticFiles& StaticFiles::operator=(StaticFiles&&) noexcept = default;

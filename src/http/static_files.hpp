@@ -66,6 +66,9 @@ class StaticFiles {
   std::size_t total_bytes_ = 0;
 };
 
+// Every field of that (lower-case) name, joined as one list (a client may send the header twice).
+std::string JoinedHeader(const Request& request, std::string_view name);
+
 // The quality (0–1) an Accept-Encoding field value gives to the content coding `coding`: its own
 // q when listed (names compared without case; "x-gzip" is "gzip"), else that of "*", else 0. A
 // malformed q counts as 0 (refused); an absent or empty field accepts no coding.

@@ -117,7 +117,6 @@ class JsonObject {
     }
     return std::nullopt;
   }
-  std::size_t size() const { return o_.size(); }
 
  private:
   static constexpr std::size_t kIndexed = 16;
