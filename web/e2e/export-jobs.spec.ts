@@ -31,7 +31,7 @@ test("a large PDF is a job with its progress, cancelled from the keyboard; a sma
   const project = await adminApi.createProject("Стройка с большой сметой");
   const object = await adminApi.createObject(project.id, "Корпус А");
   const header = { region: "77", zone: "1", quarter: "2025-Q2" };
-  const big = await adminApi.createEstimate(object.id, { name: "Большая смета", number: "02-01-07", ...header, sections: generatedSections(3000) });
+  const big = await adminApi.createEstimate(object.id, { name: "Большая смета", number: "02-01-07", ...header, sections: generatedSections(10000) });
   const small = await adminApi.createEstimate(object.id, { name: "Малая смета", number: "02-01-08", ...header, sections: generatedSections(20) });
 
   await signIn(page, admin);

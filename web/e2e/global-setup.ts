@@ -33,6 +33,8 @@ function serviceEnv(dir: string, port: number, dist: string): NodeJS.ProcessEnv 
     WEB_ROOT: dist,
     STORAGE_PATH: join(dir, "files"),
     RATE_LIMIT_LIMIT: "100000",
+    // export-jobs.spec.ts posts the 10,000-position document (25 MB), as integrators do.
+    UPLOAD_MAX_SIZE: "64mb",
     LOG_LEVEL: "warn",
     PROMETHEUS_ENABLED: "false",
   };
