@@ -22,9 +22,11 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -81,6 +83,7 @@ class JsonValue {
   bool get_bool() const { return e_.get_bool().value_unsafe(); }
   JsonObject get_object() const;
   JsonArray get_array() const;
+  simdjson::dom::object dom_object() const { return e_.get_object().value_unsafe(); }
 
  private:
   simdjson::dom::element e_;
@@ -88,19 +91,30 @@ class JsonValue {
 
 // An object of a parsed document. Its first 16 fields are indexed when it is made: the readers
 // look up a dozen fields of every resource line, and a scan of 64-bit tags (the key's length and
-// first bytes) is several times quicker than walking the tape for each. Of duplicate keys the
-// last counts, as it always has (Boost.JSON's reading, and the request contract's).
+// first bytes) is several times quicker than walking the tape for each. The readers ask for the
+// fields mostly in the order documents write them, so a look-up starts where the last one ended
+// and usually matches at once. Of duplicate keys the last counts, as it always has (Boost.JSON's
+// reading, and the request contract's): its value replaces the first one's in the index.
 class JsonObject {
  public:
   explicit JsonObject(simdjson::dom::object o) : o_(o) {
+    std::uint64_t seen = 0;  // a bit per tag hash: duplicates are looked for only on a clash
     for (const simdjson::dom::key_value_pair field : o_) {
       if (count_ == kIndexed) {
         overflow_ = true;
         break;
       }
-      slots_[count_++] = Slot{Tag(field.key), field.key, field.value};
+      const std::uint64_t tag = Tag(field.key);
+      const std::uint64_t bit = std::uint64_t{1} << ((tag ^ (tag >> 29)) & 63);
+      if ((seen & bit) != 0 && Replace(tag, field.key, field.value)) continue;
+      seen |= bit;
+      new (&slots_[count_++]) Slot{tag, field.key.data(), field.value};
     }
   }
+  JsonObject(const JsonObject& other) : o_(other.o_), count_(other.count_), overflow_(other.overflow_) {
+    std::memcpy(slots_, other.slots_, sizeof(Slot) * count_);
+  }
+  JsonObject& operator=(const JsonObject&) = delete;
 
   // The value of `key`, or nullopt when the object has no such key.
   std::optional<JsonValue> if_contains(std::string_view key) const {
@@ -112,17 +126,24 @@ class JsonObject {
       return found;
     }
     const std::uint64_t tag = Tag(key);
-    for (std::size_t i = count_; i-- > 0;) {
-      if (slots_[i].tag == tag && slots_[i].key == key) return JsonValue(slots_[i].value);
+    std::size_t i = next_;
+    for (std::size_t n = count_; n-- > 0;) {
+      if (i >= count_) i = 0;
+      if (slots_[i].tag == tag && KeyIs(slots_[i], key)) {
+        next_ = static_cast<std::uint8_t>(i + 1);
+        return JsonValue(slots_[i].value);
+      }
+      ++i;
     }
     return std::nullopt;
   }
 
  private:
   static constexpr std::size_t kIndexed = 16;
+  // Trivially copyable (an object copies only the slots it uses) and left uninitialised.
   struct Slot {
     std::uint64_t tag;
-    std::string_view key;
+    const char* key;  // tag's low byte is its length (keys of 255+ bytes compare in full below)
     simdjson::dom::element value;
   };
   // The length in the low byte and up to the first 7 bytes above it.
@@ -131,11 +152,36 @@ class JsonObject {
     std::memcpy(&tag, key.data(), key.size() < 7 ? key.size() : 7);
     return (tag << 8) | (key.size() & 0xFF);
   }
+  bool KeyIs(const Slot& slot, std::string_view key) const {
+    if (key.size() <= 7) return true;  // the tag holds the whole key
+    if (key.size() < 0xFF) return std::memcmp(slot.key, key.data(), key.size()) == 0;
+    return FullKey(slot) == key;
+  }
+  // A key of 255 bytes or more: its length from the tape.
+  std::string_view FullKey(const Slot& slot) const {
+    for (const simdjson::dom::key_value_pair field : o_) {
+      if (field.key.data() == slot.key) return field.key;
+    }
+    return {};
+  }
+  bool Replace(std::uint64_t tag, std::string_view key, simdjson::dom::element value) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (slots_[i].tag == tag && KeyIs(slots_[i], key)) {
+        slots_[i].value = value;
+        return true;
+      }
+    }
+    return false;
+  }
 
   simdjson::dom::object o_;
-  std::size_t count_ = 0;
+  std::uint8_t count_ = 0;
+  mutable std::uint8_t next_ = 0;
   bool overflow_ = false;
-  Slot slots_[kIndexed]{};
+  union {
+    Slot slots_[kIndexed];
+  };
+  static_assert(std::is_trivially_copyable_v<Slot> && std::is_trivially_destructible_v<Slot>);
 };
 
 class JsonArray {
