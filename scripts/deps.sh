@@ -14,6 +14,8 @@ packages=(
   libsimdjson-dev
   # answers compressed on the way out (gzip by libdeflate, brotli)
   libdeflate-dev libbrotli-dev
+  # the assistant: fastText embeddings trained on the release, an HNSW vector index
+  libfasttext-dev libhnswlib-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;

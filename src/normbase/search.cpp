@@ -207,6 +207,7 @@ struct ParsedQuery {
   std::vector<DocId> code_docs;  // documents whose code has `code` as a prefix
   std::optional<NormFamily> family;
   bool impossible = false;  // a filter or a code no document can satisfy
+  int min_match = -1;       // SearchQuery::min_match
 };
 
 // Per-thread buffers of a query, sized for the largest index seen; all zero between queries.
@@ -596,6 +597,7 @@ void SearchIndex::Impl::AddWordTerms(const Token& t, std::string_view query_text
 
 ParsedQuery SearchIndex::Impl::ParseNormQuery(const SearchQuery& query) const {
   ParsedQuery q;
+  q.min_match = query.min_match;
   q.family = query.family;
   std::vector<Token> tokens;
   Tokenize(query.text, tokens);
@@ -639,6 +641,7 @@ ParsedQuery SearchIndex::Impl::ParseNormQuery(const SearchQuery& query) const {
 
 ParsedQuery SearchIndex::Impl::ParseResourceQuery(const SearchQuery& query) const {
   ParsedQuery q;
+  q.min_match = query.min_match;
   std::vector<Token> tokens;
   Tokenize(query.text, tokens);
   const auto optional = OptionalParts(tokens);
@@ -694,7 +697,9 @@ void SearchIndex::Impl::Collect(const InvertedIndex& index, const ParsedQuery& q
     if (q.terms[i].required) required_mask |= 1u << i;
   }
   const int required = std::popcount(required_mask);
-  const int need = required <= 2 ? required : required - 1;
+  const int need = q.min_match >= 0 ? std::min(required, q.min_match)
+                   : required <= 2 ? required
+                                   : required - 1;
   const bool filtered = filters || q.has_code;
   s.touched.clear();
   float* score = s.score.data();

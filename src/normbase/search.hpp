@@ -53,6 +53,9 @@ struct SearchQuery {
   std::string collection;                  // norms only: сборник code, "12" (= "012")
   std::optional<core::ResourceKind> kind;  // resources only
   std::string unit;                        // unit of the norm / resource, "100 м2" = "100 м²"
+  // The query words a hit must match: -1 for the rule under Ranking below; else at least this
+  // many (the assistant asks for 1 and ranks the candidates itself).
+  int min_match = -1;
   int limit = 20;                          // clamped to [0, 1000]
   int offset = 0;
 };
