@@ -104,17 +104,34 @@ Result<std::unique_ptr<FastTextEmbedder>> FastTextEmbedder::Train(
   args.minCount = 1;
   args.minn = 3;
   args.maxn = 5;
+  // Subword buckets in proportion to the vocabulary (fastText's default of 2,000,000 makes a
+  // 512 MB model of any base): the rows hold character n-grams of the release's own words.
+  {
+    std::unordered_set<std::string_view> vocabulary;
+    for (const auto& doc : docs) vocabulary.insert(doc.begin(), doc.end());
+    args.bucket = static_cast<int>(
+        std::clamp<std::size_t>(vocabulary.size() * 8, options.min_buckets, options.max_buckets));
+  }
   args.lr = 0.05;
   args.thread = 1;  // deterministic
   args.verbose = 0;
   args.seed = static_cast<int>(options.seed);
   args.epoch = static_cast<int>(std::clamp<long long>(options.term_budget / terms, options.min_epochs,
                                                       options.max_epochs));
+  const std::atomic<bool>* cancel = options.cancel;
+  fasttext::FastText& model = impl->model;
   try {
-    impl->model.train(args);
+    model.train(args, [cancel, &model](float, float, double, double, int64_t) {
+      if (cancel != nullptr && cancel->load()) model.abort();
+    });
   } catch (const std::exception& e) {
     fs::remove(corpus, ec);
+    if (cancel != nullptr && cancel->load()) return Status(StatusCode::kUnavailable, "training stopped");
     return Status(StatusCode::kInternal, std::string("fastText training failed: ") + e.what());
+  }
+  if (cancel != nullptr && cancel->load()) {
+    fs::remove(corpus, ec);
+    return Status(StatusCode::kUnavailable, "training stopped");
   }
   fs::remove(corpus, ec);
   ComputeIdf(docs, impl->idf, impl->unknown_idf);

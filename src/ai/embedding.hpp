@@ -12,6 +12,7 @@
 //
 // Training is deterministic (one thread, fixed seed): the same release gives the same model.
 // Embed() is const and thread-safe.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ struct TrainOptions {
   // more passes, a full one fewer): seconds for the sample base, under a minute for 60,000 norms.
   long long term_budget = 12'000'000;
   unsigned seed = 42;
+  // Rows of character n-grams: 8 per word of the vocabulary, within these bounds (a model is
+  // about buckets × dimension × 4 bytes).
+  std::size_t min_buckets = 20'000;
+  std::size_t max_buckets = 400'000;
+  // Set from another thread to stop a training under way (Train returns kUnavailable, "training stopped").
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class FastTextEmbedder : public TextEmbedder {

@@ -20,7 +20,7 @@ using normbase::Norm;
 
 namespace {
 
-constexpr std::string_view kModelVersion = "norm-suggester/5";
+constexpr std::string_view kModelVersion = "norm-suggester/6";
 constexpr int kCandidates = 100;  // from each of the text and the vector search
 // At most this much for a figure near the top of its range rather than far below it.
 constexpr double kTightness = 0.02;

@@ -114,6 +114,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"OPENAI_MODEL", "gpt-4o-mini", "model name for the AI assistant", false},
       {"OPENAI_BASE_URL", "https://api.openai.com/v1", "base URL of the OpenAI-compatible API", false},
       {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
+      {"AI_CACHE_DIR", "data/ai", "folder of the assistant's models and vector indexes, one per release", false},
       {"STORAGE_TYPE", "local", "local (files under STORAGE_PATH) | s3", false},
       {"STORAGE_PATH", "data/files", "folder of uploads and exports when STORAGE_TYPE=local", false},
       {"UPLOAD_MAX_SIZE", "10mb", "largest request body accepted (bytes, or with kb/mb/gb)", false},
@@ -252,6 +253,7 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     else c.storage_type = v;
   }
   get("STORAGE_PATH", c.storage_path);
+  get("AI_CACHE_DIR", c.ai_cache_dir);
   get("AWS_ACCESS_KEY_ID", c.aws_access_key_id);
   get("AWS_SECRET_ACCESS_KEY", c.aws_secret_access_key);
   get("AWS_REGION", c.aws_region);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "api/ai_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/base_routes.hpp"
 #include "api/calc_routes.hpp"
@@ -34,6 +35,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "services/account_service.hpp"
+#include "services/assistant_service.hpp"
 #include "services/auth_service.hpp"
 #include "services/base_service.hpp"
 #include "services/estimate_service.hpp"
@@ -280,6 +282,9 @@ int ListRoutes() {
   http::Router router;
   api::AddHealthRoutes(router, {}, {}, registry, api::MetricsAccess{});
   AddApiRoutes(router, api_services, nullptr, nullptr);
+  services::AssistantService assistant(api_services.base, {});  // never refreshed: no training
+  api::AddAiRoutes(router, {&api_services.sessions, &api_services.guard, nullptr, nullptr},
+                   assistant);
   for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
@@ -464,6 +469,13 @@ class ApiRole {
     return Result<std::unique_ptr<ApiRole>>(std::move(role));
   }
 
+  // What the ai role shares with this role in one process: the release in memory and the
+  // token check.
+  services::BaseService& base() { return services_.base; }
+  api::AuthContext auth_context(cache::RateLimiter* user_limiter) {
+    return api::AuthContext{&services_.sessions, &services_.guard, user_limiter, nullptr};
+  }
+
   ~ApiRole() {
     {
       std::lock_guard lock(mu_);
@@ -522,9 +534,110 @@ class ApiRole {
   std::thread refresher_;
 };
 
-// The ai role: norm suggestion, the estimate checker and chat plug in here (ARCHITECTURE.md).
-// Nothing of its own yet: no routes, no threads.
-void StartAiRole(Infrastructure&, http::Router&) {}
+// The ai role: the assistant (ARCHITECTURE.md) — norm suggestion now; the estimate checker and
+// chat plug in here. With the api role in the process it shares that role's release in memory
+// and token check; alone, it loads the active release and checks tokens itself (the same
+// JWT_SECRET). A thread, once a second, picks up a release another process activated and starts
+// its model (services::AssistantService trains or loads it without blocking requests).
+class AiRole {
+ public:
+  static Result<std::unique_ptr<AiRole>> Start(Infrastructure& infra, http::Router& router,
+                                               ApiRole* api) {
+    auto role = std::unique_ptr<AiRole>(new AiRole());
+    services::BaseService* base = nullptr;
+    api::AuthContext context;
+    if (api != nullptr) {
+      base = &api->base();
+      context = api->auth_context(infra.limiter.get());
+    } else {
+      auto tokens = TokenSettingsOf(infra.config);
+      if (!tokens.ok()) return tokens.status();
+      role->own_ = std::make_unique<Own>(*infra.db, std::move(tokens).value(),
+                                         MakeEventBus(infra.config), infra.clock);
+      if (Status s = role->own_->base.LoadActive(); !s.ok()) {
+        telemetry::LogWarn("ai role: normative base not loaded", {{"reason", s.message()}});
+      }
+      base = &role->own_->base;
+      context = api::AuthContext{&role->own_->sessions, &role->own_->guard, infra.limiter.get(),
+                                 nullptr};
+    }
+    services::AssistantOptions options;
+    options.cache_dir = infra.config.ai_cache_dir;
+    role->assistant_ = std::make_unique<services::AssistantService>(*base, std::move(options));
+    const services::AssistantService* assistant = role->assistant_.get();
+    infra.registry.AddCallback(
+        {"ai_model_release_id",
+         "The release whose norm suggestion model answers (0: none yet).", "gauge",
+         [assistant] {
+           return std::vector<std::pair<telemetry::Labels, double>>{
+               {{}, static_cast<double>(assistant->State().release_id)}};
+         }});
+    infra.registry.AddCallback(
+        {"ai_model_training", "1 while a norm suggestion model is being trained or loaded.",
+         "gauge", [assistant] {
+           return std::vector<std::pair<telemetry::Labels, double>>{
+               {{}, assistant->State().training_release_id != 0 ? 1.0 : 0.0}};
+         }});
+    api::AddAiRoutes(router, context, *role->assistant_);
+    role->assistant_->Refresh();
+    role->ticker_ = std::thread([r = role.get()] { r->Tick(); });
+    return Result<std::unique_ptr<AiRole>>(std::move(role));
+  }
+
+  ~AiRole() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (ticker_.joinable()) ticker_.join();
+    assistant_.reset();  // stops a training under way
+  }
+
+ private:
+  // Without the api role: the release in memory and the token check of this role's own.
+  struct Own {
+    Own(store::Database& db, auth::TokenSettings tokens, std::unique_ptr<cache::EventBus> event_bus,
+        const core::Clock& clock)
+        : releases(db),
+          base(releases),
+          accounts(db),
+          bus(std::move(event_bus)),
+          sql_refresh_tokens(db, clock),
+          guard(accounts, bus.get()),
+          refresh_tokens(sql_refresh_tokens, &guard, bus.get()),
+          sessions(std::move(tokens), refresh_tokens, clock) {}
+    store::BaseReleaseRepository releases;
+    services::BaseService base;
+    store::AccountRepository accounts;
+    std::unique_ptr<cache::EventBus> bus;
+    store::SqlRefreshTokenStore sql_refresh_tokens;
+    services::SessionGuard guard;
+    services::RevocationNotifier refresh_tokens;
+    auth::SessionManager sessions;
+  };
+
+  void Tick() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) {
+      lock.unlock();
+      if (own_) {
+        if (Status s = own_->base.RefreshIfChanged(); !s.ok()) {
+          telemetry::LogDebug("ai role: normative base refresh failed", {{"reason", s.message()}});
+        }
+      }
+      assistant_->Refresh();
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<Own> own_;
+  std::unique_ptr<services::AssistantService> assistant_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread ticker_;
+};
 
 // The collector role: the ФГИС ЦС schedule and the release pipeline plug in here. Nothing of its
 // own yet: no routes, no threads.
@@ -608,7 +721,15 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     }
     api_role = std::move(started).value();
   }
-  if (runs("ai")) StartAiRole(infra, router);
+  std::unique_ptr<AiRole> ai_role;
+  if (runs("ai")) {
+    auto started = AiRole::Start(infra, router, api_role.get());
+    if (!started.ok()) {
+      std::cerr << "estimate-service: " << started.status().message() << "\n";
+      return kExitUsage;
+    }
+    ai_role = std::move(started).value();
+  }
   if (runs("collector")) StartCollectorRole(infra, router);
 
   http::ResponseCompressor compressor(http::CompressionOptions{}, infra.registry);

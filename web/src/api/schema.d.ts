@@ -771,6 +771,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Norms of the active release ranked for a plain description of works
+         * @description Hybrid ranking: the full-text search of the active release, the similarity of fastText vectors trained on the release's own texts (an HNSW index kept per release under AI_CACHE_DIR), the description's figures against the norms' ranges («8 Гкал/ч» inside «до 10 Гкал/ч»), units and the estimators' shorthand. Each suggestion has a score from 0 to 1, a confidence band and the reasons in Russian. 503 with Retry-After while the model of a newly activated release is being prepared and no earlier one can answer.
+         */
+        post: operations["suggestNorms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2196,6 +2216,55 @@ export interface components {
             error?: components["schemas"]["Problem"];
             /** @description done: where the file is (GET, with the same token) */
             file_url?: string;
+        };
+        SuggestRequest: {
+            /**
+             * @description The work as a bill of quantities or a customer writes it
+             * @example замена шкафа управления лифтом, 9 этажей, парная работа
+             */
+            text: string;
+            /** @description The unit of the bill's line (шт, м2, 100 м3 …); agreement with the norm's unit counts */
+            unit?: string;
+            /** @description The bill's quantity, a decimal (a comma is accepted) */
+            quantity?: string | number | null;
+            /** @description Only norms of this collection family: gesn, gesnm, gesnr, gesnp, gesnmr (or ГЭСН …) */
+            family?: string;
+            /** @description The region of the estimate (kept for pricing the suggestions; not used in ranking) */
+            region?: string;
+            /** @default 5 */
+            limit: number;
+        };
+        SuggestReason: {
+            /** @enum {string} */
+            kind: "terms" | "number" | "unit" | "collection" | "meaning";
+            /** @description In Russian, for the estimator */
+            text: string;
+            /** @description Counts against the norm (a figure outside its range, another unit) */
+            against: boolean;
+        };
+        NormSuggestion: {
+            family: string;
+            code: string;
+            name: string;
+            unit: string;
+            score: number;
+            /** @enum {string} */
+            confidence: "high" | "medium" | "low";
+            /** @description The full-text score relative to the best hit, 0 … 1 */
+            text_score: number;
+            /** @description Cosine similarity of the description and the norm */
+            vector_score: number;
+            matched_terms: string[];
+            reasons: components["schemas"]["SuggestReason"][];
+        };
+        SuggestAnswer: {
+            release: {
+                id: number;
+                name: string;
+                /** @description false: the active release's model is still being prepared; these come from the previous release */
+                current: boolean;
+            };
+            suggestions: components["schemas"]["NormSuggestion"][];
         };
     };
     responses: {
@@ -4687,6 +4756,43 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    suggestNorms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestRequest"];
+            };
+        };
+        responses: {
+            /** @description Suggested norms, best first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotServed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

@@ -1,0 +1,114 @@
+#include "api/ai_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "api/problem.hpp"
+#include "normbase/base_release.hpp"
+
+namespace estimate::api {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kMaxText = 2000;  // bytes of a description: a line of a bill, not a book
+
+// The optional string field `name` of `body` (the request contract has checked its type).
+std::string StringField(const json::object& body, const char* name) {
+  const json::value* v = body.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Result<ai::SuggestQuery> QueryOf(const json::object& body) {
+  ai::SuggestQuery q;
+  q.text = StringField(body, "text");
+  if (q.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgument("text: describe the work, e.g. «замена шкафа управления лифтом»");
+  }
+  if (q.text.size() > kMaxText) {
+    return InvalidArgument("text: at most " + std::to_string(kMaxText) + " bytes");
+  }
+  if (HasControlCharacter(q.text, false)) return InvalidArgument("text: holds a control character");
+  q.unit = StringField(body, "unit");
+  if (q.unit.size() > 64 || HasControlCharacter(q.unit, false)) {
+    return InvalidArgument("unit: at most 64 bytes of text");
+  }
+  if (const json::value* v = body.if_contains("quantity"); v != nullptr && !v->is_null()) {
+    std::string text = v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
+    for (char& c : text) {
+      if (c == ',') c = '.';  // «7,5» as Russian users type it
+    }
+    auto d = core::Decimal::Parse(text);
+    if (!d.ok() || d->IsNegative() || d->IntegerDigits() > 15) {
+      return InvalidArgument("quantity: \"" + text + "\" is not a non-negative decimal");
+    }
+    q.quantity = *d;
+  }
+  if (const std::string family = StringField(body, "family"); !family.empty()) {
+    q.family = normbase::ParseFamily(family);
+    if (!q.family) {
+      return InvalidArgument("family: \"" + family +
+                             "\" is not one of gesn, gesnm, gesnr, gesnp, gesnmr (or ГЭСН, "
+                             "ГЭСНм, ГЭСНр, ГЭСНп, ГЭСНмр)");
+    }
+  }
+  if (const json::value* v = body.if_contains("limit"); v != nullptr && !v->is_null()) {
+    if (!v->is_int64() || v->as_int64() < 1 || v->as_int64() > 50) {
+      return InvalidArgument("limit: a whole number from 1 to 50");
+    }
+    q.limit = static_cast<int>(v->as_int64());
+  }
+  return q;
+}
+
+json::object SuggestionJson(const ai::NormSuggestion& s) {
+  const normbase::Norm& n = *s.norm;
+  json::object o;
+  o["family"] = normbase::FamilyId(n.family);
+  o["code"] = n.code;
+  o["name"] = n.name;
+  o["unit"] = n.unit;
+  o["score"] = s.score;
+  o["confidence"] = ai::ConfidenceId(s.confidence);
+  o["text_score"] = s.text_score;
+  o["vector_score"] = s.vector_score;
+  json::array terms;
+  for (const std::string& t : s.matched_terms) terms.emplace_back(t);
+  o["matched_terms"] = std::move(terms);
+  json::array reasons;
+  for (const ai::SuggestReason& r : s.reasons) {
+    reasons.emplace_back(json::object{{"kind", r.kind}, {"text", r.text}, {"against", r.against}});
+  }
+  o["reasons"] = std::move(reasons);
+  return o;
+}
+
+}  // namespace
+
+void AddAiRoutes(http::Router& router, const AuthContext& context,
+                 services::AssistantService& assistant) {
+  router.Add("POST", "/api/v1/ai/suggest",
+             Guarded(context, [&assistant](http::Request& req, const services::Actor&) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto query = QueryOf(body->as_object());
+               if (!query.ok()) return ProblemOf(query.status(), req);
+               auto answer = assistant.Suggest(*query);
+               if (!answer.ok()) {
+                 http::Response r = ProblemOf(answer.status(), req);
+                 if (r.status == 503) r.headers.emplace_back("retry-after", "30");
+                 return r;
+               }
+               json::object out;
+               out["release"] = json::object{{"id", answer->release_id},
+                                             {"name", answer->release_name},
+                                             {"current", answer->current}};
+               json::array list;
+               for (const ai::NormSuggestion& s : answer->suggestions) {
+                 list.emplace_back(SuggestionJson(s));
+               }
+               out["suggestions"] = std::move(list);
+               return http::Response::Json(200, json::serialize(out));
+             }));
+}
+
+}  // namespace estimate::api

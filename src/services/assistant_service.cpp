@@ -1,0 +1,139 @@
+#include "services/assistant_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "telemetry/log.hpp"
+
+namespace estimate::services {
+
+namespace {
+
+// Model folders kept under the cache: the newest few, so that a rollback to the previous release
+// finds its model, and the disk does not fill with every release ever active.
+constexpr std::size_t kModelsKept = 3;
+
+void PruneModels(const std::string& cache_dir, const std::string& keep) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> folders;
+  for (const auto& e : fs::directory_iterator(cache_dir, ec)) {
+    if (e.is_directory(ec) && e.path().filename() != keep) {
+      folders.emplace_back(fs::last_write_time(e.path(), ec), e.path());
+    }
+  }
+  std::sort(folders.begin(), folders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = kModelsKept - 1; i < folders.size(); ++i) fs::remove_all(folders[i].second, ec);
+}
+
+}  // namespace
+
+AssistantService::AssistantService(BaseService& base, AssistantOptions options)
+    : base_(base), options_(std::move(options)) {
+  options_.train.cancel = &stop_;
+}
+
+AssistantService::~AssistantService() {
+  stop_ = true;
+  if (trainer_.joinable()) trainer_.join();
+}
+
+void AssistantService::Refresh() {
+  std::shared_ptr<const ActiveBase> active = base_.Active();
+  if (!active || !active->release || !active->search) return;
+  const std::int64_t id = active->release->info.id;
+  std::lock_guard lock(mu_);
+  if (stop_ || training_id_ != 0) return;  // one at a time; the next tick looks again
+  if ((model_ && model_->release_id == id) || failed_id_ == id) return;
+  if (trainer_.joinable()) trainer_.join();  // the previous one has ended
+  training_id_ = id;
+  trainer_ = std::thread([this, active = std::move(active), id] { Train(active, id); });
+}
+
+void AssistantService::Train(std::shared_ptr<const ActiveBase> active, std::int64_t release_id) {
+  const auto started = std::chrono::steady_clock::now();
+  telemetry::LogInfo("assistant: preparing the norm suggestion model",
+                     {{"release_id", std::to_string(release_id), true},
+                      {"release", active->release->info.name}});
+  ai::SuggesterOptions options{options_.cache_dir, options_.train, {}};
+  auto built = ai::NormSuggester::Build(active->release, active->search, options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (built.ok() && !options_.cache_dir.empty()) PruneModels(options_.cache_dir, (*built)->key());
+  std::lock_guard lock(mu_);
+  training_id_ = 0;
+  if (!built.ok()) {
+    if (stop_) return;
+    failed_id_ = release_id;
+    last_error_ = built.status().message();
+    telemetry::LogError("assistant: norm suggestion model not built",
+                        {{"release_id", std::to_string(release_id), true},
+                         {"reason", last_error_}});
+    return;
+  }
+  auto model = std::make_shared<Model>();
+  model->release_id = release_id;
+  model->release_name = active->release->info.name;
+  const bool loaded = (*built)->loaded();
+  model->suggester = std::shared_ptr<const ai::NormSuggester>(std::move(*built));
+  model_ = std::move(model);
+  failed_id_ = 0;
+  last_error_.clear();
+  ++trainings_;
+  telemetry::LogInfo("assistant: norm suggestion ready",
+                     {{"release_id", std::to_string(release_id), true},
+                      {"model", loaded ? "loaded" : "trained"},
+                      {"seconds", std::to_string(seconds), true}});
+}
+
+void AssistantService::WaitIdle() {
+  std::thread t;
+  {
+    std::lock_guard lock(mu_);
+    t = std::move(trainer_);
+  }
+  if (t.joinable()) t.join();
+}
+
+Result<SuggestAnswer> AssistantService::Suggest(const ai::SuggestQuery& query) const {
+  std::shared_ptr<const Model> model;
+  std::string error;
+  {
+    std::lock_guard lock(mu_);
+    model = model_;
+    error = last_error_;
+  }
+  std::shared_ptr<const ActiveBase> active = base_.Active();
+  if (!active || !active->release) {
+    return Unavailable("no normative base is active: import a release (estimate-service base "
+                       "import) to have norms suggested");
+  }
+  if (!model) {
+    if (!error.empty()) return Unavailable("the norm suggestion model could not be built: " + error);
+    return Unavailable("the assistant is learning the active release (" +
+                       active->release->info.name +
+                       "); norm suggestion is ready in about a minute");
+  }
+  SuggestAnswer answer;
+  answer.release_id = model->release_id;
+  answer.release_name = model->release_name;
+  answer.current = model->release_id == active->release->info.id;
+  answer.suggestions = model->suggester->Suggest(query);
+  answer.model = model->suggester;
+  return answer;
+}
+
+AssistantState AssistantService::State() const {
+  std::lock_guard lock(mu_);
+  AssistantState s;
+  s.release_id = model_ ? model_->release_id : 0;
+  s.training_release_id = training_id_;
+  s.last_error = last_error_;
+  s.trainings = trainings_;
+  return s;
+}
+
+}  // namespace estimate::services
