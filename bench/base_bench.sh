@@ -54,3 +54,27 @@ for connections in 20 4; do
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
   echo "RESULT search_http connections=$connections rps=$rps p99=$p99 (goal: >= 1000 rps with p99 <= 10 ms)"
 done
+
+# The assistant's norm suggestion over HTTP on the same full-size base: the model is trained
+# once in the background (its time is in the log), then POST /api/v1/ai/suggest with wrk.
+printf 'bench-password-1\n' | DATABASE_URL="sqlite://$work/bench.db" LOG_LEVEL=warn "$bin" user add \
+  --email bench@ai.test --role estimator --org-name "Бенч" --password-stdin >/dev/null
+token=$(curl -sf -H 'Content-Type: application/json' \
+  -d '{"email":"bench@ai.test","password":"bench-password-1"}' \
+  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+started=$(date +%s)
+for _ in $(seq 1200); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d '{"text":"наладка"}' "http://127.0.0.1:$port/api/v1/ai/suggest")
+  [[ $code == 200 ]] && break
+  sleep 1
+done
+echo "RESULT ai_model_ready seconds=$(( $(date +%s) - started )) ($(grep -o 'norm suggestion ready.*' "$work/server.log" | head -1))"
+for connections in 1 4; do
+  echo "== wrk: /api/v1/ai/suggest, 8 descriptions, $connections connections, 10 s"
+  AI_TOKEN=$token bench_wrk "$work/wrk.txt" -t1 -c"$connections" -d10s --latency -s bench/ai_suggest.lua \
+    "http://127.0.0.1:$port"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+  echo "RESULT ai_suggest_http connections=$connections rps=$rps p99=$p99 (goal: p99 <= 50 ms)"
+done

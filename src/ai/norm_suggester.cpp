@@ -8,6 +8,8 @@
 #include <map>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include "ai/quantities.hpp"
 #include "ai/vector_index.hpp"
 #include "normbase/russian_text.hpp"
@@ -20,7 +22,7 @@ using normbase::Norm;
 
 namespace {
 
-constexpr std::string_view kModelVersion = "norm-suggester/6";
+constexpr std::string_view kModelVersion = "norm-suggester/7";
 constexpr int kCandidates = 100;  // from each of the text and the vector search
 // At most this much for a figure near the top of its range rather than far below it.
 constexpr double kTightness = 0.02;
@@ -198,7 +200,8 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
         return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
       }
     }
-    // A damaged cache is trained again.
+    // A damaged model is trained again.
+    fs::remove_all(dir, ec);
   }
 
   // The training texts: every norm with its titles, composition and resource names; every
@@ -215,9 +218,20 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     documents.push_back(std::move(text));
   }
   for (const normbase::PriceBookEntry& e : r.resources) documents.emplace_back(e.name);
-  const std::string work = dir.empty() ? (fs::temp_directory_path() / ("estimate-ai-" + impl->key)).string() : dir;
+  // Written into a folder of this process's own and renamed into place when whole, so that
+  // processes sharing the cache (instances of the service, test programs) never read a model
+  // half-written; of two that train the same release, the first rename wins.
+  const std::string work =
+      (fs::path(dir.empty() ? fs::temp_directory_path().string() : options.cache_dir) /
+       (".training-" + impl->key + "-" + std::to_string(::getpid()) + "-" +
+        std::to_string(reinterpret_cast<std::uintptr_t>(impl.get()))))
+          .string();
+  fs::remove_all(work, ec);
   auto trained = FastTextEmbedder::Train(documents, work, options.train);
-  if (!trained.ok()) return trained.status();
+  if (!trained.ok()) {
+    fs::remove_all(work, ec);
+    return trained.status();
+  }
   std::vector<std::vector<float>> vectors;
   vectors.reserve(r.norms.size());
   for (const Norm& n : r.norms) vectors.push_back((*trained)->Embed(impl->NormText(n)));
@@ -228,17 +242,27 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     impl->norm_vectors.insert(impl->norm_vectors.end(), v.begin(), v.end());
   }
   if (!dir.empty()) {
-    fs::create_directories(dir, ec);
-    fs::remove(done_path, ec);
+    const fs::path w(work);
     bool written = false;
     {
-      std::ofstream out(vectors_path, std::ios::binary | std::ios::trunc);
+      std::ofstream out(w / "norms.vec", std::ios::binary | std::ios::trunc);
       out.write(reinterpret_cast<const char*>(impl->norm_vectors.data()),
                 static_cast<std::streamsize>(impl->norm_vectors.size() * sizeof(float)));
       written = static_cast<bool>(out);
     }
-    if (written && (*trained)->Save(model_path).ok() && index->Save(index_path).ok()) {
-      std::ofstream(done_path) << kModelVersion << '\n';
+    if (written && (*trained)->Save((w / "model.bin").string()).ok() &&
+        index->Save((w / "norms.hnsw").string()).ok()) {
+      std::ofstream(w / "complete") << kModelVersion << '\n';
+      fs::remove(w / "corpus.txt", ec);
+      if (fs::exists(done_path, ec)) {
+        fs::remove_all(work, ec);  // another process was first
+      } else {
+        fs::remove_all(dir, ec);  // a damaged folder of this key
+        fs::rename(work, dir, ec);
+        if (ec) fs::remove_all(work, ec);
+      }
+    } else {
+      fs::remove_all(work, ec);
     }
   } else {
     fs::remove_all(work, ec);
@@ -337,7 +361,9 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
         any = any ? any : &f;
         if (!in && rg.Holds(f.value)) in = &f;
       }
-      if (in || any) c.numbers.push_back({in ? in : any, &rg, in != nullptr});
+      // A value of its own («группа грунтов 2», «мощностью 80 МВА») counts when met; one not
+      // met says little (the series may hold no nearer value), so it does not count against.
+      if (in || (any && !rg.exact)) c.numbers.push_back({in ? in : any, &rg, in != nullptr});
       held += in != nullptr;
     }
     double numbers = 0;
@@ -406,10 +432,10 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
         s.reasons.push_back({"terms", std::move(text), false});
       }
       for (const Candidate::Number& x : c.numbers) {
-        s.reasons.push_back({"number",
-                             "«" + x.figure->text + "» " +
-                                 (x.held ? "в диапазоне нормы «" : "вне диапазона нормы «") +
-                                 x.range->text + "»",
+        const char* how = x.range->exact ? "как в норме: «"
+                          : x.held       ? "в диапазоне нормы «"
+                                         : "вне диапазона нормы «";
+        s.reasons.push_back({"number", "«" + x.figure->text + "» " + how + x.range->text + "»",
                              !x.held});
       }
       if (c.unit != 0) {

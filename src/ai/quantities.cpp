@@ -249,7 +249,13 @@ std::vector<Figure> FiguresOf(std::string_view text) {
     std::string written(text.substr(tokens[i].begin, end - tokens[i].begin));
     if (pressure_class) written = std::string(text.substr(tokens[i - 1].begin, end - tokens[i - 1].begin));
     std::string noun;
-    if (unit.empty() && next < tokens.size()) noun = NounStem(tokens[next]);
+    if (unit.empty() && next < tokens.size() &&
+        text.substr(tokens[i].end, tokens[next].begin - tokens[i].end).find_first_not_of(' ') ==
+            std::string_view::npos) {
+      noun = NounStem(tokens[next]);
+      // «2 группы», «на двух реле»: what is counted belongs to what the estimator reads.
+      if (!noun.empty()) written = std::string(text.substr(tokens[i].begin, tokens[next].end - tokens[i].begin));
+    }
     // A heat output in kW is also one in Gcal/h (1 Gcal/h = 1,163 kW): boilers are normed in both.
     if (unit == "квт") {
       out.push_back({Decimal::Divide(*v, Decimal::Literal("1163"), 4), "гкал/ч", written, {}});
@@ -301,8 +307,11 @@ std::vector<Range> RangesOf(std::string_view name) {
       i = next - 1;
       continue;
     }
-    // «количество лифтов в подъезде: 2», «каналов (Кобщ): 10»: the value itself.
-    if (IsNumber(t) && CharBefore(name, t.begin) == ':') {
+    // A figure of its own: «количество лифтов в подъезде: 2» (the importer joins the table's
+    // words and the norm's as «… в подъезде 2»), «группа грунтов 2», «в два слоя», «диаметром
+    // 25 мм» — the value itself. Not a mark such as «РТ-40» or «9-ти».
+    if (IsNumber(t) && CharBefore(name, t.begin) != '-' &&
+        (t.end >= name.size() || name[t.end] != '-')) {
       bool thousands = false;
       std::size_t next = i + 1;
       std::string unit = UnitAfter(name, tokens, i, thousands, next);
@@ -313,7 +322,24 @@ std::vector<Range> RangesOf(std::string_view name) {
       r.exact = true;
       r.unit = std::move(unit);
       ScaleRange(r);
-      r.text = std::string(name.substr(t.begin, tokens[next - 1].end - t.begin));
+      // Shown with up to two words before it: «группа грунтов 2», «мощностью 80 МВА».
+      std::uint32_t from = t.begin;
+      for (std::size_t j = i, words = 0; j-- > 0 && words < 2; ++words) {
+        if (tokens[j].kind != TokenKind::kWord || IsNumber(tokens[j])) break;
+        std::uint32_t b = tokens[j].end;
+        while (b < t.begin && (name[b] == ' ' || name[b] == ':')) ++b;
+        if (b < from && name.substr(tokens[j].end, from - tokens[j].end).find_first_of(",;(") !=
+                            std::string_view::npos) {
+          break;
+        }
+        from = tokens[j].begin;
+      }
+      std::uint32_t to = tokens[next - 1].end;
+      if (r.unit.empty() && next < tokens.size() && !NounStem(tokens[next]).empty() &&
+          name.substr(to, tokens[next].begin - to).find_first_not_of(' ') == std::string_view::npos) {
+        to = tokens[next].end;  // «с двумя реле»
+      }
+      r.text = std::string(name.substr(from, to - from));
       if (r.unit.empty()) r.label = LabelAround(name, tokens, i, next);
       out.push_back(std::move(r));
       i = next - 1;

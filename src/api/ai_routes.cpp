@@ -64,6 +64,7 @@ json::object SuggestionJson(const ai::NormSuggestion& s) {
   json::object o;
   o["family"] = normbase::FamilyId(n.family);
   o["code"] = n.code;
+  o["full_code"] = std::string(normbase::FamilyPrefix(n.family)) + std::string(n.code);
   o["name"] = n.name;
   o["unit"] = n.unit;
   o["score"] = s.score;

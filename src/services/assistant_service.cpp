@@ -20,10 +20,16 @@ void PruneModels(const std::string& cache_dir, const std::string& keep) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::pair<fs::file_time_type, fs::path>> folders;
+  const auto now = fs::file_time_type::clock::now();
   for (const auto& e : fs::directory_iterator(cache_dir, ec)) {
-    if (e.is_directory(ec) && e.path().filename() != keep) {
-      folders.emplace_back(fs::last_write_time(e.path(), ec), e.path());
+    if (!e.is_directory(ec) || e.path().filename() == keep) continue;
+    const auto written = fs::last_write_time(e.path(), ec);
+    if (e.path().filename().string().starts_with(".training-")) {
+      // A training of another process under way, or left by one that died.
+      if (now - written > std::chrono::hours(6)) fs::remove_all(e.path(), ec);
+      continue;
     }
+    folders.emplace_back(written, e.path());
   }
   std::sort(folders.begin(), folders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = kModelsKept - 1; i < folders.size(); ++i) fs::remove_all(folders[i].second, ec);

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "normbase/importers.hpp"
 
 namespace estimate::ai {
@@ -34,8 +36,8 @@ Base& Sample() {
     EXPECT_TRUE(s.ok()) << s.message();
     b->release->Finish();
     b->search = normbase::SearchIndex::Build(*b->release);
-    std::error_code ec;
-    fs::remove_all(b->cache, ec);
+    // Kept between runs (one folder per release content and model version): the test programs
+    // of this binary load what the first one trained.
     auto built = NormSuggester::Build(b->release, b->search, {b->cache, {}, {}});
     EXPECT_TRUE(built.ok()) << built.status().message();
     b->suggester = std::move(*built);
@@ -101,9 +103,46 @@ TEST(NormSuggester, TheSavedModelGivesTheSameAnswersAfterARestart) {
   auto again = NormSuggester::Build(b.release, b.search, {b.cache, {}, {}});
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE((*again)->loaded());
-  EXPECT_FALSE(b.suggester->loaded());
   const SuggestQuery q{"наладка приточной вентустановки", "", {}, {}, 5};
   EXPECT_EQ(Codes((*again)->Suggest(q)), Codes(b.suggester->Suggest(q)));
+}
+
+// Training itself, on the small demo base into an empty cache: trained once, then loaded with
+// the same answers; nothing but the model's folder is left in the cache.
+TEST(NormSuggester, ATrainedModelIsKeptWholeAndLoadedAgain) {
+  auto release = std::make_shared<BaseRelease>();
+  normbase::ImportReport report;
+  ASSERT_TRUE(normbase::ImportPaths({std::string(ESTIMATE_SOURCE_DIR) + "/demo/base/norms_gesn.xml"},
+                                    normbase::ImportOptions{}, *release, report)
+                  .ok());
+  release->Finish();
+  std::shared_ptr<const normbase::SearchIndex> search = normbase::SearchIndex::Build(*release);
+  const fs::path cache = fs::temp_directory_path() / ("estimate-ai-train-" + std::to_string(::getpid()));
+  fs::remove_all(cache);
+  auto first = NormSuggester::Build(release, search, {cache.string(), {}, {}});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_FALSE((*first)->loaded());
+  std::vector<std::string> entries;
+  for (const auto& e : fs::directory_iterator(cache)) entries.push_back(e.path().filename().string());
+  EXPECT_EQ(entries, std::vector<std::string>{(*first)->key()});
+  for (const char* f : {"model.bin", "model.bin.idf", "norms.hnsw", "norms.vec", "complete"}) {
+    EXPECT_TRUE(fs::exists(cache / (*first)->key() / f)) << f;
+  }
+  auto second = NormSuggester::Build(release, search, {cache.string(), {}, {}});
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE((*second)->loaded());
+  const SuggestQuery q{"копка траншей вручную, грунт 2 группы", "м3", {}, {}, 3};
+  const auto a = (*first)->Suggest(q);
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a[0].norm->code, "01-02-057-02") << ::testing::PrintToString(Codes(a));
+  EXPECT_EQ(Codes((*second)->Suggest(q)), Codes(a));
+  // A damaged model is trained again, not served.
+  fs::remove(cache / (*first)->key() / "norms.vec");
+  auto third = NormSuggester::Build(release, search, {cache.string(), {}, {}});
+  ASSERT_TRUE(third.ok());
+  EXPECT_FALSE((*third)->loaded());
+  EXPECT_EQ(Codes((*third)->Suggest(q)), Codes(a));
+  fs::remove_all(cache);
 }
 
 TEST(NormSuggester, TheHybridBeatsThePlainSearchOnAParaphrase) {

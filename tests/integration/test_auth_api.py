@@ -162,6 +162,15 @@ class Api(unittest.TestCase):
         one per transition of POST …/status). Rows that change or remove their target make a
         new one for each call."""
         fx = self.fx
+
+        def suggestion(role):
+            # The assistant prepares the demo base's model when the service starts (503 until then).
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and call(
+                    self.svc, "POST", "/api/v1/ai/suggest", {"text": "наладка"},
+                    fx.tokens["admin"]).status == 503:
+                time.sleep(1)
+            return Req("/api/v1/ai/suggest", {"text": "разработка грунта в траншеях вручную"})
         a = fx.a
         e = fx.e
         E = "/api/v1/estimates/%d" % e
@@ -338,6 +347,7 @@ class Api(unittest.TestCase):
             ("GET", "/api/v1/jobs/{id}", ALL, lambda role: Req(done_job(role))),
             ("GET", "/api/v1/jobs/{id}/file", ALL, lambda role: Req(done_job(role) + "/file")),
             ("DELETE", "/api/v1/jobs/{id}", ALL, lambda role: Req(running_job(role))),
+            ("POST", "/api/v1/ai/suggest", ALL, suggestion),
         ]
 
     # --- 1. every route answers; guarded ones want a token -----------------------------------

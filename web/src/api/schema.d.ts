@@ -2245,6 +2245,8 @@ export interface components {
         NormSuggestion: {
             family: string;
             code: string;
+            /** @description The code as printed: ГЭСНп01-01-001-04 */
+            full_code: string;
             name: string;
             unit: string;
             score: number;

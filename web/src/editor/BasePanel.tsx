@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { formatDecimal, formatMoney } from "../lib/decimal";
 import { NORM_MIME } from "./Grid";
+import { SuggestPanel } from "./SuggestPanel";
 
 type Hit = Schemas["NormHit"];
 
@@ -49,6 +50,7 @@ export function BasePanel(props: {
   onAdd(hit: { family: string; code: string; name: string }): void;
   onClose(): void;
 }) {
+  const [mode, setMode] = useState<"search" | "suggest">("search");
   const [text, setText] = useState("");
   const [family, setFamily] = useState("");
   const [collection, setCollection] = useState("");
@@ -97,91 +99,105 @@ export function BasePanel(props: {
           ✕
         </button>
       </div>
-      <label>
-        Поиск в нормативной базе
-        <input
-          type="search"
-          value={text}
-          placeholder="шифр или слова: кладка кирпич 08-02"
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "ArrowDown" && hits.length > 0) {
-              e.preventDefault();
-              focusHit(0);
-            } else if (e.key === "Enter" && hits[current] && props.canAdd) {
-              e.preventDefault();
-              add(hits[current]);
-            }
-          }}
-        />
-      </label>
-      <div className="filters">
-        <label>
-          Сборники
-          <select value={family} onChange={(e) => setFamily(e.target.value)}>
-            <option value="">все ГЭСН</option>
-            {FAMILIES.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Сборник №
-          <input value={collection} onChange={(e) => setCollection(e.target.value.trim())} placeholder="08" size={4} />
-        </label>
+      <div className="mode-switch" role="group" aria-label="Как искать нормы">
+        <button type="button" aria-pressed={mode === "search"} onClick={() => setMode("search")}>
+          Поиск по базе
+        </button>
+        <button type="button" aria-pressed={mode === "suggest"} onClick={() => setMode("suggest")} title="Ассистент подберёт нормы по описанию работы">
+          Подбор по описанию
+        </button>
       </div>
-      {search.error && <p className="error">{search.error.message}</p>}
-      {q && search.data && (
-        <p className="muted" aria-live="polite">
-          Найдено: {search.data.total}
-          {search.data.unknown_words.length > 0 && <> · не найдены слова: {search.data.unknown_words.join(", ")}</>}
-          {props.canAdd && props.sectionName && <> · добавление в раздел «{props.sectionName}»</>}
-        </p>
-      )}
-      <ul ref={listRef} className="hits" aria-label="Найденные нормы">
-        {hits.map((hit, i) => (
-          <li
-            key={`${hit.family}:${hit.code}`}
-            data-testid="norm-hit"
-            className={i === current ? "current" : ""}
-            draggable={props.canAdd}
-            onDragStart={(e) => {
-              e.dataTransfer.setData(NORM_MIME, JSON.stringify({ family: hit.family, code: hit.code }));
-              e.dataTransfer.setData("text/plain", hit.full_code);
-              e.dataTransfer.effectAllowed = "copy";
-            }}
-          >
-            <button
-              type="button"
-              className="hit"
-              data-index={i}
-              aria-current={card?.code === hit.code && card.family === hit.family ? "true" : undefined}
-              title={props.canAdd ? "Enter — добавить в смету, пробел — карточка нормы" : "Карточка нормы"}
-              onFocus={() => setCurrent(i)}
-              onClick={() => {
-                setCurrent(i);
-                setCard(hit);
+      {mode === "suggest" ? (
+        <SuggestPanel canAdd={props.canAdd} sectionName={props.sectionName} onAdd={props.onAdd} />
+      ) : (
+        <>
+          <label>
+            Поиск в нормативной базе
+            <input
+              type="search"
+              value={text}
+              placeholder="шифр или слова: кладка кирпич 08-02"
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "ArrowDown" && hits.length > 0) {
+                  e.preventDefault();
+                  focusHit(0);
+                } else if (e.key === "Enter" && hits[current] && props.canAdd) {
+                  e.preventDefault();
+                  add(hits[current]);
+                }
               }}
-              onKeyDown={(e) => onHitKey(e, i)}
-            >
-              <span className="code">
-                {hit.full_code} <span className="unit muted">{hit.unit}</span>
-              </span>
-              <span className="name">
-                <Highlighted text={hit.name} ranges={hit.name_highlights} />
-              </span>
-            </button>
-            {props.canAdd && (
-              <button type="button" tabIndex={-1} className="add" aria-label={`Добавить ${hit.full_code} в смету`} onClick={() => add(hit)}>
-                +
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-      {card && <NormCard hit={card} region={props.region} zone={props.zone} quarter={props.quarter} canAdd={props.canAdd} onAdd={() => add(card)} onClose={() => setCard(null)} />}
+            />
+          </label>
+          <div className="filters">
+            <label>
+              Сборники
+              <select value={family} onChange={(e) => setFamily(e.target.value)}>
+                <option value="">все ГЭСН</option>
+                {FAMILIES.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Сборник №
+              <input value={collection} onChange={(e) => setCollection(e.target.value.trim())} placeholder="08" size={4} />
+            </label>
+          </div>
+          {search.error && <p className="error">{search.error.message}</p>}
+          {q && search.data && (
+            <p className="muted" aria-live="polite">
+              Найдено: {search.data.total}
+              {search.data.unknown_words.length > 0 && <> · не найдены слова: {search.data.unknown_words.join(", ")}</>}
+              {props.canAdd && props.sectionName && <> · добавление в раздел «{props.sectionName}»</>}
+            </p>
+          )}
+          <ul ref={listRef} className="hits" aria-label="Найденные нормы">
+            {hits.map((hit, i) => (
+              <li
+                key={`${hit.family}:${hit.code}`}
+                data-testid="norm-hit"
+                className={i === current ? "current" : ""}
+                draggable={props.canAdd}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(NORM_MIME, JSON.stringify({ family: hit.family, code: hit.code }));
+                  e.dataTransfer.setData("text/plain", hit.full_code);
+                  e.dataTransfer.effectAllowed = "copy";
+                }}
+              >
+                <button
+                  type="button"
+                  className="hit"
+                  data-index={i}
+                  aria-current={card?.code === hit.code && card.family === hit.family ? "true" : undefined}
+                  title={props.canAdd ? "Enter — добавить в смету, пробел — карточка нормы" : "Карточка нормы"}
+                  onFocus={() => setCurrent(i)}
+                  onClick={() => {
+                    setCurrent(i);
+                    setCard(hit);
+                  }}
+                  onKeyDown={(e) => onHitKey(e, i)}
+                >
+                  <span className="code">
+                    {hit.full_code} <span className="unit muted">{hit.unit}</span>
+                  </span>
+                  <span className="name">
+                    <Highlighted text={hit.name} ranges={hit.name_highlights} />
+                  </span>
+                </button>
+                {props.canAdd && (
+                  <button type="button" tabIndex={-1} className="add" aria-label={`Добавить ${hit.full_code} в смету`} onClick={() => add(hit)}>
+                    +
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {mode === "search" && card && <NormCard hit={card} region={props.region} zone={props.zone} quarter={props.quarter} canAdd={props.canAdd} onAdd={() => add(card)} onClose={() => setCard(null)} />}
     </aside>
   );
 }
