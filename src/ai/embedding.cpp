@@ -149,11 +149,15 @@ Result<std::unique_ptr<FastTextEmbedder>> FastTextEmbedder::Load(const std::stri
   if (!in) return Status(StatusCode::kFailedPrecondition, path + ".idf is missing");
   std::string line;
   if (!std::getline(in, line)) return Status(StatusCode::kFailedPrecondition, path + ".idf is empty");
-  impl->unknown_idf = std::stof(line);
-  while (std::getline(in, line)) {
-    const std::size_t tab = line.find('\t');
-    if (tab == std::string::npos) return Status(StatusCode::kFailedPrecondition, path + ".idf: bad line");
-    impl->idf.emplace(line.substr(0, tab), std::stof(line.substr(tab + 1)));
+  try {
+    impl->unknown_idf = std::stof(line);
+    while (std::getline(in, line)) {
+      const std::size_t tab = line.find('\t');
+      if (tab == std::string::npos) return Status(StatusCode::kFailedPrecondition, path + ".idf: bad line");
+      impl->idf.emplace(line.substr(0, tab), std::stof(line.substr(tab + 1)));
+    }
+  } catch (const std::exception&) {
+    return Status(StatusCode::kFailedPrecondition, path + ".idf: not a number where one belongs");
   }
   return std::unique_ptr<FastTextEmbedder>(new FastTextEmbedder(std::move(impl)));
 }

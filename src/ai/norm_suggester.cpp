@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -13,6 +14,7 @@
 #include "ai/quantities.hpp"
 #include "ai/vector_index.hpp"
 #include "normbase/russian_text.hpp"
+#include "normbase/search_analyzer.hpp"
 
 namespace estimate::ai {
 
@@ -22,7 +24,7 @@ using normbase::Norm;
 
 namespace {
 
-constexpr std::string_view kModelVersion = "norm-suggester/7";
+constexpr std::string_view kModelVersion = "norm-suggester/8";
 constexpr int kCandidates = 100;  // from each of the text and the vector search
 // At most this much for a figure near the top of its range rather than far below it.
 constexpr double kTightness = 0.02;
@@ -49,6 +51,29 @@ std::string BaseUnit(std::string_view unit) {
   return out;
 }
 
+constexpr const char* kModelFiles[] = {"model.bin", "model.bin.idf", "norms.hnsw", "norms.vec"};
+
+// The `complete` marker: the model version, then each file with its size, so that a file cut
+// short (a full disk, a copy) is never read — fastText does not survive a truncated model.
+std::string CompleteMarker(const fs::path& folder) {
+  std::string out(kModelVersion);
+  out += '\n';
+  std::error_code ec;
+  for (const char* f : kModelFiles) {
+    const auto size = fs::file_size(folder / f, ec);
+    if (ec) return {};
+    out += std::string(f) + ' ' + std::to_string(size) + '\n';
+  }
+  return out;
+}
+
+bool MarkerHolds(const fs::path& folder) {
+  std::ifstream in(folder / "complete", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string expected = CompleteMarker(folder);
+  return !expected.empty() && text == expected;
+}
+
 std::string FormatScore(double v) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -71,12 +96,26 @@ std::string_view ConfidenceId(Confidence c) {
 }
 
 std::string ReleaseModelKey(const BaseRelease& release) {
+  // What the model and its vector ids depend on: the model version, the norms in their order
+  // (an id is a norm's index), what the embeddings are trained on, and the shorthand table the
+  // terms go through.
   std::vector<std::string> hashes;
   for (const auto& s : release.info.sources) hashes.push_back(s.sha256);
   std::sort(hashes.begin(), hashes.end());
   std::uint64_t h = Fnv1a(kModelVersion);
   for (const auto& s : hashes) h = Fnv1a(s, h);
   h = Fnv1a(std::to_string(release.norms.size()), h);
+  for (const Norm& n : release.norms) {
+    h = Fnv1a(normbase::FamilyId(n.family), h);
+    h = Fnv1a(n.code, h);
+    h = Fnv1a(n.name, h);
+    h = Fnv1a(n.unit, h);
+  }
+  h = Fnv1a(std::to_string(release.sections.size() + release.resources.size()), h);
+  for (const normbase::Abbreviation& a : normbase::Abbreviations()) {
+    h = Fnv1a(a.from, h);
+    h = Fnv1a(a.to, h);
+  }
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -182,16 +221,24 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
   const std::string done_path = dir.empty() ? "" : (fs::path(dir) / "complete").string();
   std::error_code ec;
   if (!dir.empty() && fs::exists(done_path, ec)) {
-    auto model = FastTextEmbedder::Load(model_path);
-    if (model.ok()) {
+    auto model = MarkerHolds(dir) ? FastTextEmbedder::Load(model_path)
+                                  : Result<std::unique_ptr<FastTextEmbedder>>(
+                                        Status(StatusCode::kFailedPrecondition, "damaged"));
+    if (model.ok() && (*model)->dimension() > 0 && (*model)->dimension() <= 1024) {
       const int dim = (*model)->dimension();
+      const std::size_t floats = r.norms.size() * static_cast<std::size_t>(dim);
       auto index = HnswIndex::Load(index_path, dim);
-      std::vector<float> nv(r.norms.size() * static_cast<std::size_t>(dim));
-      std::ifstream in(vectors_path, std::ios::binary);
-      const bool read =
-          in.read(reinterpret_cast<char*>(nv.data()), static_cast<std::streamsize>(nv.size() * sizeof(float))) &&
-          in.peek() == std::char_traits<char>::eof();
-      if (index.ok() && read) {
+      std::vector<float> nv;
+      bool read = fs::file_size(vectors_path, ec) == floats * sizeof(float) && !ec;
+      if (read) {
+        nv.resize(floats);
+        std::ifstream in(vectors_path, std::ios::binary);
+        read = static_cast<bool>(in.read(reinterpret_cast<char*>(nv.data()),
+                                         static_cast<std::streamsize>(floats * sizeof(float))));
+      }
+      // The graph's ids are norm indexes: one past the norms is a model of another release.
+      if (index.ok() && read && (*index)->size() <= r.norms.size() &&
+          (*index)->max_id() < std::max<std::size_t>(r.norms.size(), 1)) {
         impl->embedder = std::move(*model);
         impl->vectors = std::move(*index);
         impl->norm_vectors = std::move(nv);
@@ -200,8 +247,11 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
         return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
       }
     }
-    // A damaged model is trained again.
-    fs::remove_all(dir, ec);
+    // A damaged model is moved aside (another process may be reading it) and trained again.
+    const std::string aside = dir + ".damaged-" + std::to_string(::getpid()) + "-" +
+                              std::to_string(reinterpret_cast<std::uintptr_t>(impl.get()));
+    fs::rename(dir, aside, ec);
+    if (!ec) fs::remove_all(aside, ec);
   }
 
   // The training texts: every norm with its titles, composition and resource names; every
@@ -232,9 +282,17 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     fs::remove_all(work, ec);
     return trained.status();
   }
+  const std::atomic<bool>* cancel = options.train.cancel;
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
   std::vector<std::vector<float>> vectors;
   vectors.reserve(r.norms.size());
-  for (const Norm& n : r.norms) vectors.push_back((*trained)->Embed(impl->NormText(n)));
+  for (const Norm& n : r.norms) {
+    if (cancelled()) {
+      fs::remove_all(work, ec);
+      return Status(StatusCode::kUnavailable, "training stopped");
+    }
+    vectors.push_back((*trained)->Embed(impl->NormText(n)));
+  }
   auto index = HnswIndex::Build(vectors, (*trained)->dimension());
   impl->dimension = (*trained)->dimension();
   impl->norm_vectors.reserve(vectors.size() * static_cast<std::size_t>(impl->dimension));
@@ -250,20 +308,25 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
                 static_cast<std::streamsize>(impl->norm_vectors.size() * sizeof(float)));
       written = static_cast<bool>(out);
     }
-    if (written && (*trained)->Save((w / "model.bin").string()).ok() &&
-        index->Save((w / "norms.hnsw").string()).ok()) {
-      std::ofstream(w / "complete") << kModelVersion << '\n';
-      fs::remove(w / "corpus.txt", ec);
-      if (fs::exists(done_path, ec)) {
-        fs::remove_all(work, ec);  // another process was first
-      } else {
-        fs::remove_all(dir, ec);  // a damaged folder of this key
-        fs::rename(work, dir, ec);
-        if (ec) fs::remove_all(work, ec);
-      }
-    } else {
-      fs::remove_all(work, ec);
+    // Read back before it is marked whole: neither library checks its writes.
+    const bool saved = written && !cancelled() &&
+                       (*trained)->Save((w / "model.bin").string()).ok() &&
+                       index->Save((w / "norms.hnsw").string()).ok() &&
+                       FastTextEmbedder::Load((w / "model.bin").string()).ok() &&
+                       HnswIndex::Load((w / "norms.hnsw").string(), impl->dimension).ok();
+    bool marked = false;
+    if (saved) {
+      const std::string marker = CompleteMarker(w);
+      std::ofstream done(w / "complete", std::ios::binary | std::ios::trunc);
+      done << marker;
+      done.flush();
+      marked = !marker.empty() && static_cast<bool>(done);
     }
+    fs::remove(w / "corpus.txt", ec);
+    // A directory is renamed only onto none or an empty one: when another process was first,
+    // its model stays and this one is dropped.
+    if (marked) fs::rename(work, dir, ec);
+    if (!marked || ec) fs::remove_all(work, ec);
   } else {
     fs::remove_all(work, ec);
   }
@@ -332,6 +395,7 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
   {
     const std::size_t k = query.family ? kCandidates * 4 : kCandidates;
     for (const VectorHit& h : m.vectors->Search(qv, k)) {
+      if (h.id >= r.norms.size()) continue;
       if (query.family && r.norms[h.id].family != *query.family) continue;
       Candidate& c = candidate(h.id);
       c.vector = h.similarity;
@@ -373,7 +437,10 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
       // Of ranges that hold the figure, the tighter one: 8 within «до 10» before «до 180».
       for (const Candidate::Number& x : c.numbers) {
         if (!x.held || !x.range->high || x.range->exact) continue;
-        if (x.range->high->IsZero() || x.figure->value.IsNegative()) continue;
+        if (!x.range->high->ok() || !x.figure->value.ok() || x.range->high->IsZero() ||
+            x.figure->value.IsNegative()) {
+          continue;
+        }
         const double share = std::stod(
             core::Decimal::Divide(x.figure->value, *x.range->high, 4).ToString());  // a score only
         numbers += kTightness * std::min(1.0, share) / n;

@@ -39,8 +39,14 @@ bool IsNumber(const Token& t) {
 }
 
 // The stem of a word that may be counted (not a number, not a unit, not a short word).
+std::size_t Letters(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string NounStem(const Token& t) {
-  if (t.kind != TokenKind::kWord || t.text.size() < 6 || NumeralOf(t.text)) return {};
+  if (t.kind != TokenKind::kWord || Letters(t.text) < 3 || NumeralOf(t.text)) return {};
   return normbase::StemRussian(t.text);
 }
 
@@ -82,7 +88,14 @@ std::string UnitAfter(std::string_view text, const std::vector<Token>& tokens, s
     return normbase::NormalizeUnit(t.text);
   }
   if (t.kind == TokenKind::kWord) {
-    if (std::string_view u = UnitWord(t.text); !u.empty()) {
+    std::string_view u = UnitWord(t.text);
+    // «в», «а», «об» are also a preposition and conjunctions: «3 в трубе» is not 3 V. They are
+    // units only when no word follows («380 В», «400 А)»).
+    if ((t.text == "в" || t.text == "а" || t.text == "об") && next + 1 < tokens.size() &&
+        tokens[next + 1].kind == TokenKind::kWord) {
+      u = {};
+    }
+    if (!u.empty()) {
       ++next;
       std::string unit(u);
       // «Гкал/ч», «м3/сут»: a rate, when the tokenizer split it at the slash.
@@ -110,6 +123,7 @@ std::optional<Decimal> ValueOf(const Token& t, bool thousands) {
   std::replace(digits.begin(), digits.end(), ',', '.');
   Result<Decimal> d = Decimal::Parse(digits);
   if (!d.ok()) return std::nullopt;
+  if (d->IntegerDigits() > 15) return std::nullopt;  // not a figure of a work
   if (thousands) return *d * Decimal::FromInt(1000);
   return *d;
 }
@@ -206,6 +220,7 @@ char CharBefore(std::string_view text, std::uint32_t begin) {
 }  // namespace
 
 bool Range::Holds(const Decimal& v) const {
+  if (!v.ok() || (low && !low->ok()) || (high && !high->ok())) return false;
   if (exact) return low && *low == v;
   if (low) {
     if (low_inclusive ? v < *low : v <= *low) return false;
@@ -214,7 +229,21 @@ bool Range::Holds(const Decimal& v) const {
   return low || high;
 }
 
-std::vector<Figure> FiguresOf(std::string_view text) {
+// A no-break space (U+00A0, «2\u00a0лифта» pasted from Word) as two plain spaces: offsets keep.
+static std::string PlainSpaces(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (static_cast<unsigned char>(out[i]) == 0xC2 && static_cast<unsigned char>(out[i + 1]) == 0xA0) {
+      out[i] = ' ';
+      out[i + 1] = ' ';
+    }
+  }
+  return out;
+}
+
+std::vector<Figure> FiguresOf(std::string_view original) {
+  const std::string plain = PlainSpaces(original);
+  const std::string_view text = plain;
   std::vector<Token> tokens;
   normbase::Tokenize(text, tokens);
   std::vector<Figure> out;
@@ -265,7 +294,9 @@ std::vector<Figure> FiguresOf(std::string_view text) {
   return out;
 }
 
-std::vector<Range> RangesOf(std::string_view name) {
+std::vector<Range> RangesOf(std::string_view original) {
+  const std::string plain = PlainSpaces(original);
+  const std::string_view name = plain;
   std::vector<Token> tokens;
   normbase::Tokenize(name, tokens);
   std::vector<Range> out;

@@ -60,6 +60,16 @@ Status HnswIndex::Save(const std::string& path) const {
   return Status::Ok();
 }
 
+std::size_t HnswIndex::size() const { return impl_->graph->cur_element_count; }
+
+std::size_t HnswIndex::max_id() const {
+  std::size_t top = 0;
+  for (const auto& [label, internal] : impl_->graph->label_lookup_) {
+    top = std::max<std::size_t>(top, static_cast<std::size_t>(label));
+  }
+  return top;
+}
+
 std::vector<VectorHit> HnswIndex::Search(const std::vector<float>& query, std::size_t k) const {
   std::vector<VectorHit> out;
   if (query.size() != impl_->dimension || k == 0 || impl_->graph->cur_element_count == 0) {

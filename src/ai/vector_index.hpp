@@ -33,6 +33,8 @@ class HnswIndex : public VectorIndex {
   Status Save(const std::string& path) const;
 
   ~HnswIndex() override;
+  std::size_t size() const;    // vectors held
+  std::size_t max_id() const;  // the largest id held (0 when empty)
   std::vector<VectorHit> Search(const std::vector<float>& query, std::size_t k) const override;
 
  private:

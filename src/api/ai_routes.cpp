@@ -9,7 +9,7 @@ namespace estimate::api {
 namespace json = boost::json;
 namespace {
 
-constexpr std::size_t kMaxText = 2000;  // bytes of a description: a line of a bill, not a book
+constexpr std::size_t kMaxText = 2000;  // characters of a description: a line of a bill, not a book
 
 // The optional string field `name` of `body` (the request contract has checked its type).
 std::string StringField(const json::object& body, const char* name) {
@@ -17,16 +17,27 @@ std::string StringField(const json::object& body, const char* name) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+std::size_t CodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 Result<ai::SuggestQuery> QueryOf(const json::object& body) {
   ai::SuggestQuery q;
   q.text = StringField(body, "text");
-  if (q.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  // A line pasted from a bill in Excel has tabs, a description typed in the panel line breaks:
+  // both are spaces here.
+  if (HasControlCharacter(q.text, true)) return InvalidArgument("text: holds a control character");
+  for (char& c : q.text) {
+    if (c == '\t' || c == '\r' || c == '\n') c = ' ';
+  }
+  if (q.text.find_first_not_of(' ') == std::string::npos) {
     return InvalidArgument("text: describe the work, e.g. «замена шкафа управления лифтом»");
   }
-  if (q.text.size() > kMaxText) {
-    return InvalidArgument("text: at most " + std::to_string(kMaxText) + " bytes");
+  if (CodePoints(q.text) > kMaxText) {
+    return InvalidArgument("text: at most " + std::to_string(kMaxText) + " characters");
   }
-  if (HasControlCharacter(q.text, false)) return InvalidArgument("text: holds a control character");
   q.unit = StringField(body, "unit");
   if (q.unit.size() > 64 || HasControlCharacter(q.unit, false)) {
     return InvalidArgument("unit: at most 64 bytes of text");

@@ -777,6 +777,7 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                       {"version", ESTIMATE_VERSION}});
   const bool clean = server.Run();
   metrics.Stop();
+  ai_role.reset();   // its ticker reads the api role's release and the database
   api_role.reset();  // stops the api role's thread before the database closes
   infra.db.reset();  // closes the pool's connections
   telemetry::LogInfo("stopped", {{"clean", clean ? "true" : "false", true}});

@@ -15,21 +15,32 @@ namespace {
 // Model folders kept under the cache: the newest few, so that a rollback to the previous release
 // finds its model, and the disk does not fill with every release ever active.
 constexpr std::size_t kModelsKept = 3;
+constexpr auto kRetryAfterFailure = std::chrono::minutes(10);
+
+// A model folder of this service: 16 hex digits (ai::ReleaseModelKey). Nothing else under the
+// cache folder is ever removed, whatever AI_CACHE_DIR points at.
+bool IsModelFolder(const std::string& name) {
+  return name.size() == 16 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
 
 void PruneModels(const std::string& cache_dir, const std::string& keep) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::pair<fs::file_time_type, fs::path>> folders;
   const auto now = fs::file_time_type::clock::now();
-  for (const auto& e : fs::directory_iterator(cache_dir, ec)) {
-    if (!e.is_directory(ec) || e.path().filename() == keep) continue;
-    const auto written = fs::last_write_time(e.path(), ec);
-    if (e.path().filename().string().starts_with(".training-")) {
+  fs::directory_iterator it(cache_dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    if (!it->is_directory(ec) || name == keep) continue;
+    const auto written = fs::last_write_time(path, ec);
+    if (ec) continue;
+    if (name.starts_with(".training-") && IsModelFolder(name.substr(10, 16))) {
       // A training of another process under way, or left by one that died.
-      if (now - written > std::chrono::hours(6)) fs::remove_all(e.path(), ec);
+      if (now - written > std::chrono::hours(6)) fs::remove_all(path, ec);
       continue;
     }
-    folders.emplace_back(written, e.path());
+    if (IsModelFolder(name) && fs::exists(path / "complete", ec)) folders.emplace_back(written, path);
   }
   std::sort(folders.begin(), folders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = kModelsKept - 1; i < folders.size(); ++i) fs::remove_all(folders[i].second, ec);
@@ -53,7 +64,9 @@ void AssistantService::Refresh() {
   const std::int64_t id = active->release->info.id;
   std::lock_guard lock(mu_);
   if (stop_ || training_id_ != 0) return;  // one at a time; the next tick looks again
-  if ((model_ && model_->release_id == id) || failed_id_ == id) return;
+  if (model_ && model_->release_id == id) return;
+  // A failed training (a full disk, memory) is tried again after a while, not every second.
+  if (failed_id_ == id && std::chrono::steady_clock::now() - failed_at_ < kRetryAfterFailure) return;
   if (trainer_.joinable()) trainer_.join();  // the previous one has ended
   training_id_ = id;
   trainer_ = std::thread([this, active = std::move(active), id] { Train(active, id); });
@@ -65,15 +78,21 @@ void AssistantService::Train(std::shared_ptr<const ActiveBase> active, std::int6
                      {{"release_id", std::to_string(release_id), true},
                       {"release", active->release->info.name}});
   ai::SuggesterOptions options{options_.cache_dir, options_.train, {}};
-  auto built = ai::NormSuggester::Build(active->release, active->search, options);
+  Result<std::unique_ptr<ai::NormSuggester>> built = Internal("not built");
+  try {
+    built = ai::NormSuggester::Build(active->release, active->search, options);
+    if (built.ok() && !options_.cache_dir.empty()) PruneModels(options_.cache_dir, (*built)->key());
+  } catch (const std::exception& e) {  // fastText and hnswlib throw (memory, damaged files)
+    built = Internal(std::string("norm suggestion model: ") + e.what());
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (built.ok() && !options_.cache_dir.empty()) PruneModels(options_.cache_dir, (*built)->key());
   std::lock_guard lock(mu_);
   training_id_ = 0;
   if (!built.ok()) {
     if (stop_) return;
     failed_id_ = release_id;
+    failed_at_ = std::chrono::steady_clock::now();
     last_error_ = built.status().message();
     telemetry::LogError("assistant: norm suggestion model not built",
                         {{"release_id", std::to_string(release_id), true},
@@ -118,7 +137,7 @@ Result<SuggestAnswer> AssistantService::Suggest(const ai::SuggestQuery& query) c
                        "import) to have norms suggested");
   }
   if (!model) {
-    if (!error.empty()) return Unavailable("the norm suggestion model could not be built: " + error);
+    if (!error.empty()) return Internal("the norm suggestion model could not be built: " + error);
     return Unavailable("the assistant is learning the active release (" +
                        active->release->info.name +
                        "); norm suggestion is ready in about a minute");

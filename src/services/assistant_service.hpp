@@ -8,6 +8,7 @@
 // Refresh() is cheap when nothing changed: the role calls it once a second. Suggest is
 // thread-safe. The destructor stops a training under way and waits for its thread.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -73,7 +74,8 @@ class AssistantService {
   mutable std::mutex mu_;
   std::shared_ptr<const Model> model_;
   std::int64_t training_id_ = 0;
-  std::int64_t failed_id_ = 0;  // a release whose training failed is not retried until it changes
+  std::int64_t failed_id_ = 0;  // a release whose training failed: tried again after a while
+  std::chrono::steady_clock::time_point failed_at_;
   std::string last_error_;
   std::int64_t trainings_ = 0;
   std::atomic<bool> stop_{false};

@@ -39,7 +39,10 @@ Base& Sample() {
     // Kept between runs (one folder per release content and model version): the test programs
     // of this binary load what the first one trained.
     auto built = NormSuggester::Build(b->release, b->search, {b->cache, {}, {}});
-    EXPECT_TRUE(built.ok()) << built.status().message();
+    if (!built.ok()) {
+      ADD_FAILURE() << built.status().message();
+      std::abort();
+    }
     b->suggester = std::move(*built);
     return b;
   }();
@@ -136,12 +139,22 @@ TEST(NormSuggester, ATrainedModelIsKeptWholeAndLoadedAgain) {
   ASSERT_FALSE(a.empty());
   EXPECT_EQ(a[0].norm->code, "01-02-057-02") << ::testing::PrintToString(Codes(a));
   EXPECT_EQ(Codes((*second)->Suggest(q)), Codes(a));
-  // A damaged model is trained again, not served.
+  // A damaged model is trained again, not served: a file missing, a file cut short (fastText
+  // would not survive reading it).
   fs::remove(cache / (*first)->key() / "norms.vec");
   auto third = NormSuggester::Build(release, search, {cache.string(), {}, {}});
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE((*third)->loaded());
   EXPECT_EQ(Codes((*third)->Suggest(q)), Codes(a));
+  const fs::path model = cache / (*first)->key() / "model.bin";
+  fs::resize_file(model, fs::file_size(model) / 2);
+  auto fourth = NormSuggester::Build(release, search, {cache.string(), {}, {}});
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_FALSE((*fourth)->loaded());
+  EXPECT_EQ(Codes((*fourth)->Suggest(q)), Codes(a));
+  auto fifth = NormSuggester::Build(release, search, {cache.string(), {}, {}});
+  ASSERT_TRUE(fifth.ok());
+  EXPECT_TRUE((*fifth)->loaded());
   fs::remove_all(cache);
 }
 

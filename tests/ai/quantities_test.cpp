@@ -118,3 +118,27 @@ TEST(Ranges, AFigureMeetsOnlyARangeOfItsQuantity) {
 
 }  // namespace
 }  // namespace estimate::ai
+
+namespace estimate::ai {
+namespace {
+
+TEST(Figures, APrepositionIsNotAUnitAndHostileNumbersAreNoFigures) {
+  // «в» before a word is the preposition; «380 В» at the end is volts.
+  const std::vector<Figure> pipe = FiguresOf("кабель 3 в трубе, питание 380 В");
+  ASSERT_EQ(pipe.size(), 2u);
+  EXPECT_EQ(pipe[0].unit, "");
+  EXPECT_EQ(pipe[1].unit, "кв");
+  EXPECT_EQ(pipe[1].value, Decimal::Literal("0.38"));
+  // A no-break space between the count and what it counts, as Word writes it.
+  const std::vector<Figure> lifts = FiguresOf("замена редуктора, 2\u00a0лифта");
+  ASSERT_EQ(lifts.size(), 1u);
+  EXPECT_EQ(lifts[0].noun, "лифт");
+  // Forty digits are no figure of a work: left out, never «in range».
+  EXPECT_TRUE(FiguresOf("99999999999999999999999999999999999999 тыс. кВт").empty());
+  Range r;
+  r.high = Decimal::FromInt(10);
+  EXPECT_FALSE(r.Holds(Decimal::Invalid()));
+}
+
+}  // namespace
+}  // namespace estimate::ai

@@ -27,6 +27,10 @@ class Suggest(unittest.TestCase):
             raise RuntimeError("import failed: " + r.stderr)
         add_user(cls.db, "ann@ai.test", "estimator", org_name="Сметчики")
         cls.cache = tempfile.mkdtemp(prefix="estimate-ai-cache-")
+        # Not the assistant's: whatever AI_CACHE_DIR points at, these are never removed.
+        os.makedirs(os.path.join(cls.cache, "uploads"))
+        with open(os.path.join(cls.cache, "uploads", "keep.txt"), "w") as f:
+            f.write("a user's file")
         cls.env = dict(SECRETS, AI_CACHE_DIR=cls.cache)
         cls.svc = Service(env=cls.env, database_url=cls.db.url, migrate=False)
         cls.token = login(cls.svc, "ann@ai.test")["access_token"]
@@ -78,6 +82,27 @@ class Suggest(unittest.TestCase):
         self.assertEqual(scores, sorted(scores, reverse=True))
         self.assertIn(best["confidence"], ("high", "medium", "low"))
         self.assertTrue(all(s["family"] == "gesnp" for s in doc["suggestions"]))
+
+    def test_the_model_is_kept_and_nothing_else_in_its_folder_is_touched(self):
+        self.ready()
+        entries = sorted(os.listdir(self.cache))
+        self.assertIn("uploads", entries)
+        self.assertTrue(os.path.exists(os.path.join(self.cache, "uploads", "keep.txt")))
+        models = [e for e in entries if len(e) == 16]
+        self.assertEqual(len(models), 1, entries)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.cache, models[0]))),
+                         ["complete", "model.bin", "model.bin.idf", "norms.hnsw", "norms.vec"])
+        self.assertLess(os.path.getsize(os.path.join(self.cache, models[0], "model.bin")),
+                        64 * 1024 * 1024)
+
+    def test_a_line_pasted_from_a_bill_with_tabs_is_one_description(self):
+        self.ready()
+        r = self.suggest({"text": "1\tПНР синхронного генератора 10 МВт\tшт\t1"})
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json["suggestions"])
+        r = self.suggest({"text": "ж" * 2001})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("text", r.detail)
 
     def test_bad_requests_name_the_field(self):
         cases = [({"text": "  "}, "text"),

@@ -38,7 +38,8 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
     queryKey: ["suggest", q, u, family],
     enabled: q.length > 0,
     placeholderData: keepPreviousData,
-    // While the model of the release is being prepared the service answers 503: ask again.
+    // While the model of the release is being prepared the service answers 503: ask again, for
+    // about three minutes; anything else is shown as the service says it.
     retry: (count, error) => error instanceof ApiError && error.status === 503 && count < 60,
     retryDelay: 3000,
     queryFn: async () =>
@@ -49,7 +50,10 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
       ),
   });
   const items = q.length > 0 ? (suggest.data?.suggestions ?? []) : [];
-  const preparing = suggest.failureReason instanceof ApiError && suggest.failureReason.status === 503;
+  const preparing = suggest.isFetching && suggest.failureReason instanceof ApiError && suggest.failureReason.status === 503;
+  // The list answers what is typed now (not the previous description, still shown while the
+  // new one is asked): only then may Enter add from it.
+  const answered = q === text.trim() && u === unit.trim() && !suggest.isPlaceholderData && !suggest.isFetching;
 
   useEffect(() => setCurrent(0), [q, u, family]);
 
@@ -62,6 +66,7 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
         Описание работы, как в ведомости объёмов
         <textarea
           rows={2}
+          maxLength={2000}
           value={text}
           placeholder="например: ПНР приточной установки 12 тыс. м3/ч"
           onChange={(e) => setText(e.target.value)}
@@ -71,7 +76,7 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
               focusItem(0);
             } else if (e.key === "Enter" && !e.shiftKey) {
               e.preventDefault();
-              if (items[current] && props.canAdd) add(items[current]);
+              if (items[current] && props.canAdd && answered) add(items[current]);
             }
           }}
         />
@@ -98,7 +103,11 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
           Ассистент готовит модель для действующей редакции базы — подбор появится через минуту.
         </p>
       )}
-      {suggest.error && !preparing && <p className="error">{suggest.error.message}</p>}
+      {suggest.error && !preparing && (
+        <p className="error" role="alert">
+          {suggest.error instanceof ApiError && suggest.error.status === 503 ? `Подбор пока недоступен: ${suggest.error.message}` : suggest.error.message}
+        </p>
+      )}
       {q && suggest.data && (
         <p className="muted" aria-live="polite">
           {suggest.data.release.current ? "" : "Модель прежней редакции базы · "}
