@@ -19,8 +19,10 @@ packages=(
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;
+  # openssl makes the certificate of the HTTP client's TLS test and serves it;
   # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document)
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils python3-jsonschema
+  openssl
   prometheus nginx-light wrk hyperfine
   # the web application's end-to-end tests and its speed bench (Playwright drives Debian's Chromium)
   chromium
