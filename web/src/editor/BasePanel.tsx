@@ -6,17 +6,10 @@ import { useEffect, useRef, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { formatDecimal, formatMoney } from "../lib/decimal";
 import { NORM_MIME } from "./Grid";
+import { FamilySelect, useDebounced } from "./baseFilters";
 import { SuggestPanel } from "./SuggestPanel";
 
 type Hit = Schemas["NormHit"];
-
-export const FAMILIES: { value: Schemas["NormFamily"]; label: string }[] = [
-  { value: "gesn", label: "ГЭСН — строительные" },
-  { value: "gesnm", label: "ГЭСНм — монтаж оборудования" },
-  { value: "gesnp", label: "ГЭСНп — пусконаладочные" },
-  { value: "gesnr", label: "ГЭСНр — ремонтно-строительные" },
-  { value: "gesnmr", label: "ГЭСНмр — капремонт оборудования" },
-];
 
 /** The name with the matched words marked, from the offsets the service gives (no HTML parsing). */
 export function Highlighted({ text, ranges }: { text: string; ranges: number[][] }) {
@@ -30,15 +23,6 @@ export function Highlighted({ text, ranges }: { text: string; ranges: number[][]
   });
   if (at < text.length) parts.push(<span key="rest">{text.slice(at)}</span>);
   return <>{parts}</>;
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
 }
 
 export function BasePanel(props: {
@@ -130,17 +114,7 @@ export function BasePanel(props: {
             />
           </label>
           <div className="filters">
-            <label>
-              Сборники
-              <select value={family} onChange={(e) => setFamily(e.target.value)}>
-                <option value="">все ГЭСН</option>
-                {FAMILIES.map((f) => (
-                  <option key={f.value} value={f.value}>
-                    {f.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FamilySelect value={family} onChange={setFamily} />
             <label>
               Сборник №
               <input value={collection} onChange={(e) => setCollection(e.target.value.trim())} placeholder="08" size={4} />

@@ -6,7 +6,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { api, ApiError, unwrap, type Schemas } from "../api/client";
-import { FAMILIES } from "./BasePanel";
+import { FamilySelect, useDebounced } from "./baseFilters";
 
 type Suggestion = Schemas["NormSuggestion"];
 
@@ -15,15 +15,6 @@ const CONFIDENCE: Record<Suggestion["confidence"], string> = {
   medium: "средняя",
   low: "низкая",
 };
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onAdd(hit: { family: string; code: string; name: string }): void }) {
   const [text, setText] = useState("");
@@ -82,17 +73,7 @@ export function SuggestPanel(props: { canAdd: boolean; sectionName?: string; onA
         />
       </label>
       <div className="filters">
-        <label>
-          Сборники
-          <select value={family} onChange={(e) => setFamily(e.target.value)}>
-            <option value="">все ГЭСН</option>
-            {FAMILIES.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FamilySelect value={family} onChange={setFamily} />
         <label>
           Ед. изм.
           <input value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="шт" size={4} />
