@@ -3,6 +3,8 @@
 // refused connections, and retries with backoff and Retry-After. No test needs the internet.
 #include "http/client.hpp"
 
+#include "support/local_server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -25,86 +27,9 @@
 namespace estimate::http {
 namespace {
 
+using test::LocalServer;
+
 using namespace std::chrono_literals;
-
-// Accepts connections one by one on 127.0.0.1; `answer(fd, request)` writes what it likes.
-class LocalServer {
- public:
-  using Answer = std::function<void(int fd, const std::string& request, int index)>;
-  explicit LocalServer(Answer answer) : answer_(std::move(answer)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 16);
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~LocalServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  std::string url(const std::string& path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::vector<std::string> requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-
-  static void Send(int fd, const std::string& text) {
-    std::size_t at = 0;
-    while (at < text.size()) {
-      const ssize_t n = ::send(fd, text.data() + at, text.size() - at, MSG_NOSIGNAL);
-      if (n <= 0) return;
-      at += static_cast<std::size_t>(n);
-    }
-  }
-
- private:
-  void Loop() {
-    for (int index = 0; !stop_; ++index) {
-      const int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string request;
-      char buf[4096];
-      std::size_t need = std::string::npos;
-      while (need == std::string::npos || request.size() < need) {
-        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        request.append(buf, static_cast<std::size_t>(n));
-        const std::size_t end = request.find("\r\n\r\n");
-        if (end != std::string::npos && need == std::string::npos) {
-          std::size_t length = 0;
-          const std::size_t cl = request.find("Content-Length: ");
-          if (cl != std::string::npos && cl < end) length = std::stoul(request.substr(cl + 16));
-          need = end + 4 + length;
-        }
-      }
-      {
-        std::lock_guard lock(mu_);
-        requests_.push_back(request);
-      }
-      answer_(c, request, index);
-      ::close(c);
-    }
-  }
-
-  Answer answer_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::vector<std::string> requests_;
-  std::thread thread_;
-};
 
 TEST(HttpClient, SendsTheRequestAndReadsTheAnswer) {
   LocalServer server([](int fd, const std::string&, int) {
