@@ -196,16 +196,8 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     const Norm& n = r.norms[i];
     impl->ranges[i] = RangesOf(n.name);
     tables[n.table].push_back(&impl->ranges[i]);
-    std::string text(n.name);
-    for (const normbase::NormSection* s : impl->Titles(n)) {
-      text += ' ';
-      text += s->name;
-    }
-    for (std::string_view item : n.content) {
-      text += ' ';
-      text += item;
-    }
-    std::vector<std::string> t = EmbeddingTerms(text);
+    // The words the reasons name: of the same text the norm's vector is made of.
+    std::vector<std::string> t = EmbeddingTerms(impl->NormText(n));
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
     impl->terms[i] = std::move(t);

@@ -176,18 +176,13 @@ void ScaleRange(Range& r) {
 // (9-этажный): a common beginning of at least three letters that leaves at most one letter of the
 // shorter stem.
 bool SameStem(std::string_view a, std::string_view b) {
-  auto letters = [](std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-  };
   std::size_t common = 0;
   while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
   while (common > 0 && common < a.size() && (static_cast<unsigned char>(a[common]) & 0xC0) == 0x80) {
     --common;  // back to the start of a letter
   }
-  const std::size_t shared = letters(a.substr(0, common));
-  const std::size_t shorter = std::min(letters(a), letters(b));
+  const std::size_t shared = Letters(a.substr(0, common));
+  const std::size_t shorter = std::min(Letters(a), Letters(b));
   return shared >= 3 && shared + 1 >= shorter;
 }
 
@@ -217,6 +212,26 @@ char CharBefore(std::string_view text, std::uint32_t begin) {
   return begin > 0 ? text[begin - 1] : '\0';
 }
 
+// A no-break space (U+00A0, «2\u00a0лифта» pasted from Word) as two plain spaces: offsets keep.
+std::string PlainSpaces(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    if (static_cast<unsigned char>(out[i]) == 0xC2 && static_cast<unsigned char>(out[i + 1]) == 0xA0) {
+      out[i] = ' ';
+      out[i + 1] = ' ';
+    }
+  }
+  return out;
+}
+
+// The tokens of `text` with no-break spaces made plain; `plain` keeps the text they point into.
+std::vector<Token> PlainTokens(std::string_view text, std::string& plain) {
+  plain = PlainSpaces(text);
+  std::vector<Token> tokens;
+  normbase::Tokenize(plain, tokens);
+  return tokens;
+}
+
 }  // namespace
 
 bool Range::Holds(const Decimal& v) const {
@@ -229,23 +244,10 @@ bool Range::Holds(const Decimal& v) const {
   return low || high;
 }
 
-// A no-break space (U+00A0, «2\u00a0лифта» pasted from Word) as two plain spaces: offsets keep.
-static std::string PlainSpaces(std::string_view text) {
-  std::string out(text);
-  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-    if (static_cast<unsigned char>(out[i]) == 0xC2 && static_cast<unsigned char>(out[i + 1]) == 0xA0) {
-      out[i] = ' ';
-      out[i + 1] = ' ';
-    }
-  }
-  return out;
-}
-
 std::vector<Figure> FiguresOf(std::string_view original) {
-  const std::string plain = PlainSpaces(original);
+  std::string plain;
+  const std::vector<Token> tokens = PlainTokens(original, plain);
   const std::string_view text = plain;
-  std::vector<Token> tokens;
-  normbase::Tokenize(text, tokens);
   std::vector<Figure> out;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (!IsNumber(tokens[i])) continue;
@@ -295,10 +297,9 @@ std::vector<Figure> FiguresOf(std::string_view original) {
 }
 
 std::vector<Range> RangesOf(std::string_view original) {
-  const std::string plain = PlainSpaces(original);
+  std::string plain;
+  const std::vector<Token> tokens = PlainTokens(original, plain);
   const std::string_view name = plain;
-  std::vector<Token> tokens;
-  normbase::Tokenize(name, tokens);
   std::vector<Range> out;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
