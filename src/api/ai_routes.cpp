@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+
 #include "api/problem.hpp"
+#include "http/multipart.hpp"
 #include "normbase/base_release.hpp"
 
 namespace estimate::api {
@@ -120,6 +123,106 @@ void AddAiRoutes(http::Router& router, const AuthContext& context,
                }
                out["suggestions"] = std::move(list);
                return http::Response::Json(200, json::serialize(out));
+             }));
+}
+
+void AddBoqRoutes(http::Router& router, const AuthContext& context, services::BoqAssistant& boq) {
+  router.Add("POST", "/api/v1/ai/boq", Guarded(context, [&boq](http::Request& req, const services::Actor& actor) {
+    const std::string* type = req.Header("content-type");
+    auto parts = http::ParseMultipart(type != nullptr ? *type : "", req.body);
+    if (!parts.ok()) {
+      if (parts.status().message().starts_with("content-type")) {
+        return http::Response::Problem(415, {}, parts.status().message() + " (field: file)", req.path,
+                                       req.request_id);
+      }
+      return ProblemOf(parts.status(), req);
+    }
+    const http::MultipartPart* file = nullptr;
+    for (const auto& part : *parts) {
+      if (part.name == "file") file = &part;
+    }
+    if (file == nullptr) return ProblemOf(InvalidArgument("file: is required (a ВОР .xlsx, .csv or ГГЭ XML)"), req);
+    if (HasControlCharacter(file->filename, false)) {
+      return ProblemOf(InvalidArgument("file: control characters are not accepted in the file's name"), req);
+    }
+    if (file->data.empty()) return ProblemOf(InvalidArgument("file: is empty"), req);
+    auto review = boq.Review(actor, file->data, std::string(file->filename));
+    if (!review.ok()) {
+      http::Response r = ProblemOf(review.status(), req);
+      if (r.status == 503) r.headers.emplace_back("retry-after", "30");
+      return r;
+    }
+    return http::Response::Json(200, std::move(review).value());
+  }));
+  router.Add("POST", "/api/v1/ai/boq/draft", Guarded(context, [&boq](http::Request& req, const services::Actor& actor) {
+    auto created = boq.Draft(actor, req.body);
+    if (!created.ok()) return ProblemOf(created.status(), req);
+    return http::Response::Json(201, std::move(created->json));
+  }));
+}
+
+void AddChatRoute(http::Router& router, const AuthContext& context, services::ChatService& chat,
+                  telemetry::Registry& registry) {
+  auto& answers = registry.Counter("ai_chat_answers_total",
+                                   "Chat answers by mode (model, passages) and outcome (ok, "
+                                   "provider_error, client_gone).");
+  auto& tokens = registry.Counter("ai_chat_tokens_total",
+                                  "Tokens of the language model's chat answers, by kind (prompt, "
+                                  "completion).");
+  auto& duration = registry.Histogram("ai_chat_duration_seconds",
+                                      "Chat answers: from the question to the last event.",
+                                      {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120});
+  auto& first_text = registry.Histogram("ai_chat_first_text_seconds",
+                                        "Chat answers by a model: until its first piece of text.",
+                                        {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
+  router.Add("POST", "/api/v1/ai/chat",
+             Guarded(context, [&chat, &answers, &tokens, &duration, &first_text](
+                                  http::Request& req, const services::Actor& actor) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               const json::object& o = body->as_object();
+               services::ChatRequest request;
+               request.message = StringField(o, "message");
+               if (HasControlCharacter(request.message, true)) {
+                 return ProblemOf(InvalidArgument("message: holds a control character"), req);
+               }
+               if (const json::value* id = o.if_contains("estimate_id"); id != nullptr && !id->is_null()) {
+                 if (!id->is_int64() || id->get_int64() <= 0) {
+                   return ProblemOf(InvalidArgument("estimate_id: expected an estimate id"), req);
+                 }
+                 request.estimate_id = id->get_int64();
+               }
+               auto plan = chat.Prepare(actor, std::move(request));
+               if (!plan.ok()) return ProblemOf(plan.status(), req);
+               http::Response r;
+               r.status = 200;
+               r.content_type = "text/event-stream; charset=utf-8";
+               r.headers.emplace_back("cache-control", "no-cache");
+               r.headers.emplace_back("x-accel-buffering", "no");  // nginx: pass each event on
+               const auto started = std::chrono::steady_clock::now();
+               r.stream = [&chat, &answers, &tokens, &duration, &first_text, started,
+                           plan = std::move(plan).value()](http::BodyStream& out) {
+                 const services::ChatOutcome outcome =
+                     chat.Answer(plan, [&out](std::string_view event, std::string_view data) {
+                       std::string e;
+                       e.reserve(event.size() + data.size() + 16);
+                       e.append("event: ").append(event).append("\ndata: ").append(data).append("\n\n");
+                       return out.Write(e);
+                     });
+                 answers.Increment({{"mode", outcome.mode}, {"outcome", outcome.outcome}});
+                 if (outcome.prompt_tokens > 0) {
+                   tokens.Increment({{"kind", "prompt"}}, static_cast<std::uint64_t>(outcome.prompt_tokens));
+                 }
+                 if (outcome.completion_tokens > 0) {
+                   tokens.Increment({{"kind", "completion"}},
+                                    static_cast<std::uint64_t>(outcome.completion_tokens));
+                 }
+                 duration.Observe({{"mode", outcome.mode}},
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+                 if (outcome.first_text_seconds >= 0) first_text.Observe({}, outcome.first_text_seconds);
+               };
+               return r;
              }));
 }
 

@@ -292,6 +292,11 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
                if (!to) return BadRequest(req, "to: expected a version number");
                return Answer(s.history.Diff(a, id, *from, *to), req);
              }));
+  // The checks of state expertise (ai/estimate_checks.hpp): a read, answered with findings.
+  router.Add("POST", "/api/v1/estimates/{id}/check",
+             WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
+               return Answer(s.checker.Check(a, id), req);
+             }));
 }
 
 void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {

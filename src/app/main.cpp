@@ -47,6 +47,7 @@
 #include "store/estimate_repository.hpp"
 #include "store/export_job_repository.hpp"
 #include "store/sql_refresh_token_store.hpp"
+#include "store/suggestion_feedback_repository.hpp"
 #include "store/database.hpp"
 #include "store/migrator.hpp"
 #include "telemetry/log.hpp"
@@ -472,6 +473,7 @@ class ApiRole {
   // What the ai role shares with this role in one process: the release in memory and the
   // token check.
   services::BaseService& base() { return services_.base; }
+  services::EstimateServices& estimates() { return services_.estimate_service; }
   api::AuthContext auth_context(cache::RateLimiter* user_limiter) {
     return api::AuthContext{&services_.sessions, &services_.guard, user_limiter, nullptr};
   }
@@ -579,6 +581,32 @@ class AiRole {
                {{}, assistant->State().training_release_id != 0 ? 1.0 : 0.0}};
          }});
     api::AddAiRoutes(router, context, *role->assistant_);
+    // The chat: a model when OPENAI_API_KEY is set; the estimate at hand through the api role's
+    // reader when it runs here.
+    services::ChatOptions chat;
+    if (!infra.config.openai_api_key.empty()) {
+      ai::OpenAiSettings model;
+      model.api_key = infra.config.openai_api_key;
+      model.base_url = infra.config.openai_base_url;
+      model.model = infra.config.openai_model;
+      chat.model = std::move(model);
+    }
+    services::EstimateViewSource views;
+    if (api != nullptr) {
+      services::EstimateReader* reader = &api->estimates().reader;
+      views = [reader](const services::Actor& actor, std::int64_t id) -> Result<std::string> {
+        auto view = reader->View(actor, id);
+        if (!view.ok()) return view.status();
+        return *view->json;
+      };
+    }
+    role->chat_ = std::make_unique<services::ChatService>(*base, role->assistant_.get(),
+                                                          std::move(views), std::move(chat));
+    api::AddChatRoute(router, context, *role->chat_, infra.registry);
+    role->feedback_ = std::make_unique<store::SuggestionFeedbackRepository>(*infra.db);
+    role->boq_ = std::make_unique<services::BoqAssistant>(
+        *base, *role->assistant_, *role->feedback_, api != nullptr ? &api->estimates().documents : nullptr);
+    api::AddBoqRoutes(router, context, *role->boq_);
     role->assistant_->Refresh();
     role->ticker_ = std::thread([r = role.get()] { r->Tick(); });
     return Result<std::unique_ptr<AiRole>>(std::move(role));
@@ -591,6 +619,8 @@ class AiRole {
     }
     cv_.notify_all();
     if (ticker_.joinable()) ticker_.join();
+    boq_.reset();
+    chat_.reset();
     assistant_.reset();  // stops a training under way
   }
 
@@ -633,6 +663,9 @@ class AiRole {
 
   std::unique_ptr<Own> own_;
   std::unique_ptr<services::AssistantService> assistant_;
+  std::unique_ptr<services::ChatService> chat_;
+  std::unique_ptr<store::SuggestionFeedbackRepository> feedback_;
+  std::unique_ptr<services::BoqAssistant> boq_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -1,5 +1,6 @@
 #pragma once
 // The HTTP request and response as the rest of the program sees them: plain values, no Beast.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,15 @@ struct Request {
   std::string QueryParam(std::string_view name) const;
 };
 
+// Where a streamed answer's pieces go (Response::stream).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Sends `piece` to the client now. False: the client is gone, too slow, or the server is
+  // stopping; the producer should stop.
+  virtual bool Write(std::string_view piece) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -41,6 +51,10 @@ struct Response {
   // every user and every request — so that the compressed bytes may be kept by them (an
   // estimate's view of a version). False: compressed afresh each time.
   bool etag_keys_body = false;
+  // An answer made while it is sent (server-sent events): when set, `body` is not sent; the head
+  // goes out with chunked transfer coding, then `stream` runs on a thread of its own and each
+  // Write is one chunk. Never compressed, never cached.
+  std::function<void(BodyStream&)> stream;
 
   static Response Json(int status, std::string body);
   static Response Text(int status, std::string body, std::string content_type = "text/plain");

@@ -99,7 +99,7 @@ Response Pipeline::Execute(Request& request, const Prepared& prepared,
                                    request.path, request.request_id);
     }
   }
-  if (edge_.compressor != nullptr && request.method != "HEAD") {
+  if (edge_.compressor != nullptr && request.method != "HEAD" && !response.stream) {
     edge_.compressor->Apply(request, response);
   }
   AddEdgeHeaders(request, response);

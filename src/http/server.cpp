@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <future>
 #include <list>
+#include <sstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -40,7 +42,8 @@ struct Server::Impl {
       : options(std::move(o)),
         pipeline(p),
         workers(options.worker_threads),
-        heavy(std::max(1, options.heavy_threads)) {}
+        heavy(std::max(1, options.heavy_threads)),
+        streams(std::max(1, options.stream_threads)) {}
 
   ServerOptions options;
   Pipeline& pipeline;
@@ -48,6 +51,7 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   net::thread_pool workers;
   net::thread_pool heavy;
+  net::thread_pool streams;  // the producers of streamed answers
   std::atomic<int> heavy_pending{0};  // queued or running on `heavy`
   std::atomic<int> connections{0};
   int max_connections = 0;
@@ -284,6 +288,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(Response response, const std::string& request_id, bool keep_alive, bool head) {
+    if (response.stream && !head && response.status != 204 && response.status != 304) {
+      return Stream(std::move(response), request_id, keep_alive);
+    }
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
@@ -313,6 +320,78 @@ class Session : public std::enable_shared_from_this<Session> {
                          }
                          self->Read();
                        });
+  }
+
+  // A streamed answer: the head with chunked transfer coding, then the producer on the streams
+  // pool, each piece written by the connection's strand (with the write timeout) while the
+  // producer waits; then the last chunk and the next request, as after any answer.
+  class ChunkWriter : public BodyStream {
+   public:
+    explicit ChunkWriter(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    bool Write(std::string_view piece) override {
+      if (piece.empty()) return ok_;
+      char size[20];
+      const int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+      std::string chunk(size, static_cast<std::size_t>(n));
+      chunk.append(piece);
+      chunk += "\r\n";
+      return Send(std::move(chunk));
+    }
+    bool Send(std::string bytes) {
+      if (!ok_ || session_->server_.stopping.load()) return ok_ = false;
+      auto data = std::make_shared<std::string>(std::move(bytes));
+      auto done = std::make_shared<std::promise<bool>>();
+      auto result = done->get_future();
+      net::post(session_->stream_.get_executor(), [s = session_, data, done] {
+        s->stream_.expires_after(s->server_.options.write_timeout);
+        net::async_write(s->stream_, net::buffer(*data),
+                         [data, done](beast::error_code ec, std::size_t) { done->set_value(!ec); });
+      });
+      // The io_context may stop (shutdown) with the write still queued: look again each 100 ms.
+      while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        if (session_->server_.ioc.stopped()) return ok_ = false;
+      }
+      return ok_ = result.get();
+    }
+    bool ok() const { return ok_; }
+
+   private:
+    std::shared_ptr<Session> session_;
+    bool ok_ = true;
+  };
+
+  void Stream(Response response, const std::string& request_id, bool keep_alive) {
+    bhttp::response<bhttp::empty_body> res;
+    res.version(11);
+    res.result(static_cast<unsigned>(response.status));
+    res.set(bhttp::field::server, "estimate-service");
+    if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+    res.set("X-Request-Id", request_id);
+    for (auto& [name, value] : response.headers) res.set(name, value);
+    keep_alive = keep_alive && !server_.stopping.load();
+    res.keep_alive(keep_alive);
+    res.chunked(true);
+    std::ostringstream head;
+    head << res.base();
+    net::post(server_.streams, [self = shared_from_this(), head = head.str(),
+                                produce = std::move(response.stream), keep_alive]() mutable {
+      ChunkWriter writer(self);
+      if (writer.Send(std::move(head))) {
+        try {
+          produce(writer);
+        } catch (const std::exception& e) {
+          telemetry::LogError("a streamed answer failed", {{"reason", e.what()}});
+        }
+        if (writer.ok()) writer.Send("0\r\n\r\n");
+      }
+      const bool ok = writer.ok();
+      net::post(self->stream_.get_executor(), [self, ok, keep_alive] {
+        self->busy_ = false;
+        --self->server_.in_flight;
+        if (!ok || !keep_alive || self->server_.stopping.load()) return self->Close();
+        self->Read();
+      });
+    });
   }
 
   void Close() {
@@ -470,6 +549,7 @@ Server::Server(ServerOptions options, Pipeline& pipeline)
 Server::~Server() {
   impl_->workers.join();
   impl_->heavy.join();
+  impl_->streams.join();
 }
 
 Status Server::Listen() {
@@ -535,6 +615,7 @@ bool Server::Run() {
   for (auto& t : threads) t.join();
   impl.workers.join();
   impl.heavy.join();
+  impl.streams.join();
   return impl.drained_in_time;
 }
 

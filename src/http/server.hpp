@@ -37,6 +37,9 @@ struct ServerOptions {
   int fd_reserve = 96;
   // Execution::kHeavy: threads, and requests that may wait for one (beyond: 429).
   int heavy_threads = 2;
+  // Answers streamed while they are made (Response::stream, server-sent events): at most this
+  // many at once; more wait for one to end.
+  int stream_threads = 8;
   int heavy_queue = 8;
 };
 

@@ -372,6 +372,11 @@ Result<EditOutcome> CatalogService::CreateEstimate(const Actor& actor, std::int6
         auto r = Record(actor, "create", "estimate", created.info.id);
         json::object after = HeaderJson(created.info);
         after["positions"] = positions;
+        if (!request.import_report.empty()) {
+          boost::system::error_code ec;
+          json::value report = json::parse(request.import_report, ec);
+          if (!ec) after["import"] = std::move(report);
+        }
         r.after_json = json::serialize(after);
         return r;
       });

@@ -207,6 +207,18 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 
 }  // namespace
 
+Result<formats::BoqImport> DocumentService::ReadBoq(std::string_view bytes, const std::string& filename) {
+  const auto fail = [&](const Status& s) -> Status {
+    return InvalidArgument("file: " + (filename.empty() ? std::string() : filename + ": ") + s.message());
+  };
+  Result<formats::BoqImport> boq = bytes.starts_with("PK")      ? formats::ReadBoqXlsx(bytes)
+                                   : EndsWith(filename, ".csv") ? formats::ReadBoqCsv(bytes)
+                                                                : formats::ReadBoqGge(bytes);
+  if (!boq.ok()) return fail(boq.status());
+  if (boq->lines.empty()) return fail(InvalidArgument("the bill of quantities has no lines"));
+  return boq;
+}
+
 Result<EditOutcome> DocumentService::Import(const Actor& actor, std::int64_t object_id,
                                             std::string_view bytes, const std::string& filename,
                                             const ImportOptions& options) {
@@ -269,14 +281,16 @@ Result<EditOutcome> DocumentService::ImportDocument(const Actor& actor, std::int
   if (!options.zone.empty()) body["zone"] = options.zone;
   if (!options.quarter.empty()) body["quarter"] = options.quarter;
   const json::value request_body(std::move(body));
-  NewEstimateRequest request;
-  request.body = &request_body;  // handed over parsed, not as text to be parsed again
-  auto created = catalog_.CreateEstimate(actor, object_id, request);
-  if (!created.ok()) return created.status();
   json::array differences, warnings;
   for (const auto& d : imported->differences) {
     differences.push_back(json::object{{"path", d.path}, {"stated", d.stated}, {"computed", d.computed}});
   }
+  NewEstimateRequest request;
+  request.body = &request_body;  // handed over parsed, not as text to be parsed again
+  request.import_report = json::serialize(json::object{
+      {"source", filename}, {"compared", imported->compared}, {"differences", differences}});
+  auto created = catalog_.CreateEstimate(actor, object_id, request);
+  if (!created.ok()) return created.status();
   for (const auto& w : imported->warnings) warnings.push_back(json::string(w));
   const json::value estimate = json::parse(created->json);
   created->json = json::serialize(json::object{
@@ -303,7 +317,10 @@ Result<EditOutcome> DocumentService::ImportBoq(const Actor& actor, std::int64_t 
     if (std::find(sections.begin(), sections.end(), name) == sections.end()) sections.push_back(name);
   }
   std::string name = filename;
-  if (const auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(0, dot);
+  // The file's name without its extension; a draft's name (BoqAssistant) has none.
+  for (const char* extension : {".xlsx", ".csv", ".gge", ".xml"}) {
+    if (EndsWith(name, extension)) name.resize(name.size() - std::string_view(extension).size());
+  }
   json::array section_list;
   for (const auto& s : sections) section_list.push_back(json::object{{"name", s}});
   json::object body{{"name", name.empty() ? std::string("ВОР") : name},

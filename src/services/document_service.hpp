@@ -53,13 +53,21 @@ class DocumentService {
   // document the actor may not read. Cheap: an estimate comes from the working set.
   Result<ExportPlan> Plan(const Actor& actor, const ExportTarget& target);
 
+  // A bill of quantities (ВОР) read, nothing stored: XLSX (by its first bytes), CSV (by a .csv
+  // name) or ГГЭ XML. InvalidArgument naming the file for what cannot be read.
+  static Result<formats::BoqImport> ReadBoq(std::string_view bytes, const std::string& filename);
+  // A draft estimate of `object_id` from the lines of a bill of quantities: a line whose code is
+  // a norm of the active release (with a region and quarter given) becomes a priced position,
+  // any other an unpriced line of the work list, with a warning. One version; nothing is left
+  // when it fails.
+  Result<EditOutcome> ImportBoq(const Actor& actor, std::int64_t object_id,
+                                const formats::BoqImport& boq, const std::string& filename,
+                                const ImportOptions& options);
+
  private:
   Result<EditOutcome> ImportDocument(const Actor& actor, std::int64_t object_id,
                                      formats::GgeImport imported, const std::string& filename,
                                      const ImportOptions& options);
-  Result<EditOutcome> ImportBoq(const Actor& actor, std::int64_t object_id,
-                                const formats::BoqImport& boq, const std::string& filename,
-                                const ImportOptions& options);
 
   store::EstimateRepository& estimates_;
   BaseService& base_;

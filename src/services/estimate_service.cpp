@@ -12,6 +12,7 @@ EstimateServices::EstimateServices(store::Database& db, store::EstimateRepositor
       editing(deps_, working),
       history(deps_, reader, working),
       rollups(deps_, reader),
-      documents(deps_, working, reader, catalog, editing, rollups) {}
+      documents(deps_, working, reader, catalog, editing, rollups),
+      checker(deps_, working) {}
 
 }  // namespace estimate::services

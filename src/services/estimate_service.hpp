@@ -13,6 +13,7 @@
 #include "services/catalog_service.hpp"
 #include "services/document_service.hpp"
 #include "services/editing_service.hpp"
+#include "services/estimate_checker.hpp"
 #include "services/estimate_deps.hpp"
 #include "services/estimate_reader.hpp"
 #include "services/history_service.hpp"
@@ -42,6 +43,7 @@ class EstimateServices {
   HistoryService history;
   RollupService rollups;
   DocumentService documents;
+  EstimateChecker checker;
 };
 
 }  // namespace estimate::services

@@ -23,6 +23,9 @@ struct NewEstimateRequest {
   // The same already parsed, when the caller has it (then `json` is not read): a 10,000-position
   // body is 25 MB, parsed in a quarter of a second. Borrowed for the call.
   const boost::json::value* body = nullptr;
+  // An imported file's report (JSON object: {"source", "compared", "differences"}), kept in the
+  // estimate's "create" audit record, in the same transaction, for the checker.
+  std::string import_report{};
 };
 
 // The answer to a write of an estimate.

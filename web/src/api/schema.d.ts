@@ -791,6 +791,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/estimates/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the estimate as state expertise would: findings with a rule, severity, the position, the explanation and a fix
+         * @description The checks of Главгосэкспертиза before an estimate is sent (docs/design/assistant.md, «The checker»): the position against its norm in the active release (unit, resources, consumption, НР/СП binding and percent, coefficient binding), prices against the region and quarter of the header, «П» resources without a chosen material, duplicates, implausible quantities, equipment counted as materials, ГЭСНм without equipment, market prices without a КА reference, look-alike Latin letters, costs of the ССР in a ЛСР, the VAT rate of the date, the arithmetic its import compared. A read: nothing is written; the same estimate at the same version and base gives the same findings in the same order.
+         */
+        post: operations["checkEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the assistant: an answer with its sources, streamed as server-sent events
+         * @description Retrieval over the methodology notes (Методика 421/пр, приказы 812/пр, 774/пр, 332/пр, 325/пр …), the active release's technical parts (coefficient bindings, НР/СП rates, norm tables with their work composition) and, with `estimate_id`, the estimate at hand. With OPENAI_API_KEY (OPENAI_BASE_URL, OPENAI_MODEL: OpenAI or any compatible server — llama.cpp, vLLM, Ollama) the sources go to the model and its answer streams with citations [n]; without a key the sources and the suggested norms are the answer, labelled as such (`meta.mode` = passages), and no connection is made.
+         */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2267,6 +2307,54 @@ export interface components {
                 current: boolean;
             };
             suggestions: components["schemas"]["NormSuggestion"][];
+        };
+        CheckFinding: {
+            /**
+             * @description the rule's code, e.g. unit-mismatch
+             * @example unit-mismatch
+             */
+            rule: string;
+            /** @enum {string} */
+            severity: "error" | "warning" | "info";
+            /** @description the rule in Russian */
+            title: string;
+            /** @description null: the estimate as a whole */
+            section_id: number | null;
+            /** @description the position it concerns; null: the estimate or a section */
+            position_id: number | null;
+            /** @description the position's number as printed */
+            number: string;
+            code: string;
+            /** @description where in the estimate document, e.g. sections[0].positions[3].unit */
+            field: string;
+            /** @description what is wrong, with the figures (Russian) */
+            message: string;
+            /** @description what to do (Russian) */
+            fix: string;
+        };
+        CheckReport: {
+            estimate_id: number;
+            /** @description the version checked */
+            version: number;
+            /** @description the active release checked against; null when none is loaded */
+            release: {
+                id?: number;
+                name?: string;
+            } | null;
+            /** @description how many rules ran */
+            rules: number;
+            summary: {
+                error: number;
+                warning: number;
+                info: number;
+            };
+            findings: components["schemas"]["CheckFinding"][];
+        };
+        ChatRequest: {
+            /** @description the question, e.g. «какой коэффициент при ремонте в эксплуатируемом здании?» */
+            message: string;
+            /** @description the estimate at hand: its header, totals and positions become sources */
+            estimate_id?: number | null;
         };
     };
     responses: {
@@ -4800,6 +4888,75 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The findings, positions in estimate order */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description Server-sent events (text/event-stream), in order: `meta` {mode: model | passages, model, release, estimate_id, notice}; `source` per passage found {n, kind: methodology | technical_part | estimate, title, text, citation, position_id}; `norm` per suggested norm (no model only) {code, name, unit, score}; `delta` {text} per piece of the model's answer, which cites the sources as [n]; `error` {detail} when the model provider failed (the sources were sent); `done` {mode, outcome, citations, prompt_tokens, completion_tokens}. Each event's data is one line of JSON. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
 }

@@ -10,6 +10,8 @@ import { useSession } from "../app/session";
 import { useObject, useProject } from "../pages/queries";
 import { parseDecimalInput } from "../lib/decimal";
 import { BasePanel } from "./BasePanel";
+import { ChatPanel } from "./ChatPanel";
+import { CheckPanel } from "./CheckPanel";
 import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnKey, type ColumnPrefs } from "./columns";
 import { ConflictDialog } from "./ConflictDialog";
 import { Grid, type GridHandle } from "./Grid";
@@ -195,7 +197,15 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
   const model = editor.model!;
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [prefs, setPrefs] = useState<ColumnPrefs>(loadColumnPrefs);
-  const [showBase, setShowBase] = useState(!readOnly);
+  // The panel beside the grid: the normative base, the check's findings or the assistant's chat.
+  const [side, setSide] = useState<"base" | "check" | "chat" | null>(readOnly ? null : "base");
+  const showBase = side === "base";
+  const setShowBase = (f: (open: boolean) => boolean) => setSide((s) => (f(s === "base") ? "base" : s === "base" ? null : s));
+  const toggleSide = (panel: "check" | "chat") => setSide((s) => (s === panel ? null : panel));
+  const goToPosition = (positionId: number) => {
+    gridRef.current?.scrollToPosition(positionId);
+    gridRef.current?.focus();
+  };
   const [showHeader, setShowHeader] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [activeRow, setActiveRow] = useState<GridRow | undefined>();
@@ -334,6 +344,8 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
         const ids = gridRef.current?.selectedPositionIds() ?? [];
         if (ids.length > 0) setDialog({ kind: "move", ids });
       } else if (key === "b" || key === "и") setShowBase((s) => !s);
+      else if (e.shiftKey && (key === "e" || key === "у")) toggleSide("check");
+      else if (e.shiftKey && (key === "k" || key === "л")) toggleSide("chat");
       else return;
       e.preventDefault();
     };
@@ -351,7 +363,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
   }, []);
 
   return (
-    <div className={`workspace${showBase ? " with-base" : ""}`}>
+    <div className={`workspace${side ? " with-base" : ""}`}>
       <SectionTree
         model={model}
         activeSectionId={activeSection?.id}
@@ -398,6 +410,12 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           </button>
           <button type="button" onClick={() => setShowBase((s) => !s)} aria-pressed={showBase} title="Ctrl+B">
             Нормативная база
+          </button>
+          <button type="button" onClick={() => toggleSide("check")} aria-pressed={side === "check"} title="Ctrl+Shift+E">
+            Проверить
+          </button>
+          <button type="button" onClick={() => toggleSide("chat")} aria-pressed={side === "chat"} title="Ctrl+Shift+K">
+            Помощник
           </button>
         </div>
         {showHeader && (
@@ -447,6 +465,8 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           onChange={(label, forward, backward) => edit(label, [forward], [backward])}
         />
       </div>
+      {side === "check" && <CheckPanel estimateId={model.id} version={model.version} onGo={goToPosition} onClose={() => setSide(null)} />}
+      {side === "chat" && <ChatPanel estimateId={model.id} onGo={goToPosition} onClose={() => setSide(null)} />}
       {showBase && (
         <BasePanel
           region={model.header.region}
@@ -455,7 +475,7 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           canAdd={!readOnly}
           sectionName={activeSection?.name}
           onAdd={(hit) => addNorm(hit)}
-          onClose={() => setShowBase(false)}
+          onClose={() => setSide(null)}
         />
       )}
       {dialog?.kind === "delete" && (
