@@ -129,7 +129,12 @@ Result<std::string> BoqAssistant::Review(const Actor& actor, std::string_view by
         }
         json::object choice = ChoiceJson(*s.norm, ai::ConfidenceId(s.confidence), s.score, "assistant", reason);
         if (suggestion.is_null()) {
-          low = s.confidence == ai::Confidence::kLow;
+          // Another unit or a figure outside the norm's range: the estimator looks at it, however
+          // close the words are.
+          const bool against = std::any_of(s.reasons.begin(), s.reasons.end(), [](const ai::SuggestReason& r) {
+            return r.against && (r.kind == "unit" || r.kind == "number");
+          });
+          low = s.confidence == ai::Confidence::kLow || against;
           suggestion = std::move(choice);
         } else if (alternatives.size() < 2) {
           alternatives.push_back(std::move(choice));

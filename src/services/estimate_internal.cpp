@@ -13,6 +13,7 @@
 #include "telemetry/system_clock.hpp"
 #include "core/object_estimate.hpp"
 #include "core/resource_index_calculator.hpp"
+#include "core/text.hpp"
 #include "formats/document/calc.hpp"
 #include "formats/document/estimate_document.hpp"
 #include "formats/document/estimate_document_writer.hpp"
@@ -364,11 +365,13 @@ void Attach(WorkingEstimate& w, store::EstimateContent content) {
 // "ГЭСНм08-02-001-01" → (ГЭСНм, "08-02-001-01"); the longest family prefix wins.
 std::optional<std::pair<normbase::NormFamily, std::string>> SplitNormCode(std::string_view code) {
   using normbase::NormFamily;
+  // "ГЭСН 16-02-005-05" as printed, "ГЭСН16-02-005-05" as stored: the spaces are not the code's.
+  code = core::TrimWhitespace(code);
   for (NormFamily f : {NormFamily::kGesnmr, NormFamily::kGesnm, NormFamily::kGesnr,
                        NormFamily::kGesnp, NormFamily::kGesn}) {
     const std::string_view prefix = normbase::FamilyPrefix(f);
     if (code.starts_with(prefix)) {
-      return std::make_pair(f, std::string(code.substr(prefix.size())));
+      return std::make_pair(f, std::string(core::TrimWhitespace(code.substr(prefix.size()))));
     }
   }
   return std::nullopt;
