@@ -153,6 +153,8 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
     q.limit = 3;
     if (auto answer = assistant_->Suggest(q); answer.ok()) {
       for (const auto& s : answer->suggestions) {
+        // Only norms the question plainly describes: a question about the rules gets none.
+        if (s.confidence == ai::Confidence::kLow) continue;
         plan.norm_events.push_back(json::serialize(json::object{
             {"code", std::string(normbase::FamilyPrefix(s.norm->family)) + " " + std::string(s.norm->code)},
             {"name", std::string(s.norm->name)},

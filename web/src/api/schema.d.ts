@@ -831,6 +831,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/boq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A bill of quantities (ВОР) with a suggested norm, its confidence and two alternatives for each line
+         * @description Nothing is stored. A line whose code is a norm of the active release keeps it (source file); for the others, the norms this organization's estimators chose before for the same description and unit come first (source feedback), then the assistant's ranking (source assistant). `low_confidence` marks the lines the estimator should look at. 503 with Retry-After while the release's model is being prepared.
+         */
+        post: operations["reviewBoq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/boq/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a draft estimate from reviewed ВОР lines and record the choices as the organization's feedback
+         * @description Each line with a `code` (the norm accepted or chosen instead) becomes a priced position, its quantity brought to the norm's unit (150 «м» → 1.5 of «100 м»); a line without one stays an unpriced line of the work list. Every choice is recorded for the organization: the next review of the same description and unit ranks that norm first.
+         */
+        post: operations["draftFromBoq"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2355,6 +2395,65 @@ export interface components {
             message: string;
             /** @description the estimate at hand: its header, totals and positions become sources */
             estimate_id?: number | null;
+        };
+        BoqForm: {
+            /** @description a ВОР: .xlsx, .csv or ГГЭ XML */
+            file: string;
+        };
+        BoqChoice: {
+            /** @description full code, e.g. ГЭСН 16-02-005-05 */
+            code: string;
+            family: string;
+            name: string;
+            unit: string;
+            /** @enum {string} */
+            confidence: "high" | "medium" | "low";
+            score: number;
+            /** @enum {string} */
+            source: "file" | "feedback" | "assistant";
+            reason: string;
+        };
+        BoqReviewLine: {
+            row: number;
+            number: string;
+            section: string;
+            name: string;
+            unit: string;
+            quantity: components["schemas"]["Decimal"];
+            /** @description the code the file gives, if any */
+            code: string;
+            suggestion: components["schemas"]["BoqChoice"] | null;
+            alternatives: components["schemas"]["BoqChoice"][];
+            low_confidence: boolean;
+        };
+        BoqReview: {
+            release: {
+                id?: number;
+                name?: string;
+            };
+            source: string;
+            lines: components["schemas"]["BoqReviewLine"][];
+            warnings: string[];
+        };
+        BoqDraftLine: {
+            row?: number;
+            number?: string;
+            section?: string;
+            name: string;
+            unit: string;
+            quantity: components["schemas"]["Decimal"];
+            /** @description the norm chosen (full code); null: an unpriced line */
+            code?: string | null;
+            /** @description what the assistant suggested, for the feedback */
+            suggested?: string | null;
+        };
+        BoqDraftRequest: {
+            object_id: number;
+            name?: string;
+            region?: string;
+            zone?: string;
+            quarter?: string;
+            lines: components["schemas"]["BoqDraftLine"][];
         };
     };
     responses: {
@@ -4957,6 +5056,82 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    reviewBoq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["BoqForm"];
+            };
+        };
+        responses: {
+            /** @description The lines with their suggested norms */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoqReview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotServed"];
+            408: components["responses"]["RequestTimeout"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    draftFromBoq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BoqDraftRequest"];
+            };
+        };
+        responses: {
+            /** @description The draft estimate, created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

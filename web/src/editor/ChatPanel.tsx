@@ -73,6 +73,8 @@ export function ChatPanel(props: { estimateId: number; onGo(positionId: number):
     setText("");
     setBusy(true);
     setTurns((all) => [...all, { question, notice: "", mode: "", sources: [], norms: [], answer: "", error: "", done: false, citations: [] }]);
+    // The new question at the top of the log: the answer and its sources read from there down.
+    setTimeout(() => endRef.current?.previousElementSibling?.scrollIntoView({ block: "start" }), 0);
     try {
       const response = await authFetch(
         new Request("/api/v1/ai/chat", {
@@ -94,7 +96,6 @@ export function ChatPanel(props: { estimateId: number; onGo(positionId: number):
         else if (event === "delta") update((t) => ({ ...t, answer: t.answer + d.text }));
         else if (event === "error") update((t) => ({ ...t, error: `Языковая модель не ответила: ${d.detail}` }));
         else if (event === "done") update((t) => ({ ...t, done: true, citations: d.citations }));
-        setTimeout(() => endRef.current?.scrollIntoView({ block: "end" }), 0);
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {

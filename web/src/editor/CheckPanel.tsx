@@ -76,6 +76,7 @@ export function CheckPanel(props: { estimateId: number; version: number; onGo(po
               className="hit finding"
               data-index={i}
               data-rule={f.rule}
+              data-position-id={f.position_id ?? undefined}
               title={f.position_id != null ? "Enter — перейти к позиции" : undefined}
               onFocus={() => setCurrent(i)}
               onClick={() => go(f)}

@@ -5,13 +5,15 @@ import { Crumbs } from "../components/Crumbs";
 import { LoadError } from "../components/QueryState";
 import { Tabs, useTabParam, type TabSpec } from "../components/Tabs";
 import { NotFoundPage } from "./NotFoundPage";
+import { BoqTab } from "./object/BoqTab";
 import { EstimatesTab } from "./object/EstimatesTab";
 import { ObjectEstimateTab } from "./object/ObjectEstimateTab";
 import { routeId, useObject, useProject } from "./queries";
 
-const TABS: readonly TabSpec<"estimates" | "object-estimate">[] = [
+const TABS: readonly TabSpec<"estimates" | "object-estimate" | "boq">[] = [
   { key: "estimates", label: "Локальные сметы" },
   { key: "object-estimate", label: "Объектная смета (ОСР)" },
+  { key: "boq", label: "ВОР → черновик" },
 ];
 
 export function ObjectPage() {
@@ -41,6 +43,8 @@ export function ObjectPage() {
       <Tabs tabs={TABS} current={tab} onSelect={setTab} label="Разделы объекта">
         {tab === "estimates" ? (
           <EstimatesTab objectId={id} projectId={object.data?.project_id} />
+        ) : tab === "boq" ? (
+          <BoqTab objectId={id} objectName={object.data?.name} />
         ) : (
           <ObjectEstimateTab objectId={id} objectName={object.data?.name} />
         )}
