@@ -1,5 +1,8 @@
 #include "ai/chroma_client.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -267,6 +270,50 @@ Status ChromaClient::DeleteCollection(const std::string& name) const {
   if (name.empty()) return InvalidArgument("a Chroma collection to delete needs a name");
   auto got = Call("DELETE", CollectionsPath() + "/" + Segment(name), {}, "delete of collection \"" + name + "\"");
   return got.ok() ? Status::Ok() : got.status();
+}
+
+Result<std::unique_ptr<ChromaIndex>> ChromaIndex::Publish(const ChromaSettings& settings,
+                                                         const std::string& name,
+                                                         const std::vector<float>& vectors, int dimension) {
+  if (dimension <= 0) return InvalidArgument("chroma: the vectors have no dimension");
+  ChromaClient client(settings);
+  auto collection = client.EnsureCollection(name);
+  if (!collection.ok()) return collection.status();
+  std::vector<std::string> ids;
+  std::vector<std::vector<float>> rows;
+  const std::size_t n = vectors.size() / static_cast<std::size_t>(dimension);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* v = vectors.data() + i * static_cast<std::size_t>(dimension);
+    bool zero = true;
+    for (int d = 0; d < dimension && zero; ++d) zero = v[d] == 0.0f;
+    if (zero) continue;
+    ids.push_back(std::to_string(i));
+    rows.emplace_back(v, v + dimension);
+  }
+  // A collection filled before (this release, another instance) is used as it is.
+  auto count = client.Count(*collection);
+  if (!count.ok()) return count.status();
+  if (*count != static_cast<std::int64_t>(ids.size())) {
+    if (Status s = client.Upsert(*collection, ids, rows); !s.ok()) return s;
+  }
+  return std::unique_ptr<ChromaIndex>(new ChromaIndex(std::move(client), std::move(*collection)));
+}
+
+std::vector<VectorHit> ChromaIndex::Search(const std::vector<float>& query, std::size_t k) const {
+  std::vector<VectorHit> out;
+  if (k == 0) return out;
+  auto hits = client_.Query(collection_id_, query, static_cast<int>(std::min<std::size_t>(k, 1000)));
+  if (!hits.ok()) {
+    ++failures_;
+    return out;
+  }
+  for (const ChromaHit& h : *hits) {
+    char* end = nullptr;
+    const unsigned long id = std::strtoul(h.id.c_str(), &end, 10);
+    if (end == h.id.c_str() || *end != '\0') continue;
+    out.push_back({static_cast<std::uint32_t>(id), static_cast<float>(1.0 - h.distance)});
+  }
+  return out;
 }
 
 }  // namespace estimate::ai

@@ -15,7 +15,9 @@
 // idempotent (an upsert, a get-or-create). Errors name Chroma's URL, the step and Chroma's own
 // message ({"error": "NotFoundError", "message": "…"}); the token never appears in them (a server
 // that echoes it has it cut out). Thread-safe: no state but the settings.
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "ai/vector_index.hpp"
 #include "http/client.hpp"
 
 namespace estimate::ai {
@@ -77,6 +80,25 @@ class ChromaClient {
   std::string WithoutToken(std::string text) const;
 
   ChromaSettings settings_;
+};
+
+// The norms' vectors of a suggester in a Chroma collection (CHROMA_URL) instead of the local
+// hnswlib file: the collection `name` is filled (ids are the vectors' indexes; zero vectors left
+// out) unless it already holds them all, and searched by Chroma. A search Chroma fails answers
+// nothing (the suggestion falls back on the full text) and counts in failures().
+class ChromaIndex : public VectorIndex {
+ public:
+  static Result<std::unique_ptr<ChromaIndex>> Publish(const ChromaSettings& settings, const std::string& name,
+                                                      const std::vector<float>& vectors, int dimension);
+  std::vector<VectorHit> Search(const std::vector<float>& query, std::size_t k) const override;
+  std::int64_t failures() const { return failures_.load(); }
+
+ private:
+  ChromaIndex(ChromaClient client, std::string collection_id)
+      : client_(std::move(client)), collection_id_(std::move(collection_id)) {}
+  ChromaClient client_;
+  std::string collection_id_;
+  mutable std::atomic<std::int64_t> failures_{0};
 };
 
 }  // namespace estimate::ai

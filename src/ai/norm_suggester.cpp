@@ -180,6 +180,15 @@ const std::string& NormSuggester::key() const { return impl_->key; }
 Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     std::shared_ptr<const BaseRelease> release,
     std::shared_ptr<const normbase::SearchIndex> search, const SuggesterOptions& options) {
+  // With CHROMA_URL the norms' vectors go to Chroma and are searched there; the local graph stays
+  // in the cache folder, for when Chroma is not configured again.
+  const auto UseChroma = [](Impl& impl, const SuggesterOptions& o) -> Status {
+    if (!o.chroma) return Status::Ok();
+    auto index = ChromaIndex::Publish(*o.chroma, "estimate-norms-" + impl.key, impl.norm_vectors, impl.dimension);
+    if (!index.ok()) return index.status();
+    impl.vectors = std::move(*index);
+    return Status::Ok();
+  };
   auto impl = std::make_unique<Impl>();
   impl->release = std::move(release);
   impl->search = std::move(search);
@@ -236,6 +245,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
         impl->norm_vectors = std::move(nv);
         impl->dimension = dim;
         impl->loaded = true;
+        if (Status s = UseChroma(*impl, options); !s.ok()) return s;
         return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
       }
     }
@@ -324,6 +334,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
   }
   impl->embedder = std::move(*trained);
   impl->vectors = std::move(index);
+  if (Status s = UseChroma(*impl, options); !s.ok()) return s;
   return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "ai/chroma_client.hpp"
 #include "ai/embedding.hpp"
 #include "core/decimal.hpp"
 #include "core/status.hpp"
@@ -74,6 +75,9 @@ struct SuggesterOptions {
   std::string cache_dir;  // where models and indexes are kept; empty: nothing is saved
   TrainOptions train;
   HybridWeights weights;
+  // CHROMA_URL: the norms' vectors searched in a Chroma collection ("estimate-norms-<key>")
+  // instead of the local hnswlib file.
+  std::optional<ChromaSettings> chroma{};
 };
 
 class NormSuggester {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "api/assistant_json.hpp"
 #include "api/problem.hpp"
 #include "http/multipart.hpp"
 #include "normbase/base_release.hpp"
@@ -98,33 +99,22 @@ json::object SuggestionJson(const ai::NormSuggestion& s) {
 
 }  // namespace
 
-void AddAiRoutes(http::Router& router, const AuthContext& context,
-                 services::AssistantService& assistant) {
-  router.Add("POST", "/api/v1/ai/suggest",
-             Guarded(context, [&assistant](http::Request& req, const services::Actor&) {
-               http::Response error;
-               auto body = JsonObjectBody(req, error);
-               if (!body) return error;
-               auto query = QueryOf(body->as_object());
-               if (!query.ok()) return ProblemOf(query.status(), req);
-               auto answer = assistant.Suggest(*query);
-               if (!answer.ok()) {
-                 http::Response r = ProblemOf(answer.status(), req);
-                 if (r.status == 503) r.headers.emplace_back("retry-after", "30");
-                 return r;
-               }
-               json::object out;
-               out["release"] = json::object{{"id", answer->release_id},
-                                             {"name", answer->release_name},
-                                             {"current", answer->current}};
-               json::array list;
-               for (const ai::NormSuggestion& s : answer->suggestions) {
-                 list.emplace_back(SuggestionJson(s));
-               }
-               out["suggestions"] = std::move(list);
-               return http::Response::Json(200, json::serialize(out));
-             }));
-}
+namespace {
+
+// The chat's events as server-sent events on the streamed answer.
+class SseChatSink : public services::ChatSink {
+ public:
+  explicit SseChatSink(http::BodyStream& out) : out_(out) {}
+  bool Meta(const services::ChatMeta& m) override { return out_.Write(ChatMetaEvent(m)); }
+  bool Source(std::size_t n, const ai::Passage& p) override { return out_.Write(ChatSourceEvent(n, p)); }
+  bool Norm(const services::ChatNorm& n) override { return out_.Write(ChatNormEvent(n)); }
+  bool Delta(std::string_view text) override { return out_.Write(ChatDeltaEvent(text)); }
+  bool Error(std::string_view detail) override { return out_.Write(ChatErrorEvent(detail)); }
+  bool Done(const services::ChatOutcome& o) override { return out_.Write(ChatDoneEvent(o)); }
+
+ private:
+  http::BodyStream& out_;
+};
 
 void AddBoqRoutes(http::Router& router, const AuthContext& context, services::BoqAssistant& boq) {
   router.Add("POST", "/api/v1/ai/boq", Guarded(context, [&boq](http::Request& req, const services::Actor& actor) {
@@ -152,10 +142,15 @@ void AddBoqRoutes(http::Router& router, const AuthContext& context, services::Bo
       if (r.status == 503) r.headers.emplace_back("retry-after", "30");
       return r;
     }
-    return http::Response::Json(200, std::move(review).value());
+    return http::Response::Json(200, BoqReviewJson(*review));
   }));
   router.Add("POST", "/api/v1/ai/boq/draft", Guarded(context, [&boq](http::Request& req, const services::Actor& actor) {
-    auto created = boq.Draft(actor, req.body);
+    http::Response error;
+    auto body = JsonObjectBody(req, error);
+    if (!body) return error;
+    auto request = BoqDraftRequestOf(body->as_object());
+    if (!request.ok()) return ProblemOf(request.status(), req);
+    auto created = boq.Draft(actor, *request);
     if (!created.ok()) return ProblemOf(created.status(), req);
     return http::Response::Json(201, std::move(created->json));
   }));
@@ -203,13 +198,8 @@ void AddChatRoute(http::Router& router, const AuthContext& context, services::Ch
                const auto started = std::chrono::steady_clock::now();
                r.stream = [&chat, &answers, &tokens, &duration, &first_text, started,
                            plan = std::move(plan).value()](http::BodyStream& out) {
-                 const services::ChatOutcome outcome =
-                     chat.Answer(plan, [&out](std::string_view event, std::string_view data) {
-                       std::string e;
-                       e.reserve(event.size() + data.size() + 16);
-                       e.append("event: ").append(event).append("\ndata: ").append(data).append("\n\n");
-                       return out.Write(e);
-                     });
+                 SseChatSink sink(out);
+                 const services::ChatOutcome outcome = chat.Answer(plan, sink);
                  answers.Increment({{"mode", outcome.mode}, {"outcome", outcome.outcome}});
                  if (outcome.prompt_tokens > 0) {
                    tokens.Increment({{"kind", "prompt"}}, static_cast<std::uint64_t>(outcome.prompt_tokens));
@@ -224,6 +214,37 @@ void AddChatRoute(http::Router& router, const AuthContext& context, services::Ch
                };
                return r;
              }));
+}
+
+}  // namespace
+
+void AddAiRoutes(http::Router& router, const AuthContext& context, const AiRouteServices& ai) {
+  router.Add("POST", "/api/v1/ai/suggest",
+             Guarded(context, [&assistant = ai.assistant](http::Request& req, const services::Actor&) {
+               http::Response error;
+               auto body = JsonObjectBody(req, error);
+               if (!body) return error;
+               auto query = QueryOf(body->as_object());
+               if (!query.ok()) return ProblemOf(query.status(), req);
+               auto answer = assistant.Suggest(*query);
+               if (!answer.ok()) {
+                 http::Response r = ProblemOf(answer.status(), req);
+                 if (r.status == 503) r.headers.emplace_back("retry-after", "30");
+                 return r;
+               }
+               json::object out;
+               out["release"] = json::object{{"id", answer->release_id},
+                                             {"name", answer->release_name},
+                                             {"current", answer->current}};
+               json::array list;
+               for (const ai::NormSuggestion& s : answer->suggestions) {
+                 list.emplace_back(SuggestionJson(s));
+               }
+               out["suggestions"] = std::move(list);
+               return http::Response::Json(200, json::serialize(out));
+             }));
+  AddBoqRoutes(router, context, ai.boq);
+  AddChatRoute(router, context, ai.chat, ai.registry);
 }
 
 }  // namespace estimate::api

@@ -17,12 +17,17 @@
 
 namespace estimate::api {
 
-void AddAiRoutes(http::Router& router, const AuthContext& context,
-                 services::AssistantService& assistant);
-// POST /api/v1/ai/boq (multipart: file) → the lines of a ВОР with suggested norms;
-// POST /api/v1/ai/boq/draft {object_id, name, region, zone, quarter, lines} → 201, the draft.
-void AddBoqRoutes(http::Router& router, const AuthContext& context, services::BoqAssistant& boq);
-void AddChatRoute(http::Router& router, const AuthContext& context, services::ChatService& chat,
-                  telemetry::Registry& registry);
+// The assistant's services the routes call; all outlive the router.
+struct AiRouteServices {
+  services::AssistantService& assistant;
+  services::ChatService& chat;
+  services::BoqAssistant& boq;
+  telemetry::Registry& registry;  // the chat's tokens and latency
+};
+
+// POST /api/v1/ai/suggest; POST /api/v1/ai/boq (multipart: file) → the lines of a ВОР with
+// suggested norms; POST /api/v1/ai/boq/draft {object_id, name, region, zone, quarter, lines} →
+// 201, the draft; POST /api/v1/ai/chat.
+void AddAiRoutes(http::Router& router, const AuthContext& context, const AiRouteServices& ai);
 
 }  // namespace estimate::api

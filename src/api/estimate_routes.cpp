@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "api/assistant_json.hpp"
 #include "api/job_routes.hpp"
 #include "api/problem.hpp"
 #include "api/request_contract.hpp"
@@ -295,7 +296,9 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
   // The checks of state expertise (ai/estimate_checks.hpp): a read, answered with findings.
   router.Add("POST", "/api/v1/estimates/{id}/check",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
-               return Answer(s.checker.Check(a, id), req);
+               auto report = s.checker.Check(a, id);
+               if (!report.ok()) return ProblemOf(report.status(), req);
+               return http::Response::Json(200, CheckReportJson(*report));
              }));
 }
 

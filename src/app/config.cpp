@@ -114,6 +114,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"OPENAI_MODEL", "gpt-4o-mini", "model name for the AI assistant", false},
       {"OPENAI_BASE_URL", "https://api.openai.com/v1", "base URL of the OpenAI-compatible API", false},
       {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
+      {"CHROMA_TOKEN", "", "token of the Chroma server (x-chroma-token); empty: none", true},
       {"AI_CACHE_DIR", "data/ai", "folder of the assistant's models and vector indexes, one per release", false},
       {"STORAGE_TYPE", "local", "local (files under STORAGE_PATH) | s3", false},
       {"STORAGE_PATH", "data/files", "folder of uploads and exports when STORAGE_TYPE=local", false},
@@ -248,6 +249,7 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     if (!IsHttpUrl(v)) bad("CHROMA_URL", v, "is not an http(s) URL");
     else c.chroma_url = v;
   }
+  get("CHROMA_TOKEN", c.chroma_token);
   if (get("STORAGE_TYPE", v)) {
     if (v != "local" && v != "s3") bad("STORAGE_TYPE", v, "is not one of local, s3");
     else c.storage_type = v;

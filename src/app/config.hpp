@@ -20,6 +20,7 @@ struct Config {
   std::chrono::seconds jwt_refresh_expires_in{7 * 24 * 3600};
   std::string openai_api_key, openai_model = "gpt-4o-mini", openai_base_url = "https://api.openai.com/v1";
   std::string chroma_url;
+  std::string chroma_token;  // CHROMA_TOKEN
   std::string ai_cache_dir = "data/ai";  // the assistant's models, one folder per release
   std::string storage_type = "local";  // local | s3
   std::string storage_path = "data/files";

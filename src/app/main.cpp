@@ -1,4 +1,6 @@
 // estimate-service: the one program. Subcommands: serve, migrate, calc, version.
+// Over 1,000 lines because the roles of `serve` (api, ai, collector) share the infrastructure
+// wired here and each other's services; the collector's role (issue 15) moves them to app/.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -284,8 +286,11 @@ int ListRoutes() {
   api::AddHealthRoutes(router, {}, {}, registry, api::MetricsAccess{});
   AddApiRoutes(router, api_services, nullptr, nullptr);
   services::AssistantService assistant(api_services.base, {});  // never refreshed: no training
+  services::ChatService chat(api_services.base, &assistant, {}, {});
+  store::SuggestionFeedbackRepository feedback(**db);
+  services::BoqAssistant boq(api_services.base, assistant, feedback, nullptr);
   api::AddAiRoutes(router, {&api_services.sessions, &api_services.guard, nullptr, nullptr},
-                   assistant);
+                   {assistant, chat, boq, registry});
   for (const auto& route : router.routes()) std::cout << route.method << " " << route.pattern << "\n";
   return 0;
 }
@@ -565,6 +570,12 @@ class AiRole {
     }
     services::AssistantOptions options;
     options.cache_dir = infra.config.ai_cache_dir;
+    if (!infra.config.chroma_url.empty()) {
+      ai::ChromaSettings chroma;
+      chroma.url = infra.config.chroma_url;
+      chroma.token = infra.config.chroma_token;
+      options.chroma = std::move(chroma);
+    }
     role->assistant_ = std::make_unique<services::AssistantService>(*base, std::move(options));
     const services::AssistantService* assistant = role->assistant_.get();
     infra.registry.AddCallback(
@@ -580,9 +591,8 @@ class AiRole {
            return std::vector<std::pair<telemetry::Labels, double>>{
                {{}, assistant->State().training_release_id != 0 ? 1.0 : 0.0}};
          }});
-    api::AddAiRoutes(router, context, *role->assistant_);
-    // The chat: a model when OPENAI_API_KEY is set; the estimate at hand through the api role's
-    // reader when it runs here.
+    // The chat: a model when OPENAI_API_KEY is set; the estimate at hand and the drafts of a
+    // ВОР through the api role's services when it runs here.
     services::ChatOptions chat;
     if (!infra.config.openai_api_key.empty()) {
       ai::OpenAiSettings model;
@@ -591,22 +601,17 @@ class AiRole {
       model.model = infra.config.openai_model;
       chat.model = std::move(model);
     }
-    services::EstimateViewSource views;
+    services::EstimateDigestSource digests;
     if (api != nullptr) {
       services::EstimateReader* reader = &api->estimates().reader;
-      views = [reader](const services::Actor& actor, std::int64_t id) -> Result<std::string> {
-        auto view = reader->View(actor, id);
-        if (!view.ok()) return view.status();
-        return *view->json;
-      };
+      digests = [reader](const services::Actor& actor, std::int64_t id) { return reader->Digest(actor, id); };
     }
     role->chat_ = std::make_unique<services::ChatService>(*base, role->assistant_.get(),
-                                                          std::move(views), std::move(chat));
-    api::AddChatRoute(router, context, *role->chat_, infra.registry);
+                                                          std::move(digests), std::move(chat));
     role->feedback_ = std::make_unique<store::SuggestionFeedbackRepository>(*infra.db);
     role->boq_ = std::make_unique<services::BoqAssistant>(
         *base, *role->assistant_, *role->feedback_, api != nullptr ? &api->estimates().documents : nullptr);
-    api::AddBoqRoutes(router, context, *role->boq_);
+    api::AddAiRoutes(router, context, {*role->assistant_, *role->chat_, *role->boq_, infra.registry});
     role->assistant_->Refresh();
     role->ticker_ = std::thread([r = role.get()] { r->Tick(); });
     return Result<std::unique_ptr<AiRole>>(std::move(role));

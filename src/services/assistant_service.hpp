@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,7 @@ namespace estimate::services {
 struct AssistantOptions {
   std::string cache_dir;  // where the models are kept (AI_CACHE_DIR, default data/ai)
   ai::TrainOptions train;
+  std::optional<ai::ChromaSettings> chroma;  // CHROMA_URL: the norms' vectors in Chroma
 };
 
 struct SuggestAnswer {

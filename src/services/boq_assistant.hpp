@@ -15,6 +15,7 @@
 
 #include "core/status.hpp"
 #include "services/actor.hpp"
+#include "services/assistant_types.hpp"
 #include "services/estimate_types.hpp"
 
 namespace estimate::store {
@@ -33,15 +34,10 @@ class BoqAssistant {
   BoqAssistant(BaseService& base, const AssistantService& assistant,
                store::SuggestionFeedbackRepository& feedback, DocumentService* documents);
 
-  // {"release": {"id", "name"}, "source", "lines": [{"row", "number", "section", "name", "unit",
-  //  "quantity", "code", "suggestion": Choice | null, "alternatives": [Choice], "low_confidence"}],
-  //  "warnings": [text]}; Choice = {"code", "family", "name", "unit", "confidence", "score",
-  //  "source": "file" | "feedback" | "assistant", "reason"}.
-  Result<std::string> Review(const Actor& actor, std::string_view bytes, const std::string& filename);
-  // `body`: {"object_id", "name", "region", "zone", "quarter", "lines": [{"row", "number",
-  //  "section", "name", "unit", "quantity", "code" (the norm chosen, full code, or null),
-  //  "suggested" (what the assistant suggested, or null)}]}. The answer of ImportBoq.
-  Result<EditOutcome> Draft(const Actor& actor, const std::string& body);
+  Result<BoqReview> Review(const Actor& actor, std::string_view bytes, const std::string& filename);
+  // The answer of DocumentService::ImportBoq. InvalidArgument naming lines[i].code for a code
+  // that is not a norm of the active release.
+  Result<EditOutcome> Draft(const Actor& actor, const BoqDraftRequest& request);
 
  private:
   BaseService& base_;

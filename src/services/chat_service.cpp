@@ -1,7 +1,5 @@
 #include "services/chat_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <regex>
 
@@ -12,77 +10,14 @@
 
 namespace estimate::services {
 
-namespace json = boost::json;
-
 namespace {
 
 constexpr std::size_t kMaxMessageBytes = 4000;
 
-std::string Text(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  return {};
-}
-
-// The estimate's served view as passages: header and totals, then each position.
-std::vector<ai::Passage> EstimateOf(const std::string& view_json) {
-  boost::system::error_code ec;
-  const json::value view = json::parse(view_json, ec);
-  if (ec || !view.is_object()) return {};
-  const json::object& v = view.get_object();
-  std::string header = "Смета «" + Text(v, "name") + "»";
-  if (const auto number = Text(v, "number"); !number.empty()) header += " № " + number;
-  header += ", регион " + Text(v, "region") + ", квартал " + Text(v, "quarter") + ", метод " +
-            Text(v, "method") + ".";
-  std::vector<ai::EstimateLine> lines;
-  if (const auto* sections = v.if_contains("sections"); sections != nullptr && sections->is_array()) {
-    header += " Разделов " + std::to_string(sections->get_array().size()) + ".";
-    for (const auto& s : sections->get_array()) {
-      if (!s.is_object()) continue;
-      const auto* positions = s.get_object().if_contains("positions");
-      if (positions == nullptr || !positions->is_array()) continue;
-      for (const auto& p : positions->get_array()) {
-        if (!p.is_object()) continue;
-        const json::object& o = p.get_object();
-        ai::EstimateLine line;
-        if (const auto* id = o.if_contains("id"); id != nullptr && id->is_int64()) line.position_id = id->get_int64();
-        line.number = Text(o, "number");
-        line.code = Text(o, "code");
-        line.name = Text(o, "name");
-        line.unit = Text(o, "unit");
-        line.quantity = Text(o, "quantity");
-        if (const auto* f = o.if_contains("figures"); f != nullptr && f->is_object()) {
-          line.total = Text(f->get_object(), "total");
-        }
-        lines.push_back(std::move(line));
-      }
-    }
-  }
-  if (const auto* totals = v.if_contains("totals"); totals != nullptr && totals->is_object()) {
-    const json::object& t = totals->get_object();
-    header += " Итоги: всего " + Text(t, "total") + " руб., ОТ " + Text(t, "ot") + ", ЭМ " +
-              Text(t, "em") + ", ОТм " + Text(t, "otm") + ", материалы " + Text(t, "m") +
-              ", оборудование " + Text(t, "equipment") + ", НР " + Text(t, "overhead") + ", СП " +
-              Text(t, "profit") + ".";
-  }
-  return ai::EstimatePassages(header, lines);
-}
-
-json::object SourceJson(std::size_t n, const ai::Passage& p) {
-  return json::object{{"n", n},
-                      {"kind", ai::PassageKindName(p.kind)},
-                      {"title", p.title},
-                      {"text", p.text},
-                      {"citation", p.citation},
-                      {"position_id", p.position_id == 0 ? json::value(nullptr) : json::value(p.position_id)}};
-}
-
 }  // namespace
 
 ChatService::ChatService(BaseService& base, const AssistantService* assistant,
-                         EstimateViewSource estimates, ChatOptions options)
+                         EstimateDigestSource estimates, ChatOptions options)
     : base_(base),
       assistant_(assistant),
       estimates_(std::move(estimates)),
@@ -93,16 +28,16 @@ std::shared_ptr<const ai::PassageIndex> ChatService::TechnicalIndex() const {
   const auto active = base_.Active();
   if (!active->release) return nullptr;
   std::lock_guard lock(mu_);
-  if (technical_.index == nullptr || technical_.release_id != active->release->info.id) {
+  if (technical_ == nullptr || technical_release_ != active->release->info.id) {
     // Built once per release, under the lock: the next question waits rather than builds again.
-    technical_.index = std::make_shared<const ai::PassageIndex>(ai::TechnicalPassages(*active->release));
-    technical_.release_id = active->release->info.id;
+    technical_ = std::make_shared<const ai::PassageIndex>(ai::TechnicalPassages(*active->release));
+    technical_release_ = active->release->info.id;
   }
-  return technical_.index;
+  return technical_;
 }
 
 Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) const {
-  std::string_view message = core::TrimWhitespace(request.message);
+  const std::string_view message = core::TrimWhitespace(request.message);
   if (message.empty()) return InvalidArgument("message: is required");
   if (message.size() > kMaxMessageBytes) {
     return InvalidArgument("message: at most " + std::to_string(kMaxMessageBytes) + " bytes");
@@ -115,13 +50,13 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
     if (!estimates_) {
       notice = "Смета не прочитана: этот процесс не обслуживает сметы (роль api).";
     } else {
-      auto view = estimates_(actor, *request.estimate_id);
-      if (!view.ok()) return view.status();
-      estimate = EstimateOf(*view);
+      auto digest = estimates_(actor, *request.estimate_id);
+      if (!digest.ok()) return digest.status();
+      estimate = ai::EstimatePassages(digest->header, digest->lines);
     }
   }
   // Sources: the notes first (the rules), then the estimate's lines, then the base's technical
-  // parts; each kind's best, at most options_.sources in all.
+  // parts; each kind's best.
   const std::size_t limit = std::max<std::size_t>(options_.sources, 3);
   std::vector<ai::Passage> picked;
   for (const auto& hit : methodology_.Search(request.message, 3)) {
@@ -142,11 +77,11 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
   if (picked.size() > limit + 2) picked.resize(limit + 2);
   plan.sources = std::move(picked);
 
-  json::value release = nullptr;
-  if (const auto active = base_.Active(); active->release) {
-    release = json::object{{"id", active->release->info.id}, {"name", active->release->info.name}};
-  }
   const bool model = options_.model.has_value();
+  if (const auto active = base_.Active(); active->release) {
+    plan.meta.release_id = active->release->info.id;
+    plan.meta.release_name = active->release->info.name;
+  }
   if (!model && assistant_ != nullptr) {
     ai::SuggestQuery q;
     q.text = request.message;
@@ -155,11 +90,8 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
       for (const auto& s : answer->suggestions) {
         // Only norms the question plainly describes: a question about the rules gets none.
         if (s.confidence == ai::Confidence::kLow) continue;
-        plan.norm_events.push_back(json::serialize(json::object{
-            {"code", std::string(normbase::FamilyPrefix(s.norm->family)) + " " + std::string(s.norm->code)},
-            {"name", std::string(s.norm->name)},
-            {"unit", std::string(s.norm->unit)},
-            {"score", s.score}}));
+        plan.norms.push_back({std::string(normbase::FamilyPrefix(s.norm->family)) + " " + std::string(s.norm->code),
+                              std::string(s.norm->name), std::string(s.norm->unit), s.score});
       }
     }
   }
@@ -168,35 +100,31 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
              std::string("Языковая модель не подключена (OPENAI_API_KEY): ниже — найденные "
                          "фрагменты методики, базы и сметы и подходящие нормы, без обобщения.");
   }
-  plan.meta = json::serialize(json::object{
-      {"mode", model ? "model" : "passages"},
-      {"model", model ? json::value(options_.model->model) : json::value(nullptr)},
-      {"release", std::move(release)},
-      {"estimate_id", request.estimate_id ? json::value(*request.estimate_id) : json::value(nullptr)},
-      {"notice", notice}});
+  plan.meta.mode = model ? "model" : "passages";
+  plan.meta.model = model ? options_.model->model : std::string();
+  plan.meta.estimate_id = request.estimate_id;
+  plan.meta.notice = std::move(notice);
   plan.request = std::move(request);
   return plan;
 }
 
-ChatOutcome ChatService::Answer(const ChatPlan& plan,
-                                const std::function<bool(std::string_view, std::string_view)>& emit) const {
+ChatOutcome ChatService::Answer(const ChatPlan& plan, ChatSink& sink) const {
   ChatOutcome outcome;
-  outcome.mode = options_.model ? "model" : "passages";
+  outcome.mode = plan.meta.mode;
   outcome.outcome = "ok";
   const auto gone = [&] {
     outcome.outcome = "client_gone";
     return outcome;
   };
-  if (!emit("meta", plan.meta)) return gone();
+  if (!sink.Meta(plan.meta)) return gone();
   for (std::size_t i = 0; i < plan.sources.size(); ++i) {
-    if (!emit("source", json::serialize(SourceJson(i + 1, plan.sources[i])))) return gone();
+    if (!sink.Source(i + 1, plan.sources[i])) return gone();
   }
-  for (const auto& norm : plan.norm_events) {
-    if (!emit("norm", norm)) return gone();
+  for (const auto& norm : plan.norms) {
+    if (!sink.Norm(norm)) return gone();
   }
-  json::array citations;
   if (!options_.model) {
-    for (std::size_t i = 0; i < plan.sources.size(); ++i) citations.push_back(i + 1);
+    for (std::size_t i = 0; i < plan.sources.size(); ++i) outcome.citations.push_back(i + 1);
   } else {
     std::vector<const ai::Passage*> sources;
     for (const auto& p : plan.sources) sources.push_back(&p);
@@ -210,7 +138,7 @@ ChatOutcome ChatService::Answer(const ChatPlan& plan,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       }
       text.append(piece);
-      if (!emit("delta", json::serialize(json::object{{"text", piece}}))) {
+      if (!sink.Delta(piece)) {
         client_gone = true;
         return false;
       }
@@ -219,7 +147,7 @@ ChatOutcome ChatService::Answer(const ChatPlan& plan,
     if (client_gone) return gone();
     if (!answer.ok()) {
       outcome.outcome = "provider_error";
-      if (!emit("error", json::serialize(json::object{{"detail", answer.status().message()}}))) return gone();
+      if (!sink.Error(answer.status().message())) return gone();
     } else {
       outcome.prompt_tokens = answer->prompt_tokens;
       outcome.completion_tokens = answer->completion_tokens;
@@ -231,16 +159,11 @@ ChatOutcome ChatService::Answer(const ChatPlan& plan,
         if (n >= 1 && n <= plan.sources.size()) cited[n] = true;
       }
       for (std::size_t n = 1; n < cited.size(); ++n) {
-        if (cited[n]) citations.push_back(n);
+        if (cited[n]) outcome.citations.push_back(n);
       }
     }
   }
-  const json::value done = json::object{{"mode", outcome.mode},
-                                        {"outcome", outcome.outcome},
-                                        {"citations", std::move(citations)},
-                                        {"prompt_tokens", outcome.prompt_tokens},
-                                        {"completion_tokens", outcome.completion_tokens}};
-  if (!emit("done", json::serialize(done))) return gone();
+  if (!sink.Done(outcome)) return gone();
   return outcome;
 }
 

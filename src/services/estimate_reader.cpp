@@ -114,4 +114,50 @@ Result<std::string> EstimateReader::VersionView(const Actor& actor, std::int64_t
   return SerializeView(**w);
 }
 
+Result<EstimateDigest> EstimateReader::Digest(const Actor& actor, std::int64_t estimate_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  auto w = working_.Get(actor, estimate_id, std::nullopt);
+  if (!w.ok()) return w.status();
+  std::lock_guard lock((*w)->mu);
+  const WorkingEstimate& e = **w;
+  const auto& h = e.info.header;
+  EstimateDigest digest;
+  digest.header = "Смета «" + h.name + "»" + (h.number.empty() ? std::string() : " № " + h.number) +
+                  ", регион " + h.region + ", квартал " + h.quarter + ", метод " + h.method + ". Разделов " +
+                  std::to_string(e.documents.size()) + ", позиций " + std::to_string(e.PositionCount()) + ".";
+  const core::EstimateResult* result = e.calc ? &e.calc->result() : nullptr;
+  if (result != nullptr) {
+    const core::Figures& t = result->totals.figures;
+    digest.header += " Итоги: всего " + t.total.ToString() + " руб., ОТ " + t.ot.ToString() + ", ЭМ " +
+                     t.em.ToString() + ", ОТм " + t.otm.ToString() + ", материалы " + t.m.ToString() +
+                     ", оборудование " + t.equipment.ToString() + ", НР " + t.overhead.ToString() +
+                     ", СП " + t.profit.ToString() + ".";
+  }
+  for (std::size_t s = 0; s < e.documents.size(); ++s) {
+    for (std::size_t p = 0; p < e.documents[s].size(); ++p) {
+      ai::EstimateLine line;
+      line.position_id = e.position_ids[s][p];
+      const core::Position* position = nullptr;
+      std::optional<core::Position> parsed;
+      if (e.resource_index && s < e.estimate.sections.size() && p < e.estimate.sections[s].positions.size()) {
+        position = &e.estimate.sections[s].positions[p];
+      } else if (auto doc = formats::ParsePositionDocument(e.documents[s][p], "position"); doc.ok()) {
+        parsed = std::move(doc).value();
+        position = &*parsed;
+      }
+      if (position == nullptr) continue;
+      line.number = position->number;
+      line.code = position->code;
+      line.name = position->name;
+      line.unit = position->unit;
+      line.quantity = position->quantity.ok() ? position->quantity.ToString() : "";
+      if (result != nullptr && s < result->positions.size() && p < result->positions[s].size()) {
+        line.total = result->positions[s][p].figures.total.ToString();
+      }
+      digest.lines.push_back(std::move(line));
+    }
+  }
+  return digest;
+}
+
 }  // namespace estimate::services

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "services/assistant_types.hpp"
 #include "services/estimate_deps.hpp"
 
 namespace estimate::services {
@@ -29,6 +30,9 @@ class EstimateReader {
   // The view of the estimate as it was at `version`.
   Result<std::string> VersionView(const Actor& actor, std::int64_t estimate_id,
                                   std::int64_t version);
+  // The estimate as the assistant's chat reads it: header and totals in a line, and each position
+  // with its figures (resource-index; base-index positions without them).
+  Result<EstimateDigest> Digest(const Actor& actor, std::int64_t estimate_id);
 
  private:
   store::EstimateRepository& estimates_;

@@ -13,6 +13,6 @@ EstimateServices::EstimateServices(store::Database& db, store::EstimateRepositor
       history(deps_, reader, working),
       rollups(deps_, reader),
       documents(deps_, working, reader, catalog, editing, rollups),
-      checker(deps_, working) {}
+      checker(deps_, working, history) {}
 
 }  // namespace estimate::services

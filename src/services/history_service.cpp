@@ -149,4 +149,42 @@ Result<std::vector<AuditEntry>> HistoryService::Audit(const Actor& actor,
   return out;
 }
 
+Result<ImportReport> HistoryService::ImportReportOf(const Actor& actor, std::int64_t estimate_id) {
+  if (Status s = Denied(actor, auth::Permission::kReadEstimates); !s.ok()) return s;
+  ImportReport report;
+  store::AuditQuery query;
+  query.entity_type = "estimate";
+  query.entity_id = std::to_string(estimate_id);
+  query.limit = store::kMaxAuditLimit;
+  // Newest first: the creation is on the last page. An estimate changed more than 20 000 times
+  // is answered without its import's comparison.
+  for (int page = 0; page < 20; ++page) {
+    query.offset = page * store::kMaxAuditLimit;
+    auto records = audit_.Query(actor.organization_id, query);
+    if (!records.ok()) return records.status();
+    for (const auto& r : *records) {
+      if (r.action != "create" || !r.after_json) continue;
+      boost::system::error_code ec;
+      const json::value after = json::parse(*r.after_json, ec);
+      const json::value* imported = !ec && after.is_object() ? after.get_object().if_contains("import") : nullptr;
+      if (imported == nullptr || !imported->is_object()) return report;
+      const auto text = [](const json::object& o, const char* key) {
+        const json::value* v = o.if_contains(key);
+        return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+      };
+      report.source = text(imported->get_object(), "source");
+      if (const auto* list = imported->get_object().if_contains("differences"); list != nullptr && list->is_array()) {
+        for (const auto& d : list->get_array()) {
+          if (!d.is_object()) continue;
+          report.differences.push_back({text(d.get_object(), "path"), text(d.get_object(), "stated"),
+                                        text(d.get_object(), "computed")});
+        }
+      }
+      return report;
+    }
+    if (records->size() < static_cast<std::size_t>(store::kMaxAuditLimit)) break;
+  }
+  return report;
+}
+
 }  // namespace estimate::services

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "services/assistant_types.hpp"
 #include "services/audit_types.hpp"
 #include "services/estimate_deps.hpp"
 
@@ -26,6 +27,10 @@ class HistoryService {
                               std::int64_t expected_version);
   // The audit log of the actor's organization (read_audit), newest first.
   Result<std::vector<AuditEntry>> Audit(const Actor& actor, const AuditFilter& filter);
+  // What the estimate's import compared (the "import" object of its "create" audit record,
+  // written by DocumentService in the same transaction as the estimate); empty when the estimate
+  // was not imported from a file that states its figures. Readers of the estimate may ask.
+  Result<ImportReport> ImportReportOf(const Actor& actor, std::int64_t estimate_id);
 
  private:
   store::Database& db_;

@@ -9,6 +9,7 @@ import http.server
 import json
 import socketserver
 import threading
+import time
 import unittest
 
 from api_client import DEMO, Org, add_user, import_demo_base, login
@@ -43,6 +44,7 @@ class FakeModel:
     def __init__(self):
         self.requests = []
         self.status = 200
+        self.delay = 0.0  # seconds between pieces
         self.pieces = ["При ремонте ", "в эксплуатируемом здании ", "применяется коэффициент 1,2 [1]."]
         fake = self
 
@@ -66,6 +68,7 @@ class FakeModel:
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 for piece in fake.pieces:
+                    time.sleep(fake.delay)
                     chunk = {"id": "c1", "object": "chat.completion.chunk",
                              "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                     self.wfile.write(("data: " + json.dumps(chunk, ensure_ascii=False) + "\n\n").encode())
@@ -223,6 +226,35 @@ class ChatWithModel(unittest.TestCase):
         self.assertGreaterEqual(metric_value(text, "ai_chat_tokens_total", {"kind": "completion"}), 21)
         self.assertGreaterEqual(metric_value(text, "ai_chat_tokens_total", {"kind": "prompt"}), 812)
         self.assertIn("ai_chat_first_text_seconds_count", text)
+
+    def test_each_piece_reaches_the_client_as_the_model_sends_it(self):
+        # The model waits 0.7 s before each piece: the first piece must be read before the last
+        # is written, i.e. nothing waits for the whole answer on the way.
+        self.model.delay = 0.7
+        try:
+            conn = self.svc.connection(timeout=30)
+            body = json.dumps({"message": QUESTION}, ensure_ascii=False).encode()
+            conn.request("POST", "/api/v1/ai/chat", body, {"Authorization": "Bearer " + self.org.token,
+                                                          "Content-Type": "application/json"})
+            started = time.monotonic()
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            self.assertEqual(resp.getheader("Transfer-Encoding"), "chunked")
+            first_delta = done = None
+            while True:
+                line = resp.fp.readline()
+                if not line:
+                    break
+                if line.startswith(b"event: delta") and first_delta is None:
+                    first_delta = time.monotonic() - started
+                if line.startswith(b"event: done"):
+                    done = time.monotonic() - started
+            conn.close()
+        finally:
+            self.model.delay = 0.0
+        self.assertIsNotNone(first_delta)
+        self.assertIsNotNone(done)
+        self.assertLess(first_delta, done - 1.0, (first_delta, done))
 
     def test_a_provider_failure_is_an_error_event_without_the_key(self):
         self.model.status = 401

@@ -171,6 +171,13 @@ class Api(unittest.TestCase):
                     fx.tokens["admin"]).status == 503:
                 time.sleep(1)
             return Req("/api/v1/ai/suggest", {"text": "разработка грунта в траншеях вручную"})
+        def boq_review(role):
+            suggestion(role)  # the model is ready
+            boundary = "----matrix" + role
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"vor.csv\"\r\n"
+                    "Content-Type: text/csv\r\n\r\nНаименование;Ед. изм.;Кол-во\nМонтаж водомера;шт;2\r\n"
+                    "--%s--\r\n" % (boundary, boundary)).encode("utf-8")
+            return Req("/api/v1/ai/boq", body, {"Content-Type": "multipart/form-data; boundary=" + boundary})
         a = fx.a
         e = fx.e
         E = "/api/v1/estimates/%d" % e
@@ -348,6 +355,14 @@ class Api(unittest.TestCase):
             ("GET", "/api/v1/jobs/{id}/file", ALL, lambda role: Req(done_job(role) + "/file")),
             ("DELETE", "/api/v1/jobs/{id}", ALL, lambda role: Req(running_job(role))),
             ("POST", "/api/v1/ai/suggest", ALL, suggestion),
+            ("POST", "/api/v1/estimates/{id}/check", ALL, lambda role: Req(E + "/check")),
+            ("POST", "/api/v1/ai/chat", ALL, lambda role: Req(
+                "/api/v1/ai/chat", {"message": "где учитывать зимнее удорожание"})),
+            ("POST", "/api/v1/ai/boq", ALL, boq_review),
+            ("POST", "/api/v1/ai/boq/draft", EDIT, lambda role: Req(
+                "/api/v1/ai/boq/draft", {"object_id": fx.O, "name": "ВОР " + role, "lines": [
+                    {"name": "Монтаж водомера Ду32", "unit": "шт", "quantity": "2",
+                     "code": "ГЭСН 16-06-005-01"}]}, watch=[O + "/estimates"])),
         ]
 
     # --- 1. every route answers; guarded ones want a token -----------------------------------
