@@ -177,18 +177,111 @@ NormSuggester::~NormSuggester() = default;
 bool NormSuggester::loaded() const { return impl_->loaded; }
 const std::string& NormSuggester::key() const { return impl_->key; }
 
+// The local graph stays in the cache folder, for when Chroma is not configured again.
+Status NormSuggester::UseChroma(Impl& impl, const SuggesterOptions& options) {
+  if (!options.chroma) return Status::Ok();
+  auto index = ChromaIndex::Publish(*options.chroma, "estimate-norms-" + impl.key, impl.norm_vectors, impl.dimension);
+  if (!index.ok()) return index.status();
+  impl.vectors = std::move(*index);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(std::unique_ptr<Impl> impl,
+                                                                                const SuggesterOptions& options) {
+  const OpenAiSettings& settings = *options.embeddings;
+  const BaseRelease& r = *impl->release;
+  const std::size_t n = r.norms.size();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(Fnv1a(settings.base_url + "|" + settings.embedding_model)));
+  const std::string dir =
+      options.cache_dir.empty() ? std::string() : (fs::path(options.cache_dir) / (impl->key + "-oa-" + hex)).string();
+  const auto finish = [&](std::unique_ptr<HnswIndex> index, int dimension, bool loaded)
+      -> Result<std::unique_ptr<NormSuggester>> {
+    impl->vectors = std::move(index);
+    impl->dimension = dimension;
+    impl->loaded = loaded;
+    impl->embedder = std::make_unique<OpenAiEmbedder>(settings, dimension);
+    if (Status s = UseChroma(*impl, options); !s.ok()) return s;
+    return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
+  };
+  std::error_code ec;
+  // Made before: the vectors and the graph, whole (the marker holds their sizes).
+  if (!dir.empty() && fs::exists(fs::path(dir) / "complete", ec) && n > 0) {
+    std::ifstream marker(fs::path(dir) / "complete", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(marker)), std::istreambuf_iterator<char>());
+    const auto vec_size = fs::file_size(fs::path(dir) / "norms.vec", ec);
+    const auto graph_size = ec ? 0 : fs::file_size(fs::path(dir) / "norms.hnsw", ec);
+    const std::string expected = std::string(kModelVersion) + "\nnorms.vec " + std::to_string(vec_size) +
+                                 "\nnorms.hnsw " + std::to_string(graph_size) + "\n";
+    const std::size_t floats = ec ? 0 : vec_size / sizeof(float);
+    if (!ec && text == expected && floats > 0 && floats % n == 0 && floats / n <= 8192) {
+      const int dimension = static_cast<int>(floats / n);
+      std::vector<float> nv(floats);
+      std::ifstream in(fs::path(dir) / "norms.vec", std::ios::binary);
+      auto index = HnswIndex::Load((fs::path(dir) / "norms.hnsw").string(), dimension);
+      if (in.read(reinterpret_cast<char*>(nv.data()), static_cast<std::streamsize>(vec_size)) && index.ok()) {
+        impl->norm_vectors = std::move(nv);
+        return finish(std::move(*index), dimension, true);
+      }
+    }
+  }
+  // Made now: the norms' texts in batches.
+  const OpenAiClient client(settings);
+  const std::atomic<bool>* cancel = options.train.cancel;
+  std::vector<std::vector<float>> vectors;
+  vectors.reserve(n);
+  constexpr std::size_t kBatch = 128;
+  for (std::size_t at = 0; at < n; at += kBatch) {
+    if (cancel != nullptr && cancel->load()) return Status(StatusCode::kUnavailable, "training stopped");
+    std::vector<std::string> texts;
+    for (std::size_t i = at; i < std::min(n, at + kBatch); ++i) texts.push_back(impl->NormText(r.norms[i]));
+    auto got = client.Embed(texts);
+    if (!got.ok()) return Status(got.status().code(), "embeddings of the norms: " + got.status().message());
+    for (auto& v : *got) {
+      if (!vectors.empty() && v.size() != vectors.front().size()) {
+        return Unavailable("embeddings of the norms: the model API answered vectors of different sizes");
+      }
+      ToUnitLength(v);
+      vectors.push_back(std::move(v));
+    }
+  }
+  const int dimension = vectors.empty() ? 0 : static_cast<int>(vectors.front().size());
+  if (dimension <= 0) return Unavailable("embeddings of the norms: none answered");
+  auto index = HnswIndex::Build(vectors, dimension);
+  impl->norm_vectors.reserve(n * static_cast<std::size_t>(dimension));
+  for (const auto& v : vectors) impl->norm_vectors.insert(impl->norm_vectors.end(), v.begin(), v.end());
+  if (!dir.empty()) {
+    // Written aside and renamed into place when whole, as the fastText models are.
+    const fs::path work = fs::path(options.cache_dir) /
+                          (".embedding-" + impl->key + "-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(reinterpret_cast<std::uintptr_t>(impl.get())));
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    bool written = false;
+    {
+      std::ofstream out(work / "norms.vec", std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(impl->norm_vectors.data()),
+                static_cast<std::streamsize>(impl->norm_vectors.size() * sizeof(float)));
+      written = static_cast<bool>(out);
+    }
+    if (written && index->Save((work / "norms.hnsw").string()).ok()) {
+      const std::string marker = std::string(kModelVersion) + "\nnorms.vec " +
+                                 std::to_string(fs::file_size(work / "norms.vec", ec)) + "\nnorms.hnsw " +
+                                 std::to_string(fs::file_size(work / "norms.hnsw", ec)) + "\n";
+      std::ofstream done(work / "complete", std::ios::binary | std::ios::trunc);
+      done << marker;
+      done.flush();
+      if (done) fs::rename(work, dir, ec);
+    }
+    fs::remove_all(work, ec);
+  }
+  return finish(std::move(index), dimension, false);
+}
+
 Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     std::shared_ptr<const BaseRelease> release,
     std::shared_ptr<const normbase::SearchIndex> search, const SuggesterOptions& options) {
-  // With CHROMA_URL the norms' vectors go to Chroma and are searched there; the local graph stays
-  // in the cache folder, for when Chroma is not configured again.
-  const auto UseChroma = [](Impl& impl, const SuggesterOptions& o) -> Status {
-    if (!o.chroma) return Status::Ok();
-    auto index = ChromaIndex::Publish(*o.chroma, "estimate-norms-" + impl.key, impl.norm_vectors, impl.dimension);
-    if (!index.ok()) return index.status();
-    impl.vectors = std::move(*index);
-    return Status::Ok();
-  };
   auto impl = std::make_unique<Impl>();
   impl->release = std::move(release);
   impl->search = std::move(search);
@@ -213,6 +306,8 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
     impl->base_units[i] = BaseUnit(n.unit);
   }
   for (auto& [table, series] : tables) CloseSeries(series);
+
+  if (options.embeddings) return BuildWithRemoteEmbeddings(std::move(impl), options);
 
   const std::string dir =
       options.cache_dir.empty() ? std::string() : (fs::path(options.cache_dir) / impl->key).string();

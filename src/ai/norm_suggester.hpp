@@ -24,6 +24,7 @@
 
 #include "ai/chroma_client.hpp"
 #include "ai/embedding.hpp"
+#include "ai/openai_client.hpp"
 #include "core/decimal.hpp"
 #include "core/status.hpp"
 #include "normbase/base_release.hpp"
@@ -78,6 +79,10 @@ struct SuggesterOptions {
   // CHROMA_URL: the norms' vectors searched in a Chroma collection ("estimate-norms-<key>")
   // instead of the local hnswlib file.
   std::optional<ChromaSettings> chroma{};
+  // OPENAI_EMBEDDING_MODEL (with OPENAI_API_KEY): the meaning from an OpenAI-compatible
+  // /embeddings endpoint instead of fastText; the norms' vectors are made once per release and
+  // model and kept under cache_dir ("<key>-oa-<model hash>").
+  std::optional<OpenAiSettings> embeddings{};
 };
 
 class NormSuggester {
@@ -99,6 +104,11 @@ class NormSuggester {
  private:
   struct Impl;
   explicit NormSuggester(std::unique_ptr<Impl> impl);
+  // With CHROMA_URL: the norms' vectors into Chroma, and searched there.
+  static Status UseChroma(Impl& impl, const SuggesterOptions& options);
+  // With OPENAI_EMBEDDING_MODEL: the norms' vectors from the embeddings API (or the cache).
+  static Result<std::unique_ptr<NormSuggester>> BuildWithRemoteEmbeddings(std::unique_ptr<Impl> impl,
+                                                                         const SuggesterOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
+
 #include <thread>
 #include <utility>
 
@@ -196,6 +198,25 @@ Result<std::vector<std::vector<float>>> OpenAiClient::Embed(const std::vector<st
     if (vec.empty()) return Unavailable("the model API (" + settings_.base_url + ") left a text without its embedding");
   }
   return out;
+}
+
+void ToUnitLength(std::vector<float>& v) {
+  double norm = 0;
+  for (float x : v) norm += static_cast<double>(x) * x;
+  if (norm <= 0) return;
+  const double scale = 1.0 / std::sqrt(norm);
+  for (float& x : v) x = static_cast<float>(x * scale);
+}
+
+std::vector<float> OpenAiEmbedder::Embed(std::string_view text) const {
+  auto got = client_.Embed({std::string(text)});
+  if (!got.ok() || got->size() != 1 || static_cast<int>((*got)[0].size()) != dimension_) {
+    ++failures_;
+    return std::vector<float>(static_cast<std::size_t>(dimension_), 0.0f);
+  }
+  std::vector<float> v = std::move((*got)[0]);
+  ToUnitLength(v);
+  return v;
 }
 
 }  // namespace estimate::ai

@@ -8,6 +8,7 @@
 // text has reached the caller. Errors name the provider's host and its own message; the key
 // never appears in them (a provider that echoes it has it cut out). Thread-safe: no state but
 // the settings.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ai/embedding.hpp"
 #include "core/status.hpp"
 #include "http/client.hpp"
 
@@ -74,5 +76,25 @@ class OpenAiClient {
 
   OpenAiSettings settings_;
 };
+
+// Embeddings of an OpenAI-compatible /embeddings endpoint as the suggestion's meaning: unit
+// vectors of `dimension` floats (the norms' were made by the same model). A text the provider
+// fails to embed gets a zero vector, so that the suggestion ranks on the words alone; failures()
+// counts them.
+class OpenAiEmbedder : public TextEmbedder {
+ public:
+  OpenAiEmbedder(OpenAiSettings settings, int dimension) : client_(std::move(settings)), dimension_(dimension) {}
+  int dimension() const override { return dimension_; }
+  std::vector<float> Embed(std::string_view text) const override;
+  std::int64_t failures() const { return failures_.load(); }
+
+ private:
+  OpenAiClient client_;
+  int dimension_;
+  mutable std::atomic<std::int64_t> failures_{0};
+};
+
+// Scales `v` to unit length (a zero vector stays zero).
+void ToUnitLength(std::vector<float>& v);
 
 }  // namespace estimate::ai

@@ -113,6 +113,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"OPENAI_API_KEY", "", "key of an OpenAI-compatible model API; empty: no model, retrieval answers", true},
       {"OPENAI_MODEL", "gpt-4o-mini", "model name for the AI assistant", false},
       {"OPENAI_BASE_URL", "https://api.openai.com/v1", "base URL of the OpenAI-compatible API", false},
+      {"OPENAI_EMBEDDING_MODEL", "", "with OPENAI_API_KEY: embeddings model of the norm suggestion (e.g. text-embedding-3-small); empty: fastText trained here", false},
       {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
       {"CHROMA_TOKEN", "", "token of the Chroma server (x-chroma-token); empty: none", true},
       {"AI_CACHE_DIR", "data/ai", "folder of the assistant's models and vector indexes, one per release", false},
@@ -241,6 +242,7 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   }
   get("OPENAI_API_KEY", c.openai_api_key);
   get("OPENAI_MODEL", c.openai_model);
+  get("OPENAI_EMBEDDING_MODEL", c.openai_embedding_model);
   if (get("OPENAI_BASE_URL", v)) {
     if (!IsHttpUrl(v)) bad("OPENAI_BASE_URL", v, "is not an http(s) URL");
     else c.openai_base_url = v;

@@ -21,6 +21,7 @@ struct Config {
   std::string openai_api_key, openai_model = "gpt-4o-mini", openai_base_url = "https://api.openai.com/v1";
   std::string chroma_url;
   std::string chroma_token;  // CHROMA_TOKEN
+  std::string openai_embedding_model;  // OPENAI_EMBEDDING_MODEL; empty: fastText
   std::string ai_cache_dir = "data/ai";  // the assistant's models, one folder per release
   std::string storage_type = "local";  // local | s3
   std::string storage_path = "data/files";

@@ -576,6 +576,13 @@ class AiRole {
       chroma.token = infra.config.chroma_token;
       options.chroma = std::move(chroma);
     }
+    if (!infra.config.openai_embedding_model.empty() && !infra.config.openai_api_key.empty()) {
+      ai::OpenAiSettings embeddings;
+      embeddings.api_key = infra.config.openai_api_key;
+      embeddings.base_url = infra.config.openai_base_url;
+      embeddings.embedding_model = infra.config.openai_embedding_model;
+      options.embeddings = std::move(embeddings);
+    }
     role->assistant_ = std::make_unique<services::AssistantService>(*base, std::move(options));
     const services::AssistantService* assistant = role->assistant_.get();
     infra.registry.AddCallback(

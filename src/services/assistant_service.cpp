@@ -77,7 +77,7 @@ void AssistantService::Train(std::shared_ptr<const ActiveBase> active, std::int6
   telemetry::LogInfo("assistant: preparing the norm suggestion model",
                      {{"release_id", std::to_string(release_id), true},
                       {"release", active->release->info.name}});
-  ai::SuggesterOptions options{options_.cache_dir, options_.train, {}, options_.chroma};
+  ai::SuggesterOptions options{options_.cache_dir, options_.train, {}, options_.chroma, options_.embeddings};
   Result<std::unique_ptr<ai::NormSuggester>> built = Internal("not built");
   try {
     built = ai::NormSuggester::Build(active->release, active->search, options);

@@ -27,6 +27,8 @@ struct AssistantOptions {
   std::string cache_dir;  // where the models are kept (AI_CACHE_DIR, default data/ai)
   ai::TrainOptions train;
   std::optional<ai::ChromaSettings> chroma;  // CHROMA_URL: the norms' vectors in Chroma
+  // OPENAI_EMBEDDING_MODEL with OPENAI_API_KEY: the meaning from the embeddings API.
+  std::optional<ai::OpenAiSettings> embeddings;
 };
 
 struct SuggestAnswer {
