@@ -274,7 +274,8 @@ Status ChromaClient::DeleteCollection(const std::string& name) const {
 
 Result<std::unique_ptr<ChromaIndex>> ChromaIndex::Publish(const ChromaSettings& settings,
                                                          const std::string& name,
-                                                         const std::vector<float>& vectors, int dimension) {
+                                                         const std::vector<float>& vectors, int dimension,
+                                                         bool replace) {
   if (dimension <= 0) return InvalidArgument("chroma: the vectors have no dimension");
   ChromaClient client(settings);
   auto collection = client.EnsureCollection(name);
@@ -293,7 +294,7 @@ Result<std::unique_ptr<ChromaIndex>> ChromaIndex::Publish(const ChromaSettings& 
   // A collection filled before (this release, another instance) is used as it is.
   auto count = client.Count(*collection);
   if (!count.ok()) return count.status();
-  if (*count != static_cast<std::int64_t>(ids.size())) {
+  if (replace || *count != static_cast<std::int64_t>(ids.size())) {
     if (Status s = client.Upsert(*collection, ids, rows); !s.ok()) return s;
   }
   return std::unique_ptr<ChromaIndex>(new ChromaIndex(std::move(client), std::move(*collection)));

@@ -88,8 +88,10 @@ class ChromaClient {
 // nothing (the suggestion falls back on the full text) and counts in failures().
 class ChromaIndex : public VectorIndex {
  public:
+  // `replace`: the vectors are sent even when the collection holds as many (a model made anew).
   static Result<std::unique_ptr<ChromaIndex>> Publish(const ChromaSettings& settings, const std::string& name,
-                                                      const std::vector<float>& vectors, int dimension);
+                                                      const std::vector<float>& vectors, int dimension,
+                                                      bool replace = false);
   std::vector<VectorHit> Search(const std::vector<float>& query, std::size_t k) const override;
   std::int64_t failures() const { return failures_.load(); }
 

@@ -350,10 +350,11 @@ class Checker {
     }
     for (const auto& d : in_.import_differences) {
       std::optional<std::size_t> s, p;
-      ParsePath(d.path, s, p);
+      if (in_.import_is_current) ParsePath(d.path, s, p);
       Add("import-arithmetic", s, p, "", d.path,
           "В файле " + (in_.import_source.empty() ? std::string("импорта") : "«" + in_.import_source + "»") +
-              " указано " + d.stated + ", а пересчёт даёт " + d.computed + " (" + d.path + ").",
+              " указано " + d.stated + ", а пересчёт даёт " + d.computed + " (" + d.path +
+              (in_.import_is_current ? ")." : ", в смете как она была импортирована)."),
           "Проверьте расчёт в исходной программе: округления, коэффициенты, цены; "
           "итог сметы должен сходиться с суммой позиций.");
     }
@@ -451,7 +452,8 @@ class Checker {
 
   template <typename AddFn>
   void Duplicate(std::size_t s, std::size_t p, const Position& pos, AddFn& add) {
-    std::string key = pos.code + '\x1f' + Comparable(pos.name) + '\x1f' + pos.unit + '\x1f' +
+    // Within a section: the same work in each entrance's or building's section is not a repeat.
+    std::string key = std::to_string(s) + '\x1f' + pos.code + '\x1f' + Comparable(pos.name) + '\x1f' + pos.unit + '\x1f' +
                       (pos.quantity.ok() ? pos.quantity.Normalized().ToString() : "") + '\x1f';
     for (const auto& c : pos.coefficients) key += c.name + '\x1e';
     for (const auto& e : pos.extra) key += e.code + ':' + (e.quantity.ok() ? e.quantity.Normalized().ToString() : "") + '\x1e';
@@ -876,7 +878,10 @@ class Checker {
     }
     // summary-cost-in-lsr, vat-rate
     const std::string name = Folded(pos.name);
-    const bool vat = Contains(name, "ндс") || Contains(name, "налог на добавленную");
+    // «цена без НДС», «без учёта НДС»: a market price's basis, not VAT charged.
+    const bool vat_excluded = Contains(name, "без ндс") || Contains(name, "без учета ндс") ||
+                              Contains(name, "без учёта ндс") || Contains(name, "без налога на добавленную");
+    const bool vat = !vat_excluded && (Contains(name, "ндс") || Contains(name, "налог на добавленную"));
     const bool winter = Contains(name, "зимн") && Contains(name, "удорож");
     const bool temporary = Contains(name, "временн") && (Contains(name, "здани") || Contains(name, "сооружени"));
     const bool contingency = Contains(name, "непредвиденн");

@@ -56,6 +56,9 @@ struct CheckInput {
   std::int64_t active_release_id = 0;       // of `release`
   std::string import_source;                // the file the estimate was imported from, if any
   std::vector<ImportDifference> import_differences;
+  // The differences' paths point at positions of the estimate as imported: false once it has
+  // changed since (they are then reported for the estimate as a whole).
+  bool import_is_current = true;
 };
 
 struct Finding {

@@ -134,6 +134,8 @@ struct NormSuggester::Impl {
   HybridWeights weights;
   bool loaded = false;
   std::string key;
+  std::string vectors_name;  // names the embedder: the Chroma collection's suffix
+  std::string warning;       // what did not work and was done without (Chroma, the embeddings API)
 
   double Similarity(const std::vector<float>& q, std::uint32_t norm) const {
     const float* v = norm_vectors.data() + static_cast<std::size_t>(norm) * dimension;
@@ -176,18 +178,26 @@ NormSuggester::NormSuggester(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 NormSuggester::~NormSuggester() = default;
 bool NormSuggester::loaded() const { return impl_->loaded; }
 const std::string& NormSuggester::key() const { return impl_->key; }
+const std::string& NormSuggester::warning() const { return impl_->warning; }
 
-// The local graph stays in the cache folder, for when Chroma is not configured again.
-Status NormSuggester::UseChroma(Impl& impl, const SuggesterOptions& options) {
-  if (!options.chroma) return Status::Ok();
-  auto index = ChromaIndex::Publish(*options.chroma, "estimate-norms-" + impl.key, impl.norm_vectors, impl.dimension);
-  if (!index.ok()) return index.status();
+// The local graph stays in the cache folder, for when Chroma is not configured again or fails: a
+// Chroma that cannot take the vectors leaves the suggestion on the local graph, with a warning.
+void NormSuggester::UseChroma(Impl& impl, const SuggesterOptions& options) {
+  if (!options.chroma) return;
+  // The collection names the release's model and the embedder, and a model made now (not read
+  // from the cache) replaces whatever a collection of that name held.
+  auto index = ChromaIndex::Publish(*options.chroma, "estimate-norms-" + impl.key + impl.vectors_name,
+                                    impl.norm_vectors, impl.dimension, /*replace=*/!impl.loaded);
+  if (!index.ok()) {
+    impl.warning += (impl.warning.empty() ? "" : "; ") + std::string("Chroma: ") + index.status().message() +
+                    "; the local index answers";
+    return;
+  }
   impl.vectors = std::move(*index);
-  return Status::Ok();
 }
 
-Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(std::unique_ptr<Impl> impl,
-                                                                                const SuggesterOptions& options) {
+Status NormSuggester::MakeRemoteVectors(Impl& target, const SuggesterOptions& options) {
+  Impl* impl = &target;
   const OpenAiSettings& settings = *options.embeddings;
   const BaseRelease& r = *impl->release;
   const std::size_t n = r.norms.size();
@@ -196,14 +206,16 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(
                 static_cast<unsigned long long>(Fnv1a(settings.base_url + "|" + settings.embedding_model)));
   const std::string dir =
       options.cache_dir.empty() ? std::string() : (fs::path(options.cache_dir) / (impl->key + "-oa-" + hex)).string();
-  const auto finish = [&](std::unique_ptr<HnswIndex> index, int dimension, bool loaded)
-      -> Result<std::unique_ptr<NormSuggester>> {
+  // Everything assigned at once, only when it worked: a failure leaves `target` as it was.
+  const auto finish = [&](std::unique_ptr<HnswIndex> index, std::vector<float> vectors, int dimension,
+                          bool loaded) -> Status {
     impl->vectors = std::move(index);
+    impl->norm_vectors = std::move(vectors);
     impl->dimension = dimension;
     impl->loaded = loaded;
+    impl->vectors_name = std::string("-oa-") + hex;
     impl->embedder = std::make_unique<OpenAiEmbedder>(settings, dimension);
-    if (Status s = UseChroma(*impl, options); !s.ok()) return s;
-    return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
+    return Status::Ok();
   };
   std::error_code ec;
   // Made before: the vectors and the graph, whole (the marker holds their sizes).
@@ -221,8 +233,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(
       std::ifstream in(fs::path(dir) / "norms.vec", std::ios::binary);
       auto index = HnswIndex::Load((fs::path(dir) / "norms.hnsw").string(), dimension);
       if (in.read(reinterpret_cast<char*>(nv.data()), static_cast<std::streamsize>(vec_size)) && index.ok()) {
-        impl->norm_vectors = std::move(nv);
-        return finish(std::move(*index), dimension, true);
+        return finish(std::move(*index), std::move(nv), dimension, true);
       }
     }
   }
@@ -249,20 +260,20 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(
   const int dimension = vectors.empty() ? 0 : static_cast<int>(vectors.front().size());
   if (dimension <= 0) return Unavailable("embeddings of the norms: none answered");
   auto index = HnswIndex::Build(vectors, dimension);
-  impl->norm_vectors.reserve(n * static_cast<std::size_t>(dimension));
-  for (const auto& v : vectors) impl->norm_vectors.insert(impl->norm_vectors.end(), v.begin(), v.end());
+  std::vector<float> flat;
+  flat.reserve(n * static_cast<std::size_t>(dimension));
+  for (const auto& v : vectors) flat.insert(flat.end(), v.begin(), v.end());
   if (!dir.empty()) {
     // Written aside and renamed into place when whole, as the fastText models are.
     const fs::path work = fs::path(options.cache_dir) /
                           (".embedding-" + impl->key + "-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(reinterpret_cast<std::uintptr_t>(impl.get())));
+                           std::to_string(reinterpret_cast<std::uintptr_t>(impl)));
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
     bool written = false;
     {
       std::ofstream out(work / "norms.vec", std::ios::binary | std::ios::trunc);
-      out.write(reinterpret_cast<const char*>(impl->norm_vectors.data()),
-                static_cast<std::streamsize>(impl->norm_vectors.size() * sizeof(float)));
+      out.write(reinterpret_cast<const char*>(flat.data()), static_cast<std::streamsize>(flat.size() * sizeof(float)));
       written = static_cast<bool>(out);
     }
     if (written && index->Save((work / "norms.hnsw").string()).ok()) {
@@ -276,7 +287,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::BuildWithRemoteEmbeddings(
     }
     fs::remove_all(work, ec);
   }
-  return finish(std::move(index), dimension, false);
+  return finish(std::move(index), std::move(flat), dimension, false);
 }
 
 Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
@@ -307,7 +318,15 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
   }
   for (auto& [table, series] : tables) CloseSeries(series);
 
-  if (options.embeddings) return BuildWithRemoteEmbeddings(std::move(impl), options);
+  if (options.embeddings) {
+    // The embeddings API; when it cannot make the norms' vectors, fastText trained here does.
+    if (Status s = MakeRemoteVectors(*impl, options); s.ok()) {
+      UseChroma(*impl, options);
+      return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
+    } else {
+      impl->warning = "embeddings API: " + s.message() + "; fastText trained here instead";
+    }
+  }
 
   const std::string dir =
       options.cache_dir.empty() ? std::string() : (fs::path(options.cache_dir) / impl->key).string();
@@ -340,7 +359,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
         impl->norm_vectors = std::move(nv);
         impl->dimension = dim;
         impl->loaded = true;
-        if (Status s = UseChroma(*impl, options); !s.ok()) return s;
+        UseChroma(*impl, options);
         return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
       }
     }
@@ -429,7 +448,7 @@ Result<std::unique_ptr<NormSuggester>> NormSuggester::Build(
   }
   impl->embedder = std::move(*trained);
   impl->vectors = std::move(index);
-  if (Status s = UseChroma(*impl, options); !s.ok()) return s;
+  UseChroma(*impl, options);
   return std::unique_ptr<NormSuggester>(new NormSuggester(std::move(impl)));
 }
 
@@ -490,7 +509,9 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
   }
 
   const std::vector<float> qv = m.embedder->Embed(query.text);
-  {
+  // A description the embedder could not embed (the API failed): the words alone rank.
+  const bool meaning = std::any_of(qv.begin(), qv.end(), [](float x) { return x != 0.0f; });
+  if (meaning) {
     const std::size_t k = query.family ? kCandidates * 4 : kCandidates;
     for (const VectorHit& h : m.vectors->Search(qv, k)) {
       if (h.id >= r.norms.size()) continue;
@@ -506,7 +527,7 @@ std::vector<NormSuggestion> NormSuggester::Suggest(const SuggestQuery& query,
   const HybridWeights& w = m.weights;
   for (auto& [i, c] : candidates) {
     if (!c.vector_known) {
-      c.vector = m.Similarity(qv, i);
+      c.vector = meaning ? m.Similarity(qv, i) : 0.0;
       c.vector_known = true;
     }
     if (mode == SuggestMode::kVectors) {

@@ -98,17 +98,20 @@ class NormSuggester {
   bool loaded() const;
   // The folder name of this release's model under cache_dir.
   const std::string& key() const;
+  // What did not work and was done without (Chroma, the embeddings API); empty when all did.
+  const std::string& warning() const;
 
   ~NormSuggester();
 
  private:
   struct Impl;
   explicit NormSuggester(std::unique_ptr<Impl> impl);
-  // With CHROMA_URL: the norms' vectors into Chroma, and searched there.
-  static Status UseChroma(Impl& impl, const SuggesterOptions& options);
-  // With OPENAI_EMBEDDING_MODEL: the norms' vectors from the embeddings API (or the cache).
-  static Result<std::unique_ptr<NormSuggester>> BuildWithRemoteEmbeddings(std::unique_ptr<Impl> impl,
-                                                                         const SuggesterOptions& options);
+  // With CHROMA_URL: the norms' vectors into Chroma, and searched there (the local graph when
+  // Chroma fails, with a warning).
+  static void UseChroma(Impl& impl, const SuggesterOptions& options);
+  // With OPENAI_EMBEDDING_MODEL: the norms' vectors from the embeddings API (or the cache);
+  // `impl` unchanged when it fails.
+  static Status MakeRemoteVectors(Impl& impl, const SuggesterOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -143,16 +143,21 @@ void AddBoqRoutes(http::Router& router, const AuthContext& context, services::Bo
       return r;
     }
     return http::Response::Json(200, BoqReviewJson(*review));
-  }));
+  }), http::Execution::kHeavy);  // a spreadsheet parsed and a suggestion per line: the bounded pool
   router.Add("POST", "/api/v1/ai/boq/draft", Guarded(context, [&boq](http::Request& req, const services::Actor& actor) {
     http::Response error;
     auto body = JsonObjectBody(req, error);
     if (!body) return error;
     auto request = BoqDraftRequestOf(body->as_object());
     if (!request.ok()) return ProblemOf(request.status(), req);
-    auto created = boq.Draft(actor, *request);
-    if (!created.ok()) return ProblemOf(created.status(), req);
-    return http::Response::Json(201, std::move(created->json));
+    auto drafted = boq.Draft(actor, *request);
+    if (!drafted.ok()) return ProblemOf(drafted.status(), req);
+    if (drafted->feedback_error.empty()) return http::Response::Json(201, std::move(drafted->created.json));
+    json::value answer = json::parse(drafted->created.json);
+    json::value& warnings = answer.as_object()["warnings"];
+    if (!warnings.is_array()) warnings = json::array();
+    warnings.as_array().push_back(json::string(drafted->feedback_error));
+    return http::Response::Json(201, json::serialize(answer));
   }));
 }
 

@@ -53,6 +53,7 @@ struct Server::Impl {
   net::thread_pool heavy;
   net::thread_pool streams;  // the producers of streamed answers
   std::atomic<int> heavy_pending{0};  // queued or running on `heavy`
+  std::atomic<int> streams_pending{0};  // streamed answers queued or running on `streams`
   std::atomic<int> connections{0};
   int max_connections = 0;
   // Accept errors: back-off, and one log line per 10 s with the count of the others.
@@ -289,7 +290,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(Response response, const std::string& request_id, bool keep_alive, bool head) {
     if (response.stream && !head && response.status != 204 && response.status != 304) {
-      return Stream(std::move(response), request_id, keep_alive);
+      // A bounded queue: four answers waiting per streaming thread, then 429.
+      const int capacity = 5 * std::max(1, server_.options.stream_threads);
+      if (++server_.streams_pending <= capacity) return Stream(std::move(response), request_id, keep_alive);
+      --server_.streams_pending;
+      response = Response::Problem(429, {}, "too many answers are streaming (" + std::to_string(capacity) +
+                                                "); retry shortly");
+      response.headers.emplace_back("retry-after", "5");
     }
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
@@ -338,7 +345,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(std::move(chunk));
     }
     bool Send(std::string bytes) {
-      if (!ok_ || session_->server_.stopping.load()) return ok_ = false;
+      // Not refused while stopping: the drain lets answers under way finish within the grace.
+      if (!ok_) return false;
       auto data = std::make_shared<std::string>(std::move(bytes));
       auto done = std::make_shared<std::promise<bool>>();
       auto result = done->get_future();
@@ -354,6 +362,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return ok_ = result.get();
     }
     bool ok() const { return ok_; }
+    void Fail() { ok_ = false; }
 
    private:
     std::shared_ptr<Session> session_;
@@ -377,13 +386,17 @@ class Session : public std::enable_shared_from_this<Session> {
                                 produce = std::move(response.stream), keep_alive]() mutable {
       ChunkWriter writer(self);
       if (writer.Send(std::move(head))) {
+        bool whole = true;
         try {
           produce(writer);
         } catch (const std::exception& e) {
           telemetry::LogError("a streamed answer failed", {{"reason", e.what()}});
+          whole = false;  // no last chunk: the client sees the answer cut, not complete
         }
-        if (writer.ok()) writer.Send("0\r\n\r\n");
+        if (writer.ok() && whole) writer.Send("0\r\n\r\n");
+        if (!whole) writer.Fail();
       }
+      --self->server_.streams_pending;
       const bool ok = writer.ok();
       net::post(self->stream_.get_executor(), [self, ok, keep_alive] {
         self->busy_ = false;

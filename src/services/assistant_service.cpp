@@ -40,7 +40,15 @@ void PruneModels(const std::string& cache_dir, const std::string& keep) {
       if (now - written > std::chrono::hours(6)) fs::remove_all(path, ec);
       continue;
     }
-    if (IsModelFolder(name) && fs::exists(path / "complete", ec)) folders.emplace_back(written, path);
+    if (name.starts_with(".embedding-") && IsModelFolder(name.substr(11, 16))) {
+      if (now - written > std::chrono::hours(6)) fs::remove_all(path, ec);
+      continue;
+    }
+    // "<16 hex>" (fastText) and "<16 hex>-oa-<16 hex>" (an embeddings API's vectors).
+    const bool model = IsModelFolder(name) ||
+                       (name.size() == 36 && name.substr(16, 4) == "-oa-" && IsModelFolder(name.substr(0, 16)) &&
+                        IsModelFolder(name.substr(20)));
+    if (model && fs::exists(path / "complete", ec)) folders.emplace_back(written, path);
   }
   std::sort(folders.begin(), folders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = kModelsKept - 1; i < folders.size(); ++i) fs::remove_all(folders[i].second, ec);
@@ -103,6 +111,10 @@ void AssistantService::Train(std::shared_ptr<const ActiveBase> active, std::int6
   model->release_id = release_id;
   model->release_name = active->release->info.name;
   const bool loaded = (*built)->loaded();
+  if (!(*built)->warning().empty()) {
+    telemetry::LogWarn("assistant: norm suggestion works without a part",
+                       {{"release_id", std::to_string(release_id), true}, {"reason", (*built)->warning()}});
+  }
   model->suggester = std::shared_ptr<const ai::NormSuggester>(std::move(*built));
   model_ = std::move(model);
   failed_id_ = 0;

@@ -11,6 +11,7 @@
 #include "ai/chat.hpp"
 #include "ai/estimate_checks.hpp"
 #include "formats/boq/boq_import.hpp"
+#include "services/estimate_types.hpp"
 
 namespace estimate::services {
 
@@ -19,6 +20,7 @@ namespace estimate::services {
 // What an import compared: the file and the stated figures the recomputation did not reproduce.
 struct ImportReport {
   std::string source;
+  std::int64_t version = 0;  // the estimate's version the import created
   std::vector<ai::ImportDifference> differences;
 };
 
@@ -120,6 +122,11 @@ struct BoqDraftRequest {
   std::int64_t object_id = 0;
   std::string name, region, zone, quarter;
   std::vector<BoqDraftLine> lines;
+};
+
+struct BoqDraftOutcome {
+  EditOutcome created;         // the draft, as DocumentService::ImportBoq answers it
+  std::string feedback_error;  // the choices could not be recorded; empty when they were
 };
 
 }  // namespace estimate::services

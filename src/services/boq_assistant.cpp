@@ -1,6 +1,7 @@
 #include "services/boq_assistant.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "ai/chat.hpp"
@@ -44,15 +45,42 @@ BoqChoice Choice(const normbase::Norm& n, std::string confidence, double score, 
                    std::string(n.unit), std::move(confidence), score, std::move(source), std::move(reason)};
 }
 
-// The quantity of a ВОР line in the unit of its norm: 150 «м» of a norm on «100 м» is 1,5.
-core::Decimal InNormUnit(const core::Decimal& quantity, std::string_view line_unit, std::string_view norm_unit) {
-  const std::string line = normbase::NormalizeUnit(line_unit);
-  const std::string norm = normbase::NormalizeUnit(norm_unit);
-  const auto space = norm.find(' ');
-  if (line.empty() || space == std::string::npos || norm.substr(space + 1) != line) return quantity;
-  auto multiplier = core::Decimal::Parse(norm.substr(0, space));
-  if (!multiplier.ok() || multiplier->IsZero()) return quantity;
-  return core::Decimal::Divide(quantity, *multiplier, 7).Normalized();
+// A unit as a multiplier and the rest: «100 м трубопровода» → (100, «м трубопровода», «м»).
+struct SplitUnit {
+  core::Decimal multiplier = core::Decimal::FromInt(1);
+  std::string rest, first;
+};
+
+SplitUnit Split(std::string_view unit) {
+  SplitUnit out;
+  const std::string u = normbase::NormalizeUnit(unit);
+  std::size_t i = 0;
+  while (i < u.size() && ((u[i] >= '0' && u[i] <= '9') || u[i] == '.')) ++i;
+  if (i > 0 && i < u.size() && u[i] == ' ') {
+    if (auto m = core::Decimal::Parse(u.substr(0, i)); m.ok() && !m->IsZero()) {
+      out.multiplier = *m;
+      out.rest = u.substr(i + 1);
+    } else {
+      out.rest = u;
+    }
+  } else {
+    out.rest = u;
+  }
+  out.first = out.rest.substr(0, out.rest.find(' '));
+  return out;
+}
+
+// The quantity of a ВОР line in the unit of its norm: 150 «м» of a norm on «100 м» (or «100 м
+// трубопровода») is 1,5; a line without a unit stays as it is. Another unit («км» for «100 м»,
+// «т» for «м3»): none — the estimator gives it in the norm's unit.
+std::optional<core::Decimal> InNormUnit(const core::Decimal& quantity, std::string_view line_unit,
+                                        std::string_view norm_unit) {
+  const SplitUnit line = Split(line_unit);
+  const SplitUnit norm = Split(norm_unit);
+  if (line.rest.empty()) return quantity;
+  if (line.rest != norm.rest && line.first != norm.first && line.rest != norm.first) return std::nullopt;
+  if (line.multiplier == norm.multiplier) return quantity;
+  return core::Decimal::Divide(quantity * line.multiplier, norm.multiplier, 7).Normalized();
 }
 
 }  // namespace
@@ -124,7 +152,7 @@ Result<BoqReview> BoqAssistant::Review(const Actor& actor, std::string_view byte
   return review;
 }
 
-Result<EditOutcome> BoqAssistant::Draft(const Actor& actor, const BoqDraftRequest& request) {
+Result<BoqDraftOutcome> BoqAssistant::Draft(const Actor& actor, const BoqDraftRequest& request) {
   if (documents_ == nullptr) {
     return Unavailable("drafts are made by a process with the api role; this one serves the ai role alone");
   }
@@ -145,8 +173,14 @@ Result<EditOutcome> BoqAssistant::Draft(const Actor& actor, const BoqDraftReques
         feedback.push_back({TextKey(line.name), normbase::NormalizeUnit(line.unit), FullCode(*norm),
                             request.lines[i].suggested});
       }
+      const auto quantity = InNormUnit(line.quantity, line.unit, norm->unit);
+      if (!quantity) {
+        return InvalidArgument("lines[" + std::to_string(i) + "].quantity: the line is measured in «" + line.unit +
+                               "», the norm " + FullCode(*norm) + " in «" + std::string(norm->unit) +
+                               "»: give the quantity in the norm's unit");
+      }
       line.code = FullCode(*norm);
-      line.quantity = InNormUnit(line.quantity, line.unit, norm->unit);
+      line.quantity = *quantity;
       line.unit = std::string(norm->unit);
     }
     boq.lines.push_back(std::move(line));
@@ -155,11 +189,13 @@ Result<EditOutcome> BoqAssistant::Draft(const Actor& actor, const BoqDraftReques
   auto created = documents_->ImportBoq(actor, request.object_id, boq,
                                        request.name.empty() ? std::string("Черновик по ВОР") : request.name, options);
   if (!created.ok()) return created.status();
-  // The choices teach the next suggestion; a failure to record them does not undo the draft.
+  // The choices teach the next suggestion; a failure to record them does not undo the draft,
+  // which is answered with what went wrong.
+  BoqDraftOutcome outcome{std::move(created).value(), {}};
   if (Status s = feedback_.Record(actor.organization_id, feedback); !s.ok()) {
-    return Status(s.code(), "the draft estimate was created, but the choices were not recorded: " + s.message());
+    outcome.feedback_error = "the choices were not recorded for the next suggestions: " + s.message();
   }
-  return created;
+  return outcome;
 }
 
 }  // namespace estimate::services

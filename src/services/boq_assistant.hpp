@@ -36,8 +36,8 @@ class BoqAssistant {
 
   Result<BoqReview> Review(const Actor& actor, std::string_view bytes, const std::string& filename);
   // The answer of DocumentService::ImportBoq. InvalidArgument naming lines[i].code for a code
-  // that is not a norm of the active release.
-  Result<EditOutcome> Draft(const Actor& actor, const BoqDraftRequest& request);
+  // that is not a norm of the active release, lines[i].quantity for a unit that is not the norm's.
+  Result<BoqDraftOutcome> Draft(const Actor& actor, const BoqDraftRequest& request);
 
  private:
   BaseService& base_;

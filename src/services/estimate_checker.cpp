@@ -80,6 +80,7 @@ Result<CheckReport> EstimateChecker::Check(const Actor& actor, std::int64_t esti
   if (!imported.ok()) return imported.status();
   input.import_source = std::move(imported->source);
   input.import_differences = std::move(imported->differences);
+  input.import_is_current = imported->version == 0 || imported->version == report.version;
 
   report.rules = ai::CheckRules().size();
   for (ai::Finding& f : ai::CheckEstimate(input, release)) {

@@ -173,6 +173,9 @@ Result<ImportReport> HistoryService::ImportReportOf(const Actor& actor, std::int
         return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
       };
       report.source = text(imported->get_object(), "source");
+      if (const auto* v = after.get_object().if_contains("version"); v != nullptr && v->is_int64()) {
+        report.version = v->get_int64();
+      }
       if (const auto* list = imported->get_object().if_contains("differences"); list != nullptr && list->is_array()) {
         for (const auto& d : list->get_array()) {
           if (!d.is_object()) continue;

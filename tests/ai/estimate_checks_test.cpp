@@ -242,6 +242,32 @@ TEST(EstimateChecks, AMountingNormRepeatedForDifferentEquipmentIsNotADuplicate) 
   EXPECT_FALSE(Has(twice, "1", "duplicate-position"));
 }
 
+TEST(EstimateChecks, TheSameWorkInAnotherSectionIsNotARepeat) {
+  const Fixture f;
+  core::Estimate e;
+  e.sections.push_back({"Подъезд 1", {f.Meter("1")}});
+  e.sections.push_back({"Подъезд 2", {f.Meter("2")}});
+  CheckInput in;
+  in.estimate = &e;
+  EXPECT_FALSE(Has(CheckEstimate(in, &f.release), "2", "duplicate-position"));
+}
+
+TEST(EstimateChecks, APriceWithoutVatIsNotVat) {
+  const Fixture f;
+  Position p;
+  p.type = core::PositionType::kResource;
+  p.number = "1";
+  p.code = "ТЦ_62.4.02.01_28_2801102569_17.06.2025_01_20.1";
+  p.name = "Щит учёта (цена без НДС 20%)";
+  p.unit = "шт";
+  p.quantity = D("1");
+  p.kind = core::ResourceKind::kEquipment;
+  p.price = Price("8333.33");
+  const auto findings = f.Check({p}, "2026-02-01");
+  EXPECT_FALSE(Has(findings, "1", "summary-cost-in-lsr"));
+  EXPECT_FALSE(Has(findings, "1", "vat-rate"));
+}
+
 TEST(EstimateChecks, TheVatRateFollowsTheDate) {
   const Fixture f;
   Position vat;

@@ -102,6 +102,7 @@ class Boq(unittest.TestCase):
         self.assertEqual(positions["1"]["unit"], "100 м")
         self.assertTrue(positions["1"]["figures"]["total"] not in ("0", "0.00"))
         self.assertEqual(positions["2"]["quantity"], "2")
+        self.assertEqual(positions["4"]["quantity"], "0.85")  # 850 м3 of a norm on «1000 м3»
         self.assertEqual(positions["3"]["type"], "resource")  # left without a norm: unpriced
         # The organization's choice now comes first, with its reason; the alternatives follow.
         again = {l["number"]: l for l in self.review().json["lines"]}
@@ -126,6 +127,13 @@ class Boq(unittest.TestCase):
                                                  "code": "ГЭСН 99-99-999-99"}]})
         self.assertEqual(r.status, 400, r)
         self.assertIn("lines[0].code", r.json["detail"])
+        # A line in another unit than its norm's is not guessed at.
+        r = self.org.call("POST", "/api/v1/ai/boq/draft", {
+            "object_id": self.object, "lines": [{"name": "Водопровод", "unit": "км", "quantity": "1.2",
+                                                 "code": "ГЭСН 16-02-005-05"}]})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("lines[0].quantity", r.json["detail"])
+        self.assertIn("«100 м»", r.json["detail"])
         r = self.other.call("POST", "/api/v1/ai/boq/draft", {
             "object_id": self.object, "lines": [{"name": "x", "unit": "шт", "quantity": "1"}]})
         self.assertEqual(r.status, 404, r)

@@ -249,6 +249,7 @@ class ChatWithModel(unittest.TestCase):
                     first_delta = time.monotonic() - started
                 if line.startswith(b"event: done"):
                     done = time.monotonic() - started
+                    break  # the connection stays open for the next request
             conn.close()
         finally:
             self.model.delay = 0.0
