@@ -116,6 +116,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"OPENAI_EMBEDDING_MODEL", "", "with OPENAI_API_KEY: embeddings model of the norm suggestion (e.g. text-embedding-3-small); empty: fastText trained here", false},
       {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
       {"CHROMA_TOKEN", "", "token of the Chroma server (x-chroma-token); empty: none", true},
+      {"CHROMA_API_KEY", "", "the same as CHROMA_TOKEN (the deployment guide's name), used when that is empty", true},
       {"AI_CACHE_DIR", "data/ai", "folder of the assistant's models and vector indexes, one per release", false},
       {"STORAGE_TYPE", "local", "local (files under STORAGE_PATH) | s3", false},
       {"STORAGE_PATH", "data/files", "folder of uploads and exports when STORAGE_TYPE=local", false},
@@ -252,6 +253,8 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     else c.chroma_url = v;
   }
   get("CHROMA_TOKEN", c.chroma_token);
+  // The deployment guide's name for it.
+  if (c.chroma_token.empty()) get("CHROMA_API_KEY", c.chroma_token);
   if (get("STORAGE_TYPE", v)) {
     if (v != "local" && v != "s3") bad("STORAGE_TYPE", v, "is not one of local, s3");
     else c.storage_type = v;
