@@ -161,9 +161,18 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path,
     }
     std::string key(core::TrimAny(line.substr(0, eq), kBlanks));
     std::string value(core::TrimAny(line.substr(eq + 1), kBlanks));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+      // Quoted, as deployment guides write it: FSBTS_UPDATE_SCHEDULE="0 2 * * *" # Daily at 2 AM
+      const auto close = value.find(value.front(), 1);
+      const std::string_view after =
+          close == std::string::npos ? std::string_view() : core::TrimAny(std::string_view(value).substr(close + 1), kBlanks);
+      if (close == std::string::npos || (!after.empty() && after.front() != '#')) {
+        problems.push_back(path + ":" + std::to_string(line_no) + ": " + key +
+                           (close == std::string::npos ? ": the quote is not closed"
+                                                       : ": text after the closing quote that is not a # comment"));
+        continue;
+      }
+      value = value.substr(1, close - 1);
     } else if (auto hash = value.find(" #"); hash != std::string::npos) {
       value = std::string(core::TrimAny(value.substr(0, hash), kBlanks));
     }

@@ -85,6 +85,29 @@ TEST(Config, EnvFileSyntax) {
   std::remove(path.c_str());
 }
 
+// The lines of deployment guides, as operators copy them: a quoted value with a comment after it.
+TEST(Config, EnvFileQuotedValuesWithComments) {
+  std::string path = testing::TempDir() + "/config_quotes.env";
+  std::ofstream(path) << "FSBTS_UPDATE_SCHEDULE=\"0 2 * * *\" # Daily at 2 AM\n"
+                         "DATABASE_URL=\"postgresql://u:p@postgres:5432/db\"\n"
+                         "UPLOAD_MAX_SIZE=10485760 # 10MB\n"
+                         "Q='a # b'\n"
+                         "OPEN=\"no end\n"
+                         "AFTER=\"x\" y\n";
+  std::vector<std::string> problems;
+  auto values = ReadEnvFile(path, problems);
+  EXPECT_EQ(values["FSBTS_UPDATE_SCHEDULE"], "0 2 * * *");
+  EXPECT_EQ(values["DATABASE_URL"], "postgresql://u:p@postgres:5432/db");
+  EXPECT_EQ(values["UPLOAD_MAX_SIZE"], "10485760");
+  EXPECT_EQ(values["Q"], "a # b");
+  EXPECT_EQ(values.count("OPEN"), 0u);
+  EXPECT_EQ(values.count("AFTER"), 0u);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], path + ":5: OPEN: the quote is not closed");
+  EXPECT_EQ(problems[1], path + ":6: AFTER: text after the closing quote that is not a # comment");
+  std::remove(path.c_str());
+}
+
 TEST(Config, EveryVariableIsInEnvExample) {
   std::ifstream in(std::string(ESTIMATE_SOURCE_DIR) + "/.env.example");
   ASSERT_TRUE(in) << ".env.example is missing";
