@@ -9,7 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "app/time_zone.hpp"
 #include "cache/redis_client.hpp"
+#include "core/cron.hpp"
 #include "core/text.hpp"
 #include "store/database.hpp"
 
@@ -77,25 +79,6 @@ bool IsHttpUrl(const std::string& s) {
   return (s.rfind("http://", 0) == 0 && s.size() > 7) || (s.rfind("https://", 0) == 0 && s.size() > 8);
 }
 
-// Five cron fields of digits, '*', ',', '-', '/'.
-bool IsCron(const std::string& s) {
-  int fields = 0;
-  bool in_field = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      in_field = false;
-      continue;
-    }
-    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '*' && c != ',' && c != '-' &&
-        c != '/') {
-      return false;
-    }
-    if (!in_field) ++fields;
-    in_field = true;
-  }
-  return fields == 5;
-}
-
 std::string Quote(const std::string& v) { return "\"" + v + "\""; }
 
 }  // namespace
@@ -117,6 +100,8 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"CHROMA_URL", "", "optional Chroma vector database URL; empty: local hnswlib index", false},
       {"CHROMA_TOKEN", "", "token of the Chroma server (x-chroma-token); empty: none", true},
       {"CHROMA_API_KEY", "", "the same as CHROMA_TOKEN (the deployment guide's name), used when that is empty", true},
+      {"FSBTS_UPDATE_SCHEDULE", "0 2 * * *", "the collector's schedule: 5-field cron (minute hour day-of-month month day-of-week) in FSBTS_TIME_ZONE", false},
+      {"FSBTS_TIME_ZONE", "Europe/Moscow", "time zone of FSBTS_UPDATE_SCHEDULE (a tzdata name)", false},
       {"AI_CACHE_DIR", "data/ai", "folder of the assistant's models and vector indexes, one per release", false},
       {"STORAGE_TYPE", "local", "local (files under STORAGE_PATH) | s3", false},
       {"STORAGE_PATH", "data/files", "folder of uploads and exports when STORAGE_TYPE=local", false},
@@ -135,7 +120,6 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"CORS_ORIGIN", "", "allowed browser origins, comma-separated, or *; empty: none", false},
       {"RATE_LIMIT_TTL", "60", "rate-limit window in seconds", false},
       {"RATE_LIMIT_LIMIT", "100", "requests per window per user and per IP", false},
-      {"FSBTS_UPDATE_SCHEDULE", "0 3 * * 1", "cron schedule of the ФГИС ЦС collector (5 fields)", false},
       {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector", true},
       {"GGE_XSD_DIR", "../shared/samples/xsd", "folder of the Minstroy/ГГЭ XSD schemas every XML export is validated against", false},
       {"WEB_ROOT", "web/dist", "folder of the built web application (index.html, assets/) that the api role serves at /, read once at start; empty: not served", false},
@@ -270,6 +254,15 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   }
   get("STORAGE_PATH", c.storage_path);
   get("AI_CACHE_DIR", c.ai_cache_dir);
+  // The collector's schedule: refused at the start, naming the variable and the field.
+  get("FSBTS_UPDATE_SCHEDULE", c.update_schedule);
+  if (auto schedule = core::CronSchedule::Parse(c.update_schedule); !schedule.ok()) {
+    problems.push_back("FSBTS_UPDATE_SCHEDULE: " + schedule.status().message());
+  }
+  get("FSBTS_TIME_ZONE", c.update_time_zone);
+  if (auto zone = TimeZone::Load(c.update_time_zone); !zone.ok()) {
+    problems.push_back("FSBTS_TIME_ZONE: " + zone.status().message());
+  }
   get("AWS_ACCESS_KEY_ID", c.aws_access_key_id);
   get("AWS_SECRET_ACCESS_KEY", c.aws_secret_access_key);
   get("AWS_REGION", c.aws_region);
@@ -343,10 +336,6 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     std::uint64_t n = 0;
     if (!ParseUint(v, n) || n == 0 || n > 1000000000) bad("RATE_LIMIT_LIMIT", v, "is not a positive whole number");
     else c.rate_limit_limit = static_cast<int>(n);
-  }
-  if (get("FSBTS_UPDATE_SCHEDULE", v)) {
-    if (!IsCron(v)) bad("FSBTS_UPDATE_SCHEDULE", v, "is not a 5-field cron expression (e.g. \"0 3 * * 1\")");
-    else c.fsbts_update_schedule = v;
   }
   get("MINSTROYRF_API_KEY", c.minstroyrf_api_key);
   get("GGE_XSD_DIR", c.gge_xsd_dir);

@@ -22,6 +22,8 @@ struct Config {
   std::string chroma_url;
   std::string chroma_token;  // CHROMA_TOKEN
   std::string openai_embedding_model;  // OPENAI_EMBEDDING_MODEL; empty: fastText
+  std::string update_schedule = "0 2 * * *";      // FSBTS_UPDATE_SCHEDULE (checked: core/cron.hpp)
+  std::string update_time_zone = "Europe/Moscow";  // FSBTS_TIME_ZONE (checked: app/time_zone.hpp)
   std::string ai_cache_dir = "data/ai";  // the assistant's models, one folder per release
   std::string storage_type = "local";  // local | s3
   std::string storage_path = "data/files";
@@ -37,7 +39,6 @@ struct Config {
   std::vector<std::string> cors_origins;  // empty: no cross-origin access; "*": any
   std::chrono::seconds rate_limit_ttl{60};
   int rate_limit_limit = 100;
-  std::string fsbts_update_schedule = "0 3 * * 1";  // cron: Mondays 03:00
   std::string gge_xsd_dir = "../shared/samples/xsd";  // the ГГЭ schemas exports are validated by
   std::string minstroyrf_api_key;
   // The built web application served at / by the api role; empty (WEB_ROOT set to nothing): not

@@ -61,6 +61,15 @@ class Configuration(unittest.TestCase):
                      "CORS_ORIGIN", "RATE_LIMIT_LIMIT", "STORAGE_TYPE"):
             self.assertRegex(r.stderr, r"(?m)^\s+" + name + ": ", name)
 
+    def test_the_collectors_schedule_as_the_deployment_guide_writes_it(self):
+        path = os.path.join(self.tmp, "guide.env")
+        with open(path, "w") as f:
+            f.write('FSBTS_UPDATE_SCHEDULE="0 25 * * *" # Daily at 2 AM\nFSBTS_TIME_ZONE=Mars/Olympus\n')
+        r = self.serve_exit({}, env_file=path)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("FSBTS_UPDATE_SCHEDULE: field 2 (hour): 25 is not in 0–23", r.stderr)
+        self.assertIn('FSBTS_TIME_ZONE: time zone "Mars/Olympus" is not in the time zone database', r.stderr)
+
     def test_production_refuses_missing_or_short_jwt_secrets(self):
         r = self.serve_exit({"NODE_ENV": "production"})
         self.assertEqual(r.returncode, 2)
