@@ -25,6 +25,21 @@ core::UnitPrice Price(const char* p) {
   return u;
 }
 
+// A resource as a position of its own (a material, equipment, a market price).
+Position ResourcePosition(const char* number, const char* code, const char* name, const char* price,
+                          core::ResourceKind kind = core::ResourceKind::kMaterial, const char* unit = "шт") {
+  Position p;
+  p.type = core::PositionType::kResource;
+  p.number = number;
+  p.code = code;
+  p.name = name;
+  p.unit = unit;
+  p.quantity = D("1");
+  p.kind = kind;
+  p.price = Price(price);
+  return p;
+}
+
 struct Fixture {
   normbase::BaseRelease release;
   Fixture() {
@@ -166,15 +181,8 @@ TEST(EstimateChecks, LookAlikeLatinLettersAreFoundButRealLatinWordsAreNot) {
 
 TEST(EstimateChecks, AMarketPriceIsReferencedByItsSuppliersCodeOrByAReference) {
   const Fixture f;
-  Position named;
-  named.type = core::PositionType::kResource;
-  named.number = "1";
-  named.code = "ТЦ_65.1.01.03_27_2724168690_13.06.2025_02_19.1";
-  named.name = "Насос";
-  named.unit = "шт";
-  named.quantity = D("1");
-  named.kind = core::ResourceKind::kEquipment;
-  named.price = Price("8686.33");
+  Position named = ResourcePosition("1", "ТЦ_65.1.01.03_27_2724168690_13.06.2025_02_19.1", "Насос", "8686.33",
+                                    core::ResourceKind::kEquipment);
   Position bare = named;
   bare.number = "2";
   bare.code = "ТЦ-1";
@@ -205,14 +213,8 @@ TEST(EstimateChecks, AnAbstractResourceChosenAnywhereInTheEstimateIsNotReported)
   alone.number = "2";
   alone.quantity = D("2");
   alone.resources.back().code = "23.8.03.05";
-  Position chosen;
-  chosen.type = core::PositionType::kResource;
-  chosen.number = "3";
-  chosen.code = "23.3.06.05-0028";
-  chosen.name = "Трубы стальные сварные водогазопроводные";
-  chosen.unit = "м";
-  chosen.quantity = D("12");
-  chosen.price = Price("412.50");
+  Position chosen = ResourcePosition("3", "23.3.06.05-0028", "Трубы стальные сварные водогазопроводные", "412.50",
+                                     core::ResourceKind::kMaterial, "м");
   const auto findings = f.Check({pipe, alone, chosen});
   EXPECT_FALSE(Has(findings, "1", "abstract-resource"));
   EXPECT_TRUE(Has(findings, "2", "abstract-resource"));
@@ -221,16 +223,7 @@ TEST(EstimateChecks, AnAbstractResourceChosenAnywhereInTheEstimateIsNotReported)
 TEST(EstimateChecks, AMountingNormRepeatedForDifferentEquipmentIsNotADuplicate) {
   const Fixture f;
   const auto equipment = [](const char* number, const char* code) {
-    Position p;
-    p.type = core::PositionType::kResource;
-    p.number = number;
-    p.code = code;
-    p.name = "Оборудование";
-    p.unit = "шт";
-    p.quantity = D("1");
-    p.kind = core::ResourceKind::kEquipment;
-    p.price = Price("1000");
-    return p;
+    return ResourcePosition(number, code, "Оборудование", "1000", core::ResourceKind::kEquipment);
   };
   const auto findings = f.Check({f.Meter("1"), equipment("2", "65.1.01.01-1119"), f.Meter("3"),
                                  equipment("4", "63.4.01.02-0016"), f.Meter("5")});
@@ -254,15 +247,8 @@ TEST(EstimateChecks, TheSameWorkInAnotherSectionIsNotARepeat) {
 
 TEST(EstimateChecks, APriceWithoutVatIsNotVat) {
   const Fixture f;
-  Position p;
-  p.type = core::PositionType::kResource;
-  p.number = "1";
-  p.code = "ТЦ_62.4.02.01_28_2801102569_17.06.2025_01_20.1";
-  p.name = "Щит учёта (цена без НДС 20%)";
-  p.unit = "шт";
-  p.quantity = D("1");
-  p.kind = core::ResourceKind::kEquipment;
-  p.price = Price("8333.33");
+  const Position p = ResourcePosition("1", "ТЦ_62.4.02.01_28_2801102569_17.06.2025_01_20.1",
+                                      "Щит учёта (цена без НДС 20%)", "8333.33", core::ResourceKind::kEquipment);
   const auto findings = f.Check({p}, "2026-02-01");
   EXPECT_FALSE(Has(findings, "1", "summary-cost-in-lsr"));
   EXPECT_FALSE(Has(findings, "1", "vat-rate"));
@@ -270,13 +256,7 @@ TEST(EstimateChecks, APriceWithoutVatIsNotVat) {
 
 TEST(EstimateChecks, TheVatRateFollowsTheDate) {
   const Fixture f;
-  Position vat;
-  vat.type = core::PositionType::kResource;
-  vat.number = "1";
-  vat.name = "НДС 20%";
-  vat.unit = "руб";
-  vat.quantity = D("1");
-  vat.price = Price("100");
+  const Position vat = ResourcePosition("1", "", "НДС 20%", "100", core::ResourceKind::kMaterial, "руб");
   EXPECT_TRUE(Has(f.Check({vat}, "2026-01-15"), "1", "vat-rate"));
   EXPECT_FALSE(Has(f.Check({vat}, "2025-12-31"), "1", "vat-rate"));
   EXPECT_TRUE(Has(f.Check({vat}, "2025-12-31"), "1", "summary-cost-in-lsr"));

@@ -286,3 +286,35 @@ class ThrowawayPostgres:
             self.stop()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- fakes of the services this one calls (a model API, Chroma) ------------------------------
+
+def start_fake_server(handler_class):
+    """A threaded HTTP server on a free loopback port serving `handler_class` (a
+    BaseHTTPRequestHandler); its port is server.server_address[1]. Stop it with stop_fake_server."""
+    import http.server
+    import socketserver
+
+    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), handler_class)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop_fake_server(server):
+    server.shutdown()
+    server.server_close()
+
+
+def send_json(handler, status, body):
+    """Answers a fake's request with `body` as JSON."""
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+

@@ -7,13 +7,12 @@ citations; a provider's failure is an `error` event with its message, never the 
 answer or log line; tokens and answers are counted on /metrics."""
 import http.server
 import json
-import socketserver
-import threading
 import time
 import unittest
 
 from api_client import DEMO, Org, add_user, import_demo_base, login
-from harness import OwnDatabase, Service, SilentListener, metric_value
+from harness import (OwnDatabase, Service, SilentListener, metric_value, send_json, start_fake_server,
+                     stop_fake_server)
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
 KEY = "sk-test-very-secret-key-0123456789"
@@ -56,13 +55,8 @@ class FakeModel:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 if fake.status != 200:
-                    payload = json.dumps({"error": {"message": "Incorrect API key provided: " + KEY,
-                                                    "type": "invalid_request_error"}}).encode()
-                    self.send_response(fake.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                    send_json(self, fake.status, {"error": {"message": "Incorrect API key provided: " + KEY,
+                                                            "type": "invalid_request_error"}})
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
@@ -79,16 +73,11 @@ class FakeModel:
                 self.wfile.write(("data: " + json.dumps(last) + "\n\ndata: [DONE]\n\n").encode())
                 self.wfile.flush()
 
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = start_fake_server(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_fake_server(self.server)
 
 
 class ChatWithoutModel(unittest.TestCase):

@@ -7,14 +7,12 @@ import http.server
 import json
 import math
 import shutil
-import socketserver
 import tempfile
-import threading
 import time
 import unittest
 
 from api_client import Org, add_user, call, import_demo_base, login
-from harness import OwnDatabase, Service
+from harness import OwnDatabase, Service, send_json, start_fake_server, stop_fake_server
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
 PREFIX = "/api/v2/tenants/default_tenant/databases/default_database/collections"
@@ -33,12 +31,7 @@ class FakeChroma:
                 pass
 
             def answer(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def handle_any(self, method):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -83,16 +76,11 @@ class FakeChroma:
             def do_POST(self):
                 self.handle_any("POST")
 
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = start_fake_server(Handler)
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_fake_server(self.server)
 
 
 class SuggestWithChroma(unittest.TestCase):

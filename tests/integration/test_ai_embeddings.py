@@ -10,14 +10,12 @@ import json
 import math
 import re
 import shutil
-import socketserver
 import tempfile
-import threading
 import time
 import unittest
 
 from api_client import add_user, call, import_demo_base, login
-from harness import OwnDatabase, Service
+from harness import OwnDatabase, Service, send_json, start_fake_server, stop_fake_server
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
 KEY = "sk-embeddings-test-key"
@@ -51,23 +49,13 @@ class FakeEmbeddings:
                 else:
                     status, payload = 200, {"object": "list", "model": body["model"], "data": [
                         {"object": "embedding", "index": i, "embedding": embed(t)} for i, t in enumerate(body["input"])]}
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, payload)
 
-        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = start_fake_server(Handler)
         self.url = "http://127.0.0.1:%d/v1" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        stop_fake_server(self.server)
 
 
 class RemoteEmbeddings(unittest.TestCase):
