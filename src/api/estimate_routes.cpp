@@ -460,6 +460,23 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                }
                return Edited(s.history.Restore(a, id, version->get_int64(), v), req);
              }));
+  router.Add("POST", "/api/v1/estimates/{id}/reprice",
+             Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
+                                       std::int64_t v, const json::object& body) {
+               services::EditingService::RepriceRequest r;
+               if (const json::value* x = body.if_contains("release_id"); x != nullptr && !x->is_null()) {
+                 if (!x->is_int64() || x->get_int64() <= 0) return BadRequest(req, "release_id: expected a release id");
+                 r.release_id = x->get_int64();
+               }
+               for (auto [key, out] : {std::pair{"region", &r.region}, std::pair{"zone", &r.zone},
+                                       std::pair{"quarter", &r.quarter}}) {
+                 if (const json::value* x = body.if_contains(key); x != nullptr && !x->is_null()) {
+                   if (!x->is_string()) return BadRequest(req, std::string(key) + ": expected a string");
+                   *out = std::string(x->get_string());
+                 }
+               }
+               return Edited(s.editing.Reprice(a, id, v, r), req);
+             }));
   router.Add("POST", "/api/v1/estimates/{id}/duplicate",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                http::Response error;

@@ -196,6 +196,21 @@ Result<PricedPosition> PriceNorm(const BaseRelease& release, NormFamily family,
   return out;
 }
 
+core::UnitPrice PriceOfResource(const BaseRelease& release, const RegionalPrices& prices,
+                                core::ResourceKind kind, std::string_view code) {
+  if (kind == core::ResourceKind::kLabor) {
+    const Decimal price = LaborPrice(prices, code);
+    return price.ok() ? Current(price) : core::UnitPrice{};
+  }
+  const PriceBookEntry* entry = release.FindResource(code);
+  if (entry == nullptr) {
+    // A code the price book lacks may still have a current price of the region.
+    if (auto it = prices.current_prices.find(code); it != prices.current_prices.end()) return Current(it->second);
+    return {};
+  }
+  return CurrentOrIndexed(prices, entry->code, entry->base_price);
+}
+
 Result<PricedPosition> PriceResource(const BaseRelease& release, std::string_view code,
                                      const PricingRequest& request) {
   const PriceBookEntry* entry = release.FindResource(code);

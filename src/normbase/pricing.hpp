@@ -47,6 +47,12 @@ core::Decimal RankOfLaborCode(std::string_view code);
 // The price of one man-hour of `code` in `prices`: explicit, else by rank; invalid if neither.
 core::Decimal LaborPrice(const RegionalPrices& prices, std::string_view code);
 
+// The price of one resource line in `prices`, as PriceNorm prices it: labour by its code (or rank),
+// a machine, material or equipment of the price book at its current price or base × group index.
+// Unpriced (Source::kNone) when the price set has none for it.
+core::UnitPrice PriceOfResource(const BaseRelease& release, const RegionalPrices& prices,
+                                core::ResourceKind kind, std::string_view code);
+
 // Prices a norm. NotFound when the norm or the region/quarter is not in the release.
 Result<PricedPosition> PriceNorm(const BaseRelease& release, NormFamily family,
                                  std::string_view code, const PricingRequest& request);

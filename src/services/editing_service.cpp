@@ -243,4 +243,154 @@ Result<EditOutcome> EditingService::SetStatus(const Actor& actor, std::int64_t e
   return out;
 }
 
+namespace {
+
+core::ResourceKind KindOf(std::string_view kind) {
+  return kind == "labor"       ? core::ResourceKind::kLabor
+         : kind == "machine"   ? core::ResourceKind::kMachine
+         : kind == "equipment" ? core::ResourceKind::kEquipment
+                               : core::ResourceKind::kMaterial;
+}
+
+bool Priced(const json::object& o) { return o.contains("price") || o.contains("base_price"); }
+
+// Sets the price fields of a resource, sub-row or resource position; `patch` (an update_position
+// op) gets nulls for the fields the new price does not use.
+void SetPrice(json::object& o, const core::UnitPrice& p, bool patch) {
+  const auto set = [&](const char* key, std::optional<std::string> value) {
+    if (value) o[key] = *value;
+    else if (patch) o[key] = nullptr;
+    else o.erase(key);
+  };
+  const bool current = p.source == core::UnitPrice::Source::kCurrent;
+  set("price", current ? std::optional<std::string>(p.price.ToString()) : std::nullopt);
+  set("base_price", current ? std::nullopt : std::optional<std::string>(p.base_price.ToString()));
+  set("index", current ? std::nullopt : std::optional<std::string>(p.index.ToString()));
+}
+
+std::string Text(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+}  // namespace
+
+Result<EditOutcome> EditingService::Reprice(const Actor& actor, std::int64_t estimate_id,
+                                            std::int64_t expected_version, const RepriceRequest& request) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  const auto active = base_.Active();
+  if (!active->release) return FailedPrecondition("no normative base is active: import one first");
+  const normbase::BaseRelease& release = *active->release;
+  if (request.release_id && *request.release_id != release.info.id) {
+    return FailedPrecondition("release_id: release " + std::to_string(*request.release_id) +
+                              " is not the active one (" + std::to_string(release.info.id) +
+                              "): re-pricing reads the active release; activate it first");
+  }
+  json::array ops;
+  json::array kept;
+  std::string region, zone, quarter;
+  {
+    auto working = working_.Get(actor, estimate_id, expected_version);
+    if (!working.ok()) return working.status();
+    WorkingEstimate& w = **working;
+    std::lock_guard lock(w.mu);
+    if (w.info.version != expected_version) {
+      return StaleVersion(estimate_id, w.info.version, expected_version, "; reload it and re-price again");
+    }
+    if (Status s = RequireDraft(w.info); !s.ok()) return s;
+    if (!w.resource_index) {
+      return FailedPrecondition("a base-index estimate is priced by indices, not by a price set");
+    }
+    const auto& h = w.info.header;
+    region = request.region.empty() ? h.region : request.region;
+    zone = request.zone.empty() ? (h.zone.empty() ? std::string("1") : h.zone) : request.zone;
+    quarter = request.quarter.empty() ? h.quarter : request.quarter;
+    const int zone_number = std::atoi(zone.c_str());
+    const normbase::RegionalPrices* prices = release.FindPrices(region, zone_number > 0 ? zone_number : 1, quarter);
+    if (prices == nullptr) {
+      return NotFound("release " + release.info.name + " holds no prices of region " + region + ", zone " + zone +
+                      ", quarter " + quarter);
+    }
+    for (std::size_t s = 0; s < w.documents.size(); ++s) {
+      for (std::size_t p = 0; p < w.documents[s].size(); ++p) {
+        json::value doc = json::parse(w.documents[s][p]);
+        if (!doc.is_object()) continue;
+        json::object& d = doc.get_object();
+        json::array missing;
+        const auto price = [&](json::object& line, bool patch) {
+          const std::string code = Text(line, "code");
+          if (code.empty() || !Priced(line)) return;  // unpriced lines (abstract, «П») stay so
+          const core::UnitPrice next = normbase::PriceOfResource(release, *prices, KindOf(Text(line, "kind")), code);
+          if (!next.priced()) {
+            missing.push_back(json::string(code));
+            return;
+          }
+          SetPrice(line, next, patch);
+        };
+        json::object op{{"op", "update_position"}, {"position_id", w.position_ids[s][p]}};
+        if (Text(d, "type") == "resource") {
+          json::object line{{"code", Text(d, "code")}, {"kind", Text(d, "kind")}};
+          for (const char* key : {"price", "base_price", "index"}) {
+            if (const json::value* v = d.if_contains(key)) line[key] = *v;
+          }
+          price(line, true);
+          for (const char* key : {"price", "base_price", "index"}) {
+            if (const json::value* v = line.if_contains(key)) op[key] = *v;
+          }
+        } else {
+          if (json::value* resources = d.if_contains("resources"); resources != nullptr && resources->is_array()) {
+            for (json::value& r : resources->get_array()) {
+              if (!r.is_object()) continue;
+              price(r.get_object(), false);
+              if (json::value* m = r.get_object().if_contains("machinist"); m != nullptr && m->is_object()) {
+                const std::string code = Text(m->get_object(), "code");
+                const Decimal labor = code.empty() ? Decimal::Invalid() : normbase::LaborPrice(*prices, code);
+                if (!code.empty() && !labor.ok()) missing.push_back(json::string(code));
+                if (labor.ok()) {
+                  core::UnitPrice unit;
+                  unit.source = core::UnitPrice::Source::kCurrent;
+                  unit.price = labor;
+                  SetPrice(m->get_object(), unit, false);
+                }
+              }
+            }
+            op["resources"] = *resources;
+          }
+          if (json::value* extra = d.if_contains("extra"); extra != nullptr && extra->is_array()) {
+            for (json::value& e : extra->get_array()) {
+              if (e.is_object()) price(e.get_object(), false);
+            }
+            op["extra"] = *extra;
+          }
+        }
+        if (!missing.empty()) {
+          kept.push_back(json::object{{"position_id", w.position_ids[s][p]},
+                                      {"number", Text(d, "number")},
+                                      {"code", Text(d, "code")},
+                                      {"missing", std::move(missing)}});
+          continue;
+        }
+        if (op.size() > 2) ops.push_back(std::move(op));
+      }
+    }
+  }
+  ops.push_back(json::object{{"op", "update_header"},
+                             {"region", region},
+                             {"zone", zone},
+                             {"quarter", quarter},
+                             {"release_id", release.info.id}});
+  auto edited = Edit(actor, estimate_id, expected_version, json::serialize(ops), "reprice",
+                     "Переоценка: регион " + region + ", зона " + zone + ", " + quarter);
+  if (!edited.ok()) return edited;
+  json::value answer = json::parse(edited->json);
+  if (answer.is_object()) {
+    answer.get_object()["kept"] = std::move(kept);
+    answer.get_object()["price_set"] = json::object{
+        {"release_id", release.info.id}, {"region", region}, {"zone", zone}, {"quarter", quarter}};
+    answer.get_object()["from_version"] = expected_version;
+    edited->json = json::serialize(answer);
+  }
+  return edited;
+}
+
 }  // namespace estimate::services

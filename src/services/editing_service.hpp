@@ -7,6 +7,7 @@
 // writes nothing. Thread-safe.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "services/estimate_deps.hpp"
@@ -26,6 +27,20 @@ class EditingService {
                            const std::string& path, const std::string& summary);
   Result<EditOutcome> SetStatus(const Actor& actor, std::int64_t estimate_id,
                                 std::int64_t expected_version, const std::string& status);
+
+  // Re-pricing into another price set (issue 15): every priced resource line, machinist, sub-row
+  // and resource position takes its price from the active release's prices of `region`, `zone`
+  // and `quarter` (each empty: the header's), consumptions and everything else unchanged, and the
+  // header names the new price set — one version. A position the price set lacks a price of is
+  // left as it was and listed in the answer's "kept" ({position_id, number, code, missing}).
+  // FailedPrecondition for a base-index estimate or a release_id that is not the active one;
+  // NotFound when the release holds no such price set.
+  struct RepriceRequest {
+    std::optional<std::int64_t> release_id;
+    std::string region, zone, quarter;
+  };
+  Result<EditOutcome> Reprice(const Actor& actor, std::int64_t estimate_id, std::int64_t expected_version,
+                              const RepriceRequest& request);
 
   // How many positions the edits have calculated since start (one per new or changed position;
   // a whole estimate's recalculation counts its positions): the metric

@@ -349,6 +349,7 @@ class Api(unittest.TestCase):
             ("POST", "/api/v1/estimates/{id}/status", REVIEW, status_row("review", "draft")),
             ("POST", "/api/v1/estimates/{id}/status", ADMIN, status_row("approved", "draft")),
             ("POST", "/api/v1/estimates/{id}/restore", EDIT, restore),
+            ("POST", "/api/v1/estimates/{id}/reprice", EDIT, on_e("/reprice", {"quarter": "2025-Q2"})),
             ("POST", "/api/v1/estimates/{id}/duplicate", EDIT, lambda role: Req(
                 E + "/duplicate", {"name": "Копия " + role}, watch=[O + "/estimates"])),
             ("GET", "/api/v1/jobs/{id}", ALL, lambda role: Req(done_job(role))),

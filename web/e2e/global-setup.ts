@@ -42,6 +42,21 @@ function serviceEnv(dir: string, port: number, dist: string): NodeJS.ProcessEnv 
   return env;
 }
 
+/** A copy of a price folder (ФГИС ЦС answers) with every price 10 % higher, rounded half up to kopecks. */
+function dearerPrices(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  const dearer = (text: string) => {
+    const kopecks = BigInt(text.replace(".", "").padEnd(text.indexOf(".") < 0 ? text.length + 2 : 0, "0"));
+    return ((kopecks * 11n + 5n) / 10n).toString().replace(/(\d\d)$/, ".$1");
+  };
+  const prices = JSON.parse(readFileSync(join(from, "current_prices.json"), "utf8"));
+  for (const group of prices.items) for (const item of group.items) item.estimatedPrice = dearer(item.estimatedPrice);
+  writeFileSync(join(to, "current_prices.json"), JSON.stringify(prices));
+  const salaries = JSON.parse(readFileSync(join(from, "worker_salary.json"), "utf8"));
+  for (const item of salaries.items) item.salary = dearer(item.salary);
+  writeFileSync(join(to, "worker_salary.json"), JSON.stringify(salaries));
+}
+
 function cli(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): string {
   try {
     return execFileSync(bin, args, { env, cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
@@ -85,7 +100,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const passwordFile = join(dir, "admin-password.txt");
 
   cli(bin, ["migrate"], env, dir);
-  cli(bin, ["import", DEMO_BASE, "--skip-if-loaded", "--name", DEMO_BASE_NAME], env, dir);
+  // The demo base with a second price level, 2025-Q3 (its prices 10 % above 2025-Q2's), for
+  // re-pricing an estimate into another quarter (assistant.spec.ts).
+  const q3 = join(dir, "prices_28_1_2025-Q3");
+  dearerPrices(join(DEMO_BASE, "prices_28_1_2025-Q2"), q3);
+  cli(bin, ["import", DEMO_BASE, q3, "--skip-if-loaded", "--name", DEMO_BASE_NAME], env, dir);
   cli(bin, ["user", "ensure-admin", "--email", ADMIN_EMAIL, "--password-file", passwordFile], env, dir);
   const password = readFileSync(passwordFile, "utf8").split("\n")[0].trim();
 

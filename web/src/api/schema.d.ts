@@ -871,6 +871,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/estimates/{id}/reprice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-price the estimate into another price set of the active release, as a new version
+         * @description Every priced resource line, machinist, sub-row and resource position takes its price from the active release's prices of region, zone and quarter (each omitted: the header's); consumptions, coefficients, НР/СП stay. The header names the new price set. A position the price set lacks a price of is left as it was and listed in `kept`. Re-pricing back gives the original figures. The difference of figures: GET /estimates/{id}/diff?from=`from_version`&to=`version`.
+         */
+        post: operations["repriceEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2454,6 +2474,72 @@ export interface components {
             zone?: string;
             quarter?: string;
             lines: components["schemas"]["BoqDraftLine"][];
+        };
+        RepriceRequest: {
+            /** @description the active release (others are refused until activated) */
+            release_id?: number | null;
+            /** @description region code, e.g. 28; omitted: the header's */
+            region?: string;
+            zone?: string;
+            quarter?: components["schemas"]["Quarter"];
+        };
+        /** @description The estimate after re-pricing (changed tells which). */
+        RepriceResult: components["schemas"]["RepriceApplied"] | components["schemas"]["RepriceUnchanged"];
+        /** @description Re-priced: the estimate after the change set, with the positions kept, the price set and the version re-priced. */
+        RepriceApplied: {
+            id: number;
+            version: number;
+            /** @constant */
+            changed: true;
+            /** @description ids of the sections and positions the change set added, in order */
+            added_ids: number[];
+            /** @description the positions the change set added or changed */
+            positions: components["schemas"]["PositionRow"][];
+            /** @description every section with its figures (without positions) */
+            sections: components["schemas"]["SectionView"][];
+            totals?: components["schemas"]["Totals"];
+            result?: components["schemas"]["BaseIndexResult"];
+            /** @description why the estimate cannot be computed now (then no figures) */
+            problem?: string;
+            /** @description pricing: resources left unpriced, … */
+            warnings: string[];
+            /** @description positions left as they were: the price set has no price of these codes */
+            kept: {
+                position_id: number;
+                number: string;
+                code: string;
+                missing: string[];
+            }[];
+            price_set: {
+                release_id: number;
+                region: string;
+                zone: string;
+                quarter: string;
+            };
+            /** @description the version re-priced */
+            from_version: number;
+        };
+        /** @description Nothing changed (the prices were those of the price set already). */
+        RepriceUnchanged: {
+            id: number;
+            version: number;
+            /** @constant */
+            changed: false;
+            /** @description positions left as they were: the price set has no price of these codes */
+            kept: {
+                position_id: number;
+                number: string;
+                code: string;
+                missing: string[];
+            }[];
+            price_set: {
+                release_id: number;
+                region: string;
+                zone: string;
+                quarter: string;
+            };
+            /** @description the version re-priced */
+            from_version: number;
         };
     };
     responses: {
@@ -5130,6 +5216,52 @@ export interface operations {
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    repriceEstimate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag (version) of the estimate the change is based on, e.g. "3". A stale one is 412, a missing one 428. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepriceRequest"];
+            };
+        };
+        responses: {
+            /** @description Re-priced as one version */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepriceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

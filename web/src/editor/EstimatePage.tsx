@@ -15,7 +15,7 @@ import { CheckPanel } from "./CheckPanel";
 import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnKey, type ColumnPrefs } from "./columns";
 import { ConflictDialog } from "./ConflictDialog";
 import { Grid, type GridHandle } from "./Grid";
-import { HeaderPanel } from "./HeaderPanel";
+import { HeaderPanel, useTerritories } from "./HeaderPanel";
 import { Dialog } from "../components/Dialog";
 import { FormDialog, NameDialog } from "../components/FormDialog";
 import { gridRows, sectionOf, type Change, type GridRow } from "./model";
@@ -37,7 +37,7 @@ export const EXPORTS: { format: string; label: string }[] = [
   { format: "pdf", label: "PDF" },
 ];
 
-type Dialog = { kind: "delete"; ids: number[] } | { kind: "coefficient"; ids: number[] } | { kind: "move"; ids: number[] } | { kind: "section" } | { kind: "chart" } | null;
+type Dialog = { kind: "delete"; ids: number[] } | { kind: "coefficient"; ids: number[] } | { kind: "move"; ids: number[] } | { kind: "section" } | { kind: "chart" } | { kind: "reprice" } | null;
 
 export default function EstimatePage() {
   const estimateId = Number(useParams().estimateId);
@@ -398,6 +398,9 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
               <button type="button" className="danger" onClick={() => selected().length && setDialog({ kind: "delete", ids: selected() })} title="Delete">
                 Удалить
               </button>
+              <button type="button" onClick={() => setDialog({ kind: "reprice" })} title="Цены другого квартала или региона">
+                Переоценка…
+              </button>
             </>
           )}
           <span className="spacer" />
@@ -530,6 +533,18 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           }}
         />
       )}
+      {dialog?.kind === "reprice" && (
+        <RepriceDialog
+          estimateId={model.id}
+          version={model.version}
+          current={`${model.header.region}|${model.header.zone}|${model.header.quarter}`}
+          onClose={() => setDialog(null)}
+          onDone={(text) => {
+            void editor.reload();
+            editor.setNotice({ kind: "info", text });
+          }}
+        />
+      )}
       {dialog?.kind === "chart" && model.totals && (
         <Dialog title="Структура затрат" onClose={() => setDialog(null)} testId="chart-dialog">
           <Suspense fallback={<p className="muted">Загрузка диаграммы…</p>}>
@@ -625,3 +640,51 @@ function CoefficientDialog(props: { count: number; onCancel(): void; onSubmit(c:
     </FormDialog>
   );
 }
+
+/** Re-pricing into another price set of the active release (a quarter, a region): one new version; the
+ * positions the price set has no price for stay as they were and are named. */
+function RepriceDialog(props: { estimateId: number; version: number; current: string; onClose(): void; onDone(text: string): void }) {
+  const territories = useTerritories();
+  const others = territories.filter((t) => `${t.region}|${t.zone}|${t.quarter}` !== props.current);
+  // The first other level until one is chosen (the levels arrive after the dialog opens).
+  const [chosen, setChoice] = useState("");
+  const choice = chosen || (others[0] ? `${others[0].region}|${others[0].zone}|${others[0].quarter}` : "");
+  const submit = async () => {
+    const [region, zone, quarter] = choice.split("|");
+    const answer = unwrap(
+      await api.POST("/api/v1/estimates/{id}/reprice", {
+        params: { path: { id: props.estimateId }, header: { "If-Match": `"${props.version}"` } },
+        body: { region, zone, quarter },
+      }),
+    );
+    const kept = answer.kept.map((k) => `поз. ${k.number || k.position_id} (${k.missing.join(", ")})`);
+    props.onDone(
+      `Переоценка в ${answer.price_set.quarter}, регион ${answer.price_set.region}, зона ${answer.price_set.zone}: версия ${answer.version}` +
+        (kept.length > 0 ? `; без цен нового уровня оставлены как были: ${kept.join("; ")}` : "; все позиции переоценены") +
+        ". Разница — на вкладке «Версии».",
+    );
+  };
+  return (
+    <FormDialog title="Переоценка сметы" submitLabel="Переоценить" onClose={props.onClose} onSubmit={submit} valid={choice !== ""} testId="reprice-dialog">
+      <p>Цены всех ресурсов, машинистов и подстрок берутся из выбранного уровня цен действующей редакции базы; расходы, коэффициенты, НР и СП не меняются. Сохраняется новой версией.</p>
+      {others.length === 0 ? (
+        <p className="muted">В действующей редакции базы нет других уровней цен.</p>
+      ) : (
+        <label>
+          Регион, зона и квартал
+          <select value={choice} onChange={(e) => setChoice(e.target.value)} data-autofocus>
+            {others.map((t) => {
+              const v = `${t.region}|${t.zone}|${t.quarter}`;
+              return (
+                <option key={v} value={v}>
+                  {t.region_name || `Регион ${t.region}`}, зона {t.zone}, {t.quarter}
+                </option>
+              );
+            })}
+          </select>
+        </label>
+      )}
+    </FormDialog>
+  );
+}
+

@@ -1,0 +1,126 @@
+"""Re-pricing an estimate into another price set (issue 15): POST /api/v1/estimates/{id}/reprice
+takes every price of the estimate from the active release's prices of another quarter (here the
+demo base's 2025-Q2 and a 2025-Q3 made from it, 10 % dearer, one material left out), as one
+version: the totals are those `calc` computes of the re-priced document, a position whose price the
+quarter lacks is kept as it was and listed, and re-pricing back gives the original figures to the
+kopeck."""
+import copy
+import decimal
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+from api_client import DEMO, Org, add_user, login
+from harness import OwnDatabase, Service
+
+SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
+LEFT_OUT = "01.7.07.29-0101"  # ветошь: no price in 2025-Q3
+
+
+def dearer(text):
+    d = decimal.Decimal(text) * decimal.Decimal("1.1")
+    return str(d.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+
+
+class Reprice(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="estimate-reprice-")
+        q2 = os.path.join(DEMO, "prices_28_1_2025-Q2")
+        q3 = os.path.join(cls.tmp, "prices_28_1_2025-Q3")
+        os.makedirs(q3)
+        with open(os.path.join(q2, "current_prices.json"), encoding="utf-8") as f:
+            prices = json.load(f)
+        for group in prices["items"]:
+            group["items"] = [dict(x, estimatedPrice=dearer(x["estimatedPrice"]))
+                              for x in group["items"] if x["code"] != LEFT_OUT]
+        with open(os.path.join(q3, "current_prices.json"), "w", encoding="utf-8") as f:
+            json.dump(prices, f, ensure_ascii=False)
+        with open(os.path.join(q2, "worker_salary.json"), encoding="utf-8") as f:
+            salaries = json.load(f)
+        for x in salaries["items"]:
+            x["salary"] = dearer(x["salary"])
+        with open(os.path.join(q3, "worker_salary.json"), "w", encoding="utf-8") as f:
+            json.dump(salaries, f, ensure_ascii=False)
+        cls.db = OwnDatabase()
+        r = cls.db.cli(["import", DEMO, q3, "--region", "28", "--zone", "1", "--quarter", "2025-Q2"], timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError("import failed: " + r.stderr)
+        add_user(cls.db, "rita@reprice.test", "estimator", org_name="Переоценка")
+        add_user(cls.db, "vova@reprice.test", "viewer", org_name="Переоценка")
+        cls.svc = Service(env=SECRETS, database_url=cls.db.url, migrate=False)
+        cls.org = Org(cls.svc, login(cls.svc, "rita@reprice.test")["access_token"])
+        cls.object = cls.org.object(cls.org.project())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        cls.db.destroy()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def reprice(self, estimate_id, body, token=None):
+        return self.org.call("POST", "/api/v1/estimates/%d/reprice" % estimate_id, body,
+                             {"If-Match": self.org.etag(estimate_id)}, token=token)
+
+    def calc_of_document(self, estimate_id):
+        doc = self.org.ok("GET", "/api/v1/estimates/%d/document" % estimate_id).json
+        r = self.org.call("POST", "/api/v1/calc", doc)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def test_into_another_quarter_and_back(self):
+        e = self.org.estimate(self.object, codes=("ГЭСН16-02-005-05", "ГЭСН06-01-001-01", "ГЭСН16-06-005-01"),
+                              quantity="2")
+        before = self.org.ok("GET", "/api/v1/estimates/%d" % e["id"]).json
+        r = self.reprice(e["id"], {"quarter": "2025-Q3"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["price_set"], {"release_id": r.json["price_set"]["release_id"], "region": "28",
+                                               "zone": "1", "quarter": "2025-Q3"})
+        # The water meter's norm uses the rag the new quarter lacks: kept as it was, and said.
+        kept = r.json["kept"]
+        self.assertEqual([k["position_id"] for k in kept], [e["positions"][2]])
+        self.assertEqual(kept[0]["missing"], [LEFT_OUT])
+        after = self.org.ok("GET", "/api/v1/estimates/%d" % e["id"]).json
+        self.assertEqual(after["quarter"], "2025-Q3")
+        self.assertNotEqual(after["totals"]["total"], before["totals"]["total"])
+        # The figures are those calc gives of the re-priced document.
+        calc = self.calc_of_document(e["id"])
+        for key in ("ot", "em", "otm", "m", "overhead", "profit", "total"):
+            self.assertEqual(after["totals"][key], calc["totals"][key], key)
+        rows = {p["id"]: p for s in after["sections"] for p in s["positions"]}
+        old_rows = {p["id"]: p for s in before["sections"] for p in s["positions"]}
+        self.assertEqual(rows[e["positions"][2]]["figures"], old_rows[e["positions"][2]]["figures"])
+        self.assertNotEqual(rows[e["positions"][0]]["figures"]["total"], old_rows[e["positions"][0]]["figures"]["total"])
+        # The versions' diff names the changed positions.
+        diff = self.org.ok("GET", "/api/v1/estimates/%d/diff?from=%d&to=%d" % (
+            e["id"], r.json["from_version"], r.json["version"])).json
+        self.assertTrue(diff)
+
+        # Back into 2025-Q2: the original figures to the kopeck.
+        back = self.reprice(e["id"], {"quarter": "2025-Q2"})
+        self.assertEqual(back.status, 200, back)
+        self.assertEqual(back.json["kept"], [])
+        again = self.org.ok("GET", "/api/v1/estimates/%d" % e["id"]).json
+        self.assertEqual(again["totals"], before["totals"])
+        self.assertEqual({p["id"]: p["figures"] for s in again["sections"] for p in s["positions"]},
+                         {p["id"]: p["figures"] for s in before["sections"] for p in s["positions"]})
+
+    def test_refusals(self):
+        e = self.org.estimate(self.object, codes=("ГЭСН16-02-005-05",))
+        r = self.reprice(e["id"], {"quarter": "2031-Q1"})
+        self.assertEqual(r.status, 404, r)
+        self.assertIn("2031-Q1", r.json["detail"])
+        r = self.reprice(e["id"], {"release_id": 999999})
+        self.assertEqual(r.status, 409, r)
+        stale = self.org.call("POST", "/api/v1/estimates/%d/reprice" % e["id"], {"quarter": "2025-Q3"},
+                              {"If-Match": '"1"'})
+        self.assertEqual(stale.status, 412, stale)
+        viewer = login(self.svc, "vova@reprice.test")["access_token"]
+        r = self.reprice(e["id"], {"quarter": "2025-Q3"}, token=viewer)
+        self.assertEqual(r.status, 403, r)
+
+
+if __name__ == "__main__":
+    unittest.main()
