@@ -477,6 +477,26 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
                }
                return Edited(s.editing.Reprice(a, id, v, r), req);
              }));
+  // Every estimate of an object or a project into another price set, each a version of its own.
+  for (auto [pattern, scope] : {std::pair{"/api/v1/objects/{id}/reprice", services::EditingService::RepriceScope::kObject},
+                                std::pair{"/api/v1/projects/{id}/reprice", services::EditingService::RepriceScope::kProject}}) {
+    router.Add("POST", pattern,
+               WithId(context, scope == services::EditingService::RepriceScope::kObject ? "object" : "project",
+                      [&s, scope](http::Request& req, const Actor& a, std::int64_t id) {
+                        http::Response error;
+                        auto body = JsonObjectBody(req, error);
+                        if (!body) return error;
+                        services::EditingService::RepriceRequest r;
+                        for (auto [key, out] : {std::pair{"region", &r.region}, std::pair{"zone", &r.zone},
+                                                std::pair{"quarter", &r.quarter}}) {
+                          if (const json::value* x = body->as_object().if_contains(key); x != nullptr && !x->is_null()) {
+                            if (!x->is_string()) return BadRequest(req, std::string(key) + ": expected a string");
+                            *out = std::string(x->get_string());
+                          }
+                        }
+                        return Answer(s.editing.RepriceAll(a, scope, id, r), req);
+                      }));
+  }
   router.Add("POST", "/api/v1/estimates/{id}/duplicate",
              WithId(context, "estimate", [&s](http::Request& req, const Actor& a, std::int64_t id) {
                http::Response error;

@@ -393,4 +393,51 @@ Result<EditOutcome> EditingService::Reprice(const Actor& actor, std::int64_t est
   return edited;
 }
 
+Result<std::string> EditingService::RepriceAll(const Actor& actor, RepriceScope scope, std::int64_t id,
+                                               const RepriceRequest& request) {
+  if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
+  std::vector<std::int64_t> objects;
+  if (scope == RepriceScope::kObject) {
+    auto object = estimates_.Get<store::SiteObject>(actor.organization_id, id);
+    if (!object.ok()) return object.status();
+    objects.push_back(id);
+  } else {
+    auto project = estimates_.Get<store::Project>(actor.organization_id, id);
+    if (!project.ok()) return project.status();
+    auto list = estimates_.ListObjects(actor.organization_id, id);
+    if (!list.ok()) return list.status();
+    for (const auto& o : *list) objects.push_back(o.id);
+  }
+  json::array out;
+  for (const std::int64_t object : objects) {
+    auto list = estimates_.ListEstimates(actor.organization_id, object);
+    if (!list.ok()) return list.status();
+    for (const store::EstimateInfo& info : *list) {
+      json::object e{{"estimate_id", info.id}, {"name", info.header.name}, {"version", info.version}};
+      if (info.header.status != store::EstimateStatus::kDraft) {
+        e["outcome"] = "skipped";
+        e["detail"] = std::string("не черновик (") + store::EstimateStatusName(info.header.status) + ")";
+      } else if (info.header.method == "base-index") {
+        e["outcome"] = "skipped";
+        e["detail"] = "базисно-индексный метод: цены по индексам, не по уровню цен";
+      } else {
+        auto done = Reprice(actor, info.id, info.version, request);
+        if (!done.ok()) {
+          e["outcome"] = "failed";
+          e["detail"] = done.status().message();
+        } else {
+          const json::value answer = json::parse(done->json);
+          const json::object& a = answer.get_object();
+          const json::value* changed = a.if_contains("changed");
+          e["outcome"] = changed != nullptr && changed->is_bool() && !changed->get_bool() ? "unchanged" : "repriced";
+          e["version"] = done->version;
+          if (const json::value* kept = a.if_contains("kept")) e["kept"] = *kept;
+        }
+      }
+      out.push_back(std::move(e));
+    }
+  }
+  return json::serialize(json::object{{"estimates", std::move(out)}});
+}
+
 }  // namespace estimate::services

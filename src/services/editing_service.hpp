@@ -41,6 +41,13 @@ class EditingService {
   };
   Result<EditOutcome> Reprice(const Actor& actor, std::int64_t estimate_id, std::int64_t expected_version,
                               const RepriceRequest& request);
+  // Every estimate of an object (or of every object of a project) re-priced, each as a version of
+  // its own at its current version: {"estimates": [{"estimate_id", "name", "outcome": repriced |
+  // unchanged | skipped | failed, "version", "kept", "detail"}]}. Estimates that are not drafts, or
+  // by the base-index method, are skipped and say why; one failing does not stop the others.
+  enum class RepriceScope { kObject, kProject };
+  Result<std::string> RepriceAll(const Actor& actor, RepriceScope scope, std::int64_t id,
+                                 const RepriceRequest& request);
 
   // How many positions the edits have calculated since start (one per new or changed position;
   // a whole estimate's recalculation counts its positions): the metric

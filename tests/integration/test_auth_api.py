@@ -350,6 +350,10 @@ class Api(unittest.TestCase):
             ("POST", "/api/v1/estimates/{id}/status", ADMIN, status_row("approved", "draft")),
             ("POST", "/api/v1/estimates/{id}/restore", EDIT, restore),
             ("POST", "/api/v1/estimates/{id}/reprice", EDIT, on_e("/reprice", {"quarter": "2025-Q2"})),
+            ("POST", "/api/v1/objects/{id}/reprice", EDIT, lambda role: Req(
+                O + "/reprice", {"quarter": "2025-Q2"}, watch=[O + "/estimates"])),
+            ("POST", "/api/v1/projects/{id}/reprice", EDIT, lambda role: Req(
+                P + "/reprice", {"quarter": "2025-Q2"}, watch=[O + "/estimates"])),
             ("POST", "/api/v1/estimates/{id}/duplicate", EDIT, lambda role: Req(
                 E + "/duplicate", {"name": "Копия " + role}, watch=[O + "/estimates"])),
             ("GET", "/api/v1/jobs/{id}", ALL, lambda role: Req(done_job(role))),

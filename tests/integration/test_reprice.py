@@ -107,6 +107,26 @@ class Reprice(unittest.TestCase):
         self.assertEqual({p["id"]: p["figures"] for s in again["sections"] for p in s["positions"]},
                          {p["id"]: p["figures"] for s in before["sections"] for p in s["positions"]})
 
+    def test_every_estimate_of_an_object_or_project(self):
+        obj = self.org.object(self.org.project("Квартал"), "Дом 2")
+        draft = self.org.estimate(obj, codes=("ГЭСН06-01-001-01",))
+        sent = self.org.estimate(obj, codes=("ГЭСН16-02-005-05",))
+        self.org.set_status(sent["id"], "review")
+        r = self.org.call("POST", "/api/v1/objects/%d/reprice" % obj, {"quarter": "2025-Q3"})
+        self.assertEqual(r.status, 200, r)
+        outcome = {e["estimate_id"]: e for e in r.json["estimates"]}
+        self.assertEqual(outcome[draft["id"]]["outcome"], "repriced")
+        self.assertEqual(outcome[sent["id"]]["outcome"], "skipped")
+        self.assertIn("не черновик", outcome[sent["id"]]["detail"])
+        self.assertEqual(self.org.ok("GET", "/api/v1/estimates/%d" % draft["id"]).json["quarter"], "2025-Q3")
+        self.assertEqual(self.org.ok("GET", "/api/v1/estimates/%d" % sent["id"]).json["quarter"], "2025-Q2")
+        project = self.org.ok("GET", "/api/v1/objects/%d" % obj).json["project_id"]
+        r = self.org.call("POST", "/api/v1/projects/%d/reprice" % project, {"quarter": "2025-Q2"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual({e["estimate_id"]: e["outcome"] for e in r.json["estimates"]},
+                         {draft["id"]: "repriced", sent["id"]: "skipped"})
+        self.assertEqual(self.org.call("POST", "/api/v1/objects/999999/reprice", {"quarter": "2025-Q3"}).status, 404)
+
     def test_refusals(self):
         e = self.org.estimate(self.object, codes=("ГЭСН16-02-005-05",))
         r = self.reprice(e["id"], {"quarter": "2031-Q1"})
