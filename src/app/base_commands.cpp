@@ -6,13 +6,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <utility>
 
 #include "services/base_pricing.hpp"
 #include "services/base_search.hpp"
 #include "services/base_service.hpp"
+#include "services/editing_service.hpp"
 #include "store/base_release_repository.hpp"
 #include "wire/base_json.hpp"
 
@@ -259,6 +262,43 @@ int RunNorms(store::Database& db, const NormsCommand& command) {
   }
   if (command.action == "show") return RunNormShow(**active, command);
   return RunNormSearch(**active, command);
+}
+
+int RunReprice(store::Database& db, const RepriceCommand& command) {
+  const auto fail = [](const std::string& what) {
+    std::cerr << "estimate-service reprice: " << what << "\n";
+    return 1;
+  };
+  std::ifstream in(command.path, std::ios::binary);
+  if (!in) return fail(command.path + ": cannot be read");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  store::BaseReleaseRepository repository(db);
+  services::BaseService service(repository);
+  if (Status s = service.LoadActive(); !s.ok()) return fail(s.message());
+  auto active = service.Current();
+  if (!active.ok() || !(*active)->release) return fail("no release is active; import one first");
+  const normbase::BaseRelease& release = *(*active)->release;
+  const normbase::RegionalPrices* prices = release.FindPrices(command.region, command.zone, command.quarter);
+  if (prices == nullptr) {
+    return fail("release " + release.info.name + " holds no prices of region " + command.region + ", zone " +
+                std::to_string(command.zone) + ", quarter " + command.quarter);
+  }
+  auto repriced = services::RepriceDocument(text, release, *prices);
+  if (!repriced.ok()) return fail(command.path + ": " + repriced.status().message());
+  for (const auto& k : repriced->kept) {
+    std::cerr << "kept as it was: " << k.path << " (" << (k.number.empty() ? k.code : k.number + " " + k.code)
+              << "): no price of";
+    for (const auto& m : k.missing) std::cerr << " " << m;
+    std::cerr << "\n";
+  }
+  if (command.output.empty()) {
+    std::cout << repriced->json << "\n";
+  } else {
+    std::ofstream out(command.output, std::ios::binary | std::ios::trunc);
+    out << repriced->json << "\n";
+    if (!out) return fail(command.output + ": cannot be written");
+  }
+  return 0;
 }
 
 }  // namespace estimate::app

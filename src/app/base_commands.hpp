@@ -38,4 +38,14 @@ struct NormsCommand {
 };
 int RunNorms(store::Database& db, const NormsCommand& command);
 
+// `estimate-service reprice FILE --region R [--zone Z] --quarter Q [--output OUT]`: a calc-v1
+// estimate document re-priced into that price set of the active release (as
+// POST /estimates/{id}/reprice does); the document to OUT or stdout, the positions kept for want
+// of a price to stderr. Exit 0, or 1 naming what is wrong (no such price set, a bad document).
+struct RepriceCommand {
+  std::string path, output, region, quarter;
+  int zone = 1;
+};
+int RunReprice(store::Database& db, const RepriceCommand& command);
+
 }  // namespace estimate::app

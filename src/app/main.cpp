@@ -928,6 +928,14 @@ int main(int argc, char** argv) {
   auto* rel_rollback = releases_sub->add_subcommand("rollback", "Return to the previously active release");
   rel_rollback->add_flag("--json", releases_cmd.json, "Print JSON");
 
+  app::RepriceCommand reprice_cmd;
+  auto* reprice_sub = cli.add_subcommand("reprice", "Re-price an estimate document into a price set of the active release");
+  reprice_sub->add_option("FILE", reprice_cmd.path, "The estimate document (calc-v1 JSON)")->required();
+  reprice_sub->add_option("--region", reprice_cmd.region, "Region code, e.g. 28")->required();
+  reprice_sub->add_option("--zone", reprice_cmd.zone, "Price zone")->check(CLI::Range(1, 99))->capture_default_str();
+  reprice_sub->add_option("--quarter", reprice_cmd.quarter, "Quarter, e.g. 2025-Q3")->required();
+  reprice_sub->add_option("--output,-o", reprice_cmd.output, "Write the document here (default: stdout)");
+
   app::NormsCommand norms_cmd;
   auto* norms_sub = cli.add_subcommand("norms", "Search and show norms of the active release");
   norms_sub->require_subcommand(1);
@@ -1026,6 +1034,9 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("releases")) {
     releases_cmd.action = rel_activate->parsed() ? "activate" : rel_rollback->parsed() ? "rollback" : "list";
     return WithDatabase(global, [&](store::Database& db) { return app::RunReleases(db, releases_cmd); });
+  }
+  if (cli.got_subcommand("reprice")) {
+    return WithDatabase(global, [&](store::Database& db) { return app::RunReprice(db, reprice_cmd); });
   }
   if (cli.got_subcommand("norms")) {
     norms_cmd.action = norms_show->parsed() ? "show" : "search";

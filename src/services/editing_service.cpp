@@ -273,7 +273,99 @@ std::string Text(const json::object& o, const char* key) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
+// Re-prices a position document in place from `prices`: every priced resource line (with its
+// machinist), sub-row, or the resource position's own price. `patch` (an update_position op)
+// gets the fields that changed. The codes without a price in `prices`: the position is then to be
+// kept as it was.
+json::array RepricePosition(json::object& d, const normbase::BaseRelease& release,
+                            const normbase::RegionalPrices& prices, json::object* patch) {
+  json::array missing;
+  const auto price = [&](json::object& line, bool as_patch) {
+    const std::string code = Text(line, "code");
+    if (code.empty() || !Priced(line)) return;  // unpriced lines (abstract, «П») stay so
+    const core::UnitPrice next = normbase::PriceOfResource(release, prices, KindOf(Text(line, "kind")), code);
+    if (!next.priced()) {
+      missing.push_back(json::string(code));
+      return;
+    }
+    SetPrice(line, next, as_patch);
+  };
+  if (Text(d, "type") == "resource") {
+    json::object line{{"code", Text(d, "code")}, {"kind", Text(d, "kind")}};
+    for (const char* key : {"price", "base_price", "index"}) {
+      if (const json::value* v = d.if_contains(key)) line[key] = *v;
+    }
+    price(line, true);
+    for (const char* key : {"price", "base_price", "index"}) {
+      const json::value* v = line.if_contains(key);
+      if (v == nullptr) continue;
+      if (patch != nullptr) (*patch)[key] = *v;
+      if (v->is_null()) d.erase(key);
+      else d[key] = *v;
+    }
+    return missing;
+  }
+  if (json::value* resources = d.if_contains("resources"); resources != nullptr && resources->is_array()) {
+    for (json::value& r : resources->get_array()) {
+      if (!r.is_object()) continue;
+      price(r.get_object(), false);
+      if (json::value* m = r.get_object().if_contains("machinist"); m != nullptr && m->is_object()) {
+        const std::string code = Text(m->get_object(), "code");
+        const Decimal labor = code.empty() ? Decimal::Invalid() : normbase::LaborPrice(prices, code);
+        if (!code.empty() && !labor.ok()) missing.push_back(json::string(code));
+        if (labor.ok()) {
+          core::UnitPrice unit;
+          unit.source = core::UnitPrice::Source::kCurrent;
+          unit.price = labor;
+          SetPrice(m->get_object(), unit, false);
+        }
+      }
+    }
+    if (patch != nullptr) (*patch)["resources"] = *resources;
+  }
+  if (json::value* extra = d.if_contains("extra"); extra != nullptr && extra->is_array()) {
+    for (json::value& e : extra->get_array()) {
+      if (e.is_object()) price(e.get_object(), false);
+    }
+    if (patch != nullptr) (*patch)["extra"] = *extra;
+  }
+  return missing;
+}
+
 }  // namespace
+
+Result<RepricedDocument> RepriceDocument(std::string_view document_json, const normbase::BaseRelease& release,
+                                         const normbase::RegionalPrices& prices) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(document_json, ec);
+  if (ec || !doc.is_object()) return InvalidArgument("document: not a JSON object");
+  json::value* sections = doc.get_object().if_contains("sections");
+  if (sections == nullptr || !sections->is_array()) return InvalidArgument("sections: expected an array");
+  RepricedDocument out;
+  for (std::size_t s = 0; s < sections->get_array().size(); ++s) {
+    json::value& section = sections->get_array()[s];
+    json::value* positions = section.is_object() ? section.get_object().if_contains("positions") : nullptr;
+    if (positions == nullptr || !positions->is_array()) continue;
+    for (std::size_t p = 0; p < positions->get_array().size(); ++p) {
+      json::value& position = positions->get_array()[p];
+      if (!position.is_object()) continue;
+      json::object repriced = position.get_object();
+      json::array missing = RepricePosition(repriced, release, prices, nullptr);
+      if (!missing.empty()) {
+        KeptPosition k;
+        k.path = "sections[" + std::to_string(s) + "].positions[" + std::to_string(p) + "]";
+        k.number = Text(repriced, "number");
+        k.code = Text(repriced, "code");
+        for (const auto& m : missing) k.missing.emplace_back(m.get_string());
+        out.kept.push_back(std::move(k));
+        continue;  // kept as it was
+      }
+      position = std::move(repriced);
+    }
+  }
+  out.json = json::serialize(doc);
+  return out;
+}
 
 Result<EditOutcome> EditingService::Reprice(const Actor& actor, std::int64_t estimate_id,
                                             std::int64_t expected_version, const RepriceRequest& request) {
@@ -316,53 +408,8 @@ Result<EditOutcome> EditingService::Reprice(const Actor& actor, std::int64_t est
         json::value doc = json::parse(w.documents[s][p]);
         if (!doc.is_object()) continue;
         json::object& d = doc.get_object();
-        json::array missing;
-        const auto price = [&](json::object& line, bool patch) {
-          const std::string code = Text(line, "code");
-          if (code.empty() || !Priced(line)) return;  // unpriced lines (abstract, «П») stay so
-          const core::UnitPrice next = normbase::PriceOfResource(release, *prices, KindOf(Text(line, "kind")), code);
-          if (!next.priced()) {
-            missing.push_back(json::string(code));
-            return;
-          }
-          SetPrice(line, next, patch);
-        };
         json::object op{{"op", "update_position"}, {"position_id", w.position_ids[s][p]}};
-        if (Text(d, "type") == "resource") {
-          json::object line{{"code", Text(d, "code")}, {"kind", Text(d, "kind")}};
-          for (const char* key : {"price", "base_price", "index"}) {
-            if (const json::value* v = d.if_contains(key)) line[key] = *v;
-          }
-          price(line, true);
-          for (const char* key : {"price", "base_price", "index"}) {
-            if (const json::value* v = line.if_contains(key)) op[key] = *v;
-          }
-        } else {
-          if (json::value* resources = d.if_contains("resources"); resources != nullptr && resources->is_array()) {
-            for (json::value& r : resources->get_array()) {
-              if (!r.is_object()) continue;
-              price(r.get_object(), false);
-              if (json::value* m = r.get_object().if_contains("machinist"); m != nullptr && m->is_object()) {
-                const std::string code = Text(m->get_object(), "code");
-                const Decimal labor = code.empty() ? Decimal::Invalid() : normbase::LaborPrice(*prices, code);
-                if (!code.empty() && !labor.ok()) missing.push_back(json::string(code));
-                if (labor.ok()) {
-                  core::UnitPrice unit;
-                  unit.source = core::UnitPrice::Source::kCurrent;
-                  unit.price = labor;
-                  SetPrice(m->get_object(), unit, false);
-                }
-              }
-            }
-            op["resources"] = *resources;
-          }
-          if (json::value* extra = d.if_contains("extra"); extra != nullptr && extra->is_array()) {
-            for (json::value& e : extra->get_array()) {
-              if (e.is_object()) price(e.get_object(), false);
-            }
-            op["extra"] = *extra;
-          }
-        }
+        json::array missing = RepricePosition(d, release, *prices, &op);
         if (!missing.empty()) {
           kept.push_back(json::object{{"position_id", w.position_ids[s][p]},
                                       {"number", Text(d, "number")},

@@ -9,12 +9,34 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "services/estimate_deps.hpp"
+
+namespace estimate::normbase {
+class BaseRelease;
+struct RegionalPrices;
+}  // namespace estimate::normbase
 
 namespace estimate::services {
 
 class WorkingSet;
+
+// A calc-v1 estimate document re-priced into `prices` of `release` as EditingService::Reprice
+// re-prices a stored estimate (`estimate-service reprice`): the document's JSON, and the positions
+// kept as they were for want of a price.
+struct KeptPosition {
+  std::string path;  // "sections[0].positions[3]"
+  std::string number, code;
+  std::vector<std::string> missing;
+};
+struct RepricedDocument {
+  std::string json;
+  std::vector<KeptPosition> kept;
+};
+Result<RepricedDocument> RepriceDocument(std::string_view document_json, const normbase::BaseRelease& release,
+                                         const normbase::RegionalPrices& prices);
 
 class EditingService {
  public:

@@ -127,6 +127,26 @@ class Reprice(unittest.TestCase):
                          {draft["id"]: "repriced", sent["id"]: "skipped"})
         self.assertEqual(self.org.call("POST", "/api/v1/objects/999999/reprice", {"quarter": "2025-Q3"}).status, 404)
 
+    def test_the_command_re_prices_a_document_as_the_api_does(self):
+        e = self.org.estimate(self.object, codes=("ГЭСН16-02-005-05", "ГЭСН16-06-005-01"), quantity="3")
+        doc = self.org.ok("GET", "/api/v1/estimates/%d/document" % e["id"]).json
+        path = os.path.join(self.tmp, "doc-%d.json" % e["id"])
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        r = self.db.cli(["reprice", path, "--region", "28", "--quarter", "2025-Q3"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("kept as it was: sections[0].positions[1]", r.stderr)
+        self.assertIn(LEFT_OUT, r.stderr)
+        repriced = json.loads(r.stdout)
+        by_command = self.org.call("POST", "/api/v1/calc", repriced).json["totals"]
+        self.assertEqual(self.reprice(e["id"], {"quarter": "2025-Q3"}).status, 200)
+        by_api = self.org.ok("GET", "/api/v1/estimates/%d" % e["id"]).json["totals"]
+        for key in ("ot", "em", "otm", "m", "overhead", "profit", "total"):
+            self.assertEqual(by_command[key], by_api[key], key)
+        r = self.db.cli(["reprice", path, "--region", "28", "--quarter", "2031-Q1"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("holds no prices of region 28, zone 1, quarter 2031-Q1", r.stderr)
+
     def test_refusals(self):
         e = self.org.estimate(self.object, codes=("ГЭСН16-02-005-05",))
         r = self.reprice(e["id"], {"quarter": "2031-Q1"})
