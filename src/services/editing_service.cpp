@@ -63,7 +63,8 @@ Result<EditOutcome> EditingService::Save(const Actor& actor, std::int64_t estima
 Result<EditOutcome> EditingService::Edit(const Actor& actor, std::int64_t estimate_id,
                                           std::int64_t expected_version,
                                           const std::string& changes_json,
-                                          const std::string& path, const std::string& summary) {
+                                          const std::string& path, const std::string& summary,
+                                          std::size_t max_changes) {
   if (Status s = Denied(actor, auth::Permission::kEditDraft); !s.ok()) return s;
   auto parsed = ParseBody(changes_json, path.empty() ? "body" : path);
   if (!parsed.ok()) return parsed.status();
@@ -72,7 +73,9 @@ Result<EditOutcome> EditingService::Edit(const Actor& actor, std::int64_t estima
                            ": expected a non-empty array of changes");
   }
   const json::array& ops = parsed->get_array();
-  if (ops.size() > 10'000) return InvalidArgument(path + ": at most 10000 changes at once");
+  if (ops.size() > max_changes) {
+    return InvalidArgument(path + ": at most " + std::to_string(max_changes) + " changes at once");
+  }
 
   auto working = working_.Get(actor, estimate_id, expected_version);
   if (!working.ok()) return working.status();
@@ -427,7 +430,7 @@ Result<EditOutcome> EditingService::Reprice(const Actor& actor, std::int64_t est
                              {"quarter", quarter},
                              {"release_id", release.info.id}});
   auto edited = Edit(actor, estimate_id, expected_version, json::serialize(ops), "reprice",
-                     "Переоценка: регион " + region + ", зона " + zone + ", " + quarter);
+                     "Переоценка: регион " + region + ", зона " + zone + ", " + quarter, ops.size());
   if (!edited.ok()) return edited;
   json::value answer = json::parse(edited->json);
   if (answer.is_object()) {

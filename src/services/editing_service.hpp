@@ -44,9 +44,12 @@ class EditingService {
 
   // A batch of changes ({"op": …} objects as JSON text, an array) as one version. `path` names
   // the changes in errors ("changes" for a batch; "" when one op stands for the whole body).
+  // `max_changes`: the API's bound on a batch; a re-pricing of a large estimate is one op a
+  // position.
   Result<EditOutcome> Edit(const Actor& actor, std::int64_t estimate_id,
                            std::int64_t expected_version, const std::string& changes_json,
-                           const std::string& path, const std::string& summary);
+                           const std::string& path, const std::string& summary,
+                           std::size_t max_changes = 10'000);
   Result<EditOutcome> SetStatus(const Actor& actor, std::int64_t estimate_id,
                                 std::int64_t expected_version, const std::string& status);
 
