@@ -613,8 +613,7 @@ class Checker {
     if (it == rules_.end() && space != std::string_view::npos) it = rules_.find(name.substr(0, space));
     if (it == rules_.end() || !split) return;
     const normbase::CoefficientRule& rule = *it->second;
-    const std::string code = std::string(normbase::FamilyPrefix(split->first)) + " " +
-                             std::string(split->second);
+    const std::string code = normbase::PrintedCode(split->first, split->second);
     const auto listed = [&](const std::vector<std::string_view>& list) {
       return std::find(list.begin(), list.end(), code) != list.end() ||
              std::find(list.begin(), list.end(), split->second) != list.end();

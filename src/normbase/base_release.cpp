@@ -25,6 +25,13 @@ std::string_view FamilyPrefix(NormFamily family) {
   return "";
 }
 
+std::string PrintedCode(NormFamily family, std::string_view code) {
+  std::string out(FamilyPrefix(family));
+  out += ' ';
+  out += code;
+  return out;
+}
+
 std::string_view FamilyId(NormFamily family) {
   for (const auto& f : kFamilies) {
     if (f.family == family) return f.id;

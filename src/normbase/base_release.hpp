@@ -30,6 +30,9 @@ enum class NormFamily { kGesn, kGesnm, kGesnr, kGesnp, kGesnmr };
 std::string_view FamilyPrefix(NormFamily family);
 // "gesn", "gesnm", "gesnr", "gesnp", "gesnmr" — as in GLOSSARY.md and the API.
 std::string_view FamilyId(NormFamily family);
+// "ГЭСНм 08-02-001-01": the family and the code as printed in estimates and bills of quantities.
+std::string PrintedCode(NormFamily family, std::string_view code);
+
 // Accepts either spelling (case-sensitive for the Cyrillic one, as the base writes it).
 std::optional<NormFamily> ParseFamily(std::string_view text);
 

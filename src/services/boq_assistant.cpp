@@ -28,9 +28,7 @@ std::string TextKey(std::string_view name) {
   return out;
 }
 
-std::string FullCode(const normbase::Norm& n) {
-  return std::string(normbase::FamilyPrefix(n.family)) + " " + std::string(n.code);
-}
+std::string FullCode(const normbase::Norm& n) { return normbase::PrintedCode(n.family, n.code); }
 
 const normbase::Norm* FindNorm(const normbase::BaseRelease* release, std::string_view code) {
   if (release == nullptr) return nullptr;

@@ -90,7 +90,7 @@ Result<ChatPlan> ChatService::Prepare(const Actor& actor, ChatRequest request) c
       for (const auto& s : answer->suggestions) {
         // Only norms the question plainly describes: a question about the rules gets none.
         if (s.confidence == ai::Confidence::kLow) continue;
-        plan.norms.push_back({std::string(normbase::FamilyPrefix(s.norm->family)) + " " + std::string(s.norm->code),
+        plan.norms.push_back({normbase::PrintedCode(s.norm->family, s.norm->code),
                               std::string(s.norm->name), std::string(s.norm->unit), s.score});
       }
     }

@@ -169,3 +169,18 @@ class Org:
         if r.status != 200:
             raise AssertionError("status %s: %r" % (status, r))
         return r
+
+
+def until_ready(request, timeout=120):
+    """`request()` repeated while the service answers 503 (the assistant's model of the release
+    is being prepared); its first other answer. Fails the test after `timeout` seconds."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        r = request()
+        if r.status != 503:
+            return r
+        if time.monotonic() > deadline:
+            raise AssertionError("the model never became ready: %r" % r)
+        time.sleep(0.5)
+

@@ -8,10 +8,9 @@ import json
 import math
 import shutil
 import tempfile
-import time
 import unittest
 
-from api_client import Org, add_user, call, import_demo_base, login
+from api_client import Org, add_user, call, import_demo_base, login, until_ready
 from harness import OwnDatabase, Service, send_json, start_fake_server, stop_fake_server
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
@@ -109,13 +108,7 @@ class SuggestWithChroma(unittest.TestCase):
         body = {"text": text, "limit": 5}
         if unit:
             body["unit"] = unit
-        deadline = time.monotonic() + 120
-        while True:
-            r = call(svc, "POST", "/api/v1/ai/suggest", body, token=token)
-            if r.status != 503:
-                return r
-            self.assertLess(time.monotonic(), deadline, "the model never became ready")
-            time.sleep(0.5)
+        return until_ready(lambda: call(svc, "POST", "/api/v1/ai/suggest", body, token=token))
 
     def test_vectors_live_in_chroma_and_answer_as_the_local_index_does(self):
         questions = [("копка траншей лопатами, грунт 2 группы", "м3"), ("водомер Ду32", "шт"),

@@ -11,10 +11,9 @@ import math
 import re
 import shutil
 import tempfile
-import time
 import unittest
 
-from api_client import add_user, call, import_demo_base, login
+from api_client import add_user, call, import_demo_base, login, until_ready
 from harness import OwnDatabase, Service, send_json, start_fake_server, stop_fake_server
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
@@ -80,13 +79,8 @@ class RemoteEmbeddings(unittest.TestCase):
         return svc, login(svc, "ilya@embed.test")["access_token"]
 
     def suggest(self, svc, token, text, unit):
-        deadline = time.monotonic() + 120
-        while True:
-            r = call(svc, "POST", "/api/v1/ai/suggest", {"text": text, "unit": unit, "limit": 5}, token=token)
-            if r.status != 503:
-                return r
-            self.assertLess(time.monotonic(), deadline, "the model never became ready")
-            time.sleep(0.5)
+        return until_ready(lambda: call(svc, "POST", "/api/v1/ai/suggest",
+                                        {"text": text, "unit": unit, "limit": 5}, token=token))
 
     def test_the_meaning_comes_from_the_embeddings_api_and_is_kept(self):
         svc, token = self.serve()

@@ -15,7 +15,7 @@ import { CheckPanel } from "./CheckPanel";
 import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnKey, type ColumnPrefs } from "./columns";
 import { ConflictDialog } from "./ConflictDialog";
 import { Grid, type GridHandle } from "./Grid";
-import { HeaderPanel, useTerritories } from "./HeaderPanel";
+import { HeaderPanel, TerritoryOptions, territoryKey, useTerritories } from "./HeaderPanel";
 import { Dialog } from "../components/Dialog";
 import { FormDialog, NameDialog } from "../components/FormDialog";
 import { gridRows, sectionOf, type Change, type GridRow } from "./model";
@@ -645,10 +645,10 @@ function CoefficientDialog(props: { count: number; onCancel(): void; onSubmit(c:
  * positions the price set has no price for stay as they were and are named. */
 function RepriceDialog(props: { estimateId: number; version: number; current: string; onClose(): void; onDone(text: string): void }) {
   const territories = useTerritories();
-  const others = territories.filter((t) => `${t.region}|${t.zone}|${t.quarter}` !== props.current);
+  const others = territories.filter((t) => territoryKey(t) !== props.current);
   // The first other level until one is chosen (the levels arrive after the dialog opens).
   const [chosen, setChoice] = useState("");
-  const choice = chosen || (others[0] ? `${others[0].region}|${others[0].zone}|${others[0].quarter}` : "");
+  const choice = chosen || (others[0] ? territoryKey(others[0]) : "");
   const submit = async () => {
     const [region, zone, quarter] = choice.split("|");
     const answer = unwrap(
@@ -673,14 +673,7 @@ function RepriceDialog(props: { estimateId: number; version: number; current: st
         <label>
           Регион, зона и квартал
           <select value={choice} onChange={(e) => setChoice(e.target.value)} data-autofocus>
-            {others.map((t) => {
-              const v = `${t.region}|${t.zone}|${t.quarter}`;
-              return (
-                <option key={v} value={v}>
-                  {t.region_name || `Регион ${t.region}`}, зона {t.zone}, {t.quarter}
-                </option>
-              );
-            })}
+            <TerritoryOptions territories={others} />
           </select>
         </label>
       )}

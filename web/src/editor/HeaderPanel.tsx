@@ -12,6 +12,24 @@ type Options = Schemas["CalcOptions"];
 
 type Territory = Schemas["PricedTerritory"];
 
+/** The value of a priced territory in a select: "region|zone|quarter". */
+export function territoryKey(t: Territory): string {
+  return `${t.region}|${t.zone}|${t.quarter}`;
+}
+
+/** The options of a select of priced territories: «Амурская область (28), зона 1, 2 кв. 2025». */
+export function TerritoryOptions({ territories }: { territories: Territory[] }) {
+  return (
+    <>
+      {territories.map((t) => (
+        <option key={territoryKey(t)} value={territoryKey(t)}>
+          {t.region_name ? `${t.region_name} (${t.region})` : `Регион ${t.region}`}, зона {t.zone}, {t.quarter.replace("-Q", " кв. ").replace(/^(\d{4}) кв\. (\d)$/, "$2 кв. $1")}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function useTerritories(): Territory[] {
   const releases = useReleases();
   const active = releases.data?.find((r) => r.active);
@@ -112,14 +130,7 @@ export function HeaderPanel(props: { model: EstimateModel; readOnly: boolean; on
               Регион, ценовая зона и квартал (цены активной редакции базы)
               <select value={territory} onChange={(e) => chooseTerritory(e.target.value)}>
                 <option value="">— не выбраны —</option>
-                {territories.map((t) => {
-                  const value = `${t.region}|${t.zone}|${t.quarter}`;
-                  return (
-                    <option key={value} value={value}>
-                      {t.region_name ? `${t.region_name} (${t.region})` : `Регион ${t.region}`}, зона {t.zone}, {t.quarter.replace("-Q", " кв. ").replace(/^(\d{4}) кв\. (\d)$/, "$2 кв. $1")}
-                    </option>
-                  );
-                })}
+                <TerritoryOptions territories={territories} />
               </select>
             </label>
           ) : (

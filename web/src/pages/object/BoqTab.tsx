@@ -8,7 +8,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, ApiError, authFetch, problemText, type Schemas } from "../../api/client";
-import { useTerritories } from "../../editor/HeaderPanel";
+import { TerritoryOptions, territoryKey, useTerritories } from "../../editor/HeaderPanel";
 
 type Review = Schemas["BoqReview"];
 type Line = Schemas["BoqReviewLine"];
@@ -53,7 +53,7 @@ export function BoqTab({ objectId, objectName }: { objectId: number; objectName?
       setName(`Черновик по ВОР «${fileName.replace(/\.[^.]+$/, "")}»`);
     },
   });
-  const chosenTerritory = territory || (territories[0] ? `${territories[0].region}|${territories[0].zone}|${territories[0].quarter}` : "");
+  const chosenTerritory = territory || (territories[0] ? territoryKey(territories[0]) : "");
   const draft = useMutation({
     mutationFn: async () => {
       const [region, zone, quarter] = chosenTerritory.split("|");
@@ -204,14 +204,7 @@ export function BoqTab({ objectId, objectName }: { objectId: number; objectName?
             <label>
               Цены{" "}
               <select value={chosenTerritory} onChange={(e) => setTerritory(e.target.value)} aria-label="Регион, зона и квартал цен">
-                {territories.map((t) => {
-                  const v = `${t.region}|${t.zone}|${t.quarter}`;
-                  return (
-                    <option key={v} value={v}>
-                      {t.region_name || `Регион ${t.region}`}, зона {t.zone}, {t.quarter}
-                    </option>
-                  );
-                })}
+                <TerritoryOptions territories={territories} />
               </select>
             </label>
             <button type="button" className="primary" disabled={draft.isPending || !name.trim()} onClick={() => draft.mutate()}>
