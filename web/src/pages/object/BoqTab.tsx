@@ -89,9 +89,15 @@ export function BoqTab({ objectId, objectName }: { objectId: number; objectName?
         {objectName ? ` объекта «${objectName}»` : ""}.
       </p>
       <div className="toolbar">
+        {/* The browser's own file button speaks its locale's language: a Russian one stands for it. */}
+        <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
+          Выбрать файл ВОР…
+        </button>
+        {fileName && <span className="muted">{fileName}</span>}
         <input
           ref={inputRef}
           type="file"
+          className="visually-hidden"
           accept=".xlsx,.csv,.gge,.xml"
           aria-label="Файл ВОР"
           onChange={(e) => {
@@ -152,6 +158,7 @@ export function BoqTab({ objectId, objectName }: { objectId: number; objectName?
                   <td>{l.number}</td>
                   <td>
                     {l.name}
+                    {l.low_confidence && " "}
                     {l.low_confidence && (
                       <span className="badge confidence low" title="Проверьте подбор">
                         проверить
@@ -167,19 +174,21 @@ export function BoqTab({ objectId, objectName }: { objectId: number; objectName?
                       {options(l).map((c, k) => (
                         <label key={c.code} className={choices[i] === c.code ? "chosen" : ""} title={c.reason}>
                           <input type="radio" name={`line-${i}`} checked={choices[i] === c.code} onChange={() => pick(i, c.code)} />
-                          <span className="code">
-                            {k + 1}. {c.code}
-                          </span>{" "}
-                          <span className={`badge confidence ${c.confidence}`}>{CONFIDENCE[c.confidence]}</span>{" "}
-                          <span className="muted small">{SOURCE[c.source]}</span>
-                          <span className="name">
-                            {c.name} <span className="muted">({c.unit})</span>
+                          <span className="choice">
+                            <span className="code">
+                              {k + 1}. {c.code}
+                            </span>{" "}
+                            <span className={`badge confidence ${c.confidence}`}>{CONFIDENCE[c.confidence]}</span>{" "}
+                            <span className="muted small">{SOURCE[c.source]}</span>
+                            <span className="name">
+                              {c.name} <span className="muted">({c.unit})</span>
+                            </span>
                           </span>
                         </label>
                       ))}
                       <label className={choices[i] === "" ? "chosen" : ""}>
                         <input type="radio" name={`line-${i}`} checked={choices[i] === ""} onChange={() => pick(i, "")} />
-                        без нормы (строка без цены)
+                        <span className="choice">без нормы (строка без цены)</span>
                       </label>
                       <label className="other">
                         другой шифр:{" "}
