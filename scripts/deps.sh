@@ -16,8 +16,9 @@ packages=(
   libdeflate-dev libbrotli-dev
   # the assistant: fastText embeddings trained on the release, an HNSW vector index
   libfasttext-dev libhnswlib-dev
-  # the collector's schedule in a time zone (FSBTS_TIME_ZONE, read from /usr/share/zoneinfo)
-  tzdata
+  # the collector: the schedule in a time zone (FSBTS_TIME_ZONE, read from /usr/share/zoneinfo),
+  # downloads from ФГИС ЦС (libcurl: timeouts, resume, size limits)
+  tzdata libcurl4-openssl-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;

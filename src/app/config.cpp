@@ -12,6 +12,7 @@
 #include "app/time_zone.hpp"
 #include "cache/redis_client.hpp"
 #include "core/cron.hpp"
+#include "core/decimal.hpp"
 #include "core/text.hpp"
 #include "store/database.hpp"
 
@@ -75,6 +76,33 @@ bool ParseBool(std::string s, bool& out) {
   return false;
 }
 
+// "250ms", "2s", "1m", "1500" (ms) → milliseconds, at most a day.
+bool ParseMillis(std::string s, std::chrono::milliseconds& out) {
+  std::uint64_t mult = 1;
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, "ms") == 0) {
+    s.resize(s.size() - 2);
+  } else if (!s.empty() && s.back() == 's') {
+    s.pop_back();
+    mult = 1000;
+  } else if (!s.empty() && s.back() == 'm') {
+    s.pop_back();
+    mult = 60'000;
+  }
+  std::uint64_t n = 0;
+  if (!ParseUint(s, n) || n == 0 || n > 86'400'000 / mult) return false;
+  out = std::chrono::milliseconds(n * mult);
+  return true;
+}
+
+// The items of a comma-separated list, trimmed.
+std::vector<std::string> SplitList(const std::string& v) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream list(v);
+  while (std::getline(list, item, ',')) out.emplace_back(core::TrimBlanks(item));
+  return out;
+}
+
 bool IsHttpUrl(const std::string& s) {
   return (s.rfind("http://", 0) == 0 && s.size() > 7) || (s.rfind("https://", 0) == 0 && s.size() > 8);
 }
@@ -120,7 +148,20 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"CORS_ORIGIN", "", "allowed browser origins, comma-separated, or *; empty: none", false},
       {"RATE_LIMIT_TTL", "60", "rate-limit window in seconds", false},
       {"RATE_LIMIT_LIMIT", "100", "requests per window per user and per IP", false},
-      {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector", true},
+      {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector (sent as X-Api-Key only when set; the portal's open data needs none)", true},
+      {"FGIS_BASE_URL", "https://fgiscs.minstroyrf.ru/api", "base URL of the ФГИС ЦС portal API the collector reads", false},
+      {"FGIS_BASE_DATASETS", "7707082071-fsnb", "open-data sets whose current files make a ФСНБ release, comma-separated", false},
+      {"FGIS_PRICE_TERRITORIES", "", "regions and price zones whose current prices are collected besides those the active release holds, e.g. 77:1,50:1", false},
+      {"FGIS_REQUESTS_PER_SECOND", "2", "requests to the portal per second at most (0.1–5)", false},
+      {"FGIS_CONNECT_TIMEOUT", "10s", "connect timeout of a request to the portal (ms, s or m)", false},
+      {"FGIS_STALL_TIMEOUT", "30s", "a transfer slower than 1 KiB/s for this long is cut and retried", false},
+      {"FGIS_RETRY_DELAY", "1s", "first wait before a retry, doubled each time with jitter (ms, s or m)", false},
+      {"FGIS_ATTEMPTS", "5", "attempts of a request in all (1–20)", false},
+      {"COLLECTOR_DIR", "data/collector", "folder of the running collection's downloads (removed when it ends) and the SQLite collection lock", false},
+      {"COLLECTOR_MAX_FILE_SIZE", "4gb", "largest file the collector downloads", false},
+      {"COLLECTOR_MIN_FREE_SPACE", "256mb", "disk space the collector leaves free; a download that would use it fails", false},
+      {"COLLECTOR_PRICE_CHANGE_PERCENT", "10", "prices that moved by more than this percentage are listed in a release's report", false},
+      {"COLLECTOR_AUTO_ACTIVATE_PRICES", "false", "activate at once a release that only adds a quarter's prices (a new ФСНБ always waits for an admin)", false},
       {"GGE_XSD_DIR", "../shared/samples/xsd", "folder of the Minstroy/ГГЭ XSD schemas every XML export is validated against", false},
       {"WEB_ROOT", "web/dist", "folder of the built web application (index.html, assets/) that the api role serves at /, read once at start; empty: not served", false},
   };
@@ -338,6 +379,69 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     else c.rate_limit_limit = static_cast<int>(n);
   }
   get("MINSTROYRF_API_KEY", c.minstroyrf_api_key);
+  if (get("FGIS_BASE_URL", v)) {
+    if (!IsHttpUrl(v)) bad("FGIS_BASE_URL", v, "is not an http(s):// URL");
+    else c.fgis_base_url = v;
+  }
+  if (get("FGIS_BASE_DATASETS", v)) {
+    c.fgis_datasets.clear();
+    for (const auto& item : SplitList(v)) {
+      if (!item.empty()) c.fgis_datasets.emplace_back(item);
+    }
+  }
+  if (get("FGIS_PRICE_TERRITORIES", v)) {
+    for (const std::string& item : SplitList(v)) {
+      if (item.empty()) continue;
+      const auto colon = item.find(':');
+      std::uint64_t region = 0, zone = 0;
+      if (colon == std::string::npos || !ParseUint(item.substr(0, colon), region) ||
+          !ParseUint(item.substr(colon + 1), zone) || region == 0 || region > 99 || zone == 0 ||
+          zone > 99) {
+        bad("FGIS_PRICE_TERRITORIES", item, "is not REGION:ZONE such as 77:1");
+        continue;
+      }
+      c.fgis_territories.emplace_back(std::to_string(region).insert(0, region < 10 ? "0" : ""),
+                                      static_cast<int>(zone));
+    }
+  }
+  if (get("FGIS_REQUESTS_PER_SECOND", v)) {
+    // Tenths: "2", "0.5", "4.5".
+    std::uint64_t whole = 0, tenth = 0;
+    const auto dot = v.find('.');
+    const bool ok = ParseUint(v.substr(0, dot), whole) &&
+                    (dot == std::string::npos || (v.size() == dot + 2 && ParseUint(v.substr(dot + 1), tenth)));
+    const std::uint64_t tenths = whole * 10 + tenth;
+    if (!ok || tenths < 1 || tenths > 50) bad("FGIS_REQUESTS_PER_SECOND", v, "is not a number from 0.1 to 5");
+    else c.fgis_requests_per_second = static_cast<double>(tenths) / 10;
+  }
+  for (auto [name, target] : {std::pair{"FGIS_CONNECT_TIMEOUT", &c.fgis_connect_timeout},
+                              std::pair{"FGIS_STALL_TIMEOUT", &c.fgis_stall_timeout},
+                              std::pair{"FGIS_RETRY_DELAY", &c.fgis_retry_delay}}) {
+    if (get(name, v) && !ParseMillis(v, *target)) bad(name, v, "is not a duration such as 500ms, 10s or 1m");
+  }
+  if (get("FGIS_ATTEMPTS", v)) {
+    std::uint64_t n = 0;
+    if (!ParseUint(v, n) || n < 1 || n > 20) bad("FGIS_ATTEMPTS", v, "is not a whole number from 1 to 20");
+    else c.fgis_attempts = static_cast<int>(n);
+  }
+  get("COLLECTOR_DIR", c.collector_dir);
+  if (get("COLLECTOR_MAX_FILE_SIZE", v) && !ParseSize(v, c.collector_max_file_size)) {
+    bad("COLLECTOR_MAX_FILE_SIZE", v, "is not a size such as 4gb");
+  }
+  if (get("COLLECTOR_MIN_FREE_SPACE", v) && !ParseSize(v, c.collector_min_free_space)) {
+    bad("COLLECTOR_MIN_FREE_SPACE", v, "is not a size such as 256mb");
+  }
+  if (get("COLLECTOR_PRICE_CHANGE_PERCENT", v)) {
+    auto d = core::Decimal::Parse(v);
+    if (!d.ok() || d->IsNegative() || d->IntegerDigits() > 4) {
+      bad("COLLECTOR_PRICE_CHANGE_PERCENT", v, "is not a percentage such as 10 or 2.5");
+    } else {
+      c.collector_price_change_percent = v;
+    }
+  }
+  if (get("COLLECTOR_AUTO_ACTIVATE_PRICES", v) && !ParseBool(v, c.collector_auto_activate_prices)) {
+    bad("COLLECTOR_AUTO_ACTIVATE_PRICES", v, "is not true or false");
+  }
   get("GGE_XSD_DIR", c.gge_xsd_dir);
   // Unlike the others, WEB_ROOT set to nothing is a value: the application is not served.
   if (auto it = values.find("WEB_ROOT"); it != values.end()) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace estimate::app {
@@ -41,6 +42,20 @@ struct Config {
   int rate_limit_limit = 100;
   std::string gge_xsd_dir = "../shared/samples/xsd";  // the ГГЭ schemas exports are validated by
   std::string minstroyrf_api_key;
+  // The data collector (issue 15).
+  std::string fgis_base_url = "https://fgiscs.minstroyrf.ru/api";  // FGIS_BASE_URL
+  std::vector<std::string> fgis_datasets = {"7707082071-fsnb"};    // FGIS_BASE_DATASETS
+  std::vector<std::pair<std::string, int>> fgis_territories;       // FGIS_PRICE_TERRITORIES
+  double fgis_requests_per_second = 2;                             // FGIS_REQUESTS_PER_SECOND
+  std::chrono::milliseconds fgis_connect_timeout{10'000};          // FGIS_CONNECT_TIMEOUT
+  std::chrono::milliseconds fgis_stall_timeout{30'000};            // FGIS_STALL_TIMEOUT
+  std::chrono::milliseconds fgis_retry_delay{1000};                // FGIS_RETRY_DELAY
+  int fgis_attempts = 5;                                           // FGIS_ATTEMPTS
+  std::string collector_dir = "data/collector";                    // COLLECTOR_DIR
+  std::uint64_t collector_max_file_size = 4ull << 30;              // COLLECTOR_MAX_FILE_SIZE
+  std::uint64_t collector_min_free_space = 256ull << 20;           // COLLECTOR_MIN_FREE_SPACE
+  std::string collector_price_change_percent = "10";               // COLLECTOR_PRICE_CHANGE_PERCENT
+  bool collector_auto_activate_prices = false;                     // COLLECTOR_AUTO_ACTIVATE_PRICES
   // The built web application served at / by the api role; empty (WEB_ROOT set to nothing): not
   // served. Relative to the working directory.
   std::string web_root = "web/dist";

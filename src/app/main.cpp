@@ -14,6 +14,7 @@
 #include "api/ai_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/base_routes.hpp"
+#include "api/collector_routes.hpp"
 #include "api/calc_routes.hpp"
 #include "api/docs_routes.hpp"
 #include "api/estimate_routes.hpp"
@@ -22,6 +23,7 @@
 #include "api/job_routes.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
+#include "app/collector_role.hpp"
 #include "app/config.hpp"
 #include "app/roles.hpp"
 #include "app/user_commands.hpp"
@@ -158,9 +160,11 @@ struct ApiServices {
   ApiServices(store::Database& db, auth::TokenSettings tokens,
               std::unique_ptr<cache::ResultCache> results_cache,
               std::unique_ptr<cache::EventBus> event_bus, const core::Clock& clock,
-              services::EstimateServices::Options estimate_options = {})
+              services::EstimateServices::Options estimate_options = {},
+              services::CollectorSettings collector_settings = {})
       : releases(db),
         base(releases),
+        collector(db, base, std::move(collector_settings)),
         accounts(db),
         audit(db, clock),
         estimates(db),
@@ -187,6 +191,7 @@ struct ApiServices {
 
   store::BaseReleaseRepository releases;
   services::BaseService base;
+  services::CollectorService collector;
   store::AccountRepository accounts;
   store::AuditRepository audit;
   store::EstimateRepository estimates;
@@ -216,6 +221,7 @@ void AddApiRoutes(http::Router& router, ApiServices& api_services, cache::RateLi
                      api_services.estimate_service);
   api::AddEstimateRoutes(router, context, api_services.estimate_service, &api_services.export_jobs);
   api::AddJobRoutes(router, context, api_services.export_jobs);
+  api::AddCollectorRoutes(router, context, api_services.collector);
 }
 
 // The built web application at / (WEB_ROOT): its files from memory, and index.html for GET of
@@ -439,7 +445,8 @@ class ApiRole {
     estimate_options.clock = &infra.clock;
     auto role = std::unique_ptr<ApiRole>(new ApiRole(*infra.db, std::move(tokens).value(),
                                                      std::move(results), MakeEventBus(config),
-                                                     infra.clock, std::move(estimate_options)));
+                                                     infra.clock, std::move(estimate_options),
+                                                     app::CollectorSettingsOf(config)));
     role->LoadBase();
     const services::EditingService* editing = &role->services_.estimate_service.editing;
     infra.registry.AddCallback(
@@ -478,6 +485,7 @@ class ApiRole {
   // What the ai role shares with this role in one process: the release in memory and the
   // token check.
   services::BaseService& base() { return services_.base; }
+  services::CollectorService& collector() { return services_.collector; }
   services::EstimateServices& estimates() { return services_.estimate_service; }
   api::AuthContext auth_context(cache::RateLimiter* user_limiter) {
     return api::AuthContext{&services_.sessions, &services_.guard, user_limiter, nullptr};
@@ -495,9 +503,10 @@ class ApiRole {
  private:
   ApiRole(store::Database& db, auth::TokenSettings tokens,
           std::unique_ptr<cache::ResultCache> results, std::unique_ptr<cache::EventBus> bus,
-          const core::Clock& clock, services::EstimateServices::Options estimate_options)
+          const core::Clock& clock, services::EstimateServices::Options estimate_options,
+          services::CollectorSettings collector_settings)
       : services_(db, std::move(tokens), std::move(results), std::move(bus), clock,
-                  std::move(estimate_options)),
+                  std::move(estimate_options), std::move(collector_settings)),
         clock_(clock) {}
 
   // The normative base: the active release in memory.
@@ -684,9 +693,76 @@ class AiRole {
   std::thread ticker_;
 };
 
-// The collector role: the ФГИС ЦС schedule and the release pipeline plug in here. Nothing of its
-// own yet: no routes, no threads.
-void StartCollectorRole(Infrastructure&, http::Router&) {}
+// The collector role: the ФГИС ЦС schedule and the queued «collect now» jobs, on one thread
+// (app/collector_role.hpp). With the api role in the process it shares that role's release in
+// memory (an activation is served at once); alone, it keeps its own and notices others'.
+class CollectorRole {
+ public:
+  static Result<std::unique_ptr<CollectorRole>> Start(Infrastructure& infra, ApiRole* api) {
+    auto role = std::unique_ptr<CollectorRole>(new CollectorRole());
+    services::CollectorService* service = nullptr;
+    std::function<void()> refresh;
+    if (api != nullptr) {
+      service = &api->collector();
+    } else {
+      role->releases_ = std::make_unique<store::BaseReleaseRepository>(*infra.db);
+      role->base_ = std::make_unique<services::BaseService>(*role->releases_);
+      if (Status s = role->base_->LoadActive(); !s.ok()) {
+        telemetry::LogWarn("collector role: normative base not loaded", {{"reason", s.message()}});
+      }
+      role->own_ = std::make_unique<services::CollectorService>(
+          *infra.db, *role->base_, app::CollectorSettingsOf(infra.config));
+      service = role->own_.get();
+      services::BaseService* base = role->base_.get();
+      refresh = [base] {
+        if (Status s = base->RefreshIfChanged(); !s.ok()) {
+          telemetry::LogDebug("collector role: normative base refresh failed", {{"reason", s.message()}});
+        }
+      };
+    }
+    const services::CollectorMetrics* m = &service->metrics();
+    auto gauge = [](double v) { return std::vector<std::pair<telemetry::Labels, double>>{{{}, v}}; };
+    infra.registry.AddCallback({"collector_runs_total", "Collections this process ran, by how they ended.",
+                                "counter", [m] {
+                                  const double runs = double(m->runs.load());
+                                  const double failed = double(m->failures.load());
+                                  const double skipped = double(m->skipped.load());
+                                  const double none = double(m->nothing_new.load());
+                                  return std::vector<std::pair<telemetry::Labels, double>>{
+                                      {{{"status", "failed"}}, failed},
+                                      {{{"status", "skipped"}}, skipped},
+                                      {{{"status", "nothing_new"}}, none},
+                                      {{{"status", "succeeded"}},
+                                       std::max(0.0, runs - failed - skipped - none - m->running.load())}};
+                                }});
+    infra.registry.AddCallback({"collector_failures_total", "Collections that failed.", "counter",
+                                [m, gauge] { return gauge(double(m->failures.load())); }});
+    infra.registry.AddCallback({"collector_last_success_timestamp_seconds",
+                                "When the last collection that succeeded (or found nothing new) ended; 0: none yet.",
+                                "gauge", [m, gauge] { return gauge(double(m->last_success_unix.load())); }});
+    infra.registry.AddCallback({"collector_last_duration_seconds", "How long the last collection took.",
+                                "gauge", [m, gauge] { return gauge(double(m->last_duration_ms.load()) / 1000.0); }});
+    infra.registry.AddCallback({"collector_downloaded_bytes_total", "Bytes the collector received from the portal.",
+                                "counter", [m, gauge] { return gauge(double(m->bytes.load())); }});
+    infra.registry.AddCallback({"collector_requests_total", "Requests the collector sent to the portal.",
+                                "counter", [m, gauge] { return gauge(double(m->requests.load())); }});
+    infra.registry.AddCallback({"collector_running", "1 while a collection runs in this process.", "gauge",
+                                [m, gauge] { return gauge(double(m->running.load())); }});
+    auto scheduler = app::CollectorScheduler::Start(infra.config, *service, std::move(refresh));
+    if (!scheduler.ok()) return scheduler.status();
+    role->scheduler_ = std::move(scheduler).value();
+    return role;
+  }
+
+  ~CollectorRole() { scheduler_.reset(); }  // before the service it runs
+
+ private:
+  CollectorRole() = default;
+  std::unique_ptr<store::BaseReleaseRepository> releases_;
+  std::unique_ptr<services::BaseService> base_;
+  std::unique_ptr<services::CollectorService> own_;
+  std::unique_ptr<app::CollectorScheduler> scheduler_;
+};
 
 // /metrics: on a listener of its own (METRICS_ADDR), or on PORT behind METRICS_TOKEN or to
 // loopback clients only.
@@ -775,7 +851,15 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
     }
     ai_role = std::move(started).value();
   }
-  if (runs("collector")) StartCollectorRole(infra, router);
+  std::unique_ptr<CollectorRole> collector_role;
+  if (runs("collector")) {
+    auto started = CollectorRole::Start(infra, api_role.get());
+    if (!started.ok()) {
+      std::cerr << "estimate-service: " << started.status().message() << "\n";
+      return kExitUsage;
+    }
+    collector_role = std::move(started).value();
+  }
 
   http::ResponseCompressor compressor(http::CompressionOptions{}, infra.registry);
   http::EdgeOptions edge;
@@ -937,6 +1021,18 @@ int main(int argc, char** argv) {
   reprice_sub->add_option("--output,-o", reprice_cmd.output, "Write the document here (default: stdout)");
 
   app::NormsCommand norms_cmd;
+  app::CollectCommand collect_cmd;
+  auto* collect_sub = cli.add_subcommand(
+      "collect", "Run one collection from ФГИС ЦС now (a draft release when something is new); "
+                 "exit 1 when it fails");
+  collect_sub->add_option("--what", collect_cmd.what, "base, prices or all")
+      ->check(CLI::IsMember({"base", "prices", "all"}))->capture_default_str();
+  collect_sub->add_option("--region", collect_cmd.region, "Prices of this region only, e.g. 77");
+  collect_sub->add_option("--zone", collect_cmd.zone, "Its price zone (default 1)")->check(CLI::Range(1, 99));
+  collect_sub->add_option("--quarter", collect_cmd.quarter, "That quarter, e.g. 2026-Q3 (default: the latest)");
+  collect_sub->add_flag("--if-idle", collect_cmd.if_idle,
+                        "When another collection runs, skip (exit 0) instead of waiting for it");
+
   auto* norms_sub = cli.add_subcommand("norms", "Search and show norms of the active release");
   norms_sub->require_subcommand(1);
   auto* norms_search = norms_sub->add_subcommand("search", "Search norms by words or codes");
@@ -1034,6 +1130,11 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("releases")) {
     releases_cmd.action = rel_activate->parsed() ? "activate" : rel_rollback->parsed() ? "rollback" : "list";
     return WithDatabase(global, [&](store::Database& db) { return app::RunReleases(db, releases_cmd); });
+  }
+  if (cli.got_subcommand("collect")) {
+    return WithDatabase(global, [&](store::Database& db, const app::Config& config) {
+      return app::RunCollect(db, config, collect_cmd);
+    });
   }
   if (cli.got_subcommand("reprice")) {
     return WithDatabase(global, [&](store::Database& db) { return app::RunReprice(db, reprice_cmd); });

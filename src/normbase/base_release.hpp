@@ -191,6 +191,12 @@ struct PricedTerritory {
   bool operator==(const PricedTerritory&) const = default;
 };
 
+struct ReleaseCounts {
+  std::size_t norms = 0, norm_resources = 0, sections = 0, resources = 0, machines = 0,
+              materials = 0, equipment = 0, tech_groups = 0, coefficients = 0, rates = 0,
+              regional_prices = 0;
+};
+
 struct ReleaseInfo {
   std::int64_t id = 0;           // store id; 0 before it is saved
   std::string name;              // "ФСНБ-2022 доп. 15"
@@ -202,12 +208,11 @@ struct ReleaseInfo {
   // Sorted by region code, zone (as a number), quarter; codes and quarters byte by byte. Derived
   // from `prices` by Finish(), read from the prices' rows by the store's List(); not saved.
   std::vector<PricedTerritory> territories;
-};
-
-struct ReleaseCounts {
-  std::size_t norms = 0, norm_resources = 0, sections = 0, resources = 0, machines = 0,
-              materials = 0, equipment = 0, tech_groups = 0, coefficients = 0, rates = 0,
-              regional_prices = 0;
+  // Filled by the store's List() only (not saved): "draft" (never activated), "active" or
+  // "retired" (active once, not now); the figures saved with it; its norms per family.
+  std::string state;
+  ReleaseCounts counts;
+  std::vector<std::pair<NormFamily, std::size_t>> norms_by_family;
 };
 
 class BaseRelease {

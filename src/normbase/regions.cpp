@@ -1,7 +1,11 @@
 #include "normbase/regions.hpp"
 
 #include <array>
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "normbase/russian_text.hpp"
 
 namespace estimate::normbase {
 namespace {
@@ -94,7 +98,50 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 85> kRegions
     {"92", "г. Севастополь"},
 }};
 
+// The words of a region's name that tell it apart: folded case, without punctuation, parentheses
+// or the words that only say what kind of subject it is.
+std::string Key(std::string_view name) {
+  std::string folded = FoldCase(name);
+  std::string cleaned;
+  int depth = 0;
+  for (char c : folded) {
+    if (c == '(') ++depth;
+    else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
+    else if (depth == 0) cleaned += (c == '.' || c == ',' || c == '-' || c == '\t') ? ' ' : c;
+  }
+  std::vector<std::string> words;
+  std::string word;
+  auto flush = [&] {
+    static const std::string_view kKinds[] = {"г",     "город", "обл",  "область", "респ",
+                                              "республика", "край", "ао", "автономный",
+                                              "округ", "автономная", "федерального",
+                                              "значения"};
+    if (word.empty()) return;
+    bool kind = false;
+    for (auto k : kKinds) kind = kind || word == k;
+    if (!kind) words.push_back(word);
+    word.clear();
+  };
+  for (char c : cleaned) {
+    if (c == ' ') flush();
+    else word += c;
+  }
+  flush();
+  std::string key;
+  for (const auto& w : words) key += (key.empty() ? "" : " ") + w;
+  return key;
+}
+
 }  // namespace
+
+std::string_view RegionCodeOfName(std::string_view name) {
+  const std::string key = Key(name);
+  if (key.empty()) return {};
+  for (const auto& [c, n] : kRegions) {
+    if (Key(n) == key) return c;
+  }
+  return {};
+}
 
 std::string_view RegionName(std::string_view code) {
   if (code.size() == 1) {

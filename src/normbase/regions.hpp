@@ -10,4 +10,9 @@ namespace estimate::normbase {
 // The official name of region `code` ("28" or "028"-free two digits), empty for an unknown code.
 std::string_view RegionName(std::string_view code);
 
+// The code of a region named as ФГИС ЦС names its subjects ("город Москва", "г. Москва",
+// "Московская обл.", "Республика Татарстан (Татарстан)"): case, "г."/"город", "обл."/"область",
+// "респ."/"Республика", parentheses and punctuation do not matter. Empty when no region matches.
+std::string_view RegionCodeOfName(std::string_view name);
+
 }  // namespace estimate::normbase

@@ -88,4 +88,8 @@ Status BaseService::Rollback() {
   return Holding() ? LoadActive() : Status::Ok();
 }
 
+Result<std::shared_ptr<normbase::BaseRelease>> BaseService::LoadRelease(std::int64_t id) {
+  return repository_.Load(id);
+}
+
 }  // namespace estimate::services

@@ -66,6 +66,10 @@ class BaseService {
   Status Activate(std::int64_t id);
   Status Rollback();
 
+  // A saved release read back whole and mutable, for a caller that builds a new release from it
+  // (the collector adds new price sets to a copy of the active one). NotFound for an unknown id.
+  Result<std::shared_ptr<normbase::BaseRelease>> LoadRelease(std::int64_t id);
+
  private:
   // Files → a release, with diagnostics; outcome.status not ok when they have errors.
   std::shared_ptr<normbase::BaseRelease> Read(const ImportRequest& request,

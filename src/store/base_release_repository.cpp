@@ -748,15 +748,55 @@ Result<std::vector<normbase::ReleaseInfo>> BaseReleaseRepository::List() {
     long long id = 0;
     int addition = 0, active = 0;
     std::string name, level, imported;
-    soci::statement st = (s.prepare << "SELECT id, name, addition_number, price_level, "
-                                       "imported_at, active FROM base_releases ORDER BY id DESC",
-                          soci::into(id), soci::into(name), soci::into(addition), soci::into(level),
-                          soci::into(imported), soci::into(active));
+    long long v[11] = {};
+    soci::statement st =
+        (s.prepare << "SELECT id, name, addition_number, price_level, imported_at, active, "
+                      "norm_count, norm_resource_count, section_count, resource_count, "
+                      "machine_count, material_count, equipment_count, tech_group_count, "
+                      "coefficient_count, rate_count, regional_price_count FROM base_releases "
+                      "ORDER BY id DESC",
+         soci::into(id), soci::into(name), soci::into(addition), soci::into(level),
+         soci::into(imported), soci::into(active), soci::into(v[0]), soci::into(v[1]),
+         soci::into(v[2]), soci::into(v[3]), soci::into(v[4]), soci::into(v[5]), soci::into(v[6]),
+         soci::into(v[7]), soci::into(v[8]), soci::into(v[9]), soci::into(v[10]));
     st.execute();
     while (st.fetch()) {
       normbase::ReleaseInfo& info = out.emplace_back();
       info.id = id, info.name = name, info.addition_number = addition;
       info.price_level = level, info.imported_at = imported, info.active = active != 0;
+      normbase::ReleaseCounts& c = info.counts;
+      std::size_t* fields[] = {&c.norms,        &c.norm_resources, &c.sections,  &c.resources,
+                               &c.machines,     &c.materials,      &c.equipment, &c.tech_groups,
+                               &c.coefficients, &c.rates,          &c.regional_prices};
+      for (int i = 0; i < 11; ++i) *fields[i] = static_cast<std::size_t>(v[i]);
+      info.state = info.active ? "active" : "draft";
+    }
+    {
+      // Retired: activated once (an activation not rolled back, or rolled back), not now.
+      long long activated = 0;
+      soci::statement history =
+          (s.prepare << "SELECT DISTINCT release_id FROM base_release_activations",
+           soci::into(activated));
+      history.execute();
+      while (history.fetch()) {
+        for (auto& info : out) {
+          if (info.id == activated && !info.active) info.state = "retired";
+        }
+      }
+      long long release = 0, count = 0;
+      std::string family;
+      soci::statement families =
+          (s.prepare << "SELECT release_id, family, COUNT(*) FROM norms GROUP BY release_id, "
+                        "family ORDER BY release_id, family",
+           soci::into(release), soci::into(family), soci::into(count));
+      families.execute();
+      while (families.fetch()) {
+        auto f = normbase::ParseFamily(family);
+        if (!f) continue;
+        for (auto& info : out) {
+          if (info.id == release) info.norms_by_family.emplace_back(*f, static_cast<std::size_t>(count));
+        }
+      }
     }
     long long release = 0, bytes = 0;
     std::string file, sha, kind, decree;

@@ -39,6 +39,23 @@ json::object ReleaseInfoJson(const normbase::ReleaseInfo& info) {
     territories.push_back(std::move(territory));
   }
   o["territories"] = std::move(territories);
+  if (!info.state.empty()) {
+    o["state"] = info.state;
+    const normbase::ReleaseCounts& c = info.counts;
+    json::object families;
+    for (const auto& [family, n] : info.norms_by_family) families[normbase::FamilyId(family)] = n;
+    o["counts"] = json::object{{"norms", c.norms},
+                               {"norms_by_family", std::move(families)},
+                               {"norm_resources", c.norm_resources},
+                               {"resources", c.resources},
+                               {"machines", c.machines},
+                               {"materials", c.materials},
+                               {"equipment", c.equipment},
+                               {"price_sets", info.territories.size()},
+                               {"tech_groups", c.tech_groups},
+                               {"coefficients", c.coefficients},
+                               {"rates", c.rates}};
+  }
   return o;
 }
 
