@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "api/problem.hpp"
+#include "normbase/regions.hpp"
 #include "wire/base_json.hpp"
 
 namespace estimate::api {
@@ -30,7 +31,7 @@ json::object JobJson(const services::CollectorJobView& v, bool whole) {
                  {"created_at", v.created_at},
                  {"started_at", OptionalString(v.started_at)},
                  {"finished_at", OptionalString(v.finished_at)},
-                 {"duration_seconds", v.duration_seconds()},
+                 {"duration_ms", v.duration_ms()},
                  {"release_id", v.release_id ? json::value(*v.release_id) : json::value(nullptr)},
                  {"activated", v.activated},
                  {"summary", v.summary},
@@ -69,7 +70,9 @@ json::object PriceChangeJson(const collector::PriceChange& c) {
 
 json::object TerritoryJson(const normbase::PricedTerritory& t) {
   json::object o{{"region", t.region_code}, {"zone", std::to_string(t.zone)}, {"quarter", t.quarter}};
-  if (!t.region_name.empty()) o["region_name"] = t.region_name;
+  // A set whose files gave no name: the official name of its code.
+  const std::string name = t.region_name.empty() ? std::string(normbase::RegionName(t.region_code)) : t.region_name;
+  if (!name.empty()) o["region_name"] = name;
   return o;
 }
 

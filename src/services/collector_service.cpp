@@ -133,12 +133,12 @@ Status CollectRequest::Check() const {
   return Status::Ok();
 }
 
-double CollectorJobView::duration_seconds() const {
+std::int64_t CollectorJobView::duration_ms() const {
   if (!started_at || !finished_at) return 0;
   auto a = core::ParseUtcTimestamp(*started_at);
   auto b = core::ParseUtcTimestamp(*finished_at);
   if (!a.ok() || !b.ok()) return 0;
-  return static_cast<double>((*b - *a).count()) / 1000.0;
+  return (*b - *a).count();
 }
 
 CollectorService::CollectorService(store::Database& db, BaseService& base, CollectorSettings settings)
@@ -272,6 +272,14 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
 
   fs::remove_all(work, ec);
   fs::create_directories(work / "files", ec);
+  // Files named in messages by what they are, not where the job keeps them.
+  const std::string prefix = (work / "files").string() + "/";
+  auto named = [&prefix](std::string text) {
+    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+      text.replace(at, prefix.size(), "ФГИС ЦС/");
+    }
+    return text;
+  };
   if (ec) return finish("failed", "cannot create " + work.string() + ": " + ec.message());
 
   collector::Fetcher fetcher(settings_.fetch, nullptr, [&](const std::string& line) { job.Log(line); });
@@ -509,7 +517,7 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
       for (std::size_t i = 0; i < report.errors.size() && i < 10; ++i) {
         errors += (i == 0 ? "" : "; ") + report.errors[i].ToString();
       }
-      return InvalidArgument("the files do not import: " + (errors.empty() ? s.message() : errors));
+      return InvalidArgument("the files do not import: " + named(errors.empty() ? s.message() : errors));
     }
     return Status::Ok();
   };
@@ -574,12 +582,16 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
   }
   release->info.imported_at = core::FormatUtcTimestamp(telemetry::SystemClock().Now());
   // Sources by what they are, not where the job kept them.
-  const std::string prefix = (work / "files").string() + "/";
   for (auto& s : release->info.sources) {
     if (s.name.rfind(prefix, 0) == 0) s.name = "ФГИС ЦС/" + s.name.substr(prefix.size());
   }
+  std::size_t logged = 0;
   for (const auto& w : warnings) {
-    if (job.end.files.size() < 1000) job.Log("warning: " + w.ToString());
+    if (++logged > 100) {
+      job.Log("… and " + std::to_string(warnings.size() - 100) + " more warnings");
+      break;
+    }
+    job.Log("warning: " + named(w.ToString()));
   }
 
   // 5. The diff and the draft.

@@ -100,7 +100,7 @@ struct CollectorJobView {
   std::string error;
   std::string log;                           // the job's own view only
   std::vector<CollectorJobFileView> files;   // the job's own view only
-  double duration_seconds() const;
+  std::int64_t duration_ms() const;  // 0 until it ended
 };
 
 struct ReleaseDiffView {

@@ -41,6 +41,10 @@ def free_port():
 SERVICE_DEFAULTS = {
     "JWT_SECRET": "integration-tests-access-token-secret-0123456789",
     "JWT_REFRESH_SECRET": "integration-tests-refresh-token-secret-9876543210",
+    # The collector role never reaches the real portal from a test: a closed local port (a
+    # queued «collect now» fails at once), unless the test sets its own portal.
+    "FGIS_BASE_URL": "http://127.0.0.1:9/api",
+    "FGIS_ATTEMPTS": "1",
 }
 
 

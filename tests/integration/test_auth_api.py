@@ -17,7 +17,7 @@ from harness import ROOT as _ROOT
 PD12 = os.path.join(os.path.normpath(os.path.join(_ROOT, "..", "shared")), "samples",
                     "gge_lsr_rim_example_PD12.gge")
 
-from api_client import (HEADER, NORM, PASSWORD, PROBLEM, Org, add_user, call,
+from api_client import (DEMO, HEADER, NORM, PASSWORD, PROBLEM, Org, add_user, call,
                         generated_estimate_body, import_demo_base, login, routes)
 from harness import OwnDatabase, Service
 
@@ -31,6 +31,8 @@ UNGUARDED = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/refresh"),
 # Open to every signed-in role, about the caller's own account: test_security.Invitations.
 OWN_ACCOUNT = {("POST", "/api/v1/auth/invitations/{organization_id}/accept")}
 QUIET = {"RATE_LIMIT_LIMIT": "1000000"}
+# Shared by every organization (the normative base and its collector): no tenant's ids.
+SHARED = ("/api/v1/releases/", "/api/v1/collector/")
 
 
 def random_ip():
@@ -45,8 +47,8 @@ def guarded_routes():
     for method, pattern in routes():
         if not pattern.startswith("/api/v1/"):
             continue
-        if pattern.startswith(("/api/v1/releases", "/api/v1/norms", "/api/v1/resources",
-                               "/api/v1/calc")):
+        if pattern == "/api/v1/releases" or pattern.startswith(
+                ("/api/v1/norms", "/api/v1/resources", "/api/v1/calc")):
             continue
         out.append((method, pattern))
     return out
@@ -129,6 +131,10 @@ class Api(unittest.TestCase):
     def setUpClass(cls):
         cls.db = OwnDatabase()
         import_demo_base(cls.db)
+        # A second release beside the active one, for activate and roll back.
+        r = cls.db.cli(["import", DEMO, "--no-activate", "--name", "Демо-база (вторая)"])
+        if r.returncode != 0:
+            raise RuntimeError("import failed: " + r.stderr)
         cls.svc = Service(env=QUIET, database_url=cls.db.url, migrate=False)
         cls.fx = Fixture(cls.svc, cls.db)
 
@@ -181,6 +187,20 @@ class Api(unittest.TestCase):
         a = fx.a
         e = fx.e
         E = "/api/v1/estimates/%d" % e
+        releases = call(self.svc, "GET", "/api/v1/releases").json["items"]
+        first = next(x["id"] for x in releases if x["active"])
+        second = next(x["id"] for x in releases if not x["active"])
+
+        def rollback(role):
+            if role == "admin":  # an activation to roll back (the same base, so nothing else moves)
+                r = call(self.svc, "POST", "/api/v1/releases/%d/activate" % second, None, fx.tokens["admin"])
+                self.assertEqual(r.status, 200, r)
+            return Req("/api/v1/releases/rollback")
+
+        def collector_job(role):
+            r = call(self.svc, "POST", "/api/v1/collector/jobs", {"what": "prices"}, fx.tokens["admin"])
+            self.assertEqual(r.status, 202, r)
+            return Req("/api/v1/collector/jobs/%d" % r.json["id"])
         P = "/api/v1/projects/%d" % fx.P
         O = "/api/v1/objects/%d" % fx.O
 
@@ -359,6 +379,15 @@ class Api(unittest.TestCase):
             ("GET", "/api/v1/jobs/{id}", ALL, lambda role: Req(done_job(role))),
             ("GET", "/api/v1/jobs/{id}/file", ALL, lambda role: Req(done_job(role) + "/file")),
             ("DELETE", "/api/v1/jobs/{id}", ALL, lambda role: Req(running_job(role))),
+            ("GET", "/api/v1/releases/{id}/diff", ALL, lambda role: Req(
+                "/api/v1/releases/%d/diff?against=%d" % (second, first))),
+            ("POST", "/api/v1/releases/{id}/activate", ADMIN, lambda role: Req(
+                "/api/v1/releases/%d/activate" % first)),
+            ("POST", "/api/v1/releases/rollback", ADMIN, rollback),
+            ("GET", "/api/v1/collector/jobs", ALL, lambda role: Req("/api/v1/collector/jobs")),
+            ("GET", "/api/v1/collector/jobs/{id}", ALL, collector_job),
+            ("POST", "/api/v1/collector/jobs", ADMIN, lambda role: Req(
+                "/api/v1/collector/jobs", {"what": "prices"})),
             ("POST", "/api/v1/ai/suggest", ALL, suggestion),
             ("POST", "/api/v1/estimates/{id}/check", ALL, lambda role: Req(E + "/check")),
             ("POST", "/api/v1/ai/chat", ALL, lambda role: Req(
@@ -468,7 +497,7 @@ class Api(unittest.TestCase):
     def test_another_organization_sees_404_for_every_id_of_this_one(self):
         fx = self.fx
         for method, pattern, _, make in self.matrix():
-            if "{" not in pattern:
+            if "{" not in pattern or pattern.startswith(SHARED):
                 continue
             req = make("admin")
             before = self.world(fx.a, req.watch)

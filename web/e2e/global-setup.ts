@@ -15,6 +15,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEMO_BASE, DEMO_BASE_NAME, XSD_DIR, serviceBinary, webDist } from "./support/paths";
+import { startFakePortal } from "./support/fake-fgis";
 import { freePort, ServiceProcess, type ServiceState } from "./support/service";
 
 const ADMIN_EMAIL = "admin@example.com";
@@ -106,6 +107,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   dearerPrices(join(DEMO_BASE, "prices_28_1_2025-Q2"), q3);
   cli(bin, ["import", DEMO_BASE, q3, "--skip-if-loaded", "--name", DEMO_BASE_NAME], env, dir);
   cli(bin, ["user", "ensure-admin", "--email", ADMIN_EMAIL, "--password-file", passwordFile], env, dir);
+  // The collector's portal (collector.spec.ts): region 28's next quarter, IV кв. 2025.
+  const portal = await startFakePortal(q3);
+  env.FGIS_BASE_URL = portal.url;
+  env.FGIS_ATTEMPTS = "1";
+  env.FGIS_REQUESTS_PER_SECOND = "5";
+  env.COLLECTOR_DIR = join(dir, "collector");
   const password = readFileSync(passwordFile, "utf8").split("\n")[0].trim();
 
   const service = new ServiceProcess(bin, env, dir, port, join(dir, "service.log"));
@@ -129,6 +136,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   return async () => {
     await new Promise<void>((r) => control.server.close(() => r()));
+    await new Promise<void>((r) => portal.server.close(() => r()));
     await service.stop();
     process.off("exit", onExit);
     // E2E_KEEP=1 keeps the folder (database, service.log) to look at after a failure.

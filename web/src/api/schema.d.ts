@@ -931,6 +931,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/releases/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a release changes against another (the active one by default): norms added, removed and changed; the price book; each price set's prices that moved by more than COLLECTOR_PRICE_CHANGE_PERCENT */
+        get: operations["diffRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the release the active one (admins; audited). Every instance serves it within seconds */
+        post: operations["activateRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return to the release active before the current activation (admins; audited) */
+        post: operations["rollbackRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collector/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data collector's jobs, newest first */
+        get: operations["listCollectorJobs"];
+        put?: never;
+        /** Collect now (admins; audited): a queued job that the collector role runs at once; a new ФСНБ or new prices become a draft release */
+        post: operations["startCollection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collector/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A collector job with its log and the files it fetched */
+        get: operations["getCollectorJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2200,6 +2286,12 @@ export interface components {
             sources: components["schemas"]["ReleaseSource"][];
             /** @description the territories with current prices loaded, sorted by region, zone (as a number), quarter */
             territories: components["schemas"]["PricedTerritory"][];
+            /**
+             * @description draft: never activated; active; retired: active once, not now (listed releases only)
+             * @enum {string}
+             */
+            state?: "draft" | "active" | "retired";
+            counts?: components["schemas"]["ReleaseCounts"];
         };
         Releases: {
             items: components["schemas"]["Release"][];
@@ -2597,6 +2689,164 @@ export interface components {
                 }[];
                 detail?: string;
             }[];
+        };
+        /** @description what a release holds */
+        ReleaseCounts: {
+            norms: number;
+            /** @description norms per family (gesn, gesnm, gesnr, gesnp, gesnmr) */
+            norms_by_family: {
+                [key: string]: number;
+            };
+            norm_resources: number;
+            resources: number;
+            machines: number;
+            materials: number;
+            equipment: number;
+            /** @description regions × zones × quarters with current prices (listed in territories) */
+            price_sets: number;
+            tech_groups: number;
+            coefficients: number;
+            rates: number;
+        };
+        DiffCounts: {
+            norms: number;
+            norm_resources: number;
+            resources: number;
+            machines: number;
+            materials: number;
+            equipment: number;
+            tech_groups: number;
+            coefficients: number;
+            rates: number;
+            price_sets: number;
+        };
+        PriceChange: {
+            code: string;
+            name: string;
+            /** @description exact decimal; null when unknown */
+            before: string | null;
+            /** @description exact decimal; null when unknown */
+            after: string | null;
+            /** @description (after − before) / before × 100 to 0.01; null from a zero price */
+            percent: string | null;
+        };
+        NormChange: {
+            family: string;
+            code: string;
+            full_code: string;
+            name: string;
+            /** @enum {string} */
+            change: "added" | "removed" | "changed";
+            /** @description what changed: name, unit, НР/СП, resources: +added −removed ≠other consumption */
+            detail?: string;
+        };
+        PriceSetDiff: {
+            territory: components["schemas"]["PricedTerritory"];
+            /** @description the same quarter of the other release, else the latest earlier quarter of the region and zone */
+            compared_with: components["schemas"]["PricedTerritory"] | null;
+            /** @enum {string} */
+            state: "new" | "new_quarter" | "same_quarter" | "removed";
+            prices: number;
+            added: number;
+            removed: number;
+            changed: number;
+            /** @description prices that moved by more than threshold_percent */
+            moved: number;
+            /** @description the largest moves first */
+            moved_prices: components["schemas"]["PriceChange"][];
+        };
+        ReleaseDiff: {
+            release: components["schemas"]["Release"];
+            against: components["schemas"]["Release"];
+            /** @description COLLECTOR_PRICE_CHANGE_PERCENT */
+            threshold_percent: string;
+            /** @description nothing differs */
+            empty: boolean;
+            /** @description a list stopped at 500 items (its counts stay exact) */
+            truncated: boolean;
+            counts: components["schemas"]["DiffCounts"];
+            against_counts: components["schemas"]["DiffCounts"];
+            norms: {
+                added: number;
+                removed: number;
+                changed: number;
+                items: components["schemas"]["NormChange"][];
+            };
+            /** @description the price book (ФСБЦ): codes added, removed, base price changed */
+            resources: {
+                added: number;
+                removed: number;
+                repriced: number;
+                items: components["schemas"]["PriceChange"][];
+            };
+            price_sets: components["schemas"]["PriceSetDiff"][];
+        };
+        CollectorJobFile: {
+            /** @description dataset:NUMBER or prices:REGION:ZONE:QUARTER */
+            source: string;
+            name: string;
+            url: string;
+            /** @description the portal's version: file guid and name, or the period */
+            version: string;
+            bytes: number;
+            sha256: string;
+            /**
+             * @description changed: the same version with other bytes
+             * @enum {string}
+             */
+            state: "new" | "changed" | "unchanged";
+        };
+        CollectorJob: {
+            id: number;
+            /** @enum {string} */
+            what: "base" | "prices" | "all";
+            /** @description REGION:ZONE[:QUARTER] when one was asked for */
+            territory?: string;
+            /** @enum {string} */
+            origin: "schedule" | "manual" | "cli";
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "nothing_new" | "failed" | "skipped";
+            /** @description host:pid of the collector that ran it */
+            instance: string;
+            requested_by?: number;
+            created_at: string;
+            /** @description ISO 8601 UTC */
+            started_at: string | null;
+            /** @description ISO 8601 UTC */
+            finished_at: string | null;
+            /** @description the release it saved (a draft unless activated) */
+            release_id: number | null;
+            activated: boolean;
+            summary: string;
+            requests: number;
+            retries: number;
+            bytes: number;
+            error: string | null;
+            /** @description one line per event (the job's own view only) */
+            log?: string;
+            /** @description the job's own view only */
+            files?: components["schemas"]["CollectorJobFile"][];
+            /** @description from start to end; 0 until it ended */
+            duration_ms: number;
+        };
+        CollectorJobs: {
+            items: components["schemas"]["CollectorJob"][];
+            limit: number;
+            offset: number;
+            /** @description FGIS_BASE_URL */
+            source: string;
+        };
+        CollectRequest: {
+            /**
+             * @default all
+             * @enum {string}
+             */
+            what: "base" | "prices" | "all";
+            /** @description only the prices of this region (with zone) */
+            region?: string;
+            zone?: number | string;
+            /** @description e.g. 2026-Q3; default: the latest the portal has */
+            quarter?: string;
         };
     };
     responses: {
@@ -5398,6 +5648,219 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    diffRelease: {
+        parameters: {
+            query?: {
+                /** @description the release compared with; default: the active one */
+                against?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDiff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    activateRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The release, now active */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rollbackRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The release now active */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCollectorJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Jobs */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectorJobs"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectRequest"];
+            };
+        };
+        responses: {
+            /** @description The job, queued */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description the job */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectorJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCollectorJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectorJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
             417: components["responses"]["ExpectationFailed"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
