@@ -293,6 +293,21 @@ Result<PriceFiles> FgisPortal::FetchPrices(std::int64_t subject_id, std::int64_t
     }
     out.files.push_back("worker_salary.json");
   }
+  // The resource-group indices (ГОСР), an XLSX report; a portal without it for the period: none.
+  {
+    ++requests_;
+    const std::string path = (fs::path(folder) / "group_indices.xlsx").string();
+    auto report = fetcher_.Download(base_ + "/IndicesForResourcesGroups/GenerateCustomReport?periodId=" +
+                                        std::to_string(period_id) + "&priceZoneId=" + std::to_string(zone_id) +
+                                        "&authorityId=null",
+                                    path);
+    if (report.ok()) {
+      out.files.push_back("group_indices.xlsx");
+      out.indices = true;
+    } else if (report.status().code() != StatusCode::kNotFound) {
+      return report.status();
+    }
+  }
   return out;
 }
 

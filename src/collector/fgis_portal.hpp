@@ -14,6 +14,9 @@
 //   GET /EstimatedPrice/BuildingResources/Search/{Materials|Machines}?countrySubjectId=&priceZoneId=
 //       &periodId=&…&page=&take=              {"items":[{"items":[{"code","estimatedPrice",…}]}],"total":N}
 //   GET /EstimatedPrice/RimWorkerSalaryRegistry?…&page=&take=  {"items":[{"code","salary",…}],"total":N}
+//   GET /IndicesForResourcesGroups/GenerateCustomReport?periodId=&priceZoneId=&authorityId=null
+//       the resource-group indices (ГОСР) as XLSX: code | name | unit | base price | group |
+//       group name | index, a sheet for materials and equipment and one for machines
 //
 // Every answer is checked for its shape before it is used; a wrong one is InvalidArgument naming
 // the URL (without its query) and the JSON path. The price files are written in the shapes the
@@ -48,6 +51,7 @@ struct PortalItem {
 // What a price collection for one territory and period wrote.
 struct PriceFiles {
   std::size_t materials = 0, machines = 0, salaries = 0;  // records
+  bool indices = false;  // the resource-group indices report (XLSX) was there
   std::vector<std::string> files;                         // written, in the folder
 };
 
@@ -63,7 +67,8 @@ class FgisPortal {
   Result<std::vector<PortalItem>> Zones(std::int64_t subject_id);
   Result<std::vector<PortalItem>> Periods(std::int64_t zone_id);
 
-  // Materials, machines and labour rates of the territory and period into `folder` (created).
+  // Materials, machines, labour rates and (when the portal has them) the resource-group indices
+  // of the territory and period into `folder` (created).
   Result<PriceFiles> FetchPrices(std::int64_t subject_id, std::int64_t zone_id,
                                  std::int64_t period_id, const std::string& folder);
 

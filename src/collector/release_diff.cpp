@@ -89,7 +89,7 @@ PriceSetDiff DiffSet(const RegionalPrices& set, const RegionalPrices* base, cons
                      const DiffOptions& options, bool& truncated) {
   PriceSetDiff d;
   d.territory = TerritoryOf(set);
-  d.prices = set.current_prices.size() + set.labor_prices.size();
+  d.prices = set.current_prices.size() + set.labor_prices.size() + set.group_indices.size();
   if (base == nullptr) return d;
   d.compared_with = TerritoryOf(*base);
   std::vector<PriceChange> moved;
@@ -112,6 +112,7 @@ PriceSetDiff DiffSet(const RegionalPrices& set, const RegionalPrices* base, cons
   };
   compare(set.current_prices, base->current_prices);
   compare(set.labor_prices, base->labor_prices);
+  compare(set.group_indices, base->group_indices);
   SortByMove(moved);
   if (moved.size() > options.max_items) {
     moved.resize(options.max_items);
@@ -181,7 +182,7 @@ ReleaseDiff DiffReleases(const BaseRelease& release, const BaseRelease& against,
     if (release.FindPrices(set.region_code, set.zone, set.quarter) != nullptr) continue;
     PriceSetDiff gone;
     gone.territory = TerritoryOf(set);
-    gone.prices = set.current_prices.size() + set.labor_prices.size();
+    gone.prices = set.current_prices.size() + set.labor_prices.size() + set.group_indices.size();
     gone.only_in_against = true;
     d.price_sets.push_back(std::move(gone));
   }

@@ -8,8 +8,8 @@
 // - Current prices per region, zone and quarter: each price set of the release is compared with
 //   the same set of the other release or, for a quarter the other lacks, with the latest earlier
 //   quarter of the same region and zone in either release; prices (materials, machines, labour
-//   rates) that moved by more than `threshold_percent` are listed, with added and removed codes
-//   counted.
+//   rates) and resource-group indices that moved by more than `threshold_percent` are listed,
+//   with added and removed codes counted.
 // - The counts of both.
 // Lists stop at `max_items` each (the counts stay exact). Pure: reads two finished releases.
 #include <cstdint>
@@ -41,7 +41,7 @@ struct PriceChange {
 struct PriceSetDiff {
   normbase::PricedTerritory territory;
   std::optional<normbase::PricedTerritory> compared_with;  // none: a set with nothing to compare
-  std::size_t prices = 0;         // current prices and labour rates of this set
+  std::size_t prices = 0;         // current prices, labour rates and indices of this set
   std::size_t added = 0;          // codes the compared set lacks
   std::size_t removed = 0;        // codes only the compared set has
   std::size_t moved = 0;          // beyond the threshold

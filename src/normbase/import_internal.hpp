@@ -83,6 +83,10 @@ Status ImportCoefficients(XmlReader& r, Context& ctx);  // <Coefficients>
 Status ImportXlsx(std::string_view bytes, Context& ctx, std::string* kind);
 Status ImportPricesJson(std::string_view bytes, Context& ctx, std::string* kind);
 
+// The price set of the import options' region, zone and quarter (created on first use), for the
+// regional price files, which do not name them; InvalidArgument naming what the options lack.
+Result<RegionalPrices*> RegionalPricesOfOptions(Context& ctx);
+
 // "file:line: message" → its parts, for statuses made by XmlReader.
 ImportDiagnostic DiagnosticFromStatus(const std::string& file, const Status& status);
 

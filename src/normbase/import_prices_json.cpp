@@ -47,32 +47,9 @@ class PricesImporter {
 
   // The RegionalPrices entry of the options' region, zone and quarter (created on first use).
   Status Target() {
-    const ImportOptions& o = ctx_.options;
-    std::string missing;
-    if (o.region_code.empty()) missing += " region code,";
-    if (o.zone < 1) missing += " price zone,";
-    if (!ValidQuarter(o.quarter)) missing += " quarter (\"2025-Q2\"),";
-    if (!missing.empty()) {
-      missing.pop_back();
-      return InvalidArgument(ctx_.file_name() +
-                             ": a regional price file needs the region, zone and quarter it is "
-                             "for, and the file does not name them; missing from the import "
-                             "options:" +
-                             missing);
-    }
-    for (RegionalPrices& p : ctx_.release.prices) {
-      if (p.region_code == o.region_code && p.zone == o.zone && p.quarter == o.quarter) {
-        prices_ = &p;
-        return Status::Ok();
-      }
-    }
-    RegionalPrices& p = ctx_.release.prices.emplace_back();
-    p.region_code = ctx_.Intern(o.region_code);
-    p.region_name = ctx_.Intern(o.region_name);
-    p.zone = o.zone;
-    p.quarter = ctx_.Intern(o.quarter);
-    p.rank1_labor_price = Decimal::Invalid();
-    prices_ = &p;
+    auto target = RegionalPricesOfOptions(ctx_);
+    if (!target.ok()) return target.status();
+    prices_ = *target;
     return Status::Ok();
   }
 
@@ -296,6 +273,32 @@ Status ImportPricesJson(std::string_view bytes, Context& ctx, std::string* kind)
     importer.Transport(root);
   }
   return importer.stop();
+}
+
+Result<RegionalPrices*> RegionalPricesOfOptions(Context& ctx) {
+  const ImportOptions& o = ctx.options;
+  std::string missing;
+  if (o.region_code.empty()) missing += " region code,";
+  if (o.zone < 1) missing += " price zone,";
+  if (!ValidQuarter(o.quarter)) missing += " quarter (\"2025-Q2\"),";
+  if (!missing.empty()) {
+    missing.pop_back();
+    return InvalidArgument(ctx.file_name() +
+                           ": a regional price file needs the region, zone and quarter it is "
+                           "for, and the file does not name them; missing from the import "
+                           "options:" +
+                           missing);
+  }
+  for (RegionalPrices& p : ctx.release.prices) {
+    if (p.region_code == o.region_code && p.zone == o.zone && p.quarter == o.quarter) return &p;
+  }
+  RegionalPrices& p = ctx.release.prices.emplace_back();
+  p.region_code = ctx.Intern(o.region_code);
+  p.region_name = ctx.Intern(o.region_name);
+  p.zone = o.zone;
+  p.quarter = ctx.Intern(o.quarter);
+  p.rank1_labor_price = Decimal::Invalid();
+  return &p;
 }
 
 }  // namespace estimate::normbase::import

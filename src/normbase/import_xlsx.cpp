@@ -13,6 +13,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "normbase/import_internal.hpp"
 
@@ -352,6 +353,83 @@ class RatesTable {
   int item_ = 0, code_ = 1, work_ = 2, collections_ = 3, nr_ = 4, sp_ = 7;
 };
 
+// A КСР code of a resource: "02.2.01.02-1042", "91.05.01-017", "01.7.03.04-0001".
+bool IsResourceCode(std::string_view s) {
+  const std::size_t dash = s.find('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 >= s.size()) return false;
+  int dots = 0;
+  for (std::size_t i = 0; i < dash; ++i) {
+    if (s[i] == '.') ++dots;
+    else if (s[i] < '0' || s[i] > '9') return false;
+  }
+  for (std::size_t i = dash + 1; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return dots >= 2;
+}
+
+// A number of a workbook cell. Excel keeps numbers as binary doubles and may write 2.7 as
+// "2.7000000000000002": more than six fraction digits are such an artefact, rounded to two
+// (ФГИС ЦС publishes indices and prices to two).
+std::optional<core::Decimal> CellNumber(const std::string& text) {
+  auto d = Context::ParseDecimal(text);
+  if (!d) return std::nullopt;
+  if (d->scale() > 6) return d->Round(2);
+  return d;
+}
+
+// ФГИС ЦС's report of resource-group indices (IndicesForResourcesGroups/GenerateCustomReport):
+// per sheet (materials and equipment; machines), title rows, then rows of code | name | unit |
+// base price 01.01.2022 | group number | group name | index. Each index applies to its code.
+class IndicesTable {
+ public:
+  IndicesTable(Sheet& sheet, Context& ctx) : sheet_(sheet), ctx_(ctx) {}
+
+  // True when the sheet has rows of that shape (a code in A, numbers in D and G).
+  bool Recognised() const {
+    for (auto& [row, cells] : sheet_) {
+      auto a = cells.find(0), d = cells.find(3), g = cells.find(6);
+      if (a == cells.end() || d == cells.end() || g == cells.end()) continue;
+      if (IsResourceCode(a->second) && CellNumber(d->second) && CellNumber(g->second)) return true;
+    }
+    return false;
+  }
+
+  Status Import(RegionalPrices& into) {
+    for (auto& [row, cells] : sheet_) {
+      auto a = cells.find(0);
+      if (a == cells.end() || !IsResourceCode(a->second)) continue;  // titles, group headings
+      auto g = cells.find(6);
+      const std::string text = g == cells.end() ? std::string() : g->second;
+      if (text.empty() || text == "-" || text == "—") {
+        ctx_.Warn(0, "row " + std::to_string(row) + ": " + a->second + " has no index; skipped");
+        continue;
+      }
+      auto index = CellNumber(text);
+      if (!index || index->IsNegative() || index->IsZero()) {
+        Status s = ctx_.Error(0, "row " + std::to_string(row) + ", cell G" + std::to_string(row) + ": \"" +
+                                     text + "\" is not an index");
+        if (!s.ok()) return s;
+        continue;
+      }
+      const std::string_view code = ctx_.Intern(a->second);
+      auto [it, added] = into.group_indices.emplace(code, *index);
+      if (!added && it->second != *index) {
+        Status s = ctx_.Error(0, "row " + std::to_string(row) + ": " + a->second + " again with index " +
+                                     index->ToString() + " (was " + it->second.ToString() + ")");
+        if (!s.ok()) return s;
+        continue;
+      }
+      ctx_.file().records += added ? 1 : 0;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Sheet& sheet_;
+  Context& ctx_;
+};
+
 }  // namespace
 
 Status ImportXlsx(std::string_view bytes, Context& ctx, std::string* kind) {
@@ -387,9 +465,27 @@ Status ImportXlsx(std::string_view bytes, Context& ctx, std::string* kind) {
                        sheet);
   if (!s.ok()) return s;
   RatesTable table(file, sheet, ctx);
-  if (!table.FindHeader()) return Status::Ok();  // some other workbook
-  *kind = "rates";
-  return table.Import();
+  if (table.FindHeader()) {
+    *kind = "rates";
+    return table.Import();
+  }
+  if (!IndicesTable(sheet, ctx).Recognised()) return Status::Ok();  // some other workbook
+  *kind = "group_indices";
+  auto target = RegionalPricesOfOptions(ctx);
+  if (!target.ok()) return target.status();
+  for (int n = 1;; ++n) {
+    Sheet more;
+    Sheet* current = &sheet;
+    if (n > 1) {
+      const std::string member = "xl/worksheets/sheet" + std::to_string(n) + ".xml";
+      auto xml = ReadMember(z.get(), member.c_str(), options);
+      if (!xml.ok()) break;  // no more sheets
+      if (Status s = ReadSheet(file + "!/" + member, *xml, strings, options.xml_limits, more); !s.ok()) return s;
+      current = &more;
+    }
+    if (Status s = IndicesTable(*current, ctx).Import(**target); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace estimate::normbase::import

@@ -10,6 +10,8 @@
 //   <NewDataSet><base><TechnologyGroup>              technology groups (База ТГ)
 //   <Coefficients>                                   binding of correction coefficients
 //   XLSX with the "Шифр … НР … СП" header            НР/СП rates bound to collections
+//   XLSX of rows code | name | unit | base price |    ФГИС ЦС resource-group indices (ГОСР) of
+//     group | group name | index                     one region and quarter, by code
 //   ФГИС ЦС API JSON                                 labour prices by rank, current prices,
 //                                                    transport prices of one region and quarter
 //

@@ -480,7 +480,7 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
       }
       job.Log("prices " + label + ": " + std::to_string(files->materials) + " materials, " +
               std::to_string(files->machines) + " machines, " + std::to_string(files->salaries) +
-              " labour rates");
+              " labour rates" + (files->indices ? ", the resource-group indices" : ", no resource-group indices"));
       const std::string url = settings_.base_url + "/EstimatedPrice/BuildingResources";
       job.end.files.push_back({key, folder_name, url, period->name, bytes, sha,
                                held ? "changed" : "new"});

@@ -52,6 +52,53 @@ def fsnb_archive():
     })
 
 
+def xlsx_of(sheets):
+    """A minimal XLSX workbook of {sheet name: [rows of cell values]} (numbers as numeric cells,
+    text as inline strings), as a spreadsheet program writes one."""
+    from xml.sax.saxutils import escape
+
+    def cell(ref, value):
+        if isinstance(value, (int, float)):
+            return '<c r="%s"><v>%s</v></c>' % (ref, repr(value))
+        return '<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, escape(str(value)))
+
+    members = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join('<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' % (i + 1)
+                  for i in range(len(sheets))) + "</Types>",
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        + "".join('<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (escape(name), i + 1, i + 1) for i, name in enumerate(sheets))
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join('<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>' % (i + 1, i + 1)
+                  for i in range(len(sheets))) + "</Relationships>",
+    }
+    for i, rows in enumerate(sheets.values()):
+        xml = ['<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
+        for r, row in enumerate(rows, start=1):
+            xml.append('<row r="%d">' % r + "".join(cell("%s%d" % ("ABCDEFGHIJ"[c], r), v) for c, v in enumerate(row) if v is not None) + "</row>")
+        xml.append("</sheetData></worksheet>")
+        members["xl/worksheets/sheet%d.xml" % (i + 1)] = "".join(xml)
+    return zip_of({k: v.encode() for k, v in members.items()})
+
+
+def indices_report(rows):
+    """ФГИС ЦС's report of resource-group indices (GenerateCustomReport): title rows, then
+    code | name | unit | base price 01.01.2022 | group | group name | index per row."""
+    head = [["Индексы изменения сметной стоимости по группам однородных строительных ресурсов"],
+            ["Код ресурса", "Наименование", "Ед. изм.", "Базисная цена на 01.01.2022", "№ группы", "Группа", "Индекс"],
+            [1, 2, 3, 4, 5, 6, 7]]
+    materials = [r for r in rows if not r[0].startswith("91.")]
+    machines = [r for r in rows if r[0].startswith("91.")]
+    return xlsx_of({"Материалы и оборудование": head + materials, "Машины и механизмы": head + machines})
+
+
 def price_rows(count, seed, factor=1.0):
     """`count` material rows with prices that differ by `seed`; `factor` scales some of them."""
     rows = []
@@ -97,7 +144,7 @@ class Portal:
         self.publish(TECH_GROUPS, "data-20250818-structure-20240216.zip",
                      zip_of({"База ТГ.xml": sample("fsnb2022_dop15_TechGroups.xml")}))
 
-    def publish_prices(self, zone, period_id, period_name, materials, machines=None, salary=None):
+    def publish_prices(self, zone, period_id, period_name, materials, machines=None, salary=None, indices=None):
         with self.lock:
             self.periods.setdefault(zone, [])
             self.periods[zone] = [p for p in self.periods[zone] if p["id"] != period_id]
@@ -109,6 +156,7 @@ class Portal:
                     sample("fgiscs_api_current_prices_moscow_machines.json"))["items"][0]["items"],
                 "salary": salary if salary is not None else json.loads(
                     sample("fgiscs_api_worker_salary_moscow.json"))["items"],
+                "indices": indices_report(indices) if indices is not None else None,
             }
 
     # ---- serving -------------------------------------------------------------------------
@@ -211,6 +259,11 @@ class Portal:
             chunk = rows[(page - 1) * take: page * take]
             return self.json(h, {"items": [{"id": 1, "ksrType": 1, "items": chunk}] if chunk else [],
                                  "total": len(rows)})
+        if path == "/IndicesForResourcesGroups/GenerateCustomReport":
+            report = self.prices.get((int(query.get("priceZoneId", "0")), int(query.get("periodId", "0"))), {}).get("indices")
+            if report is None:
+                return self.send(h, 404, b'{"message":"no report"}')
+            return self.send(h, 200, report, {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
         if path == "/EstimatedPrice/RimWorkerSalaryRegistry":
             rows = self.prices.get(key, {}).get("salary", [])
             return self.json(h, {"total": len(rows), "items": rows[(page - 1) * take: page * take]})

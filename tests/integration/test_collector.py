@@ -111,7 +111,9 @@ class Collection(unittest.TestCase):
         b = self.b
         self.assertEqual(b.db.cli(["releases", "activate", str(self.release)]).returncode, 0)
         q2 = price_rows(2500, 7)  # three pages of 1,000
-        b.portal.publish_prices(191, 426, "2 квартал 2026 г.", q2)
+        gravel = ["02.2.01.02-1042", "Гравий", "м3", 1174.99, 12, "Гравий", 2.7]
+        crane = ["91.05.01-017", "Краны башенные", "маш.-ч", 622.62, 85, "Краны", 1.5]
+        b.portal.publish_prices(191, 426, "2 квартал 2026 г.", q2, indices=[gravel, crane])
         r, job, status = b.collect("--what", "prices")
         self.assertEqual(status, "succeeded", r.stdout + r.stderr)
         q2_release = max(x["id"] for x in b.releases())
@@ -123,11 +125,12 @@ class Collection(unittest.TestCase):
         # 2026-Q3: every tenth price 15 % dearer, the rest 2 %.
         q3 = [dict(x, estimatedPrice="%.2f" % (float(x["estimatedPrice"]) * (1.15 if i % 10 == 0 else 1.02)))
               for i, x in enumerate(q2)]
-        b.portal.publish_prices(191, 427, "3 квартал 2026 г.", q3)
+        b.portal.publish_prices(191, 427, "3 квартал 2026 г.", q3,
+                                indices=[gravel[:6] + [3.24], crane])  # gravel's index +20 %
         mark = len(b.portal.requests)
         r, job, status = b.collect("--what", "prices")
         self.assertEqual(status, "succeeded", r.stdout + r.stderr)
-        self.assertIn("изменилось на > 10 %: 250", r.stdout)
+        self.assertIn("изменилось на > 10 %: 251", r.stdout)
         stamps = [t for t, _, _ in b.portal.requests[mark:]]
         worst = max(sum(1 for u in stamps if t <= u < t + 1.0) for t in stamps)
         self.assertLessEqual(worst, 5, "requests in one second")
@@ -159,12 +162,15 @@ class Collection(unittest.TestCase):
             [q3] = [s for s in d["price_sets"] if s["territory"]["quarter"] == "2026-Q3"]
             self.assertEqual(q3["compared_with"]["quarter"], "2026-Q2")
             self.assertEqual(q3["state"], "new_quarter")
-            self.assertEqual(q3["moved"], 250)
-            self.assertEqual(q3["changed"], 2500)
-            moved = {x["code"] for x in q3["moved_prices"]}
-            self.assertEqual(moved, {"01.7.%02d.%02d-%04d" % (i % 20, i % 7, i) for i in range(0, 2500, 10)})
-            self.assertTrue(all(x["percent"] in ("15.00", "14.99", "15.01") for x in q3["moved_prices"]),
-                            q3["moved_prices"][:3])
+            self.assertEqual(q3["moved"], 251)
+            self.assertEqual(q3["changed"], 2501)
+            moved = {x["code"]: x for x in q3["moved_prices"]}
+            self.assertEqual(set(moved), {"01.7.%02d.%02d-%04d" % (i % 20, i % 7, i) for i in range(0, 2500, 10)}
+                             | {"02.2.01.02-1042"})
+            self.assertEqual((moved["02.2.01.02-1042"]["before"], moved["02.2.01.02-1042"]["after"],
+                              moved["02.2.01.02-1042"]["percent"]), ("2.7", "3.24", "20.00"))
+            self.assertTrue(all(x["percent"] in ("15.00", "14.99", "15.01") for c, x in moved.items()
+                                if c != "02.2.01.02-1042"), q3["moved_prices"][:3])
             # Activation: admins only, audited, served at once.
             r = call(svc, "POST", "/api/v1/releases/%d/activate" % self.q3_release, token=estimator)
             self.assertEqual(r.status, 403, r)
