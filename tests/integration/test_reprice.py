@@ -13,7 +13,7 @@ import tempfile
 import unittest
 
 from api_client import DEMO, Org, add_user, login
-from harness import OwnDatabase, Service
+from harness import ROOT, OwnDatabase, Service
 
 SECRETS = {"JWT_SECRET": "s" * 40, "JWT_REFRESH_SECRET": "r" * 40, "RATE_LIMIT_LIMIT": "100000"}
 LEFT_OUT = "01.7.07.29-0101"  # ветошь: no price in 2025-Q3
@@ -164,3 +164,164 @@ class Reprice(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# ---- the two ПК РИК estimates: into another price set and back ---------------------------------
+
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+RIK = ("rik_02-01-02_remont_otopleniya", "rik_02-01-05_vodomernyi_uzel")
+
+
+def rik_documents():
+    out = []
+    for case in RIK:
+        with open(os.path.join(GOLDEN, case, "input.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        # The service refuses negative quantities (ЛСР 02-01-02 deducts joints in positions 14
+        # and 35): re-priced without those two deductions, as test_estimate_check does.
+        for i, s in enumerate(doc["sections"]):
+            s["name"] = s.get("name") or "Раздел %d" % (i + 1)
+            s["positions"] = [p for p in s["positions"] if not p.get("quantity", "0").startswith("-")]
+        out.append(doc)
+    return out
+
+
+def rik_price_files(docs, folder, region, quarter, percent):
+    """The price set the РИК estimates were priced in, read off their own lines, `percent` of it:
+    current prices of the lines priced so, the labour and machinists' rates, and the index of each
+    line priced by base × index (as ФГИС ЦС's ГОСР report gives it); codes priced two ways are
+    left out (their positions are then kept as they were). Also the price book of the base prices
+    (ФСБЦ XML). Returns the book's path."""
+    current, labor, index, book, conflicts = {}, {}, {}, {}, set()
+
+    def put(d, code, value):
+        if d.get(code, value) != value:
+            conflicts.add(code)
+        d.setdefault(code, value)
+
+    for doc in docs:
+        for s in doc["sections"]:
+            for p in s["positions"]:
+                lines = p.get("resources", []) + p.get("extra", []) + ([p] if p.get("type") == "resource" else [])
+                for r in lines:
+                    code = r.get("code")
+                    if not code or r.get("consumption") == "П":
+                        continue
+                    if r["kind"] == "labor" and "price" in r:
+                        put(labor, code, r["price"])
+                    elif "price" in r:
+                        put(current, code, r["price"])
+                    elif "base_price" in r and "index" in r:
+                        put(book, code, (r["kind"], r["name"], r["unit"], r["base_price"]))
+                        put(index, code, r["index"])
+                    m = r.get("machinist")
+                    if m and "price" in m:
+                        put(labor, m["code"], m["price"])
+    for d in (current, labor, index, book):
+        for code in conflicts:
+            d.pop(code, None)
+    for code in set(current) & set(book):  # one code, two ways in different estimates
+        current.pop(code)
+        book.pop(code)
+        index.pop(code)
+
+    def scaled(text, places=2):
+        d = decimal.Decimal(text) * decimal.Decimal(percent) / 100
+        return str(d.quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP))
+
+    os.makedirs(folder)
+    with open(os.path.join(folder, "current_prices.json"), "w", encoding="utf-8") as f:
+        json.dump({"items": [{"id": 1, "items": [{"code": c, "estimatedPrice": scaled(v)} for c, v in sorted(current.items())]}],
+                   "total": len(current)}, f, ensure_ascii=False)
+    with open(os.path.join(folder, "worker_salary.json"), "w", encoding="utf-8") as f:
+        json.dump({"items": [{"code": c, "salary": scaled(v)} for c, v in sorted(labor.items())],
+                   "total": len(labor)}, f, ensure_ascii=False)
+    from fake_fgis import indices_report
+    with open(os.path.join(folder, "group_indices.xlsx"), "wb") as f:
+        f.write(indices_report([[c, book[c][1], book[c][2], float(book[c][3]), 1, "Группа", scaled(v)]
+                                for c, v in sorted(index.items())]))
+    from xml.sax.saxutils import quoteattr
+    book_file = os.path.join(os.path.dirname(folder), "fsbc_rik.xml")
+    rows = []
+    for code, (kind, name, unit, base) in sorted(book.items()):
+        price = ('<Price SalaryMach="0" LabourMach="0" PriceCostWithoutSalary="%s" WithRelocation="false"/>' % base
+                 if kind == "machine" else '<Price Cost="%s" OptCost="%s"/>' % (base, base))
+        rows.append('<Resource Code=%s Name=%s MeasureUnit=%s><Prices>%s</Prices></Resource>'
+                    % (quoteattr(code), quoteattr(name), quoteattr(unit), price))
+    machines = [r for r in rows if 'Code="91.' in r]
+    others = [r for r in rows if 'Code="91.' not in r]
+    with open(book_file, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="utf-8"?>\n<ResourceCatalog><ResourcesDirectory>'
+                '<ResourceCategory Type="Материалы"><Section Name="Ресурсы РИК" Code="01" Type="Книга">%s</Section></ResourceCategory>'
+                '<ResourceCategory Type="МашиныМеханизмы"><Section Name="Машины РИК" Code="91" Type="Книга">%s</Section></ResourceCategory>'
+                '</ResourcesDirectory></ResourceCatalog>\n' % ("".join(others), "".join(machines)))
+    return book_file
+
+
+class RikRoundTrip(unittest.TestCase):
+    """The two ПК РИК estimates, stored from their documents with the price set they were made in
+    (2026-Q2 of a region 77 made of their own prices), re-priced into 2026-Q3 (every price, rate
+    and index 10 % higher): the totals equal `calc` of the re-priced documents; re-priced back into
+    2026-Q2, every figure is the original to the kopeck."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="estimate-reprice-rik-")
+        docs = rik_documents()
+        book = rik_price_files(docs, os.path.join(cls.tmp, "prices_77_1_2026-Q2"), "77", "2026-Q2", 100)
+        rik_price_files(docs, os.path.join(cls.tmp, "q3", "prices_77_1_2026-Q3"), "77", "2026-Q3", 110)
+        cls.db = OwnDatabase()
+        # A release of the РИК estimates' own price book and the two price sets (the demo base's
+        # book gives some of the same codes other base prices).
+        r = cls.db.cli(["import", book, os.path.join(cls.tmp, "prices_77_1_2026-Q2"),
+                        os.path.join(cls.tmp, "q3", "prices_77_1_2026-Q3"), "--name", "Цены РИК"], timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError("import failed: " + r.stderr + r.stdout)
+        add_user(cls.db, "rik@reprice.test", "estimator", org_name="РИК")
+        cls.svc = Service(env=SECRETS, database_url=cls.db.url, migrate=False)
+        cls.org = Org(cls.svc, login(cls.svc, "rik@reprice.test")["access_token"])
+        cls.object = cls.org.object(cls.org.project())
+        cls.docs = dict(zip(RIK, docs))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        cls.db.destroy()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def figures(self, estimate_id):
+        view = self.org.ok("GET", "/api/v1/estimates/%d" % estimate_id).json
+        positions = [(p["number"], p["figures"]) for s in view["sections"] for p in s["positions"]]
+        return view["totals"], positions
+
+    def round_trip(self, case):
+        header = {"region": "77", "zone": "1", "quarter": "2026-Q2", "date": "2026-05-01", "method": "resource-index"}
+        doc = self.docs[case]
+        e = self.org.ok("POST", "/api/v1/objects/%d/estimates" % self.object,
+                        dict(header, name=doc["name"], document=doc)).json["id"]
+        original = self.figures(e)
+
+        r = self.org.call("POST", "/api/v1/estimates/%d/reprice" % e, {"quarter": "2026-Q3"},
+                          {"If-Match": self.org.etag(e)})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["kept"], [], "every position has its prices in 2026-Q3")
+        dearer = self.figures(e)
+        self.assertNotEqual(dearer[0]["total"], original[0]["total"])
+        document = self.org.ok("GET", "/api/v1/estimates/%d/document" % e).json
+        calc = self.org.call("POST", "/api/v1/calc", document)
+        self.assertEqual(calc.status, 200, calc)
+        for key in ("ot", "em", "otm", "m", "overhead", "profit", "total"):
+            self.assertEqual(dearer[0][key], calc.json["totals"][key], key)
+
+        r = self.org.call("POST", "/api/v1/estimates/%d/reprice" % e, {"quarter": "2026-Q2"},
+                          {"If-Match": self.org.etag(e)})
+        self.assertEqual(r.status, 200, r)
+        back = self.figures(e)
+        self.assertEqual(back[0], original[0])
+        self.assertEqual(back[1], original[1])
+
+    def test_remont_otopleniya(self):
+        self.round_trip("rik_02-01-02_remont_otopleniya")
+
+    def test_vodomernyi_uzel(self):
+        self.round_trip("rik_02-01-05_vodomernyi_uzel")
