@@ -450,6 +450,15 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
         job.Log("prices " + label + ": already in the active release");
         continue;
       }
+      auto last = jobs_->Source(key);
+      if (!last.ok()) return fail(last.status().message());
+      const std::int64_t last_release = last->has_value() ? (*last)->release_id.value_or(0) : 0;
+      if (!t.explicit_quarter && last_release != 0 && known_releases.count(last_release) != 0) {
+        // Brought in before and waiting for an admin: not fetched again (ask for the quarter
+        // explicitly to compare it with the portal's).
+        job.Log("prices " + label + ": already brought in (release " + std::to_string(last_release) + ")");
+        continue;
+      }
       const std::string folder_name = "prices_" + t.region + "_" + std::to_string(t.zone) + "_" + quarter;
       const fs::path folder = work / "files" / folder_name;
       job.Log("prices " + label + " (" + subject->name + ", " + zone->name + ", " + period->name +
@@ -465,8 +474,6 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
         bytes += static_cast<std::int64_t>(fs::file_size(folder / f, ec));
       }
       const std::string sha = CombinedSha(shas);
-      auto last = jobs_->Source(key);
-      if (!last.ok()) return fail(last.status().message());
       if (last->has_value() && (*last)->sha256 == sha) {
         // The same prices as last time: in the active release, or in a release brought in
         // before and still there (a draft waiting for an admin).

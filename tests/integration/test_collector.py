@@ -204,7 +204,7 @@ class Collection(unittest.TestCase):
                 time.sleep(0.3)
             self.assertEqual(j["status"], "nothing_new", j)
             self.assertEqual(j["origin"], "manual")
-            self.assertIn("the same as those brought in before (release %d)" % self.q3_release, j["log"])
+            self.assertIn("already brought in (release %d)" % self.q3_release, j["log"])
             r = call(svc, "GET", "/api/v1/collector/jobs", token=admin)
             self.assertEqual(r.json["items"][0]["id"], job)
             self.assertIn("collector_last_success_timestamp_seconds", svc.metrics())
