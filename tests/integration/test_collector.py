@@ -212,6 +212,40 @@ class Collection(unittest.TestCase):
             svc.stop()
 
 
+    def test_5_prices_alone_may_be_activated_at_once(self):
+        b = self.b
+        q4 = price_rows(30, 11)
+        b.portal.publish_prices(191, 428, "4 квартал 2026 г.", q4)
+        r, job, status = b.collect("--what", "prices", env={"COLLECTOR_AUTO_ACTIVATE_PRICES": "true"})
+        self.assertEqual(status, "succeeded", r.stdout + r.stderr)
+        self.assertIn("(activated)", r.stdout)
+        newest = max(b.releases(), key=lambda x: x["id"])
+        self.assertTrue(newest["active"])
+        self.assertIn("2026-Q4", [t["quarter"] for t in newest["territories"]])
+
+
+class Schedule(unittest.TestCase):
+    def test_the_collector_role_collects_at_the_scheduled_minute(self):
+        b = Bench()
+        svc = None
+        try:
+            # Every minute, in another time zone than the machine's: the first whole minute after
+            # the start collects.
+            env = dict(b.env, FSBTS_UPDATE_SCHEDULE="* * * * *", FSBTS_TIME_ZONE="Asia/Vladivostok")
+            svc = Service(env=env, database_url=b.db.url, migrate=False, args=["--roles", "collector"])
+            deadline = time.time() + 75
+            while time.time() < deadline and not b.releases():
+                time.sleep(1)
+            [release] = b.releases()
+            self.assertEqual(release["state"], "draft")
+            self.assertTrue(any('"collector: scheduled collection ended"' in line or "scheduled collection ended" in line
+                                for line in svc.log_lines), svc.log_lines[-5:])
+        finally:
+            if svc:
+                svc.stop()
+            b.close()
+
+
 class Faults(unittest.TestCase):
     """Each fault against a database whose active release came from a first collection; the
     portal then publishes a new version of the ФСНБ set (or prices), with the fault."""

@@ -1,7 +1,7 @@
 // Re-pricing an estimate into another quarter from the editor: the demo base holds two price
 // levels of region 28 (2025-Q2 and a 2025-Q3 10 % dearer, global-setup.ts); «Переоценка…» takes
-// the estimate into 2025-Q3 as a new version, and the totals on screen are what calc computes of
-// the re-priced document.
+// the estimate into 2025-Q3 as a new version, shows that version's diff against the one before, and
+// the totals on screen are what calc computes of the re-priced document.
 import { expectTotalsMatchCalc, rows, total } from "./support/editor";
 import { expect, test } from "./support/fixtures";
 import { shot } from "./support/shot";
@@ -33,6 +33,12 @@ test("an estimate is re-priced into another quarter as a new version", async ({ 
   await dialog.getByRole("button", { name: "Переоценить" }).click();
 
   await expect(page.getByText(/Переоценка в 2025-Q3, регион 28, зона 1: версия \d+; все позиции переоценены/)).toBeVisible();
+  // The resulting diff: the versions tab opens on the new version against the one before.
+  await expect(page).toHaveURL(new RegExp(`/estimates/${created.id}/versions$`));
+  const diff = page.getByTestId("diff-table");
+  await expect(diff).toBeVisible();
+  await expect(diff.locator("tbody tr")).toHaveCount(2);
+  await shot(page, "reprice-diff");
   await expect(page.getByText("2025-Q3").first()).toBeVisible();
   const after = await adminApi.estimate(created.id);
   expect(after.quarter).toBe("2025-Q3");

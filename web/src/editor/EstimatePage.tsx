@@ -2,7 +2,7 @@
 // properties under it, the normative base beside it, the totals always in view; versions on
 // their own tab. Every change goes to the service; every figure on screen is the service's.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, NavLink, Route, Routes, useParams } from "react-router-dom";
+import { Link, NavLink, Route, Routes, useNavigate, useParams } from "react-router-dom";
 import { api, unwrap, type Schemas } from "../api/client";
 import { ExportProgress } from "../components/ExportProgress";
 import { useExport } from "../components/useExport";
@@ -194,6 +194,7 @@ function EditorHeader({ editor, readOnly }: { editor: EditorApi; readOnly: boole
 }
 
 function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly: boolean; gridRef: React.RefObject<GridHandle> }) {
+  const navigate = useNavigate();
   const model = editor.model!;
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [prefs, setPrefs] = useState<ColumnPrefs>(loadColumnPrefs);
@@ -542,6 +543,8 @@ function Workspace({ editor, readOnly, gridRef }: { editor: EditorApi; readOnly:
           onDone={(text) => {
             void editor.reload();
             editor.setNotice({ kind: "info", text });
+            // The figures that changed: the diff of the new version against the one before.
+            navigate(`/estimates/${model.id}/versions`);
           }}
         />
       )}
@@ -661,7 +664,7 @@ function RepriceDialog(props: { estimateId: number; version: number; current: st
     props.onDone(
       `Переоценка в ${answer.price_set.quarter}, регион ${answer.price_set.region}, зона ${answer.price_set.zone}: версия ${answer.version}` +
         (kept.length > 0 ? `; без цен нового уровня оставлены как были: ${kept.join("; ")}` : "; все позиции переоценены") +
-        ". Разница — на вкладке «Версии».",
+        ". Что изменилось — ниже, на вкладке «Версии».",
     );
   };
   return (

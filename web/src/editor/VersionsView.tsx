@@ -25,6 +25,27 @@ const SUMMARIES: Record<string, string> = {
   status: "статус",
 };
 
+// "2 changes" (a batch) → «изменений: 2».
+function summaryText(summary: string): string {
+  const batch = /^(\d+) changes?$/.exec(summary);
+  return batch ? `изменений: ${batch[1]}` : (SUMMARIES[summary] ?? summary);
+}
+
+// The header's fields as the estimator names them.
+const HEADER_FIELDS: Record<string, string> = {
+  name: "наименование",
+  number: "номер",
+  region: "регион",
+  zone: "ценовая зона",
+  quarter: "квартал",
+  date: "дата",
+  method: "метод",
+  territory: "территория",
+  status: "статус",
+  basis: "основание",
+  release_id: "редакция базы",
+};
+
 const SECTION_OPS: Record<string, string> = { added: "добавлен", removed: "удалён", changed: "изменён" };
 const OPS: Record<string, string> = { added: "добавлена", removed: "удалена", changed: "изменена" };
 const FIGURES: { key: keyof Schemas["PositionFigures"]; label: string }[] = [
@@ -109,7 +130,7 @@ export function VersionsView(props: { estimateId: number; currentVersion: number
               <td>{v.version}</td>
               <td>{v.actor_name || (v.actor_user_id ? `пользователь №${v.actor_user_id}` : "—")}</td>
               <td>{formatDateTime(v.created_at)}</td>
-              <td>{SUMMARIES[v.summary] ?? v.summary}</td>
+              <td>{summaryText(v.summary)}</td>
               <td className="num">{v.change_count}</td>
               <td>
                 <input type="radio" name="from" aria-label={`Было: версия ${v.version}`} checked={a === v.version} onChange={() => setFrom(v.version)} />
@@ -136,7 +157,7 @@ export function VersionsView(props: { estimateId: number; currentVersion: number
           {diff.error && <p className="error">{diff.error.message}</p>}
           {diff.data && (
             <>
-              {diff.data.header_fields.length > 0 && <p>Изменены параметры сметы: {diff.data.header_fields.join(", ")}</p>}
+              {diff.data.header_fields.length > 0 && <p>Изменены параметры сметы: {diff.data.header_fields.map((f) => HEADER_FIELDS[f] ?? f).join(", ")}</p>}
               {diff.data.items.length === 0 && <p className="muted">Позиции не менялись.</p>}
               {diff.data.items.length > 0 && <DiffTable items={diff.data.items} />}
             </>
