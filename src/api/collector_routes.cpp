@@ -151,8 +151,11 @@ void AddCollectorRoutes(http::Router& router, const AuthContext& context,
                if (!id) return NotFoundPath(req, "release");
                std::int64_t against = 0;
                if (const std::string a = req.QueryParam("against"); !a.empty()) {
-                 int n = 0;
-                 if (!ParseInt(a, n) || n <= 0) return BadRequest(req, "against: \"" + a + "\" is not a release id");
+                 std::int64_t n = 0;
+                 auto [p, ec] = std::from_chars(a.data(), a.data() + a.size(), n);
+                 if (ec != std::errc() || p != a.data() + a.size() || n <= 0) {
+                   return BadRequest(req, "against: \"" + a + "\" is not a release id");
+                 }
                  against = n;
                }
                auto diff = collector.Diff(actor, *id, against);
@@ -216,8 +219,10 @@ void AddCollectorRoutes(http::Router& router, const AuthContext& context,
                }
                if (const json::value* x = o.if_contains("zone"); x != nullptr && !x->is_null()) {
                  int zone = 0;
-                 if (x->is_int64()) zone = static_cast<int>(x->get_int64());
-                 else if (!x->is_string() || !ParseInt(std::string(x->get_string()), zone)) {
+                 if (x->is_int64()) {
+                   if (x->get_int64() < 1 || x->get_int64() > 99) return BadRequest(req, "zone: expected a price zone number, 1–99");
+                   zone = static_cast<int>(x->get_int64());
+                 } else if (!x->is_string() || !ParseInt(std::string(x->get_string()), zone)) {
                    return BadRequest(req, "zone: expected a price zone number");
                  }
                  r.zone = zone;

@@ -57,6 +57,7 @@ Result<std::unique_ptr<CollectorScheduler>> CollectorScheduler::Start(
 }
 
 CollectorScheduler::~CollectorScheduler() {
+  if (service_ != nullptr) service_->RequestStop();  // a collection under way ends now
   {
     std::lock_guard lock(mu_);
     stop_ = true;
@@ -114,6 +115,7 @@ int RunCollect(store::Database& db, const Config& config, const CollectCommand& 
   request.quarter = command.quarter;
   request.origin = "cli";
   request.wait_if_busy = !command.if_idle;
+  request.Normalize();
   if (Status s = request.Check(); !s.ok()) {
     std::cerr << "estimate-service collect: " << s.message() << "\n";
     return 2;

@@ -157,7 +157,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"FGIS_STALL_TIMEOUT", "30s", "a transfer slower than 1 KiB/s for this long is cut and retried", false},
       {"FGIS_RETRY_DELAY", "1s", "first wait before a retry, doubled each time with jitter (ms, s or m)", false},
       {"FGIS_ATTEMPTS", "5", "attempts of a request in all (1–20)", false},
-      {"COLLECTOR_DIR", "data/collector", "folder of the running collection's downloads (removed when it ends) and the SQLite collection lock", false},
+      {"COLLECTOR_DIR", "data/collector", "folder of the running collection's downloads (removed when it ends); on SQLite the collection lock is a file beside the database", false},
       {"COLLECTOR_MAX_FILE_SIZE", "4gb", "largest file the collector downloads", false},
       {"COLLECTOR_MIN_FREE_SPACE", "256mb", "disk space the collector leaves free; a download that would use it fails", false},
       {"COLLECTOR_PRICE_CHANGE_PERCENT", "10", "prices that moved by more than this percentage are listed in a release's report", false},

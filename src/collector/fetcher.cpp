@@ -170,6 +170,17 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+std::string Hex(const unsigned char* bytes, unsigned length) {
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned i = 0; i < length; ++i) {
+    hex += kHex[bytes[i] >> 4];
+    hex += kHex[bytes[i] & 15];
+  }
+  return hex;
+}
+
 std::string CurlError(CURLcode rc, const char* detail) {
   std::string m = curl_easy_strerror(rc);
   if (detail != nullptr && *detail != '\0') m += std::string(" (") + detail + ")";
@@ -178,7 +189,46 @@ std::string CurlError(CURLcode rc, const char* detail) {
 
 }  // namespace
 
-std::string UrlForMessage(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
+namespace {
+
+std::string UrlForMessageOf(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
+
+// scheme://host[:port] of a URL (lower case), for the same-origin rule of redirects.
+std::string OriginOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  const auto end = url.find_first_of("/?#", scheme + 3);
+  return Lower(url.substr(0, end));
+}
+
+int OnProgress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* flag = static_cast<const std::atomic<bool>*>(cancel);
+  return flag != nullptr && flag->load() ? 1 : 0;
+}
+
+bool IsRedirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// The next URL of a redirect, when it stays on the same origin (scheme, host, port): the key and
+// the politeness rules are for the portal, not for wherever it points.
+Status FollowRedirect(CURL* curl, const std::string& original, std::string& current, int& redirects) {
+  char* location = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+  if (location == nullptr) return Unavailable(UrlForMessageOf(original) + ": a redirect without a location");
+  const std::string next = location;
+  if (OriginOf(next) != OriginOf(original)) {
+    return InvalidArgument(UrlForMessageOf(original) + ": redirected to another host (" +
+                           UrlForMessageOf(next) + "); not followed");
+  }
+  if (++redirects > 5) return Unavailable(UrlForMessageOf(original) + ": more than 5 redirects");
+  current = next;
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string UrlForMessage(const std::string& url) { return UrlForMessageOf(url); }
 
 Result<std::string> Sha256OfFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -190,36 +240,39 @@ Result<std::string> Sha256OfFile(const std::string& path) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
   }
+  if (in.bad()) {
+    EVP_MD_CTX_free(ctx);
+    return Unavailable("cannot read " + path);
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return Hex(digest, len);
 }
 
 std::string Sha256Hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return Hex(digest, len);
 }
 
 Fetcher::Fetcher(FetchOptions options, Sleep sleep, Log log)
     : options_(std::move(options)), sleep_(std::move(sleep)), log_(std::move(log)) {
   GlobalInit();
-  if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (!sleep_) {
+    // In slices, so that a stop is not kept waiting by a long backoff or Retry-After.
+    const std::atomic<bool>* cancel = options_.cancel;
+    sleep_ = [cancel](std::chrono::milliseconds d) {
+      const auto until = std::chrono::steady_clock::now() + d;
+      while (std::chrono::steady_clock::now() < until && (cancel == nullptr || !cancel->load())) {
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(100), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                until - std::chrono::steady_clock::now())));
+      }
+    };
+  }
 }
 
 FetchStats Fetcher::stats() const {
@@ -262,7 +315,10 @@ std::chrono::milliseconds Fetcher::Backoff(int attempt) {
 Result<TextAnswer> Fetcher::GetText(const std::string& url) {
   const std::string shown = UrlForMessage(url);
   std::string last;
+  std::string current = url;
+  int redirects = 0;
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
+    if (options_.cancel != nullptr && options_.cancel->load()) return Aborted(shown + ": stopped");
     Pace();
     CurlHandle h;
     if (h.curl == nullptr) return Internal("curl_easy_init failed");
@@ -275,12 +331,16 @@ Result<TextAnswer> Fetcher::GetText(const std::string& url) {
     char error[CURL_ERROR_SIZE] = {0};
     if (!options_.api_key.empty()) h.AddHeader("X-Api-Key: " + options_.api_key);
     h.AddHeader("Accept: application/json, application/xml;q=0.9, */*;q=0.5");
-    curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h.curl, CURLOPT_URL, current.c_str());
     curl_easy_setopt(h.curl, CURLOPT_HTTPHEADER, h.headers);
     curl_easy_setopt(h.curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(h.curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h.curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h.curl, CURLOPT_FOLLOWLOCATION, 0L);
+    if (curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+      return Internal("libcurl refuses to limit the protocols to http and https");
+    }
+    curl_easy_setopt(h.curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h.curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(h.curl, CURLOPT_XFERINFODATA, options_.cancel);
     curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h.curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h.curl, CURLOPT_CONNECTTIMEOUT_MS, long(options_.connect_timeout.count()));
@@ -301,9 +361,16 @@ Result<TextAnswer> Fetcher::GetText(const std::string& url) {
     }
     std::optional<std::chrono::milliseconds> server_wait;
     if (!sink.failure.empty()) return ResourceExhausted(shown + ": " + sink.failure);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) return Aborted(shown + ": stopped");
     if (rc == CURLE_FILESIZE_EXCEEDED) {
       return ResourceExhausted(shown + ": larger than the limit of " +
                                std::to_string(options_.max_text_bytes) + " bytes");
+    }
+    if (rc == CURLE_OK && IsRedirect(status)) {
+      Status s = FollowRedirect(h.curl, url, current, redirects);
+      if (!s.ok()) return s;
+      --attempt;  // not a failure
+      continue;
     }
     if (rc != CURLE_OK) {
       last = CurlError(rc, error);
@@ -354,7 +421,11 @@ Result<Downloaded> Fetcher::Download(const std::string& url, const std::string& 
     fs::remove(part, ec);
     return s;
   };
+  std::string current = url;
+  int redirects = 0;
+  bool started_over = false;  // after a 416 or a resume from another byte, once without counting
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
+    if (options_.cancel != nullptr && options_.cancel->load()) return fail(Aborted(shown + ": stopped"));
     out.attempts = attempt;
     const std::uint64_t have = fs::exists(part, ec) ? fs::file_size(part, ec) : 0;
     const bool resume = have > 0 && !validator.empty();
@@ -385,12 +456,17 @@ Result<Downloaded> Fetcher::Download(const std::string& url, const std::string& 
       if (!if_none_match.empty()) h.AddHeader("If-None-Match: " + if_none_match);
       if (!if_modified_since.empty()) h.AddHeader("If-Modified-Since: " + if_modified_since);
     }
-    curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h.curl, CURLOPT_URL, current.c_str());
     curl_easy_setopt(h.curl, CURLOPT_HTTPHEADER, h.headers);
     curl_easy_setopt(h.curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(h.curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h.curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h.curl, CURLOPT_FOLLOWLOCATION, 0L);
+    if (curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+      std::fclose(file);
+      return fail(Internal("libcurl refuses to limit the protocols to http and https"));
+    }
+    curl_easy_setopt(h.curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h.curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(h.curl, CURLOPT_XFERINFODATA, options_.cancel);
     curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h.curl, CURLOPT_CONNECTTIMEOUT_MS, long(options_.connect_timeout.count()));
     curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, long(options_.download_timeout.count()));
@@ -428,20 +504,50 @@ Result<Downloaded> Fetcher::Download(const std::string& url, const std::string& 
     if (!closed) return fail(ResourceExhausted(shown + ": cannot write the download: " +
                                                std::strerror(errno)));
     std::optional<std::chrono::milliseconds> server_wait;
+    if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Aborted(shown + ": stopped"));
     if (status == 304 && rc == CURLE_OK) {
       fs::remove(part, ec);
       return NotFound("not modified");
     }
+    if (rc == CURLE_OK && IsRedirect(status)) {
+      fs::remove(part, ec);
+      validator.clear();
+      Status s = FollowRedirect(h.curl, url, current, redirects);
+      if (!s.ok()) return fail(s);
+      --attempt;  // not a failure
+      continue;
+    }
     if (sink.restarted) {
       Note("the server sent " + shown + " whole instead of resuming at byte " +
            std::to_string(have) + ": it changed since the first bytes; started over");
+      const std::string etag = headers.Get("etag");
+      validator = !etag.empty() && etag.rfind("W/", 0) != 0 ? etag : headers.Get("last-modified");
     }
-    if (resume && status == 416) {
-      // The range is past the end: the file changed (shrank). Start over.
+    bool start_over = resume && status == 416;  // past the end: the file changed (shrank)
+    if (rc == CURLE_OK && status == 206) {
+      // Content-Range: bytes START-END/TOTAL, from the byte asked for.
+      const std::string range = headers.Get("content-range");
+      const auto space = range.find(' ');
+      const auto dash = range.find('-');
+      const std::string start = space != std::string::npos && dash != std::string::npos && dash > space
+                                    ? range.substr(space + 1, dash - space - 1)
+                                    : std::string();
+      if (start != std::to_string(have)) {
+        Note("the server resumed " + shown + " from another byte than " + std::to_string(have) +
+             " (Content-Range: " + range + "): starting over");
+        start_over = true;
+      }
+    }
+    if (start_over) {
       fs::remove(part, ec);
       validator.clear();
-    }
-    if (rc == CURLE_OK && (status == 200 || status == 206)) {
+      if (!started_over) {
+        started_over = true;
+        --attempt;
+        continue;
+      }
+      last = "the server cannot resume the file";
+    } else if (rc == CURLE_OK && (status == 200 || status == 206)) {
       const std::uint64_t size = fs::file_size(part, ec);
       const std::uint64_t expected =
           announced >= 0 ? static_cast<std::uint64_t>(announced) + (status == 206 ? have : 0)

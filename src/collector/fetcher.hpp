@@ -6,18 +6,21 @@
 //   (retries included), so the portal never sees a burst from us.
 // - Connect timeout, a ceiling on the whole transfer, and a floor on the speed: a server that
 //   trickles fewer than `low_speed_bytes` per second for `low_speed_time` is cut off (and retried).
+// - Redirects are followed only to the same scheme, host and port (the key never leaves for
+//   another host); at most five.
 // - Retries with exponential backoff and full jitter after a connection failure, a timeout, a cut
 //   transfer, 408, 429 and 5xx; `Retry-After` (seconds or an HTTP date) is honoured up to
 //   `max_retry_after`, beyond which the attempt fails with the server's wish in the reason.
 // - Downloads go to `path + ".part"` and are resumed after a cut (Range with If-Range on the
 //   ETag or Last-Modified; a server that answers 200 instead of 206, because the file changed,
-//   starts the file over). Only a complete file — the size the server announced — is renamed to
+//   starts the file over; a 206 from another byte than asked, or a 416, starts over too). Only a complete file — the size the server announced — is renamed to
 //   `path`, and its SHA-256 is computed from the bytes on disk.
 // - Size limit (`max_bytes`) and a reserve of free disk space (`min_free_bytes`), checked before
 //   and while writing; a full disk is not retried.
 //
 // MINSTROYRF_API_KEY, when set, goes in an `X-Api-Key` header and never into a message.
 // Thread-safe: each call has its own curl handle; the rate is shared.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -48,6 +51,9 @@ struct FetchOptions {
   std::uint64_t min_free_bytes = 256ull << 20;  // kept free on the download's file system
   std::string api_key;                           // X-Api-Key when not empty
   std::string user_agent = "estimate-service-collector/1";
+  // Set (by another thread) to stop: a transfer under way is cut, waits end, and the call
+  // answers Aborted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Downloaded {

@@ -207,6 +207,7 @@ Result<PriceFiles> FgisPortal::FetchPrices(std::int64_t subject_id, std::int64_t
   // Pages of a search into one list of rows; `grouped`: rows inside groups' "items".
   auto collect = [&](const std::string& path, bool grouped, json::array& rows) -> Status {
     std::int64_t total = -1;
+    std::string previous_first;  // the first row of the page before: a portal that ignores `page`
     for (int page = 1; page <= kMaxPages; ++page) {
       const std::string query = path + "&page=" + std::to_string(page) +
                                 "&take=" + std::to_string(kPageSize) + "&sort=%7B%7D";
@@ -252,8 +253,23 @@ Result<PriceFiles> FgisPortal::FetchPrices(std::int64_t subject_id, std::int64_t
           ++got;
         }
       }
-      // `total` counts rows (the registry) or groups' rows (the searches) alike.
-      if (got == 0 || total < 0 || static_cast<std::int64_t>(rows.size()) >= total) break;
+      // A page that repeats the one before (a portal ignoring `page`): its rows are not new.
+      std::string first;
+      if (got > 0) {
+        const json::value& row = rows[rows.size() - got];
+        first = json::serialize(row);
+      }
+      if (page > 1 && got > 0 && first == previous_first) {
+        rows.erase(rows.end() - static_cast<std::ptrdiff_t>(got), rows.end());
+        break;
+      }
+      previous_first = first;
+      // `total` counts rows (the registry) or groups' rows (the searches) alike; a short page is
+      // the last.
+      if (got == 0 || got < static_cast<std::size_t>(kPageSize) || total < 0 ||
+          static_cast<std::int64_t>(rows.size()) >= total) {
+        break;
+      }
     }
     if (total >= 0 && static_cast<std::int64_t>(rows.size()) < total) {
       return InvalidArgument("ФГИС ЦС " + path.substr(0, path.find('?')) + ": " +
@@ -301,10 +317,13 @@ Result<PriceFiles> FgisPortal::FetchPrices(std::int64_t subject_id, std::int64_t
                                         std::to_string(period_id) + "&priceZoneId=" + std::to_string(zone_id) +
                                         "&authorityId=null",
                                     path);
+    // Optional: only a portal that cannot be reached (or a full disk) fails the prices.
     if (report.ok()) {
       out.files.push_back("group_indices.xlsx");
       out.indices = true;
-    } else if (report.status().code() != StatusCode::kNotFound) {
+    } else if (report.status().code() == StatusCode::kUnavailable ||
+               report.status().code() == StatusCode::kResourceExhausted ||
+               report.status().code() == StatusCode::kAborted) {
       return report.status();
     }
   }

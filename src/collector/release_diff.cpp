@@ -203,7 +203,8 @@ std::vector<std::string_view> Interned(normbase::TextPool& pool, const std::vect
 }
 
 bool IsPriceSource(const normbase::SourceFile& s) {
-  return s.kind == "labor_prices" || s.kind == "current_prices" || s.kind == "transport_prices";
+  return s.kind == "labor_prices" || s.kind == "current_prices" || s.kind == "transport_prices" ||
+         s.kind == "group_indices";
 }
 
 }  // namespace

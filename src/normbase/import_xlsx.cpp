@@ -479,7 +479,8 @@ Status ImportXlsx(std::string_view bytes, Context& ctx, std::string* kind) {
     if (n > 1) {
       const std::string member = "xl/worksheets/sheet" + std::to_string(n) + ".xml";
       auto xml = ReadMember(z.get(), member.c_str(), options);
-      if (!xml.ok()) break;  // no more sheets
+      if (xml.status().code() == StatusCode::kNotFound) break;  // no more sheets
+      if (!xml.ok()) return InvalidArgument(file + ": " + xml.status().message());
       if (Status s = ReadSheet(file + "!/" + member, *xml, strings, options.xml_limits, more); !s.ok()) return s;
       current = &more;
     }

@@ -1,5 +1,6 @@
 #include "normbase/regions.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <utility>
@@ -98,10 +99,16 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 85> kRegions
     {"92", "г. Севастополь"},
 }};
 
-// The words of a region's name that tell it apart: folded case, without punctuation, parentheses
-// or the words that only say what kind of subject it is.
-std::string Key(std::string_view name) {
+// The words of a region's name that tell it apart: folded case, without punctuation, dashes of
+// any kind, non-breaking spaces, parentheses or the words that only say what kind of subject it
+// is.
+std::vector<std::string> Words(std::string_view name) {
   std::string folded = FoldCase(name);
+  for (std::string_view wide : {"\u2014", "\u2013", "\u2012", "\u2011", "\u2010", "\u00a0"}) {
+    for (auto at = folded.find(wide); at != std::string::npos; at = folded.find(wide, at)) {
+      folded.replace(at, wide.size(), " ");
+    }
+  }
   std::string cleaned;
   int depth = 0;
   for (char c : folded) {
@@ -109,17 +116,15 @@ std::string Key(std::string_view name) {
     else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
     else if (depth == 0) cleaned += (c == '.' || c == ',' || c == '-' || c == '\t') ? ' ' : c;
   }
+  static const std::string_view kKinds[] = {"г",     "город",      "обл",   "область",    "респ",
+                                            "республика", "край", "ао",    "автономный", "округ",
+                                            "автономная", "федерального", "значения"};
   std::vector<std::string> words;
   std::string word;
   auto flush = [&] {
-    static const std::string_view kKinds[] = {"г",     "город", "обл",  "область", "респ",
-                                              "республика", "край", "ао", "автономный",
-                                              "округ", "автономная", "федерального",
-                                              "значения"};
-    if (word.empty()) return;
     bool kind = false;
     for (auto k : kKinds) kind = kind || word == k;
-    if (!kind) words.push_back(word);
+    if (!word.empty() && !kind) words.push_back(word);
     word.clear();
   };
   for (char c : cleaned) {
@@ -127,20 +132,30 @@ std::string Key(std::string_view name) {
     else word += c;
   }
   flush();
-  std::string key;
-  for (const auto& w : words) key += (key.empty() ? "" : " ") + w;
-  return key;
+  std::sort(words.begin(), words.end());
+  return words;
 }
 
 }  // namespace
 
 std::string_view RegionCodeOfName(std::string_view name) {
-  const std::string key = Key(name);
-  if (key.empty()) return {};
+  const std::vector<std::string> words = Words(name);
+  if (words.empty()) return {};
+  // The same words; else the one region whose words hold all of these or all of whose words
+  // these hold ("Кемеровская область" for "Кемеровская область - Кузбасс").
+  std::string_view partial;
+  int partial_count = 0;
   for (const auto& [c, n] : kRegions) {
-    if (Key(n) == key) return c;
+    const std::vector<std::string> theirs = Words(n);
+    if (theirs == words) return c;
+    if (theirs.empty()) continue;
+    if (std::includes(theirs.begin(), theirs.end(), words.begin(), words.end()) ||
+        std::includes(words.begin(), words.end(), theirs.begin(), theirs.end())) {
+      partial = c;
+      ++partial_count;
+    }
   }
-  return {};
+  return partial_count == 1 ? partial : std::string_view();
 }
 
 std::string_view RegionName(std::string_view code) {

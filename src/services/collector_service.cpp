@@ -5,6 +5,8 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "auth/policy.hpp"
@@ -85,6 +87,36 @@ class JobRun {
   std::int64_t id_;
 };
 
+// Moves a running job's heartbeat every 20 seconds, from its start (waiting for the lock
+// included) to its end, so that readers never take a long download or import for a dead
+// collector.
+class Heartbeat {
+ public:
+  Heartbeat(store::CollectorJobRepository& jobs, std::int64_t id)
+      : thread_([this, &jobs, id] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::seconds(20), [this] { return done_; })) {
+            lock.unlock();
+            (void)jobs.Heartbeat(id);
+            lock.lock();
+          }
+        }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 // A price set asked of the portal.
 struct PriceTarget {
   std::string region;
@@ -108,6 +140,10 @@ struct Fetched {
 };
 
 }  // namespace
+
+void CollectRequest::Normalize() {
+  if (region.size() == 1) region.insert(0, "0");  // "7" is region 07
+}
 
 Status CollectRequest::Check() const {
   if (what != "base" && what != "prices" && what != "all") {
@@ -150,7 +186,9 @@ CollectorService::CollectorService(store::Database& db, BaseService& base, Colle
 
 CollectorService::~CollectorService() = default;
 
-CollectorJobView CollectorService::RunNow(const CollectRequest& request) {
+CollectorJobView CollectorService::RunNow(const CollectRequest& asked) {
+  CollectRequest request = asked;
+  request.Normalize();
   CollectorJobRecord record;
   record.what = request.what;
   if (!request.region.empty()) {
@@ -195,8 +233,12 @@ bool CollectorService::RunQueued() {
   return true;
 }
 
-CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest& request) {
+CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest& asked) {
+  CollectRequest request = asked;
+  request.Normalize();
   JobRun job(*jobs_, job_id);
+  std::optional<Heartbeat> heartbeat;
+  heartbeat.emplace(*jobs_, job_id);
   const auto started = std::chrono::steady_clock::now();
   metrics_.runs++;
   metrics_.running = 1;
@@ -224,6 +266,7 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
                                     std::chrono::steady_clock::now() - started)
                                     .count();
     metrics_.running = 0;
+    heartbeat.reset();
     if (Status s = jobs_->Finish(job_id, job.end); !s.ok()) {
       telemetry::LogError("collector: cannot record the job's end", {{"reason", s.message()}});
     }
@@ -264,10 +307,16 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
       job.Log("waiting: another collection is running (" + holder + ")");
       said_waiting = true;
     }
+    if (stopping_.load()) return finish("failed", "stopped: the collector is shutting down");
     std::this_thread::sleep_for(settings_.lock_poll);
   }
-  if (Status s = jobs_->FailOrphans(job_id, "the collector stopped during the job"); !s.ok()) {
+  if (Status s = jobs_->MarkLocked(job_id); !s.ok()) job.Log("cannot mark the job as the lock's holder: " + s.message());
+  if (Status s = jobs_->FailOrphans("the collector stopped during the job"); !s.ok()) {
     job.Log("cannot close orphaned jobs: " + s.message());
+  }
+  // Holding the lock, no other collection uses the folder: what a killed run left goes.
+  for (const auto& entry : fs::directory_iterator(settings_.work_dir, ec)) {
+    if (entry.path().filename().string().rfind("job-", 0) == 0) fs::remove_all(entry.path(), ec);
   }
 
   fs::remove_all(work, ec);
@@ -282,7 +331,9 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
   };
   if (ec) return finish("failed", "cannot create " + work.string() + ": " + ec.message());
 
-  collector::Fetcher fetcher(settings_.fetch, nullptr, [&](const std::string& line) { job.Log(line); });
+  collector::FetchOptions fetch_options = settings_.fetch;
+  fetch_options.cancel = &stopping_;
+  collector::Fetcher fetcher(fetch_options, nullptr, [&](const std::string& line) { job.Log(line); });
   FgisPortal portal(fetcher, settings_.base_url);
   auto account = [&] {
     const auto st = fetcher.stats();
@@ -366,7 +417,8 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
                                  static_cast<std::int64_t>(d.bytes), d.sha256, state});
         fetched.base_files.push_back(d.path);
         fetched.sources.push_back({"dataset:" + c.file.number, c.file.guid + " " + c.file.file_name,
-                                   d.sha256, static_cast<std::int64_t>(d.bytes), d.etag, {}, job_id});
+                                   d.sha256, static_cast<std::int64_t>(d.bytes), d.etag,
+                                   c.last ? c.last->release_id : std::nullopt, job_id});
       }
       // Every file the same bytes as last time: nothing new after all.
       fetched.base_new = std::any_of(job.end.files.begin(), job.end.files.end(),
@@ -378,8 +430,12 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
     }
   }
 
-  // 2–3. Prices.
-  if (request.what != "base") {
+  // 2–3. Prices: into a copy of the active release, or into the new ФСНБ release.
+  const bool prices_have_a_home = active_release != nullptr || !fetched.base_files.empty();
+  if (request.what != "base" && !prices_have_a_home) {
+    job.Log("no release is active and the ФСНБ brings nothing new: prices wait for an active release");
+  }
+  if (request.what != "base" && prices_have_a_home) {
     std::vector<PriceTarget> targets;
     if (!request.region.empty()) {
       targets.push_back({request.region, request.zone, request.quarter, !request.quarter.empty()});
@@ -393,6 +449,8 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
     }
     if (targets.empty()) job.Log("no territory to collect prices for (none priced, none configured)");
     std::optional<std::vector<PortalItem>> subjects;
+    // Releases still saved: prices brought into one of them (a draft waiting for an admin, or one
+    // an admin rolled back, which can be activated again) are not brought in once more.
     std::set<std::int64_t> known_releases;
     if (auto listed = base_.Releases(); listed.ok()) {
       for (const auto& r : *listed) known_releases.insert(r.id);
@@ -506,6 +564,10 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
   account();
 
   if (fetched.base_files.empty() && fetched.prices.empty()) {
+    // A new version of the same bytes: recorded, so that the next run does not fetch it again.
+    if (!fetched.sources.empty()) {
+      if (Status s = jobs_->SaveSources(fetched.sources); !s.ok()) job.Log("cannot record the versions seen: " + s.message());
+    }
     job.end.summary = "Нового нет";
     job.Log("nothing new");
     return finish("nothing_new");
@@ -634,12 +696,31 @@ CollectorJobView CollectorService::Run(std::int64_t job_id, const CollectRequest
   if (fetched.base_changed_in_place) summary += "; файл ФГИС ЦС изменился без новой версии";
   job.Log("report: " + summary);
 
-  const bool activate = fetched.base_files.empty() && settings_.auto_activate_prices &&
-                        !fetched.base_changed_in_place;
+  bool activate = fetched.base_files.empty() && settings_.auto_activate_prices &&
+                  !fetched.base_changed_in_place;
+  if (activate) {
+    // Made from the release active at the start: activated only if it still is.
+    const auto now_active = base_.Active();
+    const std::int64_t now_id = now_active && now_active->release ? now_active->release->info.id : 0;
+    if (active_release == nullptr || now_id != active_release->info.id) {
+      job.Log("another release was activated meanwhile: the new one stays a draft");
+      activate = false;
+    }
+  }
   ReleaseProvenance provenance;
   provenance.name = name;
   ImportOutcome outcome = base_.AcceptRelease(release, provenance, {activate, false});
-  if (!outcome.status.ok()) return fail("saving the release: " + outcome.status.message());
+  if (!outcome.status.ok()) {
+    if (outcome.release_id != 0) {
+      // Saved, not activated: the draft stays, and so does the record of what it holds.
+      job.end.release_id = outcome.release_id;
+      for (auto& src : fetched.sources) src.release_id = outcome.release_id;
+      (void)jobs_->SaveSources(fetched.sources);
+      return fail("release " + std::to_string(outcome.release_id) + " saved as a draft, not activated: " +
+                  outcome.status.message());
+    }
+    return fail("saving the release: " + outcome.status.message());
+  }
   job.end.release_id = outcome.release_id;
   job.end.activated = outcome.activated;
   job.end.summary = summary;
@@ -659,6 +740,7 @@ Result<CollectorJobView> CollectorService::Queue(const Actor& actor, CollectRequ
   if (Status s = auth::Authorize(actor.role, auth::Permission::kImportBase); !s.ok()) return s;
   request.origin = "manual";
   request.requested_by = actor.AuditActor();
+  request.Normalize();
   if (Status s = request.Check(); !s.ok()) return s;
   CollectorJobRecord record;
   record.what = request.what;
@@ -718,6 +800,16 @@ Result<ReleaseDiffView> CollectorService::Diff(const Actor& actor, std::int64_t 
     }
     against = active->release->info.id;
   }
+  {
+    std::lock_guard lock(diff_mu_);
+    if (diff_ && diff_key_ == std::pair{id, against}) {
+      ReleaseDiffView view = *diff_;
+      // States change with activations: read them again, the figures stay.
+      if (auto now = ReleaseById(id); now.ok()) view.release = *now;
+      if (auto now = ReleaseById(against); now.ok()) view.against = *now;
+      return view;
+    }
+  }
   auto info = ReleaseById(id);
   if (!info.ok()) return info.status();
   auto other = ReleaseById(against);
@@ -734,8 +826,14 @@ Result<ReleaseDiffView> CollectorService::Diff(const Actor& actor, std::int64_t 
   if (!b.ok()) return b.status();
   collector::DiffOptions options;
   options.threshold_percent = settings_.price_change_percent;
-  return ReleaseDiffView{std::move(info).value(), std::move(other).value(),
-                         collector::DiffReleases(**a, **b, options)};
+  auto view = std::make_shared<const ReleaseDiffView>(
+      ReleaseDiffView{std::move(info).value(), std::move(other).value(), collector::DiffReleases(**a, **b, options)});
+  {
+    std::lock_guard lock(diff_mu_);
+    diff_key_ = {id, against};
+    diff_ = view;
+  }
+  return *view;
 }
 
 Status CollectorService::Audit(const Actor& actor, const std::string& action, std::int64_t release_id,

@@ -28,6 +28,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +80,8 @@ struct CollectRequest {
   // When another collection runs: wait for it (up to lock_wait), or end `skipped` at once (the
   // schedule always skips).
   bool wait_if_busy = true;
+  // "7" → "07" (regions have two digits).
+  void Normalize();
   // Checks the fields; InvalidArgument naming the first wrong one.
   Status Check() const;
 };
@@ -139,11 +143,15 @@ class CollectorService {
   Result<normbase::ReleaseInfo> Activate(const Actor& actor, std::int64_t id);
   Result<normbase::ReleaseInfo> Rollback(const Actor& actor);
 
+  // Stops a collection under way (its job ends `failed`, "stopped") and any later one: the
+  // process is shutting down.
+  void RequestStop() { stopping_ = true; }
+
   const CollectorMetrics& metrics() const { return metrics_; }
   const CollectorSettings& settings() const { return settings_; }
 
  private:
-  CollectorJobView Run(std::int64_t job_id, const CollectRequest& request);
+  CollectorJobView Run(std::int64_t job_id, const CollectRequest& asked);
   Result<normbase::ReleaseInfo> ReleaseById(std::int64_t id);
   Status Audit(const Actor& actor, const std::string& action, std::int64_t release_id,
                const std::string& before, const std::string& after);
@@ -154,6 +162,12 @@ class CollectorService {
   std::unique_ptr<store::CollectorJobRepository> jobs_;
   std::unique_ptr<store::AuditRepository> audit_;
   CollectorMetrics metrics_;
+  std::atomic<bool> stopping_{false};
+  // The last diff asked for (releases never change once saved): a page that polls or reloads
+  // does not load a whole release again.
+  std::mutex diff_mu_;
+  std::pair<std::int64_t, std::int64_t> diff_key_{0, 0};
+  std::shared_ptr<const ReleaseDiffView> diff_;
 };
 
 }  // namespace estimate::services

@@ -234,14 +234,35 @@ Status CollectorJobRepository::Finish(std::int64_t id, const CollectorJobEnd& en
   });
 }
 
-Status CollectorJobRepository::FailOrphans(std::int64_t except, const std::string& reason) {
+Status CollectorJobRepository::Heartbeat(std::int64_t id) {
   const std::string now = core::FormatUtcTimestamp(clock_.Now());
+  return RunLeased(db_, "a collector job's heartbeat", [&](soci::session& s) -> Status {
+    const long long job = id;
+    Execute(s, "UPDATE collector_jobs SET heartbeat_at = :now WHERE id = :id AND status = 'running'",
+            soci::use(now), soci::use(job));
+    return Status::Ok();
+  });
+}
+
+Status CollectorJobRepository::MarkLocked(std::int64_t id) {
+  const std::string now = core::FormatUtcTimestamp(clock_.Now());
+  return RunLeased(db_, "marking a collector job as the lock's holder", [&](soci::session& s) -> Status {
+    const long long job = id;
+    Execute(s, "UPDATE collector_jobs SET locked = 1, heartbeat_at = :now WHERE id = :id", soci::use(now),
+            soci::use(job));
+    return Status::Ok();
+  });
+}
+
+Status CollectorJobRepository::FailOrphans(const std::string& reason) {
+  const core::Timestamp now = clock_.Now();
+  const std::string stamp = core::FormatUtcTimestamp(now);
+  const std::string stale = core::FormatUtcTimestamp(now - kHeartbeatLimit);
   return RunLeased(db_, "failing orphaned collector jobs", [&](soci::session& s) -> Status {
-    const long long keep = except;
     Execute(s,
             "UPDATE collector_jobs SET status = 'failed', finished_at = :now, error = :reason "
-            "WHERE status = 'running' AND id <> :keep",
-            soci::use(now), soci::use(reason), soci::use(keep));
+            "WHERE status = 'running' AND heartbeat_at < :stale",
+            soci::use(stamp), soci::use(reason), soci::use(stale));
     return Status::Ok();
   });
 }
@@ -252,7 +273,8 @@ Result<std::optional<std::int64_t>> CollectorJobRepository::RunningOther(std::in
                      long long id = 0;
                      soci::indicator ind = soci::i_ok;
                      const long long keep = except;
-                     s << "SELECT MIN(id) FROM collector_jobs WHERE status = 'running' AND id <> :keep",
+                     s << "SELECT MAX(id) FROM collector_jobs WHERE status = 'running' AND locked = 1 "
+                          "AND id <> :keep",
                          soci::into(id, ind), soci::use(keep);
                      if (!s.got_data() || ind != soci::i_ok) return std::optional<std::int64_t>();
                      return std::optional<std::int64_t>(id);

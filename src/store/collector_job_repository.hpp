@@ -91,10 +91,13 @@ class CollectorJobRepository {
   Status Log(std::int64_t id, const std::string& line);
   // Ends a running job; its files are written with it, in one transaction.
   Status Finish(std::int64_t id, const CollectorJobEnd& end);
-  // Running jobs other than `except` are marked failed: called by the holder of the collection
-  // lock, which proves that no one else runs them.
-  Status FailOrphans(std::int64_t except, const std::string& reason);
-  // A running job other than `except`, if any (to say who holds the lock).
+  // Moves the heartbeat of a running job (while it downloads or imports without a log line).
+  Status Heartbeat(std::int64_t id);
+  // The job took the collection lock (RunningOther names it).
+  Status MarkLocked(std::int64_t id);
+  // Running jobs whose heartbeat stopped (their collector died) are marked failed.
+  Status FailOrphans(const std::string& reason);
+  // The running job that holds the collection lock, other than `except`, if any.
   Result<std::optional<std::int64_t>> RunningOther(std::int64_t except);
 
   Result<std::optional<CollectorSourceRecord>> Source(const std::string& source);

@@ -41,6 +41,15 @@ TEST(Regions, CodeOfThePortalsSubjectNames) {
   EXPECT_EQ(normbase::RegionCodeOfName("Республика Татарстан (Татарстан)"), "16");
   EXPECT_EQ(normbase::RegionCodeOfName("Краснодарский край"), "23");
   EXPECT_EQ(normbase::RegionCodeOfName("Кабардино-Балкарская Республика"), "07");
+  // Dashes of any kind, non-breaking spaces, and the shorter or longer official names.
+  EXPECT_EQ(normbase::RegionCodeOfName("Кемеровская область - Кузбасс"), "42");
+  EXPECT_EQ(normbase::RegionCodeOfName("Кемеровская область"), "42");
+  EXPECT_EQ(normbase::RegionCodeOfName("Ханты-Мансийский автономный округ – Югра"), "86");
+  EXPECT_EQ(normbase::RegionCodeOfName("Республика Северная Осетия - Алания"), "15");
+  EXPECT_EQ(normbase::RegionCodeOfName("Чувашская Республика - Чувашия"), "21");
+  EXPECT_EQ(normbase::RegionCodeOfName("город\u00a0Москва"), "77");
+  EXPECT_EQ(normbase::RegionCodeOfName("Ненецкий автономный округ"), "83");
+  EXPECT_EQ(normbase::RegionCodeOfName("Ямало-Ненецкий автономный округ"), "89");
   EXPECT_EQ(normbase::RegionCodeOfName("Атлантида"), "");
   EXPECT_EQ(normbase::RegionCodeOfName(""), "");
 }

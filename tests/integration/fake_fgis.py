@@ -8,7 +8,8 @@ registry), serving the real files of ../shared/samples.
 Faults are set per test on `portal.faults`: a list of dicts {"path": prefix, "kind": ..., "times": n}
 with kind one of "500", "429" (with Retry-After: 1), "hang" (headers, then silence), "cut" (half
 the announced bytes, then the connection closes), "trickle" (one byte a second), "garbage"
-(a body that is not JSON), "slow" (the right answer after `seconds`); "then": a function called
+(a body that is not JSON), "slow" (the right answer after `seconds`), "redirect_away" (a 302 to
+another host), "redirect_here" (a 307 to the same URL); "then": a function called
 after a faulty file answer (to change the file between two attempts). Every request is recorded in `portal.requests` as [time, path, status]."""
 import hashlib
 import http.server
@@ -228,6 +229,10 @@ class Portal:
             time.sleep(8)
             h.close_connection = True
             return
+        if fault == "redirect_away":
+            return self.send(h, 302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"})
+        if fault == "redirect_here":
+            return self.send(h, 307, b"", {"Location": h.path})
         if fault == "garbage":
             return self.send(h, 200, b'{"items": [ {"code": "01.1', {"Content-Type": "application/json"})
         if path.startswith("/OpenData/GetByNumber/"):

@@ -359,6 +359,17 @@ class Faults(unittest.TestCase):
         self.assertIn("3 attempts", r.stderr)
         self.assertUntouched()
 
+    def test_redirects_are_followed_only_on_the_portal(self):
+        self.b.portal.faults = [{"path": "/values/GetFileContent", "kind": "redirect_here", "times": 1}]
+        r, job, status = self.b.collect("--what", "base")
+        self.assertEqual(status, "succeeded", r.stdout + r.stderr)
+        self.b.portal.publish(FSNB, "data-20260401-structure-20240216.zip", fsnb_archive())
+        self.b.portal.faults = [{"path": "/values/GetFileContent", "kind": "redirect_away", "times": 1}]
+        r, job, status = self.b.collect("--what", "base")
+        self.assertEqual(status, "failed")
+        self.assertIn("redirected to another host (http://169.254.169.254/latest/meta-data/); not followed", r.stderr)
+        self.assertUntouched(count=2)
+
     def test_a_full_disk_fails_cleanly(self):
         r, job, status = self.b.collect("--what", "base", env={"COLLECTOR_MIN_FREE_SPACE": "1000gb"})
         self.assertEqual(status, "failed")

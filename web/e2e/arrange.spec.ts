@@ -73,12 +73,16 @@ test("positions move by dragging and by the keyboard; a rectangle is copied; bul
   await dialog.getByLabel("Наименование (основание)").fill("Зимнее удорожание");
   await dialog.getByLabel("к ОЗП").fill("1,1");
   await dialog.getByRole("button", { name: "Применить" }).click();
+  await expect(dialog).toBeHidden();
   await saved(page);
-  const doc = (await adminApi.document(estimate.id)) as unknown as { sections: { positions: { coefficients?: { name?: string; labor?: string }[] }[] }[] };
-  expect(doc.sections[0].positions.map((p) => p.coefficients?.[0])).toEqual([
-    { name: "Зимнее удорожание", labor: "1.1" },
-    { name: "Зимнее удорожание", labor: "1.1" },
-  ]);
+  // «Сохранено» may still be the state from before the change was queued: ask until it is stored.
+  type Doc = { sections: { positions: { coefficients?: { name?: string; labor?: string }[] }[] }[] };
+  await expect
+    .poll(async () => ((await adminApi.document(estimate.id)) as unknown as Doc).sections[0].positions.map((p) => p.coefficients?.[0]))
+    .toEqual([
+      { name: "Зимнее удорожание", labor: "1.1" },
+      { name: "Зимнее удорожание", labor: "1.1" },
+    ]);
   await grid(page).focus();
   await page.keyboard.press("Delete");
   await page.getByTestId("delete-dialog").getByRole("button", { name: "Удалить" }).click();

@@ -2,7 +2,8 @@
 -- it (the schedule, an admin's «collect now» through the API, the `collect` command): queued →
 -- running → succeeded | nothing_new | failed | skipped. The row is the job's whole state, so any
 -- instance answers it; only the collector that runs it writes, with a heartbeat (a running row
--- whose heartbeat is older than two minutes belongs to a collector that died and reads as failed).
+-- whose heartbeat is older than two minutes belongs to a collector that died and reads as failed);
+-- a running job waits for the collection lock until `locked` says it has it.
 -- `log` is the job's log, one line per event, appended as it runs.
 -- collector_job_files: what a job fetched (or found unchanged), one row per file.
 -- collector_sources: what was last brought in from each source (a data set of the portal, the
@@ -22,6 +23,7 @@ CREATE TABLE collector_jobs (
   heartbeat_at TEXT NOT NULL,
   release_id INTEGER,
   activated INTEGER NOT NULL DEFAULT 0 CHECK (activated IN (0, 1)),
+  locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),  -- holds the collection lock
   summary TEXT NOT NULL DEFAULT '',
   requests INTEGER NOT NULL DEFAULT 0,
   retries INTEGER NOT NULL DEFAULT 0,

@@ -9,6 +9,7 @@ import { errorText } from "../../components/errors";
 import { formatBytes, formatDateTime } from "../../components/format";
 import { LoadError, Loading } from "../../components/QueryState";
 import { notify, notifyError } from "../../components/Toast";
+import { NotFoundPage } from "../NotFoundPage";
 import { routeId } from "../queries";
 import { JOB_STATUS, ORIGIN, WHAT, useCollectNow, useCollectorJob, useCollectorJobs, type CollectorJob } from "./collector";
 
@@ -147,9 +148,12 @@ export function CollectorTab() {
   );
 }
 
+const FILE_STATE: Record<string, string> = { new: "новый", unchanged: "без изменений" };
+
 export function CollectorJobPage() {
   const id = routeId(useParams().jobId);
   const job = useCollectorJob(id);
+  if (!Number.isFinite(id)) return <NotFoundPage />;
   if (job.isPending) return <Loading />;
   if (job.isError) return <LoadError error={job.error} onRetry={() => void job.refetch()} />;
   const j = job.data;
@@ -204,7 +208,13 @@ export function CollectorJobPage() {
                   <td>
                     <code title={f.sha256}>{f.sha256.slice(0, 16)}…</code>
                   </td>
-                  <td>{{ new: "новый", changed: "изменился без новой версии", unchanged: "без изменений" }[f.state]}</td>
+                  <td>
+                    {f.state === "changed"
+                      ? f.source.startsWith("dataset:")
+                        ? "изменился без новой версии"
+                        : "цены квартала обновлены"
+                      : FILE_STATE[f.state]}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { formatQuarter } from "../../components/format";
 import { LoadError, Loading } from "../../components/QueryState";
 import { notify } from "../../components/Toast";
+import { NotFoundPage } from "../NotFoundPage";
 import { routeId } from "../queries";
 import { useActivateRelease, useReleaseDiff, type ReleaseDiff } from "./collector";
 import { territoryText } from "./ReleasesTab";
@@ -18,8 +19,9 @@ const number = (n: number) => n.toLocaleString("ru-RU");
 
 function money(text: string | null): string {
   if (text === null) return "—";
-  const [whole, fraction = ""] = text.split(".");
-  return `${Number(whole).toLocaleString("ru-RU")},${fraction.padEnd(2, "0")}`;
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = (negative ? text.slice(1) : text).split(".");
+  return `${negative ? "−" : ""}${Number(whole).toLocaleString("ru-RU")},${fraction.padEnd(2, "0")}`;
 }
 
 function percent(text: string | null): string {
@@ -35,6 +37,40 @@ const SET_STATE: Record<string, string> = {
   same_quarter: "тот же квартал",
   removed: "нет в релизе",
 };
+
+/** Prices before and after, the largest moves first (the first SHOWN of them). */
+function PriceTable({ items, label }: { items: ReleaseDiff["resources"]["items"]; label: string }) {
+  return (
+    <table className="list" aria-label={label}>
+      <thead>
+        <tr>
+          <th scope="col">Код</th>
+          <th scope="col">Наименование</th>
+          <th scope="col" className="num">
+            Было
+          </th>
+          <th scope="col" className="num">
+            Стало
+          </th>
+          <th scope="col" className="num">
+            Изменение
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.slice(0, SHOWN).map((p) => (
+          <tr key={p.code}>
+            <td className="nowrap">{p.code}</td>
+            <td>{p.name || <span className="muted">нет в ФСБЦ релиза</span>}</td>
+            <td className="num">{money(p.before)}</td>
+            <td className="num">{money(p.after)}</td>
+            <td className="num">{percent(p.percent)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 function PriceSets({ diff }: { diff: ReleaseDiff }) {
   if (diff.price_sets.length === 0) return <p className="muted">Текущих цен нет ни в одном из релизов.</p>;
@@ -55,34 +91,7 @@ function PriceSets({ diff }: { diff: ReleaseDiff }) {
                 : `${number(s.prices)} цен; сравнить не с чем.`}
           </p>
           {s.moved_prices.length > 0 && (
-            <table className="list" aria-label={`Цены, изменившиеся больше чем на ${diff.threshold_percent} %`}>
-              <thead>
-                <tr>
-                  <th scope="col">Код</th>
-                  <th scope="col">Наименование</th>
-                  <th scope="col" className="num">
-                    Было, ₽
-                  </th>
-                  <th scope="col" className="num">
-                    Стало, ₽
-                  </th>
-                  <th scope="col" className="num">
-                    Изменение
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.moved_prices.slice(0, SHOWN).map((p) => (
-                  <tr key={p.code}>
-                    <td className="nowrap">{p.code}</td>
-                    <td>{p.name || <span className="muted">нет в ФСБЦ релиза</span>}</td>
-                    <td className="num">{money(p.before)}</td>
-                    <td className="num">{money(p.after)}</td>
-                    <td className="num">{percent(p.percent)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <PriceTable items={s.moved_prices} label={`Цены, изменившиеся больше чем на ${diff.threshold_percent} %`} />
           )}
           {s.moved_prices.length > SHOWN && (
             <p className="muted">
@@ -103,6 +112,7 @@ export default function ReleaseDiffPage() {
   const { can } = useSession();
   const [confirm, setConfirm] = useState(false);
 
+  if (!Number.isFinite(id)) return <NotFoundPage />;
   if (diff.isPending) return <Loading />;
   if (diff.isError) return <LoadError error={diff.error} onRetry={() => void diff.refetch()} />;
   const d = diff.data;
@@ -172,34 +182,7 @@ export default function ReleaseDiffPage() {
       {d.resources.items.length === 0 ? (
         <p className="muted">Базисные цены те же.</p>
       ) : (
-        <table className="list" aria-label="Изменения базисных цен">
-          <thead>
-            <tr>
-              <th scope="col">Код</th>
-              <th scope="col">Наименование</th>
-              <th scope="col" className="num">
-                Было, ₽
-              </th>
-              <th scope="col" className="num">
-                Стало, ₽
-              </th>
-              <th scope="col" className="num">
-                Изменение
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.resources.items.slice(0, SHOWN).map((p) => (
-              <tr key={p.code}>
-                <td className="nowrap">{p.code}</td>
-                <td>{p.name}</td>
-                <td className="num">{money(p.before)}</td>
-                <td className="num">{money(p.after)}</td>
-                <td className="num">{percent(p.percent)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PriceTable items={d.resources.items} label="Изменения базисных цен" />
       )}
       {confirm && (
         <ConfirmDialog

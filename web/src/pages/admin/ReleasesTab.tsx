@@ -28,6 +28,7 @@ const SOURCE_KINDS: Record<string, string> = {
   current_prices: "текущие цены",
   labor_prices: "оплата труда",
   transport_prices: "перевозка",
+  group_indices: "индексы по группам ресурсов (ГОСР)",
   archive: "архив",
 };
 

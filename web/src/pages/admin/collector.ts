@@ -7,14 +7,19 @@ export type CollectorJob = Schemas["CollectorJob"];
 export type ReleaseDiff = Schemas["ReleaseDiff"];
 export type CollectRequest = Schemas["CollectRequest"];
 
-const running = (status: string | undefined) => status === "queued" || status === "running";
+/** A job worth polling: running, or queued in the last two minutes (a deployment without a
+ * collector role leaves it queued; the page does not poll for ever). */
+function live(job: CollectorJob): boolean {
+  if (job.status === "running") return true;
+  return job.status === "queued" && Date.now() - new Date(job.created_at).getTime() < 120_000;
+}
 
-/** The collector's jobs, newest first; polled while one is queued or running. */
+/** The collector's jobs, newest first; polled while one is live. */
 export function useCollectorJobs() {
   return useQuery({
     queryKey: ["collector-jobs"],
     queryFn: async () => unwrap(await api.GET("/api/v1/collector/jobs", { params: { query: { limit: 50 } } })),
-    refetchInterval: (query) => (query.state.data?.items.some((j) => running(j.status)) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data?.items.some(live) ? 1000 : false),
   });
 }
 
@@ -24,7 +29,7 @@ export function useCollectorJob(id: number) {
     queryKey: ["collector-job", id],
     queryFn: async () => unwrap(await api.GET("/api/v1/collector/jobs/{id}", { params: { path: { id } } })),
     enabled: Number.isFinite(id),
-    refetchInterval: (query) => (running(query.state.data?.status) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data && live(query.state.data) ? 1000 : false),
   });
 }
 
