@@ -76,6 +76,27 @@ bool ParseBool(std::string s, bool& out) {
   return false;
 }
 
+// A value that the deployment guides write in place of a secret ("your-super-secret-jwt-key",
+// "sk-your-openai-api-key", "secure_password", "changeme"): refused in production.
+bool LooksLikePlaceholder(std::string value) {
+  value = core::AsciiLower(value);
+  for (std::string_view mark : {"your-", "your_", "change-me", "changeme", "change_me", "replace-me",
+                                "placeholder", "secure_password", "example-secret"}) {
+    if (value.find(mark) != std::string::npos) return true;
+  }
+  return value == "password" || value == "secret";
+}
+
+// The password of a database URL (postgresql://user:PASSWORD@host/db), empty when it has none.
+std::string UrlPassword(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  const auto at = url.find('@', scheme + 3);
+  if (at == std::string::npos) return {};
+  const auto colon = url.find(':', scheme + 3);
+  return colon != std::string::npos && colon < at ? url.substr(colon + 1, at - colon - 1) : std::string();
+}
+
 // "250ms", "2s", "1m", "1500" (ms) → milliseconds, at most a day.
 bool ParseMillis(std::string s, std::chrono::milliseconds& out) {
   std::uint64_t mult = 1;
@@ -146,7 +167,7 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"LOG_LEVEL", "info", "trace | debug | info | warn | error | critical | off", false},
       {"LOG_FORMAT", "text", "text | json (one JSON object per line)", false},
       {"CORS_ORIGIN", "", "allowed browser origins, comma-separated, or *; empty: none", false},
-      {"RATE_LIMIT_TTL", "60", "rate-limit window in seconds", false},
+      {"RATE_LIMIT_TTL", "60000", "rate-limit window in milliseconds (60000 = one minute), or with s / m", false},
       {"RATE_LIMIT_LIMIT", "100", "requests per window per user and per IP", false},
       {"MINSTROYRF_API_KEY", "", "key of the ФГИС ЦС / Minstroy API for the collector (sent as X-Api-Key only when set; the portal's open data needs none)", true},
       {"FGIS_BASE_URL", "https://fgiscs.minstroyrf.ru/api", "base URL of the ФГИС ЦС portal API the collector reads", false},
@@ -166,6 +187,31 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"WEB_ROOT", "web/dist", "folder of the built web application (index.html, assets/) that the api role serves at /, read once at start; empty: not served", false},
   };
   return kVariables;
+}
+
+std::string DescribeConfig(const std::map<std::string, std::string>& values) {
+  std::string out;
+  std::set<std::string> known;
+  for (const auto& v : ConfigVariables()) {
+    known.insert(v.name);
+    auto it = values.find(v.name);
+    std::string value = it != values.end() ? it->second : v.default_value;
+    if (v.secret && !value.empty()) value = "***";
+    if (std::string(v.name) == "DATABASE_URL" || std::string(v.name) == "REDIS_URL") {
+      const std::string password = UrlPassword(value);
+      if (!password.empty()) value.replace(value.find(":" + password + "@") + 1, password.size(), "***");
+    }
+    out += std::string(v.name) + "=" + value + (it == values.end() ? "  (default)" : "") + "\n";
+  }
+  for (const auto& [name, value] : values) {
+    if (known.count(name) != 0) continue;
+    // Only what looks like a setting: the environment's own variables (PATH, HOME) are not.
+    static const char* kPrefixes[] = {"POSTGRES_", "GRAFANA_", "REDIS_", "AZURE_", "S3_"};
+    bool ours = false;
+    for (const char* p : kPrefixes) ours = ours || name.rfind(p, 0) == 0;
+    if (ours) out += name + "  (not read by the service: for the deployment files)\n";
+  }
+  return out;
 }
 
 std::map<std::string, std::string> ReadEnvFile(const std::string& path,
@@ -274,6 +320,18 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     } else if (c.jwt_refresh_secret == c.jwt_secret) {
       problems.push_back("JWT_REFRESH_SECRET: must differ from JWT_SECRET");
     }
+    // The deployment guide's placeholders, copied as they are: each one named, never echoed.
+    for (const char* name : {"JWT_SECRET", "JWT_REFRESH_SECRET", "OPENAI_API_KEY", "CHROMA_TOKEN",
+                             "CHROMA_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                             "MINSTROYRF_API_KEY", "METRICS_TOKEN"}) {
+      if (auto it = values.find(name); it != values.end() && LooksLikePlaceholder(it->second)) {
+        problems.push_back(std::string(name) +
+                           ": is the deployment guide's placeholder, not a secret; production needs the real one");
+      }
+    }
+    if (LooksLikePlaceholder(UrlPassword(c.database_url))) {
+      problems.push_back("DATABASE_URL: its password is the deployment guide's placeholder; production needs the real one");
+    }
   }
   get("OPENAI_API_KEY", c.openai_api_key);
   get("OPENAI_MODEL", c.openai_model);
@@ -370,8 +428,14 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
       else c.cors_origins.push_back(item);
     }
   }
-  if (get("RATE_LIMIT_TTL", v) && !ParseDuration(v, c.rate_limit_ttl)) {
-    bad("RATE_LIMIT_TTL", v, "is not a positive number of seconds");
+  if (get("RATE_LIMIT_TTL", v)) {
+    // Milliseconds, as the deployment guides write it (60000 = one minute); "60s" or "1m" too.
+    std::chrono::milliseconds ttl{0};
+    if (!ParseMillis(v, ttl) || ttl < std::chrono::seconds(1)) {
+      bad("RATE_LIMIT_TTL", v, "is not a window of at least one second: milliseconds (60000) or 60s, 1m");
+    } else {
+      c.rate_limit_ttl = std::chrono::ceil<std::chrono::seconds>(ttl);
+    }
   }
   if (get("RATE_LIMIT_LIMIT", v)) {
     std::uint64_t n = 0;

@@ -83,6 +83,12 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path,
 Config ParseConfig(const std::map<std::string, std::string>& values,
                    std::vector<std::string>& problems);
 
+// Every variable the service reads with its value as it applies ("NAME=value", one per line, in
+// the order of ConfigVariables): secrets and the password of a database URL masked as ***, a
+// variable not set marked "(default)". Variables of `values` the service does not read are listed
+// after them as "(not read by the service)" — deployment files use them (POSTGRES_*, GRAFANA_*).
+std::string DescribeConfig(const std::map<std::string, std::string>& values);
+
 // The environment merged over the `.env` file at `env_file` (if it exists).
 std::map<std::string, std::string> CollectEnvironment(const std::string& env_file,
                                                       std::vector<std::string>& problems);

@@ -955,6 +955,9 @@ int main(int argc, char** argv) {
 
   cli.add_subcommand("migrate", "Apply the database migrations (each in a transaction)");
   cli.add_subcommand("version", "Print the version and build");
+  auto* config_sub = cli.add_subcommand("config", "The configuration");
+  config_sub->require_subcommand(1);
+  config_sub->add_subcommand("check", "Validate the configuration (environment and .env) and print it, secrets masked; exit 2 naming each bad value");
   cli.add_subcommand("routes", "List the HTTP routes (METHOD PATTERN per line)");
 
   std::string calc_path;
@@ -1100,6 +1103,19 @@ int main(int argc, char** argv) {
 
   if (cli.got_subcommand("version")) {
     std::cout << VersionLine() << "\n";
+    return 0;
+  }
+  if (cli.got_subcommand("config")) {
+    std::vector<std::string> problems;
+    const auto values = app::CollectEnvironment(global.env_file, problems);
+    (void)app::ParseConfig(values, problems);
+    std::cout << app::DescribeConfig(values);
+    if (!problems.empty()) {
+      std::cerr << "estimate-service: invalid configuration:\n";
+      for (const auto& p : problems) std::cerr << "  " << p << "\n";
+      return kExitUsage;
+    }
+    std::cout << "configuration valid\n";
     return 0;
   }
   if (cli.got_subcommand("migrate")) return Migrate(global);

@@ -711,7 +711,7 @@ class PerUserRateLimit(unittest.TestCase):
         try:
             _, org = add_user(db, "busy@r.test", "viewer", org_name="Лимиты")
             add_user(db, "calm@r.test", "viewer", org_id=org)
-            svc = Service(env={"RATE_LIMIT_LIMIT": "5", "RATE_LIMIT_TTL": str(ttl)},
+            svc = Service(env={"RATE_LIMIT_LIMIT": "5", "RATE_LIMIT_TTL": "%ds" % ttl},
                           database_url=db.url, migrate=False)
             busy = login(svc, "busy@r.test", source=random_ip())["access_token"]
             calm = login(svc, "calm@r.test", source=random_ip())["access_token"]

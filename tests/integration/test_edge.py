@@ -9,7 +9,7 @@ class RateLimit(unittest.TestCase):
     def test_429_with_retry_after_once_the_budget_is_spent(self):
         # A window length no other test uses: with Redis configured (ESTIMATE_TEST_REDIS_URL) the
         # counters of 127.0.0.1 are shared with every test running beside this one.
-        svc = Service(env={"RATE_LIMIT_LIMIT": "5", "RATE_LIMIT_TTL": "57"})
+        svc = Service(env={"RATE_LIMIT_LIMIT": "5", "RATE_LIMIT_TTL": "57s"})
         try:
             statuses = [svc.request("GET", "/api/v1/releases")[0] for _ in range(5)]
             self.assertEqual(statuses, [200] * 5)
@@ -29,7 +29,7 @@ class RateLimit(unittest.TestCase):
 
     @unittest.skipUnless(os.environ.get("ESTIMATE_TEST_REDIS_URL"), "needs Redis")
     def test_instances_share_the_budget_through_redis(self):
-        env = {"RATE_LIMIT_LIMIT": "6", "RATE_LIMIT_TTL": "3593",
+        env = {"RATE_LIMIT_LIMIT": "6", "RATE_LIMIT_TTL": "3593s",
                "REDIS_URL": os.environ["ESTIMATE_TEST_REDIS_URL"]}
         # A window length no other test uses gives this test counters of its own.
         a = Service(env=env)
