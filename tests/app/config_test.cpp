@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cstdio>
 #include <fstream>
 
@@ -106,6 +108,17 @@ TEST(Config, EnvFileQuotedValuesWithComments) {
   EXPECT_EQ(problems[0], path + ":5: OPEN: the quote is not closed");
   EXPECT_EQ(problems[1], path + ":6: AFTER: text after the closing quote that is not a # comment");
   std::remove(path.c_str());
+}
+
+// And only those: a variable of .env.example that the service does not read would mislead.
+TEST(Config, EnvExampleHoldsOnlyVariablesTheServiceReads) {
+  std::vector<std::string> problems;
+  const auto values = ReadEnvFile(std::string(ESTIMATE_SOURCE_DIR) + "/.env.example", problems);
+  EXPECT_TRUE(problems.empty());
+  std::set<std::string> known;
+  for (const auto& v : ConfigVariables()) known.insert(v.name);
+  for (const auto& [name, value] : values) EXPECT_EQ(known.count(name), 1u) << name << " is not read by the service";
+  EXPECT_EQ(values.size(), known.size());
 }
 
 TEST(Config, EveryVariableIsInEnvExample) {
