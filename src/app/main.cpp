@@ -53,6 +53,7 @@
 #include "store/sql_refresh_token_store.hpp"
 #include "store/suggestion_feedback_repository.hpp"
 #include "store/database.hpp"
+#include "store/sqlite_backup.hpp"
 #include "store/migrator.hpp"
 #include "telemetry/log.hpp"
 #include "telemetry/metrics.hpp"
@@ -955,6 +956,15 @@ int main(int argc, char** argv) {
 
   cli.add_subcommand("migrate", "Apply the database migrations (each in a transaction)");
   cli.add_subcommand("version", "Print the version and build");
+  std::string backup_file;
+  auto* backup_sub = cli.add_subcommand(
+      "backup", "Copy the SQLite database (DATABASE_URL) to FILE with SQLite's online backup, then verify the copy "
+                "(PostgreSQL: scripts/backup-db.sh)");
+  backup_sub->add_option("FILE", backup_file, "The backup file (replaced)")->required();
+  auto* restore_sub = cli.add_subcommand(
+      "restore", "Verify FILE, a backup made by `backup`, and copy it over the SQLite database (DATABASE_URL); "
+                 "stop the service first (PostgreSQL: scripts/restore-db.sh)");
+  restore_sub->add_option("FILE", backup_file, "The backup file")->required();
   auto* config_sub = cli.add_subcommand("config", "The configuration");
   config_sub->require_subcommand(1);
   config_sub->add_subcommand("check", "Validate the configuration (environment and .env) and print it, secrets masked; exit 2 naming each bad value");
@@ -1103,6 +1113,24 @@ int main(int argc, char** argv) {
 
   if (cli.got_subcommand("version")) {
     std::cout << VersionLine() << "\n";
+    return 0;
+  }
+  if (cli.got_subcommand("backup") || cli.got_subcommand("restore")) {
+    app::Config config;
+    if (!LoadConfig(global, config)) return kExitUsage;
+    auto path = store::SqlitePathOfUrl(config.database_url);
+    if (!path.ok()) {
+      std::cerr << "estimate-service: " << path.status().message() << "\n";
+      return kExitUsage;
+    }
+    const bool backup = cli.got_subcommand("backup");
+    auto done = backup ? store::BackupSqlite(*path, backup_file) : store::RestoreSqlite(backup_file, *path);
+    if (!done.ok()) {
+      std::cerr << "estimate-service " << (backup ? "backup" : "restore") << ": " << done.status().message() << "\n";
+      return 1;
+    }
+    std::cout << (backup ? "Backup " + backup_file + " written and verified" : "Restored " + *path + " from " + backup_file)
+              << ": schema version " << done->schema_version << ", " << done->bytes << " bytes\n";
     return 0;
   }
   if (cli.got_subcommand("config")) {
