@@ -26,10 +26,10 @@ void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
         for (const auto& c : checks) {
           Status s = c.check();
           boost::json::object one;
-          one["status"] = s.ok() ? "ok" : "unavailable";
+          one["status"] = s.ok() ? "ok" : c.advisory ? "degraded" : "unavailable";
           if (!s.ok()) {
             one["reason"] = s.message();
-            ready = false;
+            if (!c.advisory) ready = false;
           }
           detail[c.name] = std::move(one);
         }
@@ -43,6 +43,7 @@ void AddHealthRoutes(http::Router& router, std::vector<ReadinessCheck> checks,
           body["status"] = 503;
           std::string reasons;
           for (const auto& [name, value] : body["checks"].as_object()) {
+            if (value.as_object().at("status").as_string() != "unavailable") continue;
             if (const auto* r = value.as_object().if_contains("reason")) {
               if (!reasons.empty()) reasons += "; ";
               reasons += std::string(name) + ": " + std::string(r->as_string());

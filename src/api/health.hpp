@@ -15,6 +15,9 @@ namespace estimate::api {
 struct ReadinessCheck {
   std::string name;              // "database", "redis"
   std::function<Status()> check; // may block briefly (bounded by its own timeout)
+  // Advisory: a failure is reported as "degraded" with its reason and leaves the service ready
+  // (the ГГЭ schemas: without them only the ГГЭ XML exports are refused).
+  bool advisory = false;
 };
 
 // Who may read GET /metrics on the router it is added to. With a token, requests must send

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <condition_variable>
 #include <iostream>
@@ -408,6 +409,28 @@ int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
          }
          return Status::Ok();
        }});
+  // The ГГЭ schemas every ГГЭ XML export is validated against (GGE_XSD_DIR): without them only
+  // those exports are refused, so readiness reports it as degraded, not unavailable.
+  {
+    const std::string dir = config.gge_xsd_dir;
+    auto schemas = [dir]() -> Status {
+      if (dir.empty()) return FailedPrecondition("GGE_XSD_DIR is empty: ГГЭ XML exports are refused");
+      for (const char* xsd : {"LocalEstimateResourceIndexMethod-3_01.xsd", "ObjectEstimate-3_01.xsd",
+                              "SummaryEstimate-current.xsd"}) {
+        std::error_code ec;
+        if (!std::filesystem::exists(std::filesystem::path(dir) / xsd, ec)) {
+          return FailedPrecondition(dir + " has no " + xsd + ": ГГЭ XML exports are refused");
+        }
+      }
+      return Status::Ok();
+    };
+    if (Status s = schemas(); s.ok()) {
+      telemetry::LogInfo("ГГЭ XML exports are validated against the schemas", {{"gge_xsd_dir", dir}});
+    } else {
+      telemetry::LogWarn("ГГЭ XML exports are not available", {{"reason", s.message()}});
+    }
+    infra.checks.push_back({"gge_schemas", schemas, true});
+  }
   if (!config.redis_url.empty()) {
     auto address = cache::ParseRedisUrl(config.redis_url).value();
     infra.checks.push_back({"redis", [address] {
@@ -1149,6 +1172,13 @@ int main(int argc, char** argv) {
   if (cli.got_subcommand("migrate")) return Migrate(global);
   if (cli.got_subcommand("routes")) return ListRoutes();
   if (cli.got_subcommand("export")) {
+    if (export_xsd_dir.empty()) {
+      // As the service reads it: the environment, else .env, else the default.
+      std::vector<std::string> problems;
+      const auto values = app::CollectEnvironment(global.env_file, problems);
+      if (auto it = values.find("GGE_XSD_DIR"); it != values.end()) export_xsd_dir = it->second;
+      else export_xsd_dir = app::Config().gge_xsd_dir;
+    }
     return app::RunExport(export_path, export_format, export_xsd_dir, ESTIMATE_VERSION, std::cout,
                           std::cerr, telemetry::SystemClock());
   }

@@ -162,3 +162,59 @@ class GuideEnv(unittest.TestCase):
             if started_redis:
                 subprocess.run([os.path.join(ROOT, "scripts", "test-services.sh"), "redis-stop", redis_dir],
                                capture_output=True)
+
+
+class Schemas(unittest.TestCase):
+    """The ГГЭ schemas travel with the deployment: the service says whether ГГЭ XML validation is
+    available (at start and in /health/ready, as a degraded detail that leaves it ready), and the
+    `export` command reads GGE_XSD_DIR from .env as the service does."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="estimate-xsd-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_readiness_names_missing_schemas_without_failing(self):
+        from harness import Service
+        svc = Service(env={"GGE_XSD_DIR": os.path.join(self.tmp, "nowhere")})
+        try:
+            status, _, body = svc.request("GET", "/health/ready")
+            self.assertEqual(status, 200, body)
+            import json
+            check = json.loads(body)["checks"]["gge_schemas"]
+            self.assertEqual(check["status"], "degraded")
+            self.assertIn("LocalEstimateResourceIndexMethod-3_01.xsd", check["reason"])
+        finally:
+            svc.stop()
+        svc = Service(env={"GGE_XSD_DIR": os.path.join(ROOT, "..", "shared", "samples", "xsd")})
+        try:
+            import json
+            status, _, body = svc.request("GET", "/health/ready")
+            self.assertEqual(json.loads(body)["checks"]["gge_schemas"], {"status": "ok"})
+        finally:
+            svc.stop()
+
+    def test_export_reads_gge_xsd_dir_from_env_file(self):
+        import json
+        with open(os.path.join(ROOT, "tests", "golden", "contract_example", "input.json"), encoding="utf-8") as f:
+            body = json.load(f)
+        body["header"] = {"construction": {"name": "Жилой дом"}, "object": {"name": "Корпус 1"}, "number": "02-01-05",
+                          "region": {"code": "28", "name": "Амурская область"},
+                          "price_level": {"year": "2025", "quarter": "2"}}
+        doc = os.path.join(self.tmp, "doc.json")
+        with open(doc, "w", encoding="utf-8") as f:
+            json.dump(body, f, ensure_ascii=False)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.tmp}
+        with open(os.path.join(self.tmp, ".env"), "w") as f:
+            f.write('GGE_XSD_DIR="%s" # the schemas\n' % os.path.join(ROOT, "..", "shared", "samples", "xsd"))
+        r = subprocess.run([BINARY, "export", doc, "--format", "gge"], env=env, cwd=self.tmp, capture_output=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"<Construction", r.stdout[:2000])
+        with open(os.path.join(self.tmp, ".env"), "w") as f:
+            f.write("GGE_XSD_DIR=%s\n" % os.path.join(self.tmp, "nowhere"))
+        r = subprocess.run([BINARY, "export", doc, "--format", "gge"], env=env, cwd=self.tmp, capture_output=True,
+                           timeout=120)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"nowhere", r.stderr)
