@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/backup-lib.sh"
-dir=${1:-${BACKUP_DIR:-data/backups}}
+dir=${1:-$(env_value BACKUP_DIR data/backups)}
 mkdir -p "$dir"
 url=$(database_url)
 stamp=$(date -u +%Y%m%d-%H%M%S)

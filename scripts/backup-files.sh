@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/backup-lib.sh"
-dir=${1:-${BACKUP_DIR:-data/backups}}
+dir=${1:-$(env_value BACKUP_DIR data/backups)}
 files=${STORAGE_PATH:-$(env_value STORAGE_PATH data/files)}
 mkdir -p "$dir"
 [[ -d "$files" ]] || { echo "backup-files: $files: no such folder" >&2; exit 1; }

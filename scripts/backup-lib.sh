@@ -41,7 +41,8 @@ service_binary() {
 # Removes PREFIX-YYYYMMDD-HHMMSS.* files of DIR whose date is more than BACKUP_RETENTION_DAYS
 # (default 30) days before today (UTC), by the date in the name, not the file's time.
 rotate() {
-  local dir=$1 prefix=$2 keep=${BACKUP_RETENTION_DAYS:-30}
+  local dir=$1 prefix=$2 keep
+  keep=$(env_value BACKUP_RETENTION_DAYS 30)
   local limit
   limit=$(date -u -d "-$keep days" +%Y%m%d)
   local f name day

@@ -182,6 +182,8 @@ const std::vector<ConfigVariable>& ConfigVariables() {
       {"COLLECTOR_MAX_FILE_SIZE", "4gb", "largest file the collector downloads", false},
       {"COLLECTOR_MIN_FREE_SPACE", "256mb", "disk space the collector leaves free; a download that would use it fails", false},
       {"COLLECTOR_PRICE_CHANGE_PERCENT", "10", "prices that moved by more than this percentage are listed in a release's report", false},
+      {"BACKUP_DIR", "data/backups", "folder of scripts/backup-db.sh and backup-files.sh; the service reports its newest backup's time on /metrics", false},
+      {"BACKUP_RETENTION_DAYS", "30", "backups older than this many days (by the date in their names) are removed after a backup", false},
       {"COLLECTOR_AUTO_ACTIVATE_PRICES", "false", "activate at once a release that only adds a quarter's prices (a new ФСНБ always waits for an admin)", false},
       {"GGE_XSD_DIR", "../shared/samples/xsd", "folder of the Minstroy/ГГЭ XSD schemas every XML export is validated against", false},
       {"WEB_ROOT", "web/dist", "folder of the built web application (index.html, assets/) that the api role serves at /, read once at start; empty: not served", false},
@@ -502,6 +504,12 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     } else {
       c.collector_price_change_percent = v;
     }
+  }
+  get("BACKUP_DIR", c.backup_dir);
+  if (get("BACKUP_RETENTION_DAYS", v)) {
+    std::uint64_t n = 0;
+    if (!ParseUint(v, n) || n < 1 || n > 3650) bad("BACKUP_RETENTION_DAYS", v, "is not a number of days from 1 to 3650");
+    else c.backup_retention_days = static_cast<int>(n);
   }
   if (get("COLLECTOR_AUTO_ACTIVATE_PRICES", v) && !ParseBool(v, c.collector_auto_activate_prices)) {
     bad("COLLECTOR_AUTO_ACTIVATE_PRICES", v, "is not true or false");

@@ -56,6 +56,8 @@ struct Config {
   std::uint64_t collector_min_free_space = 256ull << 20;           // COLLECTOR_MIN_FREE_SPACE
   std::string collector_price_change_percent = "10";               // COLLECTOR_PRICE_CHANGE_PERCENT
   bool collector_auto_activate_prices = false;                     // COLLECTOR_AUTO_ACTIVATE_PRICES
+  std::string backup_dir = "data/backups";                         // BACKUP_DIR (scripts/backup-*.sh)
+  int backup_retention_days = 30;                                  // BACKUP_RETENTION_DAYS
   // The built web application served at / by the api role; empty (WEB_ROOT set to nothing): not
   // served. Relative to the working directory.
   std::string web_root = "web/dist";

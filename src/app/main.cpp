@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <atomic>
 #include <condition_variable>
@@ -431,6 +432,23 @@ int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
     }
     infra.checks.push_back({"gge_schemas", schemas, true});
   }
+  // The newest backup of scripts/backup-db.sh (by the time in its name), for the backup-age alert.
+  registry.AddCallback(
+      {"backup_last_success_timestamp_seconds",
+       "When the newest database backup in BACKUP_DIR was made (from its name); 0: none there.", "gauge",
+       [dir = config.backup_dir] {
+         double newest = 0;
+         std::error_code ec;
+         for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+           const std::string name = entry.path().filename().string();
+           // estimate-db-YYYYMMDD-HHMMSS.*
+           if (name.size() < 27 || name.rfind("estimate-db-", 0) != 0 || name.find(".partial") != std::string::npos) continue;
+           std::tm tm{};
+           if (strptime(name.substr(12, 15).c_str(), "%Y%m%d-%H%M%S", &tm) == nullptr) continue;
+           newest = std::max(newest, static_cast<double>(timegm(&tm)));
+         }
+         return std::vector<std::pair<telemetry::Labels, double>>{{{}, newest}};
+       }});
   if (!config.redis_url.empty()) {
     auto address = cache::ParseRedisUrl(config.redis_url).value();
     infra.checks.push_back({"redis", [address] {
@@ -451,6 +469,16 @@ int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
 // The api role: the HTTP API over the shared infrastructure, and a thread that, once a second,
 // picks up a release another process activated (every instance sees it within that second) and,
 // once an hour, forgets expired refresh tokens. The thread stops when the role is destroyed.
+// The result cache's hit and miss counts (one api role per process).
+std::atomic<std::uint64_t>& ResultCacheHits() {
+  static std::atomic<std::uint64_t> n{0};
+  return n;
+}
+std::atomic<std::uint64_t>& ResultCacheMisses() {
+  static std::atomic<std::uint64_t> n{0};
+  return n;
+}
+
 class ApiRole {
  public:
   // The role's routes on `router`. InvalidArgument when the token settings are unusable.
@@ -459,11 +487,19 @@ class ApiRole {
     auto tokens = TokenSettingsOf(config);
     if (!tokens.ok()) return tokens.status();
     // Computed results: shared through Redis when configured, else in this process.
-    std::unique_ptr<cache::ResultCache> results =
+    std::unique_ptr<cache::ResultCache> results = std::make_unique<cache::CountingResultCache>(
         config.redis_url.empty()
             ? cache::MakeInProcessResultCache(256u << 20)
             : cache::MakeRedisResultCache(cache::ParseRedisUrl(config.redis_url).value(),
-                                          std::chrono::hours(1), 64u << 20);
+                                          std::chrono::hours(1), 64u << 20),
+        ResultCacheHits(), ResultCacheMisses());
+    infra.registry.AddCallback(
+        {"result_cache_requests_total",
+         "Look-ups of computed results (estimate views, ОСР, ССР) by answer: hit or miss.", "counter", [] {
+           return std::vector<std::pair<telemetry::Labels, double>>{
+               {{{"result", "hit"}}, static_cast<double>(ResultCacheHits().load())},
+               {{{"result", "miss"}}, static_cast<double>(ResultCacheMisses().load())}};
+         }});
     services::EstimateServices::Options estimate_options;
     estimate_options.gge_xsd_dir = config.gge_xsd_dir;
     estimate_options.clock = &infra.clock;
