@@ -27,8 +27,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils python3-jsonschema
   openssl
   prometheus nginx-light wrk hyperfine
-  # the deployment files' checks (yamllint; promtool comes with prometheus)
-  yamllint
+  # the deployment files' checks (yamllint, docker-compose config; promtool comes with prometheus)
+  yamllint docker-compose
   # the web application's end-to-end tests and its speed bench (Playwright drives Debian's Chromium)
   chromium
   # servers for production mode and its tests

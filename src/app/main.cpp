@@ -37,6 +37,7 @@
 #include "cache/redis_client.hpp"
 #include "cache/result_cache.hpp"
 #include "core/clock.hpp"
+#include "http/client.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -1024,6 +1025,10 @@ int main(int argc, char** argv) {
       "restore", "Verify FILE, a backup made by `backup`, and copy it over the SQLite database (DATABASE_URL); "
                  "stop the service first (PostgreSQL: scripts/restore-db.sh)");
   restore_sub->add_option("FILE", backup_file, "The backup file")->required();
+  std::string health_url;
+  auto* health_sub = cli.add_subcommand(
+      "health", "Ask a running service whether it is ready (the container's health check): exit 0 on 200");
+  health_sub->add_option("--url", health_url, "Default: http://127.0.0.1:PORT/health/ready");
   auto* config_sub = cli.add_subcommand("config", "The configuration");
   config_sub->require_subcommand(1);
   config_sub->add_subcommand("check", "Validate the configuration (environment and .env) and print it, secrets masked; exit 2 naming each bad value");
@@ -1191,6 +1196,24 @@ int main(int argc, char** argv) {
     std::cout << (backup ? "Backup " + backup_file + " written and verified" : "Restored " + *path + " from " + backup_file)
               << ": schema version " << done->schema_version << ", " << done->bytes << " bytes\n";
     return 0;
+  }
+  if (cli.got_subcommand("health")) {
+    if (health_url.empty()) {
+      app::Config config;
+      if (!LoadConfig(global, config)) return kExitUsage;
+      health_url = "http://127.0.0.1:" + std::to_string(config.port) + "/health/ready";
+    }
+    http::ClientRequest request;
+    request.url = health_url;
+    request.connect_timeout = std::chrono::milliseconds(2000);
+    request.timeout = std::chrono::milliseconds(3000);
+    auto answer = http::Fetch(request);
+    if (!answer.ok()) {
+      std::cerr << "estimate-service health: " << answer.status().message() << "\n";
+      return 1;
+    }
+    std::cout << answer->status << " " << answer->body << "\n";
+    return answer->status == 200 ? 0 : 1;
   }
   if (cli.got_subcommand("config")) {
     std::vector<std::string> problems;
