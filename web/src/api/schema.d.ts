@@ -1108,9 +1108,12 @@ export interface components {
             status: "ok";
         };
         ReadinessCheck: {
-            /** @enum {string} */
-            status: "ok" | "unavailable";
-            /** @description why the dependency is unavailable */
+            /**
+             * @description degraded: an advisory check failed (the ГГЭ schemas) — the service is ready, the feature it names is not
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "unavailable";
+            /** @description why the dependency is unavailable or degraded */
             reason?: string;
         };
         /** @description one entry per dependency: database, redis… */
