@@ -141,7 +141,8 @@ test("a session ended elsewhere goes to sign-in and the edit typed meanwhile is 
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page).toHaveURL(new RegExp(`/estimates/${estimate.id}$`));
   await expect(syncStatus(page)).toHaveText(/Все изменения сохранены/, { timeout: 20_000 });
-  expect((await quantities(adminApi, estimate.id))[1]).toBe("3.5");
+  // «Сохранено» may be the state before the kept edit is sent again: ask until it is stored.
+  await expect.poll(async () => (await quantities(adminApi, estimate.id))[1], { timeout: 20_000 }).toBe("3.5");
 });
 
 test("a ГГЭ file dropped on an object is imported with its report; the project tree and the ССР", async ({ page, admin, adminApi }) => {
