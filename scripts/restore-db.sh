@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Restores a backup of scripts/backup-db.sh over the database of DATABASE_URL (stop the service
-# first). The file is checked before anything is touched: a damaged or foreign file is refused
-# with the reason and the database stays as it was.
+# first). The whole file is read before anything is touched: a damaged or foreign file is refused
+# with the reason and the database stays as it was. PostgreSQL's restore is one transaction: it
+# is all there, or nothing changed.
 #
 #   scripts/restore-db.sh FILE
 set -euo pipefail
@@ -12,17 +13,19 @@ file=${1:?usage: scripts/restore-db.sh FILE}
 url=$(database_url)
 case "$url" in
   postgres://*|postgresql://*)
-    if ! pg_restore --list "$file" >/dev/null 2>"$file.check"; then
-      echo "restore-db: $file is not a readable pg_dump backup: $(head -n 1 "$file.check")" >&2
-      rm -f "$file.check"; exit 1
-    fi
-    rm -f "$file.check"
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
     schema=$(schema_of_url "$url")
-    target=$(libpq_url "$url")
-    if [[ -n "$schema" ]]; then  # the dump creates its schema again
-      psql -q "$target" -c "DROP SCHEMA IF EXISTS \"$schema\" CASCADE" >/dev/null
+    # The dump as SQL, every byte of it read: a cut or damaged file fails here.
+    if ! pg_restore --clean --if-exists --no-owner -f "$work/restore.sql" "$file" 2>"$work/check"; then
+      echo "restore-db: $file is not a readable pg_dump backup: $(head -n 1 "$work/check")" >&2
+      exit 1
     fi
-    pg_restore --clean --if-exists --no-owner --exit-on-error -d "$target" "$file"
+    {
+      [[ -n "$schema" ]] && echo "DROP SCHEMA IF EXISTS \"$schema\" CASCADE;"
+      cat "$work/restore.sql"
+    } >"$work/all.sql"
+    psql -q -1 -v ON_ERROR_STOP=1 -f "$work/all.sql" "$(libpq_url "$url")" >/dev/null
     ;;
   sqlite://*)
     "$(service_binary)" restore "$file" >/dev/null

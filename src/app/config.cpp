@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -87,14 +88,32 @@ bool LooksLikePlaceholder(std::string value) {
   return value == "password" || value == "secret";
 }
 
-// The password of a database URL (postgresql://user:PASSWORD@host/db), empty when it has none.
+// The password of a URL (postgresql://user:PASSWORD@host/db, redis://:PASSWORD@host, or a
+// password=… query parameter), empty when it has none. The user part ends at the last '@' before
+// the host, as the service's parsers read it.
 std::string UrlPassword(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return {};
-  const auto at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return {};
+  if (const auto q = url.find("password="); q != std::string::npos) {
+    const auto end = url.find('&', q);
+    return url.substr(q + 9, end == std::string::npos ? std::string::npos : end - q - 9);
+  }
+  const auto path = url.find('/', scheme + 3);
+  const auto at = url.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at == std::string::npos || at < scheme + 3) return {};
   const auto colon = url.find(':', scheme + 3);
   return colon != std::string::npos && colon < at ? url.substr(colon + 1, at - colon - 1) : std::string();
+}
+
+// The URL with its password replaced by ***.
+std::string MaskUrl(std::string url) {
+  const std::string password = UrlPassword(url);
+  if (password.empty()) return url;
+  if (const auto q = url.find("password=" + password); q != std::string::npos) {
+    return url.replace(q + 9, password.size(), "***");
+  }
+  const auto at = url.rfind(password + "@");
+  return at == std::string::npos ? url : url.replace(at, password.size(), "***");
 }
 
 // "250ms", "2s", "1m", "1500" (ms) → milliseconds, at most a day.
@@ -199,10 +218,8 @@ std::string DescribeConfig(const std::map<std::string, std::string>& values) {
     auto it = values.find(v.name);
     std::string value = it != values.end() ? it->second : v.default_value;
     if (v.secret && !value.empty()) value = "***";
-    if (std::string(v.name) == "DATABASE_URL" || std::string(v.name) == "REDIS_URL") {
-      const std::string password = UrlPassword(value);
-      if (!password.empty()) value.replace(value.find(":" + password + "@") + 1, password.size(), "***");
-    }
+    // URLs may carry credentials: shown without them.
+    if (value.find("://") != std::string::npos) value = MaskUrl(value);
     out += std::string(v.name) + "=" + value + (it == values.end() ? "  (default)" : "") + "\n";
   }
   for (const auto& [name, value] : values) {
@@ -433,8 +450,20 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   if (get("RATE_LIMIT_TTL", v)) {
     // Milliseconds, as the deployment guides write it (60000 = one minute); "60s" or "1m" too.
     std::chrono::milliseconds ttl{0};
-    if (!ParseMillis(v, ttl) || ttl < std::chrono::seconds(1)) {
-      bad("RATE_LIMIT_TTL", v, "is not a window of at least one second: milliseconds (60000) or 60s, 1m");
+    const bool bare = !v.empty() && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!v.empty() && v.back() == 'h') {
+      std::uint64_t hours = 0;
+      if (ParseUint(v.substr(0, v.size() - 1), hours) && hours >= 1 && hours <= 24) {
+        ttl = std::chrono::hours(hours);
+      }
+    } else if (!ParseMillis(v, ttl)) {
+      ttl = std::chrono::milliseconds(0);
+    }
+    if (bare && ttl.count() % 1000 != 0) {
+      // Seconds written as before are milliseconds now: 3600 would be 3.6 s.
+      bad("RATE_LIMIT_TTL", v, "is in milliseconds and not whole seconds (60000 = one minute); for seconds write " + v + "s");
+    } else if (ttl < std::chrono::seconds(1)) {
+      bad("RATE_LIMIT_TTL", v, "is not a window of at least one second: milliseconds (60000) or 60s, 1m, 1h");
     } else {
       c.rate_limit_ttl = std::chrono::ceil<std::chrono::seconds>(ttl);
     }

@@ -443,7 +443,10 @@ int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
          for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
            const std::string name = entry.path().filename().string();
            // estimate-db-YYYYMMDD-HHMMSS.*
-           if (name.size() < 27 || name.rfind("estimate-db-", 0) != 0 || name.find(".partial") != std::string::npos) continue;
+           if (name.size() < 27 || name.rfind("estimate-db-", 0) != 0 ||
+               (!name.ends_with(".dump") && !name.ends_with(".sqlite"))) {
+             continue;
+           }
            std::tm tm{};
            if (strptime(name.substr(12, 15).c_str(), "%Y%m%d-%H%M%S", &tm) == nullptr) continue;
            newest = std::max(newest, static_cast<double>(timegm(&tm)));

@@ -26,17 +26,22 @@ Result<Handle> Open(const std::string& path, int flags, const std::string& what)
   return db;
 }
 
-// Copies every page of `from` into `to`, 256 pages a step (a writer of `from` is kept waiting
-// no longer than a step; a change it makes restarts the copy, as the API does).
+// Copies every page of `from` into `to` in one step: one read transaction of `from` (in WAL mode
+// its writers go on meanwhile), so a busy database cannot make the copy start over and over. A
+// lock held by another connection is waited for five seconds, then the copy fails naming it.
 Status Copy(sqlite3* from, sqlite3* to, const std::string& what) {
   sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
   if (backup == nullptr) return Unavailable(what + ": " + sqlite3_errmsg(to));
   int rc = SQLITE_OK;
-  do {
-    rc = sqlite3_backup_step(backup, 256);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
-  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  for (int waits = 0; waits < 100; ++waits) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(50);
+  }
   sqlite3_backup_finish(backup);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    return Unavailable(what + ": the database is in use by another connection (stop the service to restore)");
+  }
   if (rc != SQLITE_DONE) return Unavailable(what + ": " + sqlite3_errstr(rc));
   return Status::Ok();
 }

@@ -88,9 +88,11 @@ class Backup(unittest.TestCase):
         self.make_estimates()
         before = self.figures()
         self.assertEqual(len(before), 3)
+        before_files = set(os.listdir(self.backups)) if os.path.isdir(self.backups) else set()
         r = script("backup-db.sh", [self.backups], self.env, self.db.tmp)
         self.assertIn("verified", r.stdout)
-        [backup] = [os.path.join(self.backups, f) for f in os.listdir(self.backups) if f.startswith("estimate-db-")]
+        [backup] = [os.path.join(self.backups, f) for f in set(os.listdir(self.backups)) - before_files
+                    if f.startswith("estimate-db-")]
 
         # A damaged copy is refused, and the database stays as it was.
         damaged = backup + ".damaged"

@@ -117,6 +117,25 @@ class GuideEnv(unittest.TestCase):
         self.assertNotIn("secure_password", r.stdout)
         self.assertIn("configuration valid", r.stdout)
 
+    def test_config_check_masks_every_password_of_a_url(self):
+        self.write('DATABASE_URL=postgresql://db.example/estimate?user=app&password=TopSecret1\n'
+                   'REDIS_URL=redis://:s3cr@tPart@redis.example:6379\n'
+                   'OPENAI_BASE_URL=https://user:Hidden9@llm.example/v1\n')
+        r = self.run_cli("config", "check")
+        for secret in ("TopSecret1", "s3cr", "tPart", "Hidden9"):
+            self.assertNotIn(secret, r.stdout + r.stderr)
+        self.assertIn("DATABASE_URL=postgresql://db.example/estimate?user=app&password=***", r.stdout)
+        self.assertIn("REDIS_URL=redis://:***@redis.example:6379", r.stdout)
+
+    def test_rate_limit_ttl_in_old_seconds_is_refused_with_a_hint(self):
+        self.write("RATE_LIMIT_TTL=3600\n")
+        r = self.run_cli("config", "check")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("RATE_LIMIT_TTL", r.stderr)
+        self.assertIn("3600s", r.stderr)
+        self.write("RATE_LIMIT_TTL=1h\n")
+        self.assertEqual(self.run_cli("config", "check").returncode, 0)
+
     def test_with_real_secrets_and_this_machines_hosts_it_starts_unchanged_otherwise(self):
         redis_dir = os.path.join(self.tmp, "redis")
         redis_url = os.environ.get("ESTIMATE_TEST_REDIS_URL")

@@ -19,7 +19,7 @@ class Compose(unittest.TestCase):
         env = dict(os.environ, ENV_FILE="../.env.example", POSTGRES_USER="estimate_user", POSTGRES_PASSWORD="pw",
                    POSTGRES_DB="estimate_db", GRAFANA_ADMIN_PASSWORD="admin-pw")
         for name, services in (("docker-compose.yml", {"estimate-service", "migrate", "postgres", "redis"}),
-                               ("docker-compose.prod.yml", {"api-1", "api-2", "ai", "collector", "nginx", "postgres",
+                               ("docker-compose.prod.yml", {"migrate", "api-1", "api-2", "collector", "nginx", "postgres",
                                                             "redis", "postgres-exporter", "redis-exporter",
                                                             "prometheus", "grafana"})):
             r = subprocess.run(["docker-compose", "-f", os.path.join(DEPLOY, name), "config", "--services"],
@@ -37,16 +37,21 @@ class Compose(unittest.TestCase):
         with open(os.path.join(DEPLOY, "docker", "Dockerfile"), encoding="utf-8") as f:
             text = f.read()
         self.assertIn("FROM debian:12 AS build", text)
+        self.assertIn("FROM node:20-bookworm-slim AS web", text)
         self.assertIn("FROM debian:12-slim AS runtime", text)
         self.assertIn("USER 1000:1000", text)
         self.assertRegex(text, r"HEALTHCHECK .*\n\s+CMD \[\"/usr/local/bin/estimate-service\", \"health\"")
         self.assertIn('VOLUME ["/app/data"]', text)
+        # The Kubernetes CronJob runs /app/scripts/backup-db.sh: the image carries it and pg_dump.
+        self.assertIn("scripts/backup-db.sh", text)
+        self.assertIn("/app/scripts/", text)
         with open(os.path.join(DEPLOY, "docker", "runtime-packages.txt"), encoding="utf-8") as f:
             packages = f.read().split()
         if shutil.which("apt-cache"):
             r = subprocess.run(["apt-cache", "show", "--no-all-versions"] + packages, capture_output=True, text=True)
             found = set(re.findall(r"^Package: (\S+)", r.stdout, re.M))
             self.assertEqual(sorted(set(packages) - found), [], "not packages of this Debian")
+        self.assertIn("postgresql-client-15", packages)
 
 
 class HealthCommand(unittest.TestCase):

@@ -80,7 +80,7 @@ class Monitoring(unittest.TestCase):
             # A real Prometheus scraping the instance, with this repository's rules.
             with open(os.path.join(MONITORING, "prometheus.yml"), encoding="utf-8") as f:
                 config = f.read()
-            config = config.replace('"estimate-service:9100"', '"127.0.0.1:%d"' % svc.port)
+            config = config.replace('["api-1:9100", "api-2:9100", "collector:9100"]', '["127.0.0.1:%d"]' % svc.port)
             config = config.replace("scrape_interval: 15s", "scrape_interval: 1s")
             config = re.sub(r"  - job_name: postgres\n(.*\n){2}  - job_name: redis\n(.*\n){2}", "", config)
             with open(os.path.join(tmp, "prometheus.yml"), "w") as f:

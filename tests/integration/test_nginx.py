@@ -55,7 +55,8 @@ http {
       proxy_set_header Connection "";
       # An instance stopping closes its idle keep-alive connections; a request nginx sent on one
       # just closed was never processed there, so it may go to the other one (as deploy/nginx).
-      proxy_next_upstream error timeout http_502 non_idempotent;
+      proxy_next_upstream error non_idempotent;
+      proxy_next_upstream_tries 2;
       proxy_read_timeout 60s;
     }
   }
