@@ -291,22 +291,19 @@ class Portal:
         status = 206 if start > 0 else 200
         if status == 206:
             headers["Content-Range"] = "bytes %d-%d/%d" % (start, len(data) - 1, len(data))
-        if fault == "cut":
+        if fault in ("cut", "trickle"):
+            # The whole length announced, then less of the body, or slowly.
             h.send_response(status)
             for k, v in headers.items():
                 h.send_header(k, v)
             h.send_header("Content-Length", str(len(body)))
             h.end_headers()
+        if fault == "cut":
             h.wfile.write(body[: len(body) // 2])
             h.wfile.flush()
             h.close_connection = True
             return
         if fault == "trickle":
-            h.send_response(status)
-            for k, v in headers.items():
-                h.send_header(k, v)
-            h.send_header("Content-Length", str(len(body)))
-            h.end_headers()
             try:
                 for i in range(min(len(body), 30)):
                     h.wfile.write(body[i:i + 1])
