@@ -17,14 +17,16 @@ packages=(
   # the assistant: fastText embeddings trained on the release, an HNSW vector index
   libfasttext-dev libhnswlib-dev
   # the collector: the schedule in a time zone (FSBTS_TIME_ZONE, read from /usr/share/zoneinfo),
-  # downloads from ФГИС ЦС (libcurl: timeouts, resume, size limits)
+  # downloads from ФГИС ЦС (libcurl: timeouts, resume, size limits); attachments in S3 (its SigV4)
   tzdata libcurl4-openssl-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;
   # openssl makes the certificate of the HTTP client's TLS test and serves it;
-  # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document)
+  # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document;
+  # python3-botocore, AWS's own signer, checks the S3 requests' signatures in front of s3rver)
   libgtest-dev libgmock-dev libbenchmark-dev python3 curl libxml2-utils poppler-utils python3-jsonschema
+  python3-botocore
   openssl
   prometheus nginx-light wrk hyperfine
   # the deployment files' checks (yamllint, docker-compose config; promtool comes with prometheus)

@@ -139,7 +139,7 @@ void AddBoqRoutes(http::Router& router, const AuthContext& context, services::Bo
     auto review = boq.Review(actor, file->data, std::string(file->filename));
     if (!review.ok()) {
       http::Response r = ProblemOf(review.status(), req);
-      if (r.status == 503) r.headers.emplace_back("retry-after", "30");
+      SetRetryAfter(r, 30);  // the model is being trained
       return r;
     }
     return http::Response::Json(200, BoqReviewJson(*review));
@@ -234,7 +234,7 @@ void AddAiRoutes(http::Router& router, const AuthContext& context, const AiRoute
                auto answer = assistant.Suggest(*query);
                if (!answer.ok()) {
                  http::Response r = ProblemOf(answer.status(), req);
-                 if (r.status == 503) r.headers.emplace_back("retry-after", "30");
+                 SetRetryAfter(r, 30);  // the model is being trained
                  return r;
                }
                json::object out;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "api/assistant_json.hpp"
+#include "api/attachment_routes.hpp"
 #include "api/job_routes.hpp"
 #include "api/problem.hpp"
 #include "api/request_contract.hpp"
@@ -302,9 +303,10 @@ void AddEstimateReadRoutes(http::Router& router, const AuthContext& context, Est
              }));
 }
 
-void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
-  router.Add("POST", "/api/v1/imports", Guarded(context, [&s, context](http::Request& req,
-                                                                      const Actor& a) {
+void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                     services::AttachmentService* attachments) {
+  router.Add("POST", "/api/v1/imports", Guarded(context, [&s, context, attachments](http::Request& req,
+                                                                                   const Actor& a) {
     const std::string* type = req.Header("content-type");
     auto parts = http::ParseMultipart(type != nullptr ? *type : "", req.body);
     if (!parts.ok()) {
@@ -347,7 +349,17 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
       return BadRequest(req, *bad);
     }
     return Heavily(context, req, a, [&] {
-      return Edited(s.documents.Import(a, *object, file->data, file->filename, options), req, 201);
+      if (attachments == nullptr) {
+        return Edited(s.documents.Import(a, *object, file->data, file->filename, options), req, 201);
+      }
+      auto imported = attachments->Import(a, s.documents, s.catalog, *object, file->data,
+                                          file->filename, options);
+      if (!imported.ok()) return ProblemOf(imported.status(), req);
+      // The answer of the import, with the kept original.
+      json::value answer = json::parse(imported->outcome.json);
+      answer.as_object()["original"] = AttachmentJson(imported->original);
+      imported->outcome.json = json::serialize(answer);
+      return Edited(std::move(imported->outcome), req, 201);
     });
   }), http::Execution::kHeavy);
 }
@@ -369,16 +381,24 @@ http::Handler ItemWrite(const AuthContext& context, EstimateServices& s, bool ne
                });
 }
 
-void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateServices& s) {
+void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, EstimateServices& s,
+                            services::AttachmentService* attachments) {
   router.Add("PATCH", "/api/v1/estimates/{id}",
              Write(context, true, [&s](http::Request& req, const Actor& a, std::int64_t id,
                                        std::int64_t v, const json::object& body) {
                return Edited(s.editing.Edit(a, id, v, OneOp(body, "update_header", {}), "", "header"), req);
              }));
   router.Add("DELETE", "/api/v1/estimates/{id}",
-             Write(context, false, [&s](http::Request& req, const Actor& a, std::int64_t id,
-                                        std::int64_t v, const json::object&) {
+             Write(context, false, [&s, attachments](http::Request& req, const Actor& a, std::int64_t id,
+                                                     std::int64_t v, const json::object&) {
+               // The attachments' rows go with the estimate; their files after it.
+               std::vector<std::string> files;
+               if (attachments != nullptr) {
+                 auto keys = attachments->KeysOf(a, id);
+                 if (keys.ok()) files = std::move(keys).value();
+               }
                if (Status st = s.catalog.DeleteEstimate(a, id, v); !st.ok()) return ProblemOf(st, req);
+               if (attachments != nullptr) attachments->RemoveFiles(files);
                return NoContent();
              }));
   router.Add("POST", "/api/v1/estimates/{id}/changes",
@@ -526,12 +546,13 @@ void AddEstimateWriteRoutes(http::Router& router, const AuthContext& context, Es
 }  // namespace
 
 void AddEstimateRoutes(http::Router& router, const AuthContext& context,
-                       EstimateServices& estimates, services::ExportJobService* jobs) {
+                       EstimateServices& estimates, services::ExportJobService* jobs,
+                       services::AttachmentService* attachments) {
   AddProjectRoutes(router, context, estimates, jobs);
   AddObjectRoutes(router, context, estimates, jobs);
   AddEstimateReadRoutes(router, context, estimates, jobs);
-  AddEstimateWriteRoutes(router, context, estimates);
-  AddImportRoutes(router, context, estimates);
+  AddEstimateWriteRoutes(router, context, estimates, attachments);
+  AddImportRoutes(router, context, estimates, attachments);
 }
 
 }  // namespace estimate::api

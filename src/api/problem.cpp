@@ -20,8 +20,17 @@ int HttpStatusOf(StatusCode code) {
 }
 
 http::Response ProblemOf(const Status& status, const http::Request& request) {
-  return http::Response::Problem(HttpStatusOf(status.code()), {}, status.message(), request.path,
-                                 request.request_id);
+  http::Response r = http::Response::Problem(HttpStatusOf(status.code()), {}, status.message(),
+                                             request.path, request.request_id);
+  // A dependency that is down (the database, the file storage): worth trying again shortly.
+  if (r.status == 503) r.headers.emplace_back("retry-after", "5");
+  return r;
+}
+
+void SetRetryAfter(http::Response& r, int seconds) {
+  if (r.status != 503) return;
+  std::erase_if(r.headers, [](const auto& h) { return h.first == "retry-after"; });
+  r.headers.emplace_back("retry-after", std::to_string(seconds));
 }
 
 http::Response BadRequest(const http::Request& request, const std::string& detail) {

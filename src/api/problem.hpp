@@ -6,7 +6,10 @@
 namespace estimate::api {
 
 int HttpStatusOf(StatusCode code);
+// The problem of `status`; a 503 says Retry-After: 5.
 http::Response ProblemOf(const Status& status, const http::Request& request);
+// Sets (or replaces) a 503's Retry-After; other answers are left alone.
+void SetRetryAfter(http::Response& response, int seconds);
 // 400 naming the query parameter or field: "region: is required with quarter".
 http::Response BadRequest(const http::Request& request, const std::string& detail);
 

@@ -367,8 +367,13 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
   // The deployment guide's name for it.
   if (c.chroma_token.empty()) get("CHROMA_API_KEY", c.chroma_token);
   if (get("STORAGE_TYPE", v)) {
-    if (v != "local" && v != "s3") bad("STORAGE_TYPE", v, "is not one of local, s3");
-    else c.storage_type = v;
+    if (v == "azure") {
+      bad("STORAGE_TYPE", v, "is not supported yet; use local or s3 (an S3-compatible server: AWS_ENDPOINT)");
+    } else if (v != "local" && v != "s3") {
+      bad("STORAGE_TYPE", v, "is not one of local, s3");
+    } else {
+      c.storage_type = v;
+    }
   }
   get("STORAGE_PATH", c.storage_path);
   get("AI_CACHE_DIR", c.ai_cache_dir);
@@ -549,6 +554,18 @@ Config ParseConfig(const std::map<std::string, std::string>& values,
     c.web_root = std::string(core::TrimAny(it->second, kBlanks));
   }
   return c;
+}
+
+files::StorageSettings StorageSettingsOf(const Config& config) {
+  files::StorageSettings s;
+  s.type = config.storage_type;
+  s.path = config.storage_path;
+  s.s3_bucket = config.aws_s3_bucket;
+  s.s3_region = config.aws_region;
+  s.s3_endpoint = config.aws_endpoint;
+  s.s3_access_key = config.aws_access_key_id;
+  s.s3_secret_key = config.aws_secret_access_key;
+  return s;
 }
 
 }  // namespace estimate::app

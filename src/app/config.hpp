@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "files/file_store.hpp"
+
 namespace estimate::app {
 
 struct Config {
@@ -74,6 +76,9 @@ struct ConfigVariable {
 
 // Every variable the service reads, in the order of the README and .env.example.
 const std::vector<ConfigVariable>& ConfigVariables();
+
+// The file storage of attachments as the configuration names it (STORAGE_*, AWS_*).
+files::StorageSettings StorageSettingsOf(const Config& config);
 
 // Reads KEY=VALUE lines ('#' comments, optional quotes, `export ` prefix). Returns the problems
 // with file:line for lines that are not assignments.

@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "api/ai_routes.hpp"
+#include "api/attachment_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/base_routes.hpp"
 #include "api/collector_routes.hpp"
@@ -23,6 +24,9 @@
 #include "api/health.hpp"
 #include "api/heavy_work.hpp"
 #include "api/job_routes.hpp"
+#include "files/file_store.hpp"
+#include "services/attachment_service.hpp"
+#include "store/attachment_repository.hpp"
 #include "app/base_commands.hpp"
 #include "app/calc_command.hpp"
 #include "app/collector_role.hpp"
@@ -165,7 +169,8 @@ struct ApiServices {
               std::unique_ptr<cache::ResultCache> results_cache,
               std::unique_ptr<cache::EventBus> event_bus, const core::Clock& clock,
               services::EstimateServices::Options estimate_options = {},
-              services::CollectorSettings collector_settings = {})
+              services::CollectorSettings collector_settings = {},
+              files::FileStore* file_store = nullptr)
       : releases(db),
         base(releases),
         collector(db, base, std::move(collector_settings)),
@@ -183,7 +188,13 @@ struct ApiServices {
         results(std::move(results_cache)),
         estimate_service(db, estimates, audit, base, *results, std::move(estimate_options)),
         export_job_rows(db, clock),
-        export_jobs(export_job_rows, estimate_service.documents, clock, ExportJobOptions()) {}
+        export_jobs(export_job_rows, estimate_service.documents, clock, ExportJobOptions()),
+        attachment_rows(db, clock),
+        files(file_store),
+        attachments(file_store != nullptr
+                        ? std::make_unique<services::AttachmentService>(db, attachment_rows, estimates,
+                                                                        audit, *file_store)
+                        : nullptr) {}
 
   // The export jobs' rows name the process that runs them (for whoever reads the table).
   static services::ExportJobOptions ExportJobOptions() {
@@ -212,6 +223,9 @@ struct ApiServices {
   services::EstimateServices estimate_service;
   store::ExportJobRepository export_job_rows;
   services::ExportJobService export_jobs;
+  store::AttachmentRepository attachment_rows;
+  files::FileStore* files;  // null: no attachments (`routes` lists them all the same)
+  std::unique_ptr<services::AttachmentService> attachments;
 };
 
 // The routes of the api role; `serve` and `routes` (which lists them) share it.
@@ -223,8 +237,13 @@ void AddApiRoutes(http::Router& router, ApiServices& api_services, cache::RateLi
   const api::AuthContext context{&api_services.sessions, &api_services.guard, user_limiter, heavy};
   api::AddAuthRoutes(router, context, api_services.auth, api_services.account_service,
                      api_services.estimate_service);
-  api::AddEstimateRoutes(router, context, api_services.estimate_service, &api_services.export_jobs);
+  api::AddEstimateRoutes(router, context, api_services.estimate_service, &api_services.export_jobs,
+                         api_services.attachments.get());
   api::AddJobRoutes(router, context, api_services.export_jobs);
+  if (api_services.attachments != nullptr) {
+    api::AddAttachmentRoutes(router, context, *api_services.attachments,
+                             api_services.estimate_service.documents, &api_services.export_jobs);
+  }
   api::AddCollectorRoutes(router, context, api_services.collector);
 }
 
@@ -289,8 +308,11 @@ int ListRoutes() {
   auth::TokenSettings tokens;
   tokens.access_secret = std::string(32, 'a');
   tokens.refresh_secret = std::string(32, 'r');
+  // A store that is never written: the routes are only listed.
+  auto file_store = files::MakeFileStore({});
   ApiServices api_services(**db, tokens, cache::MakeInProcessResultCache(1),
-                           cache::MakeLocalEventBus(), telemetry::SystemClock());
+                           cache::MakeLocalEventBus(), telemetry::SystemClock(), {}, {},
+                           file_store->get());
   telemetry::Registry registry;
   http::Router router;
   api::AddHealthRoutes(router, {}, {}, registry, api::MetricsAccess{});
@@ -344,6 +366,7 @@ struct Infrastructure {
   telemetry::Registry registry;
   std::vector<api::ReadinessCheck> checks;
   std::unique_ptr<cache::RateLimiter> limiter;
+  std::unique_ptr<files::FileStore> files;  // attachments: STORAGE_TYPE
 };
 
 // Fills `infra`; returns 0, or the exit status when the process cannot start.
@@ -433,6 +456,23 @@ int OpenInfrastructure(const GlobalOptions& global, const ServeOptions& options,
     }
     infra.checks.push_back({"gge_schemas", schemas, true});
   }
+  // Where attachments live (STORAGE_TYPE): without it only attachments fail, so readiness
+  // reports it as degraded.
+  {
+    auto store = files::MakeFileStore(app::StorageSettingsOf(config));
+    if (!store.ok()) {
+      telemetry::LogError("file storage cannot be used; refusing to start", {{"reason", store.status().message()}});
+      return 1;
+    }
+    infra.files = std::move(store).value();
+    files::FileStore* files = infra.files.get();
+    if (Status s = files->Check(); s.ok()) {
+      telemetry::LogInfo("attachments are stored", {{"storage", files->Describe()}});
+    } else {
+      telemetry::LogWarn("attachments cannot be stored now", {{"storage", files->Describe()}, {"reason", s.message()}});
+    }
+    infra.checks.push_back({"files", [files] { return files->Check(); }, true});
+  }
   // The newest backup of scripts/backup-db.sh (by the time in its name), for the backup-age alert.
   registry.AddCallback(
       {"backup_last_success_timestamp_seconds",
@@ -510,7 +550,8 @@ class ApiRole {
     auto role = std::unique_ptr<ApiRole>(new ApiRole(*infra.db, std::move(tokens).value(),
                                                      std::move(results), MakeEventBus(config),
                                                      infra.clock, std::move(estimate_options),
-                                                     app::CollectorSettingsOf(config)));
+                                                     app::CollectorSettingsOf(config),
+                                                     infra.files.get()));
     role->LoadBase();
     const services::EditingService* editing = &role->services_.estimate_service.editing;
     infra.registry.AddCallback(
@@ -568,9 +609,9 @@ class ApiRole {
   ApiRole(store::Database& db, auth::TokenSettings tokens,
           std::unique_ptr<cache::ResultCache> results, std::unique_ptr<cache::EventBus> bus,
           const core::Clock& clock, services::EstimateServices::Options estimate_options,
-          services::CollectorSettings collector_settings)
+          services::CollectorSettings collector_settings, files::FileStore* files)
       : services_(db, std::move(tokens), std::move(results), std::move(bus), clock,
-                  std::move(estimate_options), std::move(collector_settings)),
+                  std::move(estimate_options), std::move(collector_settings), files),
         clock_(clock) {}
 
   // The normative base: the active release in memory.

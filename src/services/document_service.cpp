@@ -293,6 +293,7 @@ Result<EditOutcome> DocumentService::ImportDocument(const Actor& actor, std::int
   if (!created.ok()) return created.status();
   for (const auto& w : imported->warnings) warnings.push_back(json::string(w));
   const json::value estimate = json::parse(created->json);
+  created->estimate_id = estimate.at("id").as_int64();
   created->json = json::serialize(json::object{
       {"estimate_id", estimate.at("id")},
       {"version", created->version},
@@ -377,6 +378,7 @@ Result<EditOutcome> DocumentService::ImportBoq(const Actor& actor, std::int64_t 
     return edited.status();
   }
   const json::value after = json::parse(edited->json);
+  edited->estimate_id = estimate_id;
   edited->json = json::serialize(json::object{
       {"estimate_id", estimate_id},
       {"version", edited->version},

@@ -34,6 +34,7 @@ struct EditOutcome {
   std::vector<std::int64_t> added_ids;
   std::string updated_at;
   std::string json;  // {"id", "version", "added_ids", "positions": [...], "sections", "totals"}
+  std::int64_t estimate_id = 0;  // set by the imports: the estimate they made
 };
 
 // The served JSON of an estimate at one version.

@@ -274,6 +274,8 @@ ExportJobView ExportJobService::ViewOf(const store::ExportJobRecord& r) const {
   v.content_type = r.content_type;
   v.created_at = r.created_at;
   v.finished_at = r.finished_at;
+  v.target_type = r.target_type;
+  v.target_id = r.target_id;
   if (v.status == ExportJobStatus::kFailed) {
     v.error = Status(CodeOfName(r.error_code), r.error_message);
   } else if (Active(v.status) && r.heartbeat_at < clock_.Now() - options_.stale_after) {

@@ -61,6 +61,8 @@ struct ExportJobView {
   core::Timestamp created_at{};
   std::optional<core::Timestamp> finished_at{};
   Status error;  // failed: why (ok otherwise)
+  std::string target_type;  // estimate | object | project
+  std::int64_t target_id = 0;
 };
 
 struct ExportJobOptions {

@@ -303,8 +303,24 @@ class Api(unittest.TestCase):
             big = a.ok("POST", O + "/estimates", generated_estimate_body(150), status=201)
             return job_of(role, "/api/v1/estimates/%d" % big.json["id"], "pdf")
 
+        COMMENT = frozenset({"admin", "estimator", "reviewer"})  # comment: keep, delete attachments
+
+        def attachment(role):
+            """An attachment of E kept by `role` (by the admin for a role that may not keep one)."""
+            keeper = role if role in COMMENT else "admin"
+            r = call(self.svc, "POST", E + "/attachments", {"format": "arps"}, fx.tokens[keeper])
+            self.assertEqual(r.status, 201, r)
+            return r.json["url"]
+
         qty = {"viewer": "4", "reviewer": "5", "estimator": "6", "admin": "7"}
         return [
+            ("GET", "/api/v1/estimates/{id}/attachments", ALL, lambda role: Req(E + "/attachments")),
+            ("POST", "/api/v1/estimates/{id}/attachments", COMMENT, lambda role: Req(
+                E + "/attachments", {"format": "arps"}, watch=[E + "/attachments"])),
+            ("GET", "/api/v1/estimates/{id}/attachments/{attachment_id}", ALL,
+             lambda role: Req(attachment(role))),
+            ("DELETE", "/api/v1/estimates/{id}/attachments/{attachment_id}", COMMENT,
+             lambda role: Req(attachment(role), watch=[E + "/attachments"])),
             ("GET", "/api/v1/estimates/{id}/export", ALL, lambda role: Req(E + "/export?format=xlsx")),
             ("POST", "/api/v1/imports", EDIT, import_file),
             ("GET", "/api/v1/auth/me", ALL, lambda role: Req("/api/v1/auth/me")),
@@ -405,7 +421,7 @@ class Api(unittest.TestCase):
         for method, pattern in guarded_routes():
             if (method, pattern) in UNGUARDED:
                 continue
-            path = pattern.replace("{id}", "1").replace("{position_id}", "1") \
+            path = pattern.replace("{id}", "1").replace("{position_id}", "1").replace("{attachment_id}", "1") \
                 .replace("{section_id}", "1").replace("{version}", "1")
             body = b"{}" if method in ("POST", "PATCH") else None
             for auth, error in ((None, None), ("Basic YTpi", "invalid_request"),

@@ -1017,6 +1017,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/estimates/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of an estimate, oldest first */
+        get: operations["listAttachments"];
+        put?: never;
+        /** Keep an exported document with the estimate: written now ({"format"}) or the file of a done export job of it ({"job_id"}). Needs the right to comment (not viewers) */
+        post: operations["keepAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/estimates/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachment's file (type and Content-Disposition as kept); 500 when the stored file no longer matches its size and SHA-256 */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        /** Delete an attachment (who kept it, or an admin) */
+        delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1972,6 +2008,8 @@ export interface components {
             priced?: number;
             warnings: string[];
             totals: components["schemas"]["Totals"] | null;
+            /** @description the uploaded file, kept as the new estimate's attachment */
+            original?: components["schemas"]["Attachment"];
         };
         /** @description header fields to change */
         EstimateHeaderPatch: {
@@ -2851,6 +2889,31 @@ export interface components {
             /** @description e.g. 2026-Q3; default: the latest the portal has */
             quarter?: string;
         };
+        /** @description A file kept with an estimate: the uploaded original it was imported from (kind import) or an exported document a user kept (kind export). The bytes live in the file storage (STORAGE_TYPE: a folder or an S3 bucket); every download is checked against size and sha256. */
+        Attachment: {
+            id: number;
+            estimate_id: number;
+            /** @enum {unknown} */
+            kind: "import" | "export";
+            file_name: string;
+            content_type: string;
+            /** @description bytes */
+            size: number;
+            sha256: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description the user who kept it; null when that user no longer exists */
+            created_by: number | null;
+            created_by_name: string;
+            /** @description where to download it */
+            url: string;
+        };
+        Attachments: components["schemas"]["Attachment"][];
+        /** @description What to keep: an export of the estimate written now (format), or the file of a done export job of this estimate (job_id: for a large estimate, export with Prefer: respond-async first). */
+        KeepAttachmentRequest: {
+            /** @description an export format of the estimate: gge, gge-3.02, xlsx, pdf, arps */
+            format?: string;
+            job_id?: number;
+        };
     };
     responses: {
         /** @description The request is malformed or a field is wrong (detail names it) */
@@ -3044,6 +3107,7 @@ export interface components {
         PositionId: number;
         /** @description respond-async (RFC 7240): make the file as a job (202) whatever its size; the answer then says Preference-Applied: respond-async. Without it an export expected to take over 5 s is a job anyway (from the estimate's positions and resource lines and the format: PDF and XLSX are the slow ones), and any other is the file at once. */
         Prefer: string;
+        AttachmentId: number;
     };
     requestBodies: never;
     headers: {
@@ -5857,6 +5921,156 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CollectorJob"];
                 };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachments"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    keepAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeepAttachmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Kept */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description the attachment */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                    "text/plain; charset=IBM866": string;
+                    "text/plain": string;
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["ContentTooLarge"];
+            417: components["responses"]["ExpectationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                attachment_id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -1,0 +1,19 @@
+-- Attachments (issue 16): the uploaded original of an imported estimate and the exported documents
+-- a user keeps with an estimate. The bytes live in the file storage (STORAGE_TYPE: a folder or an
+-- S3 bucket) under `storage_key`; this row is what makes them an attachment. The file is written
+-- before the row and deleted after it, so a row never names a file that is not there.
+-- `kind`: 'import' (the original an estimate was made from) or 'export' (a kept document).
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  estimate_id INTEGER NOT NULL REFERENCES estimates (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('import', 'export')),
+  file_name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  storage_key TEXT NOT NULL UNIQUE,
+  created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX attachments_estimate ON attachments (organization_id, estimate_id, id);
