@@ -11,6 +11,7 @@ export type Permission =
   | "approve_estimate"
   | "return_to_draft"
   | "reopen_approved"
+  | "comment"
   | "import_base"
   | "manage_users"
   | "read_audit";
@@ -24,6 +25,7 @@ const GRANTS: Record<Permission, Role[]> = {
   approve_estimate: ["admin", "reviewer"],
   return_to_draft: ["admin", "reviewer"],
   reopen_approved: ["admin"],
+  comment: ["admin", "estimator", "reviewer"],
   import_base: ["admin"],
   manage_users: ["admin"],
   read_audit: ["admin"],

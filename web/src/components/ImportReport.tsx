@@ -5,6 +5,7 @@ import { Link } from "react-router-dom";
 import type { Schemas } from "../api/client";
 import { formatDecimal, formatMoney } from "../lib/decimal";
 import { Dialog } from "./Dialog";
+import { formatBytes } from "./format";
 
 type ImportResult = Schemas["ImportResult"];
 
@@ -32,7 +33,10 @@ export function ImportReport({ result }: { result: ImportResult }) {
     <div className="import-report" data-testid="import-report">
       <dl className="facts">
         <dt>Файл</dt>
-        <dd>{result.source}</dd>
+        <dd>
+          {result.source}
+          {result.original && <span className="muted"> — сохранён в файлах сметы ({formatBytes(result.original.size)})</span>}
+        </dd>
         {boq ? (
           <>
             <dt>Строк ВОР</dt>

@@ -11,6 +11,7 @@ import { useObject, useProject } from "../pages/queries";
 import { parseDecimalInput } from "../lib/decimal";
 import { BasePanel } from "./BasePanel";
 import { ChatPanel } from "./ChatPanel";
+import { AttachmentsView } from "./AttachmentsView";
 import { CheckPanel } from "./CheckPanel";
 import { COLUMNS, loadColumnPrefs, saveColumnPrefs, visibleColumns, type ColumnKey, type ColumnPrefs } from "./columns";
 import { ConflictDialog } from "./ConflictDialog";
@@ -68,6 +69,7 @@ export default function EstimatePage() {
           path="versions"
           element={<VersionsView estimateId={estimateId} currentVersion={model.version} canRestore={!readOnly} onRestored={() => void editor.reload()} />}
         />
+        <Route path="files" element={<AttachmentsView estimateId={estimateId} />} />
       </Routes>
       <TotalsPanel totals={model.totals} problem={model.problem} busy={editor.queueItems.length > 0} />
       {editor.conflict && (
@@ -132,6 +134,7 @@ function EditorHeader({ editor, readOnly }: { editor: EditorApi; readOnly: boole
             Смета
           </NavLink>
           <NavLink to="versions">Версии</NavLink>
+          <NavLink to="files">Файлы</NavLink>
         </nav>
         <span className="spacer" />
         <SyncStatus items={editor.queueItems} onRetry={() => editor.queue.retryNow()} />
