@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that the build, the tests, the benchmarks and `make run` need.
 # Idempotent: packages already present are skipped, and apt is not called at all when none is missing.
+#   deps.sh            everything
+#   deps.sh --build    only what configuring and building the program needs (the image's build stage)
 set -euo pipefail
 
-packages=(
+build_packages=(
   # build
   g++ cmake ninja-build ccache pkg-config make
   libboost1.81-dev libboost-json1.81-dev
@@ -21,6 +23,10 @@ packages=(
   tzdata libcurl4-openssl-dev
   # documents out: Excel (libxlsxwriter), PDF (cairo + pango with DejaVu fonts for Cyrillic)
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  # what CMake's configure looks for (the unit tests' GoogleTest, the integration tests' Python)
+  libgtest-dev libgmock-dev python3
+)
+packages=("${build_packages[@]}"
   # tests and benchmarks (xmllint checks exports against the XSD; poppler reads the PDFs back;
   # openssl makes the certificate of the HTTP client's TLS test and serves it;
   # python3-jsonschema checks every API answer of the integration tests against the OpenAPI document;
@@ -36,6 +42,8 @@ packages=(
   # servers for production mode and its tests
   postgresql redis-server sqlite3
 )
+
+[[ "${1:-}" == "--build" ]] && packages=("${build_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1011,8 +1011,10 @@ int Serve(const GlobalOptions& global, const ServeOptions& options) {
                       {"version", ESTIMATE_VERSION}});
   const bool clean = server.Run();
   metrics.Stop();
-  ai_role.reset();   // its ticker reads the api role's release and the database
-  api_role.reset();  // stops the api role's thread before the database closes
+  // The roles stop in the reverse of their start: each may use the ones started before it.
+  collector_role.reset();  // its scheduler uses the api role's collector service and the database
+  ai_role.reset();         // its ticker reads the api role's release and the database
+  api_role.reset();        // stops the api role's thread before the database closes
   infra.db.reset();  // closes the pool's connections
   telemetry::LogInfo("stopped", {{"clean", clean ? "true" : "false", true}});
   return clean ? 0 : 1;
