@@ -357,7 +357,12 @@ void AddImportRoutes(http::Router& router, const AuthContext& context, EstimateS
       if (!imported.ok()) return ProblemOf(imported.status(), req);
       // The answer of the import, with the kept original.
       json::value answer = json::parse(imported->outcome.json);
-      answer.as_object()["original"] = AttachmentJson(imported->original);
+      if (imported->original) answer.as_object()["original"] = AttachmentJson(*imported->original);
+      if (!imported->warning.empty()) {
+        if (json::value* w = answer.as_object().if_contains("warnings"); w != nullptr && w->is_array()) {
+          w->as_array().push_back(json::string(imported->warning));
+        }
+      }
       imported->outcome.json = json::serialize(answer);
       return Edited(std::move(imported->outcome), req, 201);
     });

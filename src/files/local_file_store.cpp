@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "files/file_store.hpp"
@@ -69,13 +67,25 @@ class LocalFileStore final : public FileStore {
   Result<std::string> Get(const std::string& key) override {
     if (Status s = CheckKey(key); !s.ok()) return s;
     const fs::path target = fs::path(root_) / key;
-    std::ifstream in(target, std::ios::binary);
-    if (!in) {
-      if (errno == ENOENT) return NotFound("files: " + key + " is not stored");
+    const int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR) return NotFound("files: " + key + " is not stored");
       return Unavailable("files: cannot read " + target.string() + ": " + Reason(errno));
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return Unavailable("files: cannot read " + target.string());
+    std::string bytes;
+    char buffer[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int e = errno;
+        ::close(fd);
+        return Unavailable("files: cannot read " + target.string() + ": " + Reason(e));
+      }
+      if (n == 0) break;
+      bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
     return bytes;
   }
 

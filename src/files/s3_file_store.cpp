@@ -79,8 +79,9 @@ class S3FileStore final : public FileStore {
     return Status::Ok();
   }
 
+  // HEAD of the bucket (s3:ListBucket), within 5 s: readiness must not wait on a slow server.
   Status Check() override {
-    auto answer = Request("HEAD", "", {});
+    auto answer = Request("HEAD", "", {}, 5);
     if (!answer.ok()) return answer.status();
     if (answer->status / 100 != 2) {
       return Unavailable("files: bucket " + settings_.s3_bucket + " answers HTTP " +
@@ -105,7 +106,8 @@ class S3FileStore final : public FileStore {
                        (message.empty() ? "" : ": " + message));
   }
 
-  Result<Answer> Request(const std::string& method, const std::string& key, std::string_view body) {
+  Result<Answer> Request(const std::string& method, const std::string& key, std::string_view body,
+                         long timeout_seconds = 0) {
     CURL* curl = curl_easy_init();
     if (curl == nullptr) return Unavailable("files: cannot start an HTTP client");
     curl_slist* headers = nullptr;
@@ -116,8 +118,8 @@ class S3FileStore final : public FileStore {
     // does not send, and the server's signature would differ.
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, settings_.timeout_seconds);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, timeout_seconds > 0 ? timeout_seconds : 10L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_seconds > 0 ? timeout_seconds : settings_.timeout_seconds);
     curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4_.c_str());
     curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.s3_access_key.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.s3_secret_key.c_str());

@@ -99,7 +99,7 @@ Result<AttachmentFile> AttachmentService::Get(const Actor& actor, std::int64_t e
     if (bytes.status().code() == StatusCode::kNotFound) {
       return Internal("attachment " + std::to_string(id) + ": its file is missing from the storage");
     }
-    return bytes.status();
+    return StorageFailure(actor, bytes.status(), "read the file");
   }
   if (static_cast<std::int64_t>(bytes->size()) != row->size || Sha256Hex(*bytes) != row->sha256) {
     return Internal("attachment " + std::to_string(id) +
@@ -108,11 +108,21 @@ Result<AttachmentFile> AttachmentService::Get(const Actor& actor, std::int64_t e
   return AttachmentFile{ViewOf(*row), std::move(bytes).value()};
 }
 
+Status AttachmentService::StorageFailure(const Actor& actor, const Status& status,
+                                         const std::string& what) const {
+  telemetry::LogWarn("file storage failed",
+                     {{"request_id", actor.request_id}, {"storage", files_.Describe()},
+                      {"action", what}, {"reason", status.message()}});
+  if (status.code() != StatusCode::kUnavailable) return status;
+  return Unavailable("file storage: cannot " + what + " now (the service's log says why, request " +
+                     actor.request_id + ")");
+}
+
 Result<std::string> AttachmentService::StoreBytes(const Actor& actor, std::string_view bytes) {
   auto token = auth::NewTokenId();
   if (!token.ok()) return token.status();
   const std::string key = "org-" + std::to_string(actor.organization_id) + "/" + *token;
-  if (Status s = files_.Put(key, bytes); !s.ok()) return s;
+  if (Status s = files_.Put(key, bytes); !s.ok()) return StorageFailure(actor, s, "store the file");
   return key;
 }
 
@@ -198,7 +208,8 @@ Result<ImportWithOriginal> AttachmentService::Import(const Actor& actor, Documen
   if (Status s = Denied(actor, auth::Permission::kCreateEstimate); !s.ok()) return s;
   auto key = StoreBytes(actor, bytes);
   if (!key.ok()) {
-    return Unavailable("file: the original cannot be kept, nothing was imported: " + key.status().message());
+    return Status(key.status().code(),
+                  "file: the original cannot be kept, nothing was imported: " + key.status().message());
   }
   auto outcome = documents.Import(actor, object_id, bytes, filename, options);
   if (!outcome.ok()) {
@@ -208,16 +219,33 @@ Result<ImportWithOriginal> AttachmentService::Import(const Actor& actor, Documen
   auto original = AddRow(actor, outcome->estimate_id, "import", filename,
                          ContentTypeOfUpload(bytes, filename), bytes, *key);
   if (!original.ok()) {
-    (void)catalog.DeleteEstimate(actor, outcome->estimate_id, outcome->version);  // nothing half-made
-    return Status(original.status().code(),
-                  "file: the original cannot be kept, nothing was imported: " + original.status().message());
+    // Nothing half-made: the estimate goes again. If that fails too, say what is there.
+    const Status undone = catalog.DeleteEstimate(actor, outcome->estimate_id, outcome->version);
+    if (undone.ok()) {
+      return Status(original.status().code(),
+                    "file: the original cannot be kept, nothing was imported: " + original.status().message());
+    }
+    telemetry::LogError("an imported estimate stays without its original",
+                        {{"request_id", actor.request_id},
+                         {"estimate_id", std::to_string(outcome->estimate_id), true},
+                         {"reason", original.status().message()},
+                         {"undo", undone.message()}});
+    return ImportWithOriginal{std::move(outcome).value(), std::nullopt,
+                              "the original file was not kept with the estimate (" +
+                                  original.status().message() + ")"};
   }
-  return ImportWithOriginal{std::move(outcome).value(), std::move(original).value()};
+  return ImportWithOriginal{std::move(outcome).value(), std::move(original).value(), {}};
 }
 
 Result<std::vector<std::string>> AttachmentService::KeysOf(const Actor& actor, std::int64_t estimate_id) {
   auto rows = rows_.List(actor.organization_id, estimate_id);
-  if (!rows.ok()) return rows.status();
+  if (!rows.ok()) {
+    telemetry::LogWarn("the files of an estimate being deleted are not known; they may stay",
+                       {{"request_id", actor.request_id},
+                        {"estimate_id", std::to_string(estimate_id), true},
+                        {"reason", rows.status().message()}});
+    return rows.status();
+  }
   std::vector<std::string> keys;
   for (const auto& r : *rows) keys.push_back(r.storage_key);
   return keys;

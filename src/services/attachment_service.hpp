@@ -59,7 +59,8 @@ struct AttachmentFile {
 
 struct ImportWithOriginal {
   EditOutcome outcome;
-  AttachmentView original;
+  std::optional<AttachmentView> original;  // nullopt: the estimate stays without it (`warning`)
+  std::string warning;
 };
 
 class AttachmentService {
@@ -77,7 +78,9 @@ class AttachmentService {
   // DocumentService::Import, with the uploaded original kept as the new estimate's attachment.
   // The original is stored before the estimate is made: a storage that cannot take it refuses
   // the import (Unavailable) before anything is created; a row that cannot be written deletes
-  // the new estimate again.
+  // the new estimate again. Should that delete fail too (the database went away between the
+  // two), the estimate stays without its original and the answer says so in `warning`: the
+  // caller is never told that nothing was imported when something was.
   Result<ImportWithOriginal> Import(const Actor& actor, DocumentService& documents,
                                     CatalogService& catalog, std::int64_t object_id,
                                     std::string_view bytes, const std::string& filename,
@@ -97,6 +100,10 @@ class AttachmentService {
   Result<AttachmentView> AddRow(const Actor& actor, std::int64_t estimate_id, const std::string& kind,
                                 const std::string& file_name, const std::string& content_type,
                                 std::string_view bytes, const std::string& key);
+
+  // The storage's failure as the client sees it (no path, key or server text: those go to the
+  // log with the request id).
+  Status StorageFailure(const Actor& actor, const Status& status, const std::string& what) const;
 
   store::Database& db_;
   store::AttachmentRepository& rows_;

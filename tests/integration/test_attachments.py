@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import socketserver
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -399,6 +400,51 @@ class AttachmentsLocal(unittest.TestCase):
         r = self.upload(self.estimator, self.original)
         self.assertEqual(r.status, 201, r)
 
+    def refuse_attachment_rows(self, refuse):
+        """A trigger that makes every new attachment row fail (the database refusing the row
+        after the file was stored), or its removal."""
+        if self.db.schema:
+            if refuse:
+                self.db._psql(
+                    "CREATE FUNCTION %s.no_rows() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$BEGIN RAISE EXCEPTION 'attachments refused by the test'; END$$; "
+                    "CREATE TRIGGER no_rows BEFORE INSERT ON %s.attachments "
+                    "FOR EACH ROW EXECUTE FUNCTION %s.no_rows()" % ((self.db.schema,) * 3))
+            else:
+                self.db._psql("DROP TRIGGER no_rows ON %s.attachments; DROP FUNCTION %s.no_rows()"
+                              % (self.db.schema, self.db.schema))
+            return
+        with sqlite3.connect(self.db.url[len("sqlite://"):]) as db:
+            if refuse:
+                db.execute("CREATE TRIGGER no_rows BEFORE INSERT ON attachments "
+                           "BEGIN SELECT RAISE(ABORT, 'attachments refused by the test'); END")
+            else:
+                db.execute("DROP TRIGGER no_rows")
+
+    def test_a_row_that_cannot_be_written_undoes_the_import_and_its_file(self):
+        before, files = self.estimates(), self.stored()
+        self.refuse_attachment_rows(True)
+        try:
+            r = self.upload(self.estimator, self.original)
+            self.assertGreaterEqual(r.status, 400, r)
+            self.assertIn("nothing was imported", r.detail)
+            self.assertEqual(self.estimates(), before)
+            self.assertEqual(self.stored(), files)
+            e = self.admin.estimate(self.O)
+            kept = self.admin.call("POST", "/api/v1/estimates/%d/attachments" % e["id"], {"format": "arps"})
+            self.assertGreaterEqual(kept.status, 400, kept)
+            self.assertEqual(self.stored(), files)
+        finally:
+            self.refuse_attachment_rows(False)
+
+    def test_an_attachment_is_reached_only_through_its_own_estimate(self):
+        report = self.imported()
+        other = self.admin.estimate(self.O)
+        path = "/api/v1/estimates/%d/attachments/%d" % (other["id"], report["original"]["id"])
+        self.assertEqual(self.admin.call("GET", path).status, 404)
+        self.assertEqual(self.admin.call("DELETE", path).status, 404)
+        self.assertEqual(self.admin.call("GET", report["original"]["url"]).status, 200)
+
     def test_readiness_names_the_storage(self):
         status, _, body = self.svc.request("GET", "/health/ready")
         self.assertEqual(status, 200, body)
@@ -463,8 +509,14 @@ class AttachmentsS3(AttachmentsLocal):
             from api_client import call
             r = call(svc, "POST", "/api/v1/imports", body, token, {"Content-Type": ctype})
             self.assertEqual(r.status, 503, r)
-            self.assertIn("SignatureDoesNotMatch", r.detail)
-            self.assertNotIn("not-the-secret", r.detail)
+            self.assertIn("nothing was imported", r.detail)
+            # The client learns no server detail; the log has it, under the request's id.
+            self.assertNotIn("SignatureDoesNotMatch", r.detail)
+            self.assertIn(r.headers["x-request-id"], r.detail)
+            logged = [json.loads(l) for l in svc.log_lines if "file storage failed" in l]
+            self.assertTrue(any("SignatureDoesNotMatch" in l.get("reason", "") and
+                                l.get("request_id") == r.headers["x-request-id"] for l in logged), logged)
+            self.assertFalse(any("not-the-secret" in l for l in svc.log_lines))
             self.assertEqual(self.estimates(), before)
             ready = json.loads(svc.request("GET", "/health/ready")[2])
             self.assertNotEqual(ready["checks"]["files"]["status"], "ok", ready)

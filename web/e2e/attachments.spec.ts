@@ -38,10 +38,13 @@ test("an import keeps its original; a PDF is kept from the keyboard and deleted;
   await saved.saveAs(path);
   expect(readFileSync(path).equals(readFileSync(PD12))).toBe(true);
 
-  // Keep a PDF from the keyboard: the format, then Enter on «Сохранить».
-  await page.getByLabel("Сохранить выгрузку в смете:").focus();
-  await page.keyboard.press("Home"); // PDF, the first
-  await expect(page.getByLabel("Сохранить выгрузку в смете:")).toHaveValue("pdf");
+  // Keep a PDF from the keyboard: the format chosen with the arrows, then Enter on «Сохранить».
+  const format = page.getByLabel("Сохранить выгрузку в смете:");
+  await format.focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(format).toHaveValue("xlsx");
+  await page.keyboard.press("ArrowUp");
+  await expect(format).toHaveValue("pdf");
   const kept = page.waitForResponse((r) => r.url().endsWith(`/api/v1/estimates/${estimateId}/attachments`) && r.request().method() === "POST");
   await page.getByRole("button", { name: "Сохранить", exact: true }).focus();
   await page.keyboard.press("Enter");
@@ -70,7 +73,7 @@ test("an import keeps its original; a PDF is kept from the keyboard and deleted;
   await expect(viewerPage.getByRole("button", { name: /^Скачать / })).toHaveCount(2);
   await context.close();
 
-  // Delete the PDF through the confirmation, from the keyboard.
+  // Delete the PDF through the confirmation (its button reached from the keyboard).
   await table.getByRole("button", { name: `Удалить ${pdf.file_name}` }).focus();
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("alertdialog");

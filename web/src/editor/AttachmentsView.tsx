@@ -3,7 +3,7 @@
 // through a job, with its progress bar and a cancel button) and deleting one's own files (an
 // admin: anyone's). The service checks every call; this screen only hides what a role cannot do.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, authFetch, saveFile, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../app/session";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -91,6 +91,8 @@ export function AttachmentsView({ estimateId }: { estimateId: number }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Attachment | null>(null);
   const abort = useRef<AbortController | null>(null);
+  // Leaving the tab stops a keeping in progress (its job is cancelled, nothing is kept).
+  useEffect(() => () => abort.current?.abort(), []);
   const canKeep = can("comment");
   const mayDelete = (a: Attachment) => canKeep && (a.created_by === me?.user.id || can("manage_users"));
   const label = (f: string) => FORMATS.find((x) => x.format === f)?.label ?? f;
@@ -104,6 +106,7 @@ export function AttachmentsView({ estimateId }: { estimateId: number }) {
     setNotice(null);
     try {
       const body = await keepBody(estimateId, format, controller.signal, (job) => setKeeping({ format, job, trigger }));
+      if (controller.signal.aborted) throw new ExportCancelled();
       const kept = unwrap(await api.POST("/api/v1/estimates/{id}/attachments", { params: { path: { id: estimateId } }, body }));
       setNotice(`Сохранено в смете: ${kept.file_name}`);
       await queryClient.invalidateQueries({ queryKey: key });
@@ -164,7 +167,11 @@ export function AttachmentsView({ estimateId }: { estimateId: number }) {
         </p>
       )}
       {list.isLoading && <p className="loading">Загрузка…</p>}
-      {list.error && <p className="error">{errorText(list.error)}</p>}
+      {list.error && (
+        <p className="error" role="alert">
+          {errorText(list.error)}
+        </p>
+      )}
       {list.data && items.length === 0 && <p className="muted empty">Файлов пока нет. Импорт сохраняет исходный файл здесь; выгрузку можно сохранить кнопкой выше.</p>}
       {items.length > 0 && (
         <table className="list attachments-table">

@@ -69,7 +69,7 @@ export default function EstimatePage() {
           path="versions"
           element={<VersionsView estimateId={estimateId} currentVersion={model.version} canRestore={!readOnly} onRestored={() => void editor.reload()} />}
         />
-        <Route path="files" element={<AttachmentsView estimateId={estimateId} />} />
+        <Route path="files" element={<AttachmentsView key={estimateId} estimateId={estimateId} />} />
       </Routes>
       <TotalsPanel totals={model.totals} problem={model.problem} busy={editor.queueItems.length > 0} />
       {editor.conflict && (
