@@ -126,12 +126,26 @@ TEST(BadInput, NestingDeeperThan64IsRefused) {
       << r.status().message();
 }
 
-TEST(BadInput, InvalidUtf8IsRefusedAsJson) {
+TEST(BadInput, InvalidUtf8IsRefusedAsJsonNamingTheByteAndItsPlace) {
   Result<core::Estimate> r =
       ParseEstimateDocument("{\"format\": \"estimate-document/1\", \"name\": \"\xff\xfe\"}");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("(document): not valid JSON"), std::string::npos)
-      << r.status().message();
+  EXPECT_EQ(r.status().message(), "(document): not valid JSON at line 1, column 44: byte 0xFF is not UTF-8");
+  // Windows-1251 «Смета» on the second line; a surrogate and an overlong form are not UTF-8 either.
+  Result<core::Estimate> cp1251 = ParseEstimateDocument("{\"format\": \"estimate-document/1\",\n\"name\": \"\xd1\xec\xe5\xf2\xe0\"}");
+  ASSERT_FALSE(cp1251.ok());
+  EXPECT_NE(cp1251.status().message().find("line 2, column 10: byte 0xD1 is not UTF-8"), std::string::npos)
+      << cp1251.status().message();
+  for (const char* bad : {"{\"name\": \"\xed\xa0\x80\"}", "{\"name\": \"\xc0\xaf\"}", "{\"name\": \"\xf4\x90\x80\x80\"}"}) {
+    Result<core::Estimate> b = ParseEstimateDocument(bad);
+    ASSERT_FALSE(b.ok());
+    EXPECT_NE(b.status().message().find("line 1, column 11: byte 0x"), std::string::npos) << b.status().message();
+    EXPECT_NE(b.status().message().find("is not UTF-8"), std::string::npos) << b.status().message();
+  }
+  // Valid Cyrillic before a syntax error is not blamed.
+  Result<core::Estimate> ok_text = ParseEstimateDocument("{\"name\": \"Смета\" ]");
+  ASSERT_FALSE(ok_text.ok());
+  EXPECT_EQ(ok_text.status().message().find("UTF-8"), std::string::npos) << ok_text.status().message();
 }
 
 TEST(BadInput, OfDuplicateKeysTheLastCountsInSmallAndLargeObjects) {

@@ -62,6 +62,41 @@ std::pair<std::size_t, std::size_t> LineAndColumn(std::string_view text, std::si
   return {line, column};
 }
 
+// The offset of the first byte of `text` that does not belong to a well-formed UTF-8 sequence
+// (overlong forms, surrogates and code points past U+10FFFF included), or npos.
+std::size_t FirstInvalidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
+    } else {
+      return i;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= text.size()) return i;
+      const unsigned char b = static_cast<unsigned char>(text[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string JsonSyntaxErrorAt(std::string_view text, std::size_t max_depth) {
@@ -72,6 +107,15 @@ std::string JsonSyntaxErrorAt(std::string_view text, std::size_t max_depth) {
   // The characters read before the error: where it is.
   const std::size_t consumed = p.write(text.data(), text.size(), ec);
   if (!ec) return {};
+  // Bytes that are not UTF-8 where the reading stopped: say so, at the first of them.
+  const std::size_t bad = FirstInvalidUtf8(text.substr(0, std::min(text.size(), consumed + 4)));
+  if (bad != std::string_view::npos && bad <= consumed) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const unsigned char b = static_cast<unsigned char>(text[bad]);
+    const auto [line, column] = LineAndColumn(text, bad);
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": byte 0x" +
+           kHex[b >> 4] + kHex[b & 15] + " is not UTF-8";
+  }
   const auto [line, column] = LineAndColumn(text, consumed);
   return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
          ec.message();
