@@ -129,6 +129,11 @@ test("a session ended elsewhere goes to sign-in and the edit typed meanwhile is 
   const { estimate, ids } = await estimateOfThree(adminApi, "Сеанс завершён");
   await signIn(page, admin, `/estimates/${estimate.id}`);
   await expect(rows(page)).toHaveCount(3);
+  // The position is selected and its details loaded first: the first call after the session
+  // ends must be the edit's own, not the details' (which would end the session while typing).
+  const detail = page.waitForResponse((r) => r.url().endsWith(`/api/v1/estimates/${estimate.id}/positions/${ids[1]}`));
+  await cell(page, ids[1], "quantity").click();
+  expect((await detail).status()).toBe(200);
   // Signed out elsewhere: the refresh token is revoked, the access token forged stale.
   const pair = (await tokens(page))!;
   await page.request.post("/api/v1/auth/logout", { data: { refresh_token: pair.refresh_token } });
