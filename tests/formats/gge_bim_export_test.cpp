@@ -112,7 +112,9 @@ std::string ConvertTo302(const std::string& xml, int* quantities) {
   xmlAddNextSibling(territory, xmlNewDocNode(doc.get(), nullptr, BAD_CAST "ObjectType",
                                              BAD_CAST "Непроизводственный"));  // 3
   xmlNode* type = ChildNamed(estimate, "EstimateType");
-  EXPECT_STREQ(reinterpret_cast<const char*>(xmlNodeGetContent(type)), "Строительство");
+  xmlChar* type_text = xmlNodeGetContent(type);
+  EXPECT_STREQ(reinterpret_cast<const char*>(type_text), "Строительство");
+  xmlFree(type_text);
   xmlNodeSetName(type, BAD_CAST "LocalEstimateBaseIndexMethodType");  // 4
   xmlNodeSetContent(type, BAD_CAST "1");
   *quantities = RenameQuantities(root);  // 5; 6 (Machine/MachinistSalary) we never write

@@ -19,7 +19,8 @@ std::string Body(const std::string& binary) {
 }
 
 TEST(Multipart, ReadsFieldsAndFilesWithTheirBytes) {
-  const std::string binary("<a>\r\n--not-a-boundary\0\x01</a>", 30);
+  static constexpr char kBinary[] = "<a>\r\n--not-a-boundary\0\x01</a>";
+  const std::string binary(kBinary, sizeof kBinary - 1);  // the NUL inside included
   const std::string body = Body(binary);
   auto parts = ParseMultipart(kType, body);
   ASSERT_TRUE(parts.ok()) << parts.status().message();
