@@ -513,9 +513,13 @@ class AttachmentsS3(AttachmentsLocal):
             # The client learns no server detail; the log has it, under the request's id.
             self.assertNotIn("SignatureDoesNotMatch", r.detail)
             self.assertIn(r.headers["x-request-id"], r.detail)
-            logged = [json.loads(l) for l in svc.log_lines if "file storage failed" in l]
+            def logged():
+                return [json.loads(l) for l in list(svc.log_lines) if "file storage failed" in l]
+            deadline = time.time() + 10  # the log is read from the service's pipe by a thread
+            while not logged() and time.time() < deadline:
+                time.sleep(0.1)
             self.assertTrue(any("SignatureDoesNotMatch" in l.get("reason", "") and
-                                l.get("request_id") == r.headers["x-request-id"] for l in logged), logged)
+                                l.get("request_id") == r.headers["x-request-id"] for l in logged()), logged())
             self.assertFalse(any("not-the-secret" in l for l in svc.log_lines))
             self.assertEqual(self.estimates(), before)
             ready = json.loads(svc.request("GET", "/health/ready")[2])
