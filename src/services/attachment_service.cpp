@@ -1,9 +1,8 @@
 #include "services/attachment_service.hpp"
 
-#include <openssl/evp.h>
-
 #include "auth/jwt.hpp"
 #include "auth/policy.hpp"
+#include "collector/fetcher.hpp"
 #include "files/file_store.hpp"
 #include "services/catalog_service.hpp"
 #include "services/document_service.hpp"
@@ -17,20 +16,8 @@
 namespace estimate::services {
 namespace {
 
+using collector::Sha256Hex;
 using internal::Denied;
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 AttachmentView ViewOf(const store::AttachmentRecord& r) {
   AttachmentView v;

@@ -26,6 +26,7 @@ import urllib.parse
 
 from api_client import NORM, Org, add_user, import_demo_base, login
 from harness import ROOT, OwnDatabase, Service, free_port
+from test_documents import multipart
 
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 PD12 = os.path.join(SHARED, "samples", "gge_lsr_rim_example_PD12.gge")
@@ -33,20 +34,6 @@ S3RVER = os.path.join(ROOT, "web", "node_modules", ".bin", "s3rver")
 ACCESS_KEY = SECRET_KEY = "S3RVER"  # s3rver's built-in account
 BUCKET = "estimate-files"
 REGION = "us-east-1"
-
-
-def multipart(fields, files):
-    boundary = "----attach" + os.urandom(8).hex()
-    out = b""
-    for name, value in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
-                % (boundary, name, value)).encode()
-    for name, (filename, data) in files.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name, filename)).encode()
-        out += data + b"\r\n"
-    out += ("--%s--\r\n" % boundary).encode()
-    return out, "multipart/form-data; boundary=" + boundary
 
 
 class SigV4Proxy:
